@@ -1,0 +1,239 @@
+"""The WSGI application: POST logs a hit, GET answers per-day counts, always as JSON.
+
+Errors are caught once, in ``application``: a client error becomes a short JSON message with its
+status; anything unexpected is logged with its traceback to wsgi.errors (the server's error log)
+and answered with a plain 500, never the traceback.
+"""
+
+import datetime
+import hmac
+import json
+import threading
+import time
+import traceback
+
+from . import counting, forms, settings, storage
+
+# The longest range a GET answers, counted inclusively: ten years and change.
+MAX_RANGE_DAYS = 3660
+TOP_LIMIT = 50
+
+ALLOWED_METHODS = "GET, HEAD, POST"
+
+# Sent with every answer. The JSON is data, never a page: no sniffing, no framing, no scripts.
+BASE_HEADERS = (
+    ("Content-Type", "application/json; charset=utf-8"),
+    ("Cache-Control", "no-store"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"),
+    ("Referrer-Policy", "no-referrer"),
+    ("Cross-Origin-Resource-Policy", "cross-origin"),
+)
+
+_REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 405: "Method Not Allowed",
+            413: "Content Too Large", 500: "Internal Server Error", 503: "Service Unavailable"}
+
+
+class HTTPError(Exception):
+    """An answer other than 200: a status, a message for the client and extra headers."""
+
+    def __init__(self, status, message, headers=()):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = list(headers)
+
+
+def make_application(config=None, clock=time.time):
+    """Build the WSGI callable. config and clock are passed in so tests can pin them.
+
+    Without a config, it is loaded on the first request, so a configuration error is answered
+    (and logged) like any other, not raised at import time.
+    """
+    state = threading.local()  # one SQLite connection per thread: sqlite3 objects are not shared
+    loaded = {"config": config}
+
+    def current_config():
+        if loaded["config"] is None:
+            loaded["config"] = settings.load_config()
+        return loaded["config"]
+
+    def connection(config):
+        conn = getattr(state, "conn", None)
+        if conn is None:
+            conn = state.conn = storage.connect(config.db)
+        return conn
+
+    def application(environ, start_response):
+        extra = []
+        try:
+            config = current_config()
+            method = environ.get("REQUEST_METHOD", "GET").upper()
+            if method == "POST":
+                status, payload, extra = _post(environ, config, connection, clock)
+            elif method in ("GET", "HEAD"):
+                status, payload = 200, _get(environ, config, connection, clock)
+            else:
+                raise HTTPError(405, f"method {method} is not allowed",
+                                [("Allow", ALLOWED_METHODS)])
+        except HTTPError as exc:
+            status, payload, extra = exc.status, {"error": exc.message}, exc.headers
+        except storage.DatabaseBusy as exc:
+            _log(environ, f"footfall: {exc}")
+            status, payload, extra = 503, {"error": "database busy, try again"}, [("Retry-After", "1")]
+        except (settings.ConfigError, storage.StorageError) as exc:
+            _log(environ, f"footfall: {exc}")
+            status, payload = 500, {"error": "server misconfigured; see the server's error log"}
+        except Exception:
+            _log(environ, "footfall: unexpected error\n" + traceback.format_exc())
+            status, payload = 500, {"error": "internal error"}
+        body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        headers = list(BASE_HEADERS) + extra + [("Content-Length", str(len(body)))]
+        start_response(f"{status} {_REASONS.get(status, 'Error')}", headers)
+        if environ.get("REQUEST_METHOD", "").upper() == "HEAD":
+            return [b""]
+        return [body]
+
+    return application
+
+
+def _log(environ, message):
+    stream = environ.get("wsgi.errors")
+    if stream is not None:
+        stream.write(message.rstrip("\n") + "\n")
+        stream.flush()
+
+
+# ---------------------------------------------------------------------------------------------
+# POST: log a hit
+# ---------------------------------------------------------------------------------------------
+
+def _post(environ, config, connection, clock):
+    try:
+        fields = forms.parse_form(forms.read_body(environ, config.max_body_bytes))
+    except forms.BodyTooLarge:
+        raise HTTPError(413, f"body is larger than {config.max_body_bytes} bytes") from None
+    except forms.FormError as exc:
+        raise HTTPError(400, str(exc)) from None
+    if "page" not in fields:
+        raise HTTPError(400, "page is required")
+    try:
+        page = counting.normalize_page(fields["page"], config.max_page_length)
+        ref = counting.normalize_ref(fields.get("ref", ""))
+        site = _site_of(environ, fields)
+    except counting.InvalidInput as exc:
+        raise HTTPError(400, str(exc)) from None
+
+    now = clock()
+    day = counting.day_of(now, config.zone)
+    answer = {"page": page, "day": day, "counted": True}
+    origin = environ.get("HTTP_ORIGIN", "")
+    headers = []
+    allowed = _sites_allowed(environ, site, config.sites)
+    if allowed and origin and origin != "null":
+        # The tracked site may live on another host than footfall: let its page read the answer.
+        headers = [("Access-Control-Allow-Origin", origin), ("Vary", "Origin")]
+    reason = counting.skip_reason(environ.get("HTTP_USER_AGENT", ""), environ)
+    if reason is None and not allowed:
+        reason = "site not allowed"
+    if reason is None:
+        hit = storage.Hit(now, day, site, page, ref, environ.get("REMOTE_ADDR", ""),
+                          environ.get("HTTP_USER_AGENT", ""))
+        reason = storage.record_hit(connection(config), hit, storage.Rules.from_config(config))
+    if reason is not None:
+        answer["counted"] = False
+        answer["reason"] = reason
+        headers.append(("X-Footfall", f"not counted: {reason}"))
+    return 200, answer, headers
+
+
+def _site_of(environ, fields):
+    """The site a hit belongs to: the site field, else the host of Origin or Referer, else ours."""
+    if fields.get("site", "").strip():
+        return counting.normalize_site(fields["site"])
+    for header in ("HTTP_ORIGIN", "HTTP_REFERER"):
+        host = counting.host_of(environ.get(header, ""))
+        if host:
+            return counting.normalize_site(host)
+    return counting.normalize_site(environ.get("HTTP_HOST", "") or environ.get("SERVER_NAME", ""))
+
+
+def _sites_allowed(environ, site, allowed):
+    """Every origin a hit names (site field, Origin, Referer) must be an allowed site."""
+    if not allowed:
+        return True
+    hosts = {site}
+    for header in ("HTTP_ORIGIN", "HTTP_REFERER"):
+        host = counting.host_of(environ.get(header, ""))
+        if host:
+            hosts.add(host)
+    return all(counting.site_allowed(host, allowed) for host in hosts)
+
+
+# ---------------------------------------------------------------------------------------------
+# GET: per-day counts
+# ---------------------------------------------------------------------------------------------
+
+def _get(environ, config, connection, clock):
+    if config.read_key:
+        given = environ.get("HTTP_X_FOOTFALL_KEY", "")
+        if not hmac.compare_digest(given.encode("utf-8", "surrogateescape"),
+                                   config.read_key.encode("utf-8")):
+            raise HTTPError(401, "a read key is required (header X-Footfall-Key)")
+    try:
+        params = forms.parse_query_string(environ.get("QUERY_STRING", ""))
+    except forms.FormError as exc:
+        raise HTTPError(400, str(exc)) from None
+    try:
+        page = None
+        if params.get("page", "").strip():
+            page = counting.normalize_page(params["page"], config.max_page_length)
+        site = counting.normalize_site(params["site"]) if params.get("site", "").strip() else None
+        today = counting.parse_day(counting.day_of(clock(), config.zone), "today")
+        last = counting.parse_day(params["to"], "to") if params.get("to") else today
+        if params.get("from"):
+            first = counting.parse_day(params["from"], "from")
+        else:
+            conn = connection(config)
+            stored = storage.first_day(conn, site, page)
+            first = counting.parse_day(stored, "first day") if stored else last
+            # With more history than one answer may hold, default to its last MAX_RANGE_DAYS.
+            first = min(max(first, last - _days(MAX_RANGE_DAYS - 1)), last)
+    except counting.InvalidInput as exc:
+        raise HTTPError(400, str(exc)) from None
+    if first > last:
+        raise HTTPError(400, "from is after to")
+    span = (last - first).days + 1
+    if span > MAX_RANGE_DAYS:
+        raise HTTPError(400, f"range is {span} days; at most {MAX_RANGE_DAYS} are allowed")
+
+    conn = connection(config)
+    counts = storage.read_days(conn, first.isoformat(), last.isoformat(), site, page)
+    visitors, pageviews = [], []
+    total_visitors = total_pageviews = 0
+    for offset in range(span):
+        day = first + _days(offset)
+        ms = counting.day_ms(day)
+        day_visitors, day_pageviews = counts.get(day.isoformat(), (0, 0))
+        visitors.append([ms, day_visitors])
+        pageviews.append([ms, day_pageviews])
+        total_visitors += day_visitors
+        total_pageviews += day_pageviews
+    answer = {
+        "from": first.isoformat(),
+        "to": last.isoformat(),
+        "data": visitors,
+        "visitors": visitors,
+        "pageviews": pageviews,
+        "totals": {"visitors": total_visitors, "pageviews": total_pageviews},
+    }
+    if page is None:
+        answer["pages"] = storage.top_pages(conn, first.isoformat(), last.isoformat(), site,
+                                            TOP_LIMIT)
+        answer["referrers"] = storage.top_referrers(conn, first.isoformat(), last.isoformat(),
+                                                    site, TOP_LIMIT)
+    return answer
+
+
+def _days(n):
+    return datetime.timedelta(days=n)

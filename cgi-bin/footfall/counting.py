@@ -1,0 +1,144 @@
+"""Counting rules that need no database: what a page is, who is a bot, who a visitor is, which day.
+
+The rules that do need the database (distinct visitors per day, the flood limit) live in
+storage.record_hit, which calls into this module.
+"""
+
+import datetime
+import hashlib
+
+
+class InvalidInput(ValueError):
+    """A field of a request cannot be used; the message says which and why."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Pages, referrers, sites
+# ---------------------------------------------------------------------------------------------
+
+def normalize_page(raw, max_length):
+    """Reduce a page field to a path: '/a?x=1#y' and 'https://host/a' both count as '/a'."""
+    page = raw.strip()
+    if not page:
+        raise InvalidInput("page is empty")
+    if "://" in page[:16] or page.startswith("//"):
+        page = page.split("//", 1)[1]
+        slash = page.find("/")
+        page = page[slash:] if slash >= 0 else "/"
+    page = page.split("#", 1)[0].split("?", 1)[0]
+    if not page.startswith("/"):
+        page = "/" + page
+    if len(page) > max_length:
+        raise InvalidInput(f"page is longer than {max_length} characters")
+    if _has_control_characters(page):
+        raise InvalidInput("page contains control characters")
+    return page
+
+
+def normalize_ref(raw, max_length=512):
+    """Keep scheme, host and path of a referrer; drop its query, which may hold personal data."""
+    ref = raw.strip()
+    if "://" not in ref[:16] or _has_control_characters(ref):
+        return ""
+    ref = ref.split("#", 1)[0].split("?", 1)[0]
+    return ref[:max_length]
+
+
+def host_of(url):
+    """The lower-case host name of an absolute URL, '' when there is none."""
+    if "://" not in url[:16]:
+        return ""
+    authority = url.split("://", 1)[1].split("/", 1)[0].rsplit("@", 1)[-1]
+    if authority.startswith("["):  # IPv6 literal
+        return authority.split("]", 1)[0].lower() + "]"
+    return authority.split(":", 1)[0].lower().rstrip(".")
+
+
+_HOST_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789.-_[]:")
+
+
+def normalize_site(raw):
+    """A site is a host name, lower case, without port or trailing dot."""
+    site = raw.strip().lower()
+    if not (site.startswith("[") or site.count(":") > 1):  # an IPv6 literal keeps its colons
+        site = site.split(":", 1)[0]
+    site = site.rstrip(".")
+    if len(site) > 253 or not set(site) <= _HOST_CHARACTERS:
+        raise InvalidInput("site is not a host name")
+    return site
+
+
+def site_allowed(site, allowed):
+    """True when site is one of the allowed hosts or a subdomain of one; any site if none are set."""
+    if not allowed or not site:
+        return True
+    return any(site == host or site.endswith("." + host) for host in allowed)
+
+
+def _has_control_characters(text):
+    return any(ord(c) < 32 or ord(c) == 127 for c in text)
+
+
+# ---------------------------------------------------------------------------------------------
+# Bots and prefetches
+# ---------------------------------------------------------------------------------------------
+
+# Lower-case fragments of User-Agents that are not a person reading a page: crawlers, link-preview
+# fetchers that unfurl a URL in a chat, uptime monitors, HTTP libraries and headless browsers.
+BOT_USER_AGENT_FRAGMENTS = (
+    "bot", "crawl", "spider", "slurp", "headless", "phantomjs", "lighthouse", "pingdom",
+    "uptime", "monitor", "preview", "facebookexternalhit", "embedly", "whatsapp", "telegram",
+    "skypeuripreview", "discord", "slack", "vkshare", "pinterest", "bitlybot", "quora link",
+    "curl/", "wget/", "python-requests", "python-urllib", "python-httpx", "aiohttp",
+    "go-http-client", "java/", "okhttp", "libwww", "httpclient", "scrapy", "node-fetch",
+    "axios/", "feedfetcher", "rss", "validator", "archive.org", "ia_archiver",
+)
+
+
+def skip_reason(user_agent, environ):
+    """Why a request must not be counted ('bot' or 'prefetch'), or None to count it."""
+    agent = user_agent.strip().lower()
+    if not agent or any(fragment in agent for fragment in BOT_USER_AGENT_FRAGMENTS):
+        return "bot"
+    purpose = (environ.get("HTTP_SEC_PURPOSE", "") + environ.get("HTTP_PURPOSE", "")
+               + environ.get("HTTP_X_MOZ", "") + environ.get("HTTP_X_PURPOSE", "")).lower()
+    if "prefetch" in purpose or "preview" in purpose:
+        return "prefetch"
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Visitors and days
+# ---------------------------------------------------------------------------------------------
+
+def visitor_id(salt, ip, user_agent, site):
+    """A visitor for one day: a keyed hash that cannot be tied to the IP once the salt is deleted."""
+    message = "\n".join((ip, user_agent, site)).encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(message, key=salt, digest_size=16).digest()
+
+
+def day_of(timestamp, zone=None):
+    """The calendar day (YYYY-MM-DD) of a Unix time in a zone; None means the server's zone."""
+    if zone is None:
+        moment = datetime.datetime.fromtimestamp(timestamp)
+    else:
+        moment = datetime.datetime.fromtimestamp(timestamp, zone)
+    return moment.date().isoformat()
+
+
+_EPOCH = datetime.date(1970, 1, 1)
+
+
+def day_ms(day):
+    """Date.UTC(year, month - 1, day) of a calendar day: what a flot time axis in UTC labels as it."""
+    return (day - _EPOCH).days * 86_400_000
+
+
+def parse_day(text, name):
+    """A YYYY-MM-DD parameter as a date, or InvalidInput naming the parameter."""
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f"{name} must be a date as YYYY-MM-DD") from None

@@ -1,0 +1,111 @@
+"""Settings: one table of what can be configured, and how a configuration is loaded.
+
+Each setting comes from, in order: its environment variable, the config file, its default.
+The config file is INI with a ``[footfall]`` section; its path is ``FOOTFALL_CONFIG``, else
+``~/footfall/footfall.ini``. The README's configuration section is checked against SETTINGS
+by a test, so a setting added here without docs fails the suite.
+"""
+
+import os
+
+# name, environment variable, default, one line of help
+SETTINGS = (
+    ("db", "FOOTFALL_DB", "~/footfall/footfall.db",
+     "Path of the SQLite database. Keep it outside the web document root."),
+    ("timezone", "FOOTFALL_TIMEZONE", "",
+     "IANA time zone that decides a hit's calendar day, e.g. Europe/Berlin; empty: the server's zone."),
+    ("read_key", "FOOTFALL_READ_KEY", "",
+     "If set, GET needs this key in the X-Footfall-Key header; empty: stats are public."),
+    ("sites", "FOOTFALL_SITES", "",
+     "Comma-separated host names whose hits are counted (subdomains included); empty: any site."),
+    ("retention_days", "FOOTFALL_RETENTION_DAYS", "400",
+     "Raw hits older than this many days are pruned; daily counts are kept forever."),
+    ("max_body_bytes", "FOOTFALL_MAX_BODY_BYTES", "4096",
+     "Largest POST body accepted; bigger bodies get 413."),
+    ("max_page_length", "FOOTFALL_MAX_PAGE_LENGTH", "1024",
+     "Longest page path accepted, in characters; longer ones get 400."),
+    ("flood_limit", "FOOTFALL_FLOOD_LIMIT", "10",
+     "Most pageviews counted per visitor and page within flood_window_seconds."),
+    ("flood_window_seconds", "FOOTFALL_FLOOD_WINDOW_SECONDS", "60",
+     "Length of the sliding window of the flood rule, in seconds."),
+)
+
+CONFIG_FILE_VARIABLE = "FOOTFALL_CONFIG"
+DEFAULT_CONFIG_FILE = "~/footfall/footfall.ini"
+
+_INTEGER_SETTINGS = {"retention_days", "max_body_bytes", "max_page_length", "flood_limit",
+                     "flood_window_seconds"}
+
+
+class ConfigError(Exception):
+    """A setting has a value footfall cannot use."""
+
+
+class Config:
+    """The loaded settings, one attribute per row of SETTINGS."""
+
+    def __init__(self, **values):
+        for name, _variable, default, _help in SETTINGS:
+            setattr(self, name, values.pop(name, default))
+        if values:
+            raise ConfigError(f"unknown setting: {', '.join(sorted(values))}")
+        self._check()
+
+    def _check(self):
+        self.db = os.path.expanduser(str(self.db))
+        for name in _INTEGER_SETTINGS:
+            value = getattr(self, name)
+            try:
+                number = int(value)
+            except (TypeError, ValueError):
+                raise ConfigError(f"{name} must be a whole number, not {value!r}") from None
+            if number < 1:
+                raise ConfigError(f"{name} must be at least 1, not {number}")
+            setattr(self, name, number)
+        if isinstance(self.sites, str):
+            self.sites = tuple(s.strip().lower().strip(".") for s in self.sites.split(",")
+                               if s.strip())
+        self.timezone = str(self.timezone).strip()
+        if self.timezone:
+            # Imported here: zoneinfo costs start-up time that a zone-less install never pays.
+            import zoneinfo
+            try:
+                self.zone = zoneinfo.ZoneInfo(self.timezone)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                raise ConfigError(f"timezone is not a known IANA zone: {self.timezone!r}") from None
+        else:
+            self.zone = None
+
+
+def load_config(environ=None):
+    """Build a Config from the environment, the config file and the defaults."""
+    environ = os.environ if environ is None else environ
+    values = {}
+    path = os.path.expanduser(environ.get(CONFIG_FILE_VARIABLE) or DEFAULT_CONFIG_FILE)
+    if os.path.exists(path):
+        values.update(_read_config_file(path))
+    elif environ.get(CONFIG_FILE_VARIABLE):
+        raise ConfigError(f"config file {path} does not exist")
+    for name, variable, _default, _help in SETTINGS:
+        if variable in environ:
+            values[name] = environ[variable]
+    return Config(**values)
+
+
+def _read_config_file(path):
+    import configparser  # only paid for by installs that have a config file
+
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        with open(path, encoding="utf-8") as f:
+            parser.read_file(f)
+    except (OSError, UnicodeDecodeError, configparser.Error) as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc}") from None
+    if not parser.has_section("footfall"):
+        raise ConfigError(f"config file {path} has no [footfall] section")
+    known = {row[0] for row in SETTINGS}
+    values = dict(parser.items("footfall"))
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise ConfigError(f"config file {path} has unknown settings: {', '.join(unknown)}")
+    return values

@@ -1,0 +1,414 @@
+"""Storage: every SQL statement footfall runs, against SQLite.
+
+Three kinds of data, kept apart on purpose:
+
+- ``hits``: one row per counted pageview (time, day, site, page, referrer). No visitor identity.
+- ``daily_*``: per-day rollups, updated in the same transaction as the hit. GET reads only these,
+  so a chart costs the same with ten thousand hits or ten million.
+- ``salts`` and ``views``: the current day's salt and who viewed what, needed for distinct
+  visitors and the flood rule. Both are deleted when a later day begins, after which a visitor
+  hash can no longer be tied to anyone.
+
+A later backend (PostgreSQL) implements the same functions; nothing outside this module writes SQL.
+"""
+
+import os
+import random
+import sqlite3
+import time
+
+from . import counting
+
+SCHEMA_VERSION = 1
+
+# Migration N brings a database from user_version N-1 to N. Never edit a released one: add N+1.
+MIGRATIONS = {
+    1: """
+        -- One row per counted pageview. Pruned after the retention period; the rollups stay.
+        create table hits (
+            id    integer primary key,
+            ts    real    not null,  -- Unix time of the hit, UTC seconds
+            day   text    not null,  -- YYYY-MM-DD in the configured time zone
+            site  text    not null,  -- host name, '' when unknown
+            page  text    not null,  -- path only: no query string, no fragment
+            ref   text    not null   -- referrer as scheme://host/path, '' when none
+        );
+        create index hits_ts on hits (ts);
+
+        -- Per-day totals for a whole site: what the chart reads.
+        create table daily_site (
+            day        text    not null,
+            site       text    not null,
+            visitors   integer not null default 0,  -- distinct visitors that day
+            pageviews  integer not null default 0,
+            primary key (day, site)
+        ) without rowid;
+
+        -- Per-day totals for one page: the chart of a page, and the top pages of a range.
+        create table daily_page (
+            page       text    not null,
+            day        text    not null,
+            site       text    not null,
+            visitors   integer not null default 0,  -- distinct visitors of this page that day
+            pageviews  integer not null default 0,
+            primary key (page, day, site)
+        ) without rowid;
+        create index daily_page_day on daily_page (day);
+
+        -- Per-day pageviews arriving from another site, by referring host.
+        create table daily_ref (
+            day        text    not null,
+            site       text    not null,
+            ref        text    not null,  -- host name of the referrer
+            pageviews  integer not null default 0,
+            primary key (day, site, ref)
+        ) without rowid;
+
+        -- The random salt of a day. Deleted when a later day's first hit arrives.
+        create table salts (
+            day   text primary key,
+            salt  blob not null
+        );
+
+        -- Who viewed which page when, for the current day only: distinct visitors and the flood
+        -- rule read it; it is emptied with the salt.
+        create table views (
+            visitor  blob not null,  -- counting.visitor_id(): keyed by the day's salt
+            page     text not null,
+            ts       real not null,
+            day      text not null
+        );
+        create index views_visitor on views (visitor, page, ts);
+        create index views_day on views (day);
+    """,
+}
+
+
+class StorageError(Exception):
+    """The database cannot be used: missing directory, newer schema, or locked for too long."""
+
+
+class DatabaseBusy(StorageError):
+    """The database stayed locked through every retry."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Connections, schema and the write transaction
+# ---------------------------------------------------------------------------------------------
+
+BUSY_TIMEOUT_SECONDS = 5.0
+WRITE_ATTEMPTS = 6
+
+
+def connect(path, create=True):
+    """Open the database (creating or migrating it if need be) with WAL and a busy timeout."""
+    if path != ":memory:":
+        directory = os.path.dirname(os.path.abspath(path))
+        if not os.path.isdir(directory):
+            if not create:
+                raise StorageError(f"database directory {directory} does not exist")
+            os.makedirs(directory, exist_ok=True)
+        if not create and not os.path.exists(path):
+            raise StorageError(f"database {path} does not exist")
+    # isolation_level=None: transactions are begun explicitly (BEGIN IMMEDIATE for writes).
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+    # In WAL mode a commit is durable against a process crash; synchronous=NORMAL skips the fsync
+    # per commit, so a power cut can lose the last moments of hits, never corrupt the file.
+    conn.execute("pragma synchronous = normal")
+    migrate(conn)
+    return conn
+
+
+def schema_version(conn):
+    return conn.execute("pragma user_version").fetchone()[0]
+
+
+def migrate(conn):
+    """Bring the schema to SCHEMA_VERSION; safe to run again, and from processes racing each other."""
+    version = schema_version(conn)
+    if version == SCHEMA_VERSION:
+        return
+    if version > SCHEMA_VERSION:
+        raise StorageError(f"database schema {version} is newer than this footfall ({SCHEMA_VERSION})")
+    _retry_locked(lambda: conn.execute("pragma journal_mode = wal"))
+
+    def apply(conn):
+        current = schema_version(conn)  # another process may have migrated meanwhile
+        for number in range(current + 1, SCHEMA_VERSION + 1):
+            for statement in _split_statements(MIGRATIONS[number]):
+                conn.execute(statement)
+            conn.execute(f"pragma user_version = {int(number)}")
+
+    in_transaction(conn, apply)
+
+
+def _split_statements(script):
+    # executescript() would commit our transaction; run each statement inside it instead.
+    # complete_statement() knows SQL comments, so a ';' inside one does not split a statement.
+    statements, pending = [], ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip())
+            pending = ""
+    if pending.strip():
+        statements.append(pending.strip())
+    return statements
+
+
+def in_transaction(conn, work):
+    """Run work(conn) in one write transaction, retrying with back-off while the file is locked."""
+
+    def attempt():
+        conn.execute("begin immediate")
+        try:
+            result = work(conn)
+        except BaseException:
+            conn.execute("rollback")
+            raise
+        conn.execute("commit")
+        return result
+
+    return _retry_locked(attempt)
+
+
+def _retry_locked(action):
+    # The busy timeout already waits for the lock; this covers what it cannot, such as SQLITE_BUSY
+    # during WAL recovery, with jittered exponential back-off so waiting processes spread out.
+    for attempt in range(WRITE_ATTEMPTS):
+        try:
+            return action()
+        except sqlite3.OperationalError as exc:
+            message = str(exc)
+            if "locked" not in message and "busy" not in message:
+                raise
+            if attempt == WRITE_ATTEMPTS - 1:
+                raise DatabaseBusy(f"database stayed locked: {message}") from exc
+            time.sleep(random.uniform(0.01, 0.05) * 2 ** attempt)
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing a hit
+# ---------------------------------------------------------------------------------------------
+
+class Hit:
+    """One pageview as received. ip and user_agent only ever feed the visitor hash."""
+
+    __slots__ = ("ts", "day", "site", "page", "ref", "ip", "user_agent")
+
+    def __init__(self, ts, day, site, page, ref, ip, user_agent):
+        self.ts, self.day, self.site, self.page = ts, day, site, page
+        self.ref, self.ip, self.user_agent = ref, ip, user_agent
+
+
+class Rules:
+    """The numbers the write path applies: flood limit and window, retention."""
+
+    __slots__ = ("flood_limit", "flood_window_seconds", "retention_days")
+
+    def __init__(self, flood_limit=10, flood_window_seconds=60, retention_days=400):
+        self.flood_limit = flood_limit
+        self.flood_window_seconds = flood_window_seconds
+        self.retention_days = retention_days
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(config.flood_limit, config.flood_window_seconds, config.retention_days)
+
+
+SELECT_SALT = "select salt from salts where day = :day"
+INSERT_SALT = "insert into salts (day, salt) values (:day, :salt)"
+# A new day's first hit ends every earlier day: salts, views and, past retention, raw hits.
+FORGET_SALTS_BEFORE = "delete from salts where day < :day"
+FORGET_VIEWS_BEFORE = "delete from views where day < :day"
+PRUNE_HITS_BEFORE = "delete from hits where ts < :cutoff"
+
+SELECT_VISITOR_HISTORY = """
+    select
+        exists (select 1 from views where visitor = :visitor) as seen_today,
+        exists (select 1 from views where visitor = :visitor and page = :page) as seen_page,
+        (select count(*) from views
+          where visitor = :visitor and page = :page and ts > :since) as recent_views
+"""
+INSERT_HIT = """
+    insert into hits (ts, day, site, page, ref) values (:ts, :day, :site, :page, :ref)
+"""
+INSERT_VIEW = """
+    insert into views (visitor, page, ts, day) values (:visitor, :page, :ts, :day)
+"""
+# Update first and insert only when no row was touched: one statement on all but the first hit
+# of a day, and no UPSERT, which SQLite before 3.24 (still on some hosts) lacks.
+UPDATE_DAILY_SITE = """
+    update daily_site
+       set visitors = visitors + :new_visitor, pageviews = pageviews + 1
+     where day = :day and site = :site
+"""
+INSERT_DAILY_SITE = """
+    insert into daily_site (day, site, visitors, pageviews) values (:day, :site, :new_visitor, 1)
+"""
+UPDATE_DAILY_PAGE = """
+    update daily_page
+       set visitors = visitors + :new_page_visitor, pageviews = pageviews + 1
+     where page = :page and day = :day and site = :site
+"""
+INSERT_DAILY_PAGE = """
+    insert into daily_page (page, day, site, visitors, pageviews)
+    values (:page, :day, :site, :new_page_visitor, 1)
+"""
+UPDATE_DAILY_REF = """
+    update daily_ref set pageviews = pageviews + 1
+     where day = :day and site = :site and ref = :ref_host
+"""
+INSERT_DAILY_REF = """
+    insert into daily_ref (day, site, ref, pageviews) values (:day, :site, :ref_host, 1)
+"""
+
+
+def record_hit(conn, hit, rules):
+    """Count one hit in its own transaction. Returns None if counted, else the reason ('flood')."""
+    return in_transaction(conn, lambda conn: _record(conn, hit, rules))
+
+
+def record_hits(conn, hits, rules):
+    """Count many hits, oldest first, in one transaction (seeding, imports); reasons in order."""
+    return in_transaction(conn, lambda conn: [_record(conn, hit, rules) for hit in hits])
+
+
+def _record(conn, hit, rules):
+    salt = _salt_for(conn, hit, rules)
+    visitor = counting.visitor_id(salt, hit.ip, hit.user_agent, hit.site)
+    params = {"visitor": visitor, "page": hit.page, "ts": hit.ts, "day": hit.day,
+              "site": hit.site, "ref": hit.ref,
+              "since": hit.ts - rules.flood_window_seconds}
+    seen_today, seen_page, recent_views = conn.execute(SELECT_VISITOR_HISTORY, params).fetchone()
+    if recent_views >= rules.flood_limit:
+        return "flood"
+    params["new_visitor"] = 0 if seen_today else 1
+    params["new_page_visitor"] = 0 if seen_page else 1
+    conn.execute(INSERT_HIT, params)
+    conn.execute(INSERT_VIEW, params)
+    if conn.execute(UPDATE_DAILY_SITE, params).rowcount == 0:
+        conn.execute(INSERT_DAILY_SITE, params)
+    if conn.execute(UPDATE_DAILY_PAGE, params).rowcount == 0:
+        conn.execute(INSERT_DAILY_PAGE, params)
+    ref_host = counting.host_of(hit.ref)
+    if ref_host and not _same_site(ref_host, hit.site):
+        params["ref_host"] = ref_host
+        if conn.execute(UPDATE_DAILY_REF, params).rowcount == 0:
+            conn.execute(INSERT_DAILY_REF, params)
+    return None
+
+
+def _same_site(ref_host, site):
+    # Navigation inside a site is not a referral; 'www.' is the same site as its bare name.
+    return ref_host.removeprefix("www.") == site.removeprefix("www.")
+
+
+def _salt_for(conn, hit, rules):
+    row = conn.execute(SELECT_SALT, {"day": hit.day}).fetchone()
+    if row is not None:
+        return row[0]
+    salt = os.urandom(32)
+    # The first hit of a day: end the days before it. Raw hits past retention go too, a daily
+    # chore on the write path so no cron job is needed on a shared host.
+    conn.execute(FORGET_SALTS_BEFORE, {"day": hit.day})
+    conn.execute(FORGET_VIEWS_BEFORE, {"day": hit.day})
+    conn.execute(PRUNE_HITS_BEFORE, {"cutoff": hit.ts - rules.retention_days * 86400})
+    conn.execute(INSERT_SALT, {"day": hit.day, "salt": salt})
+    return salt
+
+
+def forget_days_before(conn, day):
+    """Delete salts and views of days before day: what seeding back-dated hits ends with."""
+
+    def forget(conn):
+        conn.execute(FORGET_SALTS_BEFORE, {"day": day})
+        conn.execute(FORGET_VIEWS_BEFORE, {"day": day})
+
+    in_transaction(conn, forget)
+
+
+def prune_hits(conn, cutoff_ts):
+    """Delete raw hits older than cutoff_ts; rollups stay. Returns how many were deleted."""
+    return in_transaction(conn, lambda conn: conn.execute(PRUNE_HITS_BEFORE,
+                                                          {"cutoff": cutoff_ts}).rowcount)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading counts (rollups only: never the hits table)
+# ---------------------------------------------------------------------------------------------
+
+# :site is null means every site; the day range uses each table's primary key or day index.
+SELECT_SITE_DAYS = """
+    select day, sum(visitors), sum(pageviews)
+      from daily_site
+     where day between :first and :last and (:site is null or site = :site)
+     group by day
+"""
+SELECT_PAGE_DAYS = """
+    select day, sum(visitors), sum(pageviews)
+      from daily_page
+     where page = :page and day between :first and :last and (:site is null or site = :site)
+     group by day
+"""
+SELECT_FIRST_SITE_DAY = """
+    select min(day) from daily_site where (:site is null or site = :site)
+"""
+SELECT_FIRST_PAGE_DAY = """
+    select min(day) from daily_page where page = :page and (:site is null or site = :site)
+"""
+SELECT_TOP_PAGES = """
+    select page, sum(visitors) as visitors, sum(pageviews) as pageviews
+      from daily_page
+     where day between :first and :last and (:site is null or site = :site)
+     group by page
+     order by visitors desc, pageviews desc, page
+     limit :limit
+"""
+SELECT_TOP_REFERRERS = """
+    select ref, sum(pageviews) as pageviews
+      from daily_ref
+     where day between :first and :last and (:site is null or site = :site)
+     group by ref
+     order by pageviews desc, ref
+     limit :limit
+"""
+
+
+def read_days(conn, first, last, site=None, page=None):
+    """{day: (visitors, pageviews)} for the days in [first, last] that have hits."""
+    params = {"first": first, "last": last, "site": site, "page": page}
+    query = SELECT_SITE_DAYS if page is None else SELECT_PAGE_DAYS
+    return {day: (visitors, pageviews)
+            for day, visitors, pageviews in conn.execute(query, params)}
+
+
+def first_day(conn, site=None, page=None):
+    """The first day with hits ('YYYY-MM-DD'), or None when there are none."""
+    query = SELECT_FIRST_SITE_DAY if page is None else SELECT_FIRST_PAGE_DAY
+    return conn.execute(query, {"site": site, "page": page}).fetchone()[0]
+
+
+def top_pages(conn, first, last, site=None, limit=50):
+    params = {"first": first, "last": last, "site": site, "limit": limit}
+    return [{"page": page, "visitors": visitors, "pageviews": pageviews}
+            for page, visitors, pageviews in conn.execute(SELECT_TOP_PAGES, params)]
+
+
+def top_referrers(conn, first, last, site=None, limit=50):
+    params = {"first": first, "last": last, "site": site, "limit": limit}
+    return [{"ref": ref, "pageviews": pageviews}
+            for ref, pageviews in conn.execute(SELECT_TOP_REFERRERS, params)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Maintenance
+# ---------------------------------------------------------------------------------------------
+
+def backup(conn, target_path):
+    """Copy the live database to target_path, consistent even while hits keep arriving."""
+    target = sqlite3.connect(target_path)
+    try:
+        conn.backup(target)
+    finally:
+        target.close()

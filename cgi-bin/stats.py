@@ -1,0 +1,22 @@
+#!/usr/bin/env python3
+"""footfall's entry point: the WSGI application, served as CGI when run as a script.
+
+Copy this file and the footfall/ package beside it into cgi-bin/. Apache's mod_cgi runs it once
+per request; any WSGI server (gunicorn, mod_wsgi, Passenger) can import ``application`` instead.
+"""
+
+import os
+import sys
+
+# The footfall package lives beside this file, which is not on sys.path when a server imports
+# it by file name.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from footfall.app import make_application  # noqa: E402
+
+application = make_application()
+
+if __name__ == "__main__":
+    from wsgiref.handlers import CGIHandler
+
+    CGIHandler().run(application)
