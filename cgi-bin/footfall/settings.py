@@ -77,22 +77,31 @@ class Config:
             self.zone = None
 
 
-def load_config(environ=None):
-    """Build a Config from the environment, the config file and the defaults."""
+def config_file_path(environ=None):
+    """Where the config file is (whether or not it exists)."""
+    environ = os.environ if environ is None else environ
+    return os.path.expanduser(environ.get(CONFIG_FILE_VARIABLE) or DEFAULT_CONFIG_FILE)
+
+
+def load_config(environ=None, use_file=True, **overrides):
+    """Build a Config from overrides, the environment, the config file and the defaults."""
     environ = os.environ if environ is None else environ
     values = {}
-    path = os.path.expanduser(environ.get(CONFIG_FILE_VARIABLE) or DEFAULT_CONFIG_FILE)
-    if os.path.exists(path):
-        values.update(_read_config_file(path))
-    elif environ.get(CONFIG_FILE_VARIABLE):
-        raise ConfigError(f"config file {path} does not exist")
+    if use_file:
+        path = config_file_path(environ)
+        if os.path.exists(path):
+            values.update(read_config_file(path))
+        elif environ.get(CONFIG_FILE_VARIABLE):
+            raise ConfigError(f"config file {path} does not exist")
     for name, variable, _default, _help in SETTINGS:
         if variable in environ:
             values[name] = environ[variable]
+    values.update({name: value for name, value in overrides.items() if value is not None})
     return Config(**values)
 
 
-def _read_config_file(path):
+def read_config_file(path):
+    """The [footfall] settings of an INI file, as {name: text}."""
     import configparser  # only paid for by installs that have a config file
 
     parser = configparser.ConfigParser(interpolation=None)

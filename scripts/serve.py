@@ -1,0 +1,108 @@
+#!/usr/bin/env python3
+"""Run footfall locally: the dashboard and static files at /, the app at /cgi-bin/stats.py.
+
+With no database yet, it creates one filled with demo hits. The app runs in-process as the WSGI
+callable that Apache would run as CGI, so what you see here is what a host serves.
+"""
+
+import argparse
+import mimetypes
+import os
+import socketserver
+import sys
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir))
+sys.path.insert(0, os.path.join(ROOT, "cgi-bin"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from footfall import settings, storage  # noqa: E402
+from footfall.app import make_application  # noqa: E402
+
+import seed_db  # noqa: E402
+
+DEMO_DB = os.path.join(ROOT, "demo", "footfall.db")
+STATIC = os.path.join(ROOT, "static")
+API_PATH = "/cgi-bin/stats.py"
+
+
+def static_files(root):
+    """A WSGI app serving files under root; '/' is the dashboard."""
+
+    def serve(environ, start_response):
+        path = environ.get("PATH_INFO", "/")
+        if path == "/":
+            path = "/view_stats.html"
+        full = os.path.realpath(os.path.join(root, path.lstrip("/")))
+        if not full.startswith(os.path.realpath(root) + os.sep) or not os.path.isfile(full):
+            start_response("404 Not Found", [("Content-Type", "text/plain; charset=utf-8")])
+            return [b"not found\n"]
+        kind = mimetypes.guess_type(full)[0] or "application/octet-stream"
+        if kind.startswith("text/") or kind in ("application/javascript", "text/javascript"):
+            kind += "; charset=utf-8"
+        with open(full, "rb") as f:
+            body = f.read()
+        start_response("200 OK", [("Content-Type", kind), ("Content-Length", str(len(body))),
+                                  ("Cache-Control", "no-cache")])
+        return [body]
+
+    return serve
+
+
+def site(api, files):
+    """Route the API path to the footfall app and everything else to the static files."""
+
+    def route(environ, start_response):
+        if environ.get("PATH_INFO", "") == API_PATH:
+            return api(environ, start_response)
+        return files(environ, start_response)
+
+    return route
+
+
+class ThreadingWSGIServer(socketserver.ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+class QuietHandler(WSGIRequestHandler):
+    def log_request(self, code="-", size="-"):
+        pass
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=8000, help="port (default 8000; 0: any free)")
+    parser.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")
+    parser.add_argument("--db", help=f"database (default: FOOTFALL_DB, else {DEMO_DB})")
+    parser.add_argument("--quiet", action="store_true", help="do not log each request")
+    args = parser.parse_args(argv)
+
+    db = args.db or os.environ.get("FOOTFALL_DB") or DEMO_DB
+    # The local demo ignores the config file of a real install (its read key, its database).
+    config = settings.load_config(use_file=False, db=db)
+    if not os.path.exists(config.db):
+        conn = storage.connect(config.db)
+        counted = seed_db.seed(conn, config)
+        conn.close()
+        print(f"created a demo database with {counted} hits: {config.db}")
+
+    app = site(make_application(config), static_files(STATIC))
+    handler = QuietHandler if args.quiet else WSGIRequestHandler
+    server = make_server(args.host, args.port, app, ThreadingWSGIServer, handler)
+    base = f"http://{args.host}:{server.server_port}"
+    print(f"footfall is running at {base}/")
+    print(f"  dashboard: {base}/view_stats.html")
+    print(f"  API:       {base}{API_PATH}")
+    print(f"  database:  {config.db}")
+    print("Press Ctrl-C to stop.", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
