@@ -1,0 +1,265 @@
+"""A private Apache serving footfall the way a shared host does, plus a small HTTP client.
+
+Used by the session fixtures of tests/apache/ and tests/hostile/ (one instance serves both).
+The site is deployed into a fresh temporary "home directory":
+
+    <home>/public_html/            DocumentRoot: a copy of static/
+    <home>/public_html/cgi-bin/    ScriptAlias /cgi-bin/: a copy of cgi-bin/ with its .htaccess
+    <home>/footfall/footfall.db    the database, outside the document root, owned by the CGI user
+
+Why copies instead of pointing Apache at the checkout: Apache drops to www-data, which must be
+able to traverse every parent directory of what it serves. A checkout under /root or a CI
+runner's home (mode 700) is not reachable, and loosening its parents' modes would be a side
+effect on the developer's machine. A copy with the documented modes (755 for directories and
+scripts, 644 for the rest) also proves those modes are enough. The copy is made at session
+start, so it always holds the code under test.
+"""
+
+import http.client
+import json
+import os
+import pwd
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+TEMPLATE = os.path.join(HERE, "httpd.conf.in")
+APACHE = "/usr/sbin/apache2"
+CGI_USER = "www-data"
+# The PATH Apache passes on to CGI scripts decides which python3 `#!/usr/bin/env python3` runs.
+# The system's, as on a host: not a pyenv shim or a virtualenv from the developer's shell.
+CGI_PATH = "/usr/local/bin:/usr/bin:/bin"
+
+BROWSER_UA = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+              "Chrome/131.0.0.0 Safari/537.36")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def render(template_text, values):
+    """Fill @NAME@ placeholders; a placeholder left unfilled is a bug in the caller."""
+    text = template_text
+    for name, value in values.items():
+        text = text.replace(f"@{name}@", value)
+    left = re.findall(r"@[A-Z_]+@", text)
+    if left:
+        raise ValueError(f"unfilled placeholders in the Apache config template: {left}")
+    return text
+
+
+def _copy_tree(source, target):
+    """Copy a directory with a host's modes: 755 directories and executables, 644 the rest."""
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    for directory, _dirs, files in os.walk(target):
+        os.chmod(directory, 0o755)
+        for name in files:
+            path = os.path.join(directory, name)
+            executable = os.stat(path).st_mode & 0o100
+            os.chmod(path, 0o755 if executable else 0o644)
+
+
+class Apache:
+    """One Apache process in the foreground, with its own config, logs and deployed site."""
+
+    def __init__(self):
+        self.base = tempfile.mkdtemp(prefix="footfall-apache-")
+        # mkdtemp makes it 700; www-data must be able to traverse it to reach the site.
+        os.chmod(self.base, 0o755)
+        self.server_root = os.path.join(self.base, "server")
+        self.home = os.path.join(self.base, "home")
+        self.docroot = os.path.join(self.home, "public_html")
+        self.cgi_bin = os.path.join(self.docroot, "cgi-bin")
+        self.db_dir = os.path.join(self.home, "footfall")
+        self.db = os.path.join(self.db_dir, "footfall.db")
+        self.port = free_port()
+        self.as_root = os.geteuid() == 0
+        self.process = None
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def error_log(self):
+        return os.path.join(self.server_root, "logs", "error.log")
+
+    def read_error_log(self):
+        with open(self.error_log, encoding="utf-8", errors="replace") as f:
+            return f.read()
+
+    def deploy(self):
+        for sub in ("logs", "run", "conf"):
+            os.makedirs(os.path.join(self.server_root, sub))
+        os.makedirs(self.home)
+        os.chmod(self.home, 0o755)
+        _copy_tree(os.path.join(ROOT, "static"), self.docroot)
+        _copy_tree(os.path.join(ROOT, "cgi-bin"), self.cgi_bin)
+        # The CGI user must be able to create the database and its -wal/-shm files beside it.
+        os.makedirs(self.db_dir, mode=0o755)
+        if self.as_root:
+            user = pwd.getpwnam(CGI_USER)
+            os.chown(self.db_dir, user.pw_uid, user.pw_gid)
+        with open(TEMPLATE, encoding="utf-8") as f:
+            template = f.read()
+        user_group = f"User {CGI_USER}\nGroup {CGI_USER}" if self.as_root else ""
+        config = render(template, {"SERVER_ROOT": self.server_root, "PORT": str(self.port),
+                                   "HOME": self.home, "USER_GROUP": user_group})
+        self.config = os.path.join(self.server_root, "conf", "httpd.conf")
+        with open(self.config, "w", encoding="utf-8") as f:
+            f.write(config)
+
+    def start(self):
+        try:
+            return self._start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self):
+        self.deploy()
+        env = {"PATH": CGI_PATH, "LANG": "C.UTF-8"}
+        check = subprocess.run([APACHE, "-t", "-f", self.config], env=env, capture_output=True,
+                               text=True, check=False)
+        if check.returncode != 0:
+            raise RuntimeError(f"Apache rejects its config:\n{check.stderr}")
+        # In the foreground, Apache stays our child: stopping it cannot miss.
+        self.process = subprocess.Popen([APACHE, "-f", self.config, "-DFOREGROUND"], env=env,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("Apache exited at start:\n"
+                                   + self.process.stderr.read().decode("utf-8", "replace"))
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return self
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("Apache did not start listening within 15 s")
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            # SIGTERM stops Apache and its children (the cgid daemon and workers) at once.
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.process is not None:
+            self.process.stderr.close()
+        if not os.environ.get("FOOTFALL_KEEP_APACHE"):
+            shutil.rmtree(self.base, ignore_errors=True)
+        else:
+            sys.stderr.write(f"footfall: kept the private Apache's files in {self.base}\n")
+
+    def request(self, method, path, body=None, headers=None):
+        return request(self.url, method, path, body, headers)
+
+
+_shared = {"apache": None, "users": 0}
+
+
+def acquire():
+    """The session's Apache, started on first use; release() stops it after the last user."""
+    if not os.path.exists(APACHE):
+        return None
+    if _shared["apache"] is None:
+        _shared["apache"] = Apache().start()
+    _shared["users"] += 1
+    return _shared["apache"]
+
+
+def release():
+    _shared["users"] -= 1
+    if _shared["users"] == 0 and _shared["apache"] is not None:
+        _shared["apache"].stop()
+        _shared["apache"] = None
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers  # an http.client.HTTPMessage: case-insensitive
+        self.body = body
+
+    def json(self):
+        return json.loads(self.body)
+
+    def __repr__(self):
+        return f"<Response {self.status} {self.body[:200]!r}>"
+
+
+def request(base_url, method, path, body=None, headers=None, timeout=30):
+    """One request on a fresh connection, as a browser's beacon would send it."""
+    host = base_url.split("://", 1)[1]
+    conn = http.client.HTTPConnection(host, timeout=timeout)
+    try:
+        all_headers = {"User-Agent": BROWSER_UA}
+        if body is not None and isinstance(body, (bytes, str)):
+            all_headers["Content-Type"] = "application/x-www-form-urlencoded"
+        all_headers.update(headers or {})
+        conn.request(method, path, body=body, headers=all_headers)
+        answer = conn.getresponse()
+        return Response(answer.status, answer.headers, answer.read())
+    finally:
+        conn.close()
+
+
+def raw_request(port, data, shutdown_write=False, timeout=20):
+    """Send exact bytes on a socket and return what comes back: for requests http.client
+    refuses to send (lying Content-Length, broken chunking)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+        s.sendall(data)
+        if shutdown_write:
+            s.shutdown(socket.SHUT_WR)
+        chunks = []
+        while True:
+            try:
+                chunk = s.recv(65536)
+            except ConnectionResetError:
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def parse_raw_response(data):
+    """Status, lower-cased headers and body of a raw HTTP/1.x response."""
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    headers = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    return Response(status, headers, body)
+
+
+@pytest.fixture(scope="session")
+def apache():
+    """The private Apache, for tests/apache/ and tests/hostile/ (their conftests import this)."""
+    server = acquire()
+    if server is None:
+        # scripts/test.sh installs apache2 and sets FOOTFALL_REQUIRE_APACHE: there a missing
+        # Apache is a failure, not a reason to quietly skip the deployment tests.
+        message = f"{APACHE} is not installed (apt-get install apache2)"
+        if os.environ.get("FOOTFALL_REQUIRE_APACHE"):
+            pytest.fail(message)
+        pytest.skip(message)
+    yield server
+    release()
