@@ -1,0 +1,472 @@
+/* footfall dashboard: reads the per-day JSON from the stats API and shows it.
+ *
+ * Every string that comes from the API (page names, referrers, error messages) goes into the page
+ * through textContent, never innerHTML: anyone can POST a hit, so a page name is attacker input.
+ */
+(function () {
+  "use strict";
+
+  var DAY = 86400000;
+  var RANGES = {
+    "7d": { days: 7, name: "7 days" },
+    "30d": { days: 30, name: "30 days" },
+    "90d": { days: 90, name: "90 days" },
+    "12m": { months: 12, name: "12 months" },
+    all: { name: "all time" }
+  };
+  var DEFAULT_RANGE = "30d";
+  var KEY_STORE = "footfall_read_key";
+
+  var params = new URLSearchParams(location.search);
+  var api = apiUrl();
+  var current = 0; // id of the newest request; answers to older ones are dropped
+  var plot = null;
+  var lastAnswer = null;
+
+  function $id(id) {
+    return document.getElementById(id);
+  }
+
+  // The API address: ?api= (same origin only, so a shared link cannot send the read key
+  // elsewhere), else the page's data-api attribute, else /cgi-bin/stats.py on this site.
+  function apiUrl() {
+    var fromQuery = params.get("api");
+    if (fromQuery) {
+      var url = new URL(fromQuery, location.href);
+      if (url.origin === location.origin) return url;
+    }
+    return new URL(document.body.getAttribute("data-api") || "/cgi-bin/stats.py", location.href);
+  }
+
+  function rangeName() {
+    var r = params.get("range");
+    return Object.prototype.hasOwnProperty.call(RANGES, r) ? r : DEFAULT_RANGE;
+  }
+
+  // Calendar days are handled as UTC midnights, the same ms the API uses for its days.
+  function todayMs() {
+    var now = new Date();
+    return Date.UTC(now.getFullYear(), now.getMonth(), now.getDate());
+  }
+  function iso(ms) {
+    return new Date(ms).toISOString().slice(0, 10);
+  }
+  function parseDay(text) {
+    var p = text.split("-");
+    return Date.UTC(+p[0], +p[1] - 1, +p[2]);
+  }
+  function firstDay(range) {
+    var spec = RANGES[range];
+    var today = todayMs();
+    if (spec.days) return today - (spec.days - 1) * DAY;
+    if (spec.months) {
+      var d = new Date(today);
+      d.setUTCMonth(d.getUTCMonth() - spec.months);
+      return d.getTime() + DAY;
+    }
+    return null;
+  }
+
+  var number = new Intl.NumberFormat();
+  function longDate(ms) {
+    return new Date(ms).toLocaleDateString(undefined, {
+      timeZone: "UTC", weekday: "short", day: "numeric", month: "short", year: "numeric"
+    });
+  }
+  function shortDate(ms) {
+    return new Date(ms).toLocaleDateString(undefined, {
+      timeZone: "UTC", day: "numeric", month: "short", year: "numeric"
+    });
+  }
+
+  /* ---- talking to the API ---- */
+
+  function query(from, to) {
+    var url = new URL(api.href);
+    if (from) url.searchParams.set("from", from);
+    if (to) url.searchParams.set("to", to);
+    ["site", "page"].forEach(function (name) {
+      if (params.get(name)) url.searchParams.set(name, params.get(name));
+    });
+    return url;
+  }
+
+  // Resolves to the parsed JSON; rejects with an Error whose .status is the HTTP status
+  // (0 when the API could not be reached at all) and whose message is fit to show.
+  function getJSON(url) {
+    var headers = { Accept: "application/json" };
+    var key = storedKey();
+    if (key) headers["X-Footfall-Key"] = key;
+    return fetch(url, { headers: headers, cache: "no-store", credentials: "same-origin" }).then(
+      function (response) {
+        return response.text().then(function (body) {
+          var json = null;
+          try {
+            json = JSON.parse(body);
+          } catch (e) {
+            /* not JSON: reported below */
+          }
+          if (response.ok && json && Array.isArray(json.visitors)) return json;
+          var why = json && typeof json.error === "string" ? json.error
+            : response.ok ? "the answer was not the expected JSON"
+            : "HTTP " + response.status + " " + response.statusText;
+          throw failure(response.status, "The stats API at " + url.pathname + " answered " +
+            response.status + ": " + why);
+        });
+      },
+      function () {
+        throw failure(0, "The stats API at " + url.href + " could not be reached. " +
+          "Is the server running, and is footfall installed in its cgi-bin?");
+      }
+    );
+  }
+
+  function failure(status, message) {
+    var error = new Error(message);
+    error.status = status;
+    return error;
+  }
+
+  function storedKey() {
+    try {
+      return localStorage.getItem(KEY_STORE) || "";
+    } catch (e) {
+      return ""; // storage disabled: ask every time
+    }
+  }
+
+  /* ---- loading a range ---- */
+
+  function load() {
+    var id = ++current;
+    var range = rangeName();
+    var from = firstDay(range);
+    markRange(range);
+    $id("main").setAttribute("aria-busy", "true");
+    document.body.classList.add("is-loading");
+    show("status");
+    getJSON(query(from && iso(from)))
+      .then(function (answer) {
+        if (id !== current) return null;
+        lastAnswer = answer;
+        render(answer, range);
+        return previous(answer, range, id);
+      })
+      .catch(function (error) {
+        if (id !== current) return;
+        if (error.status === 401) askForKey(!!storedKey());
+        else showError(error.message);
+      })
+      .then(function () {
+        if (id !== current) return;
+        $id("main").setAttribute("aria-busy", "false");
+        document.body.classList.remove("is-loading");
+      });
+  }
+
+  // The same number of days just before the range, fetched with a second GET, for the change.
+  function previous(answer, range, id) {
+    var first = parseDay(answer.from);
+    var span = answer.visitors.length;
+    if (range === "all" || !span) {
+      setChange("visits", null, "since " + shortDate(first));
+      setChange("pageviews", null, "since " + shortDate(first));
+      return null;
+    }
+    var label = RANGES[range].name;
+    return getJSON(query(iso(first - span * DAY), iso(first - DAY))).then(
+      function (before) {
+        if (id !== current) return;
+        compare("visits", answer.totals.visitors, before.totals.visitors, label);
+        compare("pageviews", answer.totals.pageviews, before.totals.pageviews, label);
+      },
+      function () {
+        if (id !== current) return;
+        setChange("visits", null, "no comparison available");
+        setChange("pageviews", null, "no comparison available");
+      }
+    );
+  }
+
+  function compare(which, now, before, label) {
+    var against = " vs the previous " + label;
+    if (!before) {
+      setChange(which, null, now ? "no data for the previous " + label : "none in the previous " +
+        label + " either");
+      return;
+    }
+    var pct = Math.round(((now - before) / before) * 100);
+    if (now === before || pct === 0) {
+      setChange(which, "same", (now === before ? "no change" : "about the same") + against);
+    } else if (pct > 0) {
+      setChange(which, "up", "+" + number.format(pct) + "%" + against);
+    } else {
+      setChange(which, "down", "\u2212" + number.format(-pct) + "%" + against);
+    }
+  }
+
+  function setChange(which, direction, text) {
+    var el = $id("change-" + which);
+    el.className = "change" + (direction ? " " + direction : "");
+    el.textContent = "";
+    if (direction === "up" || direction === "down") {
+      var arrow = document.createElement("span");
+      arrow.className = "arrow";
+      arrow.setAttribute("aria-hidden", "true");
+      arrow.textContent = direction === "up" ? "\u25B2 " : "\u25BC ";
+      el.appendChild(arrow);
+    }
+    el.appendChild(document.createTextNode(text));
+  }
+
+  /* ---- drawing ---- */
+
+  function show(which) {
+    ["status", "keyform-box", "error-box", "empty-box", "report"].forEach(function (id) {
+      // The report stays up (dimmed) while the next range loads, so the page never goes blank.
+      if (which === "status" && id === "report") return;
+      $id(id).hidden = id !== which;
+    });
+    if (which !== "status") $id("status").hidden = true;
+  }
+
+  function render(answer, range) {
+    var visits = answer.visitors;
+    var views = answer.pageviews;
+    var first = parseDay(answer.from);
+    var last = parseDay(answer.to);
+    $id("period").textContent = (range === "all" ? "All time: " : "Last " + RANGES[range].name +
+      ": ") + longDate(first) + " \u2013 " + longDate(last);
+    document.title = "Visits, " + RANGES[range].name + " \u00B7 footfall";
+
+    if (!answer.totals.visitors && !answer.totals.pageviews) {
+      show("empty-box");
+      return;
+    }
+    show("report");
+    $id("total-visits").textContent = number.format(answer.totals.visitors);
+    $id("total-pageviews").textContent = number.format(answer.totals.pageviews);
+    setChange("visits", null, "\u2026");
+    setChange("pageviews", null, "\u2026");
+    var busiest = visits.reduce(function (best, day) {
+      return day[1] > best[1] ? day : best;
+    }, visits[0]);
+    $id("busiest").textContent = number.format(busiest[1]) + " visits";
+    $id("busiest-date").textContent = longDate(busiest[0]);
+
+    $id("chart").setAttribute("aria-label", "Line chart of visits and pageviews per day from " +
+      longDate(first) + " to " + longDate(last) + ". The numbers are in the table below it.");
+    drawChart(visits, views);
+    fillDays(visits, views);
+    fillTop("pages", answer.pages, function (row) {
+      return [row.page, row.visitors, row.pageviews];
+    });
+    fillTop("refs", answer.referrers, function (row) {
+      return [row.ref, row.pageviews];
+    });
+  }
+
+  function cssVar(name) {
+    return getComputedStyle(document.body).getPropertyValue(name).trim();
+  }
+
+  function drawChart(visits, views) {
+    var span = visits.length;
+    plot = jQuery.plot("#chart", [
+      { data: visits, label: "Visits", color: cssVar("--visits"),
+        lines: { show: true, lineWidth: 2.5, fill: 0.12 } },
+      { data: views, label: "Pageviews", color: cssVar("--pageviews"),
+        lines: { show: true, lineWidth: 1.5 } }
+    ], {
+      series: { shadowSize: 0, points: { show: span <= 31, radius: 2.5, fillColor: cssVar("--bg") } },
+      xaxis: { mode: "time", timeBase: "milliseconds", timezone: "UTC", minTickSize: [1, "day"], showMinorTicks: false, color: cssVar("--grid") },
+      yaxis: { min: 0, tickDecimals: 0, minTickSize: 1, showMinorTicks: false, color: cssVar("--grid") },
+      grid: { hoverable: true, borderWidth: 0, color: cssVar("--muted"), mouseActiveRadius: 30,
+        margin: { top: 8, right: 12, bottom: 4, left: 0 } },
+      legend: { show: false }
+    });
+  }
+
+  // flot's bundle has no resize plugin: redraw when the box changes size (phone rotation,
+  // window resize, sidebar) so the chart always fills its container.
+  function followResizes() {
+    var box = $id("chart");
+    var width = 0;
+    var redraw = function () {
+      if (!plot || box.offsetWidth === width || !box.offsetWidth) return;
+      width = box.offsetWidth;
+      plot.resize();
+      plot.setupGrid();
+      plot.draw();
+    };
+    if (window.ResizeObserver) new ResizeObserver(redraw).observe(box);
+    else window.addEventListener("resize", redraw);
+  }
+
+  function hover() {
+    var tip = $id("tip");
+    jQuery("#chart").on("plothover", function (event, pos, item) {
+      if (!item || !lastAnswer) {
+        tip.hidden = true;
+        return;
+      }
+      var i = item.dataIndex;
+      tip.textContent = "";
+      var title = document.createElement("strong");
+      title.textContent = longDate(lastAnswer.visitors[i][0]);
+      tip.appendChild(title);
+      [["Visits", lastAnswer.visitors[i][1]], ["Pageviews", lastAnswer.pageviews[i][1]]].forEach(
+        function (pair) {
+          var line = document.createElement("span");
+          line.textContent = pair[0] + ": " + number.format(pair[1]);
+          tip.appendChild(line);
+        });
+      tip.hidden = false;
+      // Keep the tip inside the chart: flip it to the left of the point on the right half.
+      var box = this.getBoundingClientRect();
+      var x = item.pageX - window.scrollX - box.left;
+      var y = item.pageY - window.scrollY - box.top;
+      tip.style.left = (x > box.width / 2 ? x - tip.offsetWidth - 12 : x + 12) + "px";
+      tip.style.top = Math.max(0, y - tip.offsetHeight - 8) + "px";
+    });
+    jQuery("#chart").on("mouseleave", function () {
+      tip.hidden = true;
+    });
+  }
+
+  function cell(tag, text, className) {
+    var el = document.createElement(tag);
+    el.textContent = text;
+    if (className) el.className = className;
+    return el;
+  }
+
+  function fillDays(visits, views) {
+    var body = $id("days-body");
+    body.textContent = "";
+    // Newest first: the days a visitor of the dashboard most likely looks for.
+    for (var i = visits.length - 1; i >= 0; i--) {
+      var row = document.createElement("tr");
+      if (!visits[i][1] && !views[i][1]) row.className = "quiet";
+      var head = cell("th", longDate(visits[i][0]));
+      head.scope = "row";
+      row.appendChild(head);
+      row.appendChild(cell("td", number.format(visits[i][1]), "num"));
+      row.appendChild(cell("td", number.format(views[i][1]), "num"));
+      body.appendChild(row);
+    }
+  }
+
+  function fillTop(name, rows, columns) {
+    var box = $id(name + "-box");
+    box.hidden = !Array.isArray(rows);
+    if (box.hidden) return;
+    var body = $id(name + "-body");
+    body.textContent = "";
+    rows.forEach(function (row) {
+      var values = columns(row);
+      var tr = document.createElement("tr");
+      var head = cell("th", String(values[0]), "name");
+      head.scope = "row";
+      tr.appendChild(head);
+      values.slice(1).forEach(function (n) {
+        tr.appendChild(cell("td", number.format(n), "num"));
+      });
+      body.appendChild(tr);
+    });
+    box.querySelector("table").hidden = !rows.length;
+    box.querySelector(".none").hidden = rows.length > 0;
+  }
+
+  function showError(message) {
+    $id("error-text").textContent = message;
+    show("error-box");
+  }
+
+  /* ---- read key ---- */
+
+  function askForKey(refused) {
+    $id("keyform-why").textContent = refused
+      ? "The read key stored in this browser was refused. Enter the current one."
+      : "The stats on this site are private. Enter the read key from footfall's configuration " +
+        "(FOOTFALL_READ_KEY); it is kept in this browser only.";
+    show("keyform-box");
+    $id("key").focus();
+  }
+
+  function keyControls() {
+    $id("keyform").addEventListener("submit", function (event) {
+      event.preventDefault();
+      try {
+        localStorage.setItem(KEY_STORE, $id("key").value);
+      } catch (e) {
+        showError("This browser does not allow storing the key (local storage is off).");
+        return;
+      }
+      $id("key").value = "";
+      $id("forget-key").hidden = false;
+      load();
+    });
+    $id("forget-key").hidden = !storedKey();
+    $id("forget-key").addEventListener("click", function () {
+      try {
+        localStorage.removeItem(KEY_STORE);
+      } catch (e) {
+        /* nothing stored */
+      }
+      this.hidden = true;
+      load();
+    });
+  }
+
+  /* ---- range buttons and the URL ---- */
+
+  function markRange(range) {
+    document.querySelectorAll(".ranges button").forEach(function (b) {
+      b.setAttribute("aria-pressed", String(b.getAttribute("data-range") === range));
+    });
+  }
+
+  function rangeControls() {
+    document.querySelectorAll(".ranges button").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var range = button.getAttribute("data-range");
+        if (range === rangeName() && params.has("range")) return;
+        params.set("range", range);
+        // A real history entry: reload, back and a shared link all show the same view.
+        history.pushState(null, "", "?" + params.toString() + location.hash);
+        load();
+      });
+    });
+    window.addEventListener("popstate", function () {
+      params = new URLSearchParams(location.search);
+      load();
+    });
+  }
+
+  function snippet() {
+    var script = new URL("footfall.js", location.href).href;
+    $id("snippet").textContent = '<script async defer src="' + script + '" data-endpoint="' +
+      api.href + '"></script>';
+  }
+
+  function start() {
+    if (params.get("site")) $id("site-name").textContent = params.get("site");
+    snippet();
+    keyControls();
+    rangeControls();
+    hover();
+    followResizes();
+    // Canvas colours come from CSS variables: redraw when the system switches light/dark.
+    var dark = window.matchMedia("(prefers-color-scheme: dark)");
+    var recolour = function () {
+      if (plot && lastAnswer && !$id("report").hidden) {
+        drawChart(lastAnswer.visitors, lastAnswer.pageviews);
+      }
+    };
+    if (dark.addEventListener) dark.addEventListener("change", recolour);
+    load();
+  }
+
+  start();
+})();
