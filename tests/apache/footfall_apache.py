@@ -6,6 +6,9 @@ The site is deployed into a fresh temporary "home directory":
     <home>/public_html/            DocumentRoot: a copy of static/
     <home>/public_html/cgi-bin/    ScriptAlias /cgi-bin/: a copy of cgi-bin/ with its .htaccess
     <home>/footfall/footfall.db    the database, outside the document root, owned by the CGI user
+    <home>/public_html/stats/      a second copy as on a host without ScriptAlias: a plain folder
+                                   where the .htaccess alone makes stats.py run, and where it
+                                   also sets a read key and its own database (private.db)
 
 Why copies instead of pointing Apache at the checkout: Apache drops to www-data, which must be
 able to traverse every parent directory of what it serves. A checkout under /root or a CI
@@ -38,6 +41,9 @@ CGI_USER = "www-data"
 # The PATH Apache passes on to CGI scripts decides which python3 `#!/usr/bin/env python3` runs.
 # The system's, as on a host: not a pyenv shim or a virtualenv from the developer's shell.
 CGI_PATH = "/usr/local/bin:/usr/bin:/bin"
+
+# The read key of the copy in public_html/stats/.
+READ_KEY = "k3y-for-the-tests-0f1e2d3c"
 
 BROWSER_UA = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
               "Chrome/131.0.0.0 Safari/537.36")
@@ -84,6 +90,8 @@ class Apache:
         self.cgi_bin = os.path.join(self.docroot, "cgi-bin")
         self.db_dir = os.path.join(self.home, "footfall")
         self.db = os.path.join(self.db_dir, "footfall.db")
+        self.plain_dir = os.path.join(self.docroot, "stats")
+        self.private_db = os.path.join(self.db_dir, "private.db")
         self.port = free_port()
         self.as_root = os.geteuid() == 0
         self.process = None
@@ -112,6 +120,11 @@ class Apache:
         if self.as_root:
             user = pwd.getpwnam(CGI_USER)
             os.chown(self.db_dir, user.pw_uid, user.pw_gid)
+        # The second copy: no ScriptAlias, settings by SetEnv in .htaccess, as docs/deploy.md shows.
+        _copy_tree(os.path.join(ROOT, "cgi-bin"), self.plain_dir)
+        with open(os.path.join(self.plain_dir, ".htaccess"), "a", encoding="utf-8") as f:
+            f.write(f"\nSetEnv FOOTFALL_DB {self.private_db}\n"
+                    f"SetEnv FOOTFALL_READ_KEY {READ_KEY}\n")
         with open(TEMPLATE, encoding="utf-8") as f:
             template = f.read()
         user_group = f"User {CGI_USER}\nGroup {CGI_USER}" if self.as_root else ""
