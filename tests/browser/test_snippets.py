@@ -1,0 +1,108 @@
+"""The two tracking snippets in a real Chromium: each page load is one hit the API reports."""
+
+import urllib.parse
+
+# Recorded in the page before any of its scripts run: what the tracker handed to the network.
+# Page loads wait for async scripts, so once goto() returns the tracker has already run.
+RECORD_SENDS = """
+window.__sent = [];
+const beacon = navigator.sendBeacon.bind(navigator);
+navigator.sendBeacon = (url, body) => { window.__sent.push(String(body)); return beacon(url, body); };
+const fetchFn = window.fetch.bind(window);
+window.fetch = (url, init) => { window.__sent.push(String(init && init.body)); return fetchFn(url, init); };
+"""
+
+
+def is_hit(site):
+    """Matches the response to a POST of a hit to site's API."""
+    return lambda response: (response.request.method == "POST"
+                             and response.url == site.api)
+
+
+def page_stats(site, page):
+    return site.stats(page=page)["totals"]
+
+
+def test_jquery_snippet_records_exactly_one_hit(pages, fresh_site, snippet_pages):
+    page = pages.open()
+    with page.expect_response(is_hit(fresh_site)) as hit:
+        page.goto(snippet_pages + "/jquery-snippet.html")
+    # The app lets the tracked site read its answer (CORS), so jQuery sees the JSON.
+    assert hit.value.json() == {"page": "/jquery-snippet.html", "day": hit.value.json()["day"],
+                                "counted": True}
+    page.close()
+    assert page_stats(fresh_site, "/jquery-snippet.html") == {"visitors": 1, "pageviews": 1}
+    assert fresh_site.stats()["totals"] == {"visitors": 1, "pageviews": 1}
+
+
+def test_footfall_js_records_exactly_one_hit(pages, fresh_site, snippet_pages):
+    page = pages.open()
+    page.add_init_script(RECORD_SENDS)
+    with page.expect_response(is_hit(fresh_site)):
+        page.goto(snippet_pages + "/footfall-snippet.html")
+    sent = page.evaluate("window.__sent")
+    assert sent == ["page=%2Ffootfall-snippet.html&ref=&site=127.0.0.1"]
+    page.close()  # leaving the page must not send a second hit
+    assert page_stats(fresh_site, "/footfall-snippet.html") == {"visitors": 1, "pageviews": 1}
+    assert fresh_site.stats()["totals"] == {"visitors": 1, "pageviews": 1}
+
+
+def test_footfall_js_falls_back_to_fetch_without_send_beacon(pages, fresh_site, snippet_pages):
+    page = pages.open()
+    page.add_init_script("delete Navigator.prototype.sendBeacon;")
+    with page.expect_response(is_hit(fresh_site)) as hit:
+        page.goto(snippet_pages + "/footfall-snippet.html")
+    assert hit.value.request.headers["content-type"].startswith(
+        "application/x-www-form-urlencoded")
+    assert page_stats(fresh_site, "/footfall-snippet.html") == {"visitors": 1, "pageviews": 1}
+
+
+def test_footfall_js_counts_each_single_page_app_navigation_once(pages, fresh_site,
+                                                                 snippet_pages):
+    page = pages.open()
+    page.add_init_script(RECORD_SENDS)
+    with page.expect_response(is_hit(fresh_site)):
+        page.goto(snippet_pages + "/footfall-snippet.html")
+    with page.expect_response(is_hit(fresh_site)):
+        page.evaluate("history.pushState({}, '', '/app/inbox')")
+    # A hash change or replaceState keeps the path: not a new pageview.
+    page.evaluate("history.pushState({}, '', '/app/inbox#message-3')")
+    page.evaluate("history.replaceState({}, '', '/app/inbox?tab=2')")
+    with page.expect_response(is_hit(fresh_site)):
+        page.evaluate("history.pushState({}, '', '/app/settings')")
+    with page.expect_response(is_hit(fresh_site)):
+        page.go_back()  # popstate back to /app/inbox
+    sent = [dict(urllib.parse.parse_qsl(body, keep_blank_values=True))
+            for body in page.evaluate("window.__sent")]
+    assert [s["page"] for s in sent] == ["/footfall-snippet.html", "/app/inbox", "/app/settings",
+                                         "/app/inbox"]
+    # An in-app navigation's referrer is the page counted before it.
+    assert [s["ref"] for s in sent[1:]] == [snippet_pages + "/footfall-snippet.html",
+                                            snippet_pages + "/app/inbox",
+                                            snippet_pages + "/app/settings"]
+    assert page_stats(fresh_site, "/app/inbox")["pageviews"] == 2
+    assert page_stats(fresh_site, "/app/settings")["pageviews"] == 1
+    assert fresh_site.stats()["totals"]["pageviews"] == 4
+
+
+def test_footfall_js_skips_automated_browsers(pages, automated_browser, fresh_site,
+                                              snippet_pages):
+    page = pages.open(browser=automated_browser)
+    page.add_init_script(RECORD_SENDS)
+    page.goto(snippet_pages + "/footfall-snippet.html")
+    assert page.evaluate("navigator.webdriver") is True
+    assert page.evaluate("window.__sent") == []
+    assert fresh_site.stats()["totals"] == {"visitors": 0, "pageviews": 0}
+
+
+def test_footfall_js_skips_the_owner_with_footfall_ignore(pages, fresh_site, snippet_pages):
+    page = pages.open()
+    page.add_init_script(RECORD_SENDS)
+    with page.expect_response(is_hit(fresh_site)):
+        page.goto(snippet_pages + "/footfall-snippet.html")
+    # What the README tells the owner to type in the console on their own site.
+    page.evaluate("localStorage.footfall_ignore = '1'")
+    page.reload()
+    page.evaluate("history.pushState({}, '', '/elsewhere')")
+    assert page.evaluate("window.__sent") == []
+    assert fresh_site.stats()["totals"] == {"visitors": 1, "pageviews": 1}
