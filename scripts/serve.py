@@ -16,10 +16,9 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), 
 sys.path.insert(0, os.path.join(ROOT, "cgi-bin"))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import seed_db  # noqa: E402
 from footfall import settings, storage  # noqa: E402
 from footfall.app import make_application  # noqa: E402
-
-import seed_db  # noqa: E402
 
 DEMO_DB = os.path.join(ROOT, "demo", "footfall.db")
 STATIC = os.path.join(ROOT, "static")

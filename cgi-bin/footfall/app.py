@@ -87,6 +87,8 @@ def make_application(config=None, clock=time.time):
         except Exception:
             _log(environ, "footfall: unexpected error\n" + traceback.format_exc())
             status, payload = 500, {"error": "internal error"}
+        if environ.get("REQUEST_METHOD", "").upper() != "POST":
+            forms.discard_body(environ)  # only POST reads its body; see discard_body
         body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
         headers = list(BASE_HEADERS) + extra + [("Content-Length", str(len(body)))]
         start_response(f"{status} {_REASONS.get(status, 'Error')}", headers)

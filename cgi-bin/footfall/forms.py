@@ -90,6 +90,14 @@ def read_body(environ, limit):
     return body
 
 
+def discard_body(environ):
+    """Read and drop a body nobody asked for (a GET, PUT or DELETE that sent one): mod_cgid
+    cuts the answer short when a CGI script exits with its input unread."""
+    length_header = environ.get("CONTENT_LENGTH", "").strip()
+    if length_header.isdigit():
+        _drain(environ["wsgi.input"], min(int(length_header), DISCARD_CAP))
+
+
 def _read_up_to(stream, size):
     chunks = []
     remaining = size

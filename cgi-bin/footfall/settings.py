@@ -80,7 +80,10 @@ class Config:
 def config_file_path(environ=None):
     """Where the config file is (whether or not it exists)."""
     environ = os.environ if environ is None else environ
-    return os.path.expanduser(environ.get(CONFIG_FILE_VARIABLE) or DEFAULT_CONFIG_FILE)
+    path = environ.get(CONFIG_FILE_VARIABLE) or DEFAULT_CONFIG_FILE
+    if path.startswith("~/") and environ.get("HOME"):
+        return os.path.join(environ["HOME"], path[2:])
+    return os.path.expanduser(path)
 
 
 def load_config(environ=None, use_file=True, **overrides):

@@ -1,0 +1,119 @@
+"""The WSGI application in-process, with a pinned clock: read key, allowed sites, failures."""
+
+import sqlite3
+
+import pytest
+from conftest import NOON, call_app, post_form
+from footfall import settings, storage
+from footfall.app import make_application
+
+
+def make(config, clock):
+    application = make_application(config, clock)
+    return lambda **kwargs: call_app(application, **kwargs)
+
+
+def test_error_shape_is_one_json_object_with_error_only(app):
+    response = app(method="POST", body=b"")
+    assert response.status == 400
+    assert response.json() == {"error": "page is required"}
+
+
+def test_reloading_one_page_over_http_counts_at_most_ten_a_minute(app, clock):
+    answers = []
+    for _ in range(30):
+        answers.append(app(method="POST", body=post_form({"page": "/spam"})).json())
+        clock.now += 1
+    assert sum(a["counted"] for a in answers) == 10
+    assert answers[-1] == {"page": "/spam", "day": "2026-11-28", "counted": False,
+                           "reason": "flood"}
+    totals = app(query="from=2026-11-28").json()["totals"]
+    assert totals == {"visitors": 1, "pageviews": 10}
+
+
+def test_hit_day_follows_the_configured_time_zone(db_path, clock):
+    clock.now = NOON + 11 * 3600 + 30 * 60  # 23:30 UTC: already the 29th in Berlin
+    app = make(settings.Config(db=db_path, timezone="Europe/Berlin"), clock)
+    assert app(method="POST", body=post_form({"page": "/"})).json()["day"] == "2026-11-29"
+
+
+def test_get_without_read_key_is_401_when_one_is_configured(db_path, clock):
+    app = make(settings.Config(db=db_path, read_key="s3cret"), clock)
+    response = app()
+    assert response.status == 401
+    assert response.json() == {"error": "a read key is required (header X-Footfall-Key)"}
+    assert app(headers={"X-Footfall-Key": "wrong"}).status == 401
+    assert app(headers={"X-Footfall-Key": "s3cret"}).status == 200
+
+
+def test_logging_a_hit_never_needs_the_read_key(db_path, clock):
+    app = make(settings.Config(db=db_path, read_key="s3cret"), clock)
+    assert app(method="POST", body=post_form({"page": "/"})).json()["counted"] is True
+
+
+def test_get_is_public_without_a_read_key(app):
+    assert app().status == 200
+
+
+@pytest.mark.parametrize("fields, headers, counted", [
+    ({"page": "/", "site": "example.com"}, {}, True),
+    ({"page": "/", "site": "blog.example.com"}, {}, True),
+    ({"page": "/", "site": "evil.test"}, {}, False),
+    ({"page": "/"}, {"Origin": "https://evil.test"}, False),
+    ({"page": "/", "site": "example.com"}, {"Referer": "https://evil.test/page"}, False),
+    ({"page": "/"}, {"Origin": "https://www.example.com"}, True),
+], ids=["allowed-site", "subdomain", "other-site", "other-origin", "forged-site-field",
+        "allowed-origin"])
+def test_only_allowed_sites_are_counted(db_path, clock, fields, headers, counted):
+    app = make(settings.Config(db=db_path, sites="example.com"), clock)
+    answer = app(method="POST", body=post_form(fields), headers=headers).json()
+    assert answer["counted"] is counted
+    if not counted:
+        assert answer["reason"] == "site not allowed"
+
+
+def test_allowed_origin_gets_access_control_allow_origin(db_path, clock):
+    app = make(settings.Config(db=db_path, sites="example.com"), clock)
+    response = app(method="POST", body=post_form({"page": "/"}),
+                   headers={"Origin": "https://example.com"})
+    assert response.headers["access-control-allow-origin"] == "https://example.com"
+    refused = app(method="POST", body=post_form({"page": "/"}),
+                  headers={"Origin": "https://evil.test"})
+    assert "access-control-allow-origin" not in refused.headers
+
+
+def test_unexpected_failure_is_a_plain_500_and_the_traceback_goes_to_the_log(tmp_path, clock):
+    not_a_database = tmp_path / "footfall.db"
+    not_a_database.write_bytes(b"this is not an SQLite file" * 100)
+    app = make(settings.Config(db=str(not_a_database)), clock)
+    response = app(method="POST", body=post_form({"page": "/"}))
+    assert response.status == 500
+    assert response.json() == {"error": "internal error"}
+    assert "Traceback" in response.errors and "Traceback" not in response.body.decode()
+
+
+def test_configuration_error_is_answered_and_logged(monkeypatch, tmp_path):
+    monkeypatch.setenv("FOOTFALL_CONFIG", str(tmp_path / "missing.ini"))
+    response = call_app(make_application())
+    assert response.status == 500
+    assert response.json() == {"error": "server misconfigured; see the server's error log"}
+    assert "missing.ini does not exist" in response.errors
+
+
+def test_database_locked_too_long_is_503_and_keeps_stored_hits(db_path, clock, monkeypatch):
+    app = make(settings.Config(db=db_path), clock)
+    app(method="POST", body=post_form({"page": "/kept"}))
+    blocker = sqlite3.connect(db_path, isolation_level=None)
+    blocker.execute("begin immediate")
+    monkeypatch.setattr(storage, "BUSY_TIMEOUT_SECONDS", 0.05)
+    monkeypatch.setattr(storage, "WRITE_ATTEMPTS", 2)
+    try:
+        fresh = make(settings.Config(db=db_path), clock)  # new connection, short timeout
+        response = fresh(method="POST", body=post_form({"page": "/late"}))
+    finally:
+        blocker.execute("rollback")
+        blocker.close()
+    assert response.status == 503
+    assert response.headers["retry-after"] == "1"
+    assert response.json() == {"error": "database busy, try again"}
+    assert app(query="from=2026-11-28").json()["totals"]["pageviews"] == 1

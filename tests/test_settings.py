@@ -1,0 +1,70 @@
+"""Settings: environment over config file over defaults, and every setting documented."""
+
+import os
+import re
+
+import pytest
+from conftest import ROOT
+from footfall import settings
+
+
+def test_defaults_apply_without_environment_or_file(tmp_path):
+    config = settings.load_config({"HOME": str(tmp_path)})
+    assert config.db == os.path.expanduser("~/footfall/footfall.db")
+    assert config.flood_limit == 10
+    assert config.max_body_bytes == 4096
+    assert config.read_key == ""
+    assert config.sites == ()
+    assert config.zone is None
+
+
+def test_default_database_is_outside_any_document_root():
+    default = dict((row[0], row[2]) for row in settings.SETTINGS)["db"]
+    assert default.startswith("~/footfall/")
+    assert "public_html" not in default and "www" not in default
+
+
+def test_config_file_is_read(tmp_path):
+    path = tmp_path / "footfall.ini"
+    path.write_text("[footfall]\ndb = /data/f.db\ntimezone = Europe/Berlin\nsites = a.com, B.org\n")
+    config = settings.load_config({"FOOTFALL_CONFIG": str(path)})
+    assert config.db == "/data/f.db"
+    assert config.timezone == "Europe/Berlin"
+    assert config.sites == ("a.com", "b.org")
+
+
+def test_environment_wins_over_config_file(tmp_path):
+    path = tmp_path / "footfall.ini"
+    path.write_text("[footfall]\ndb = /data/f.db\nread_key = from-file\n")
+    config = settings.load_config({"FOOTFALL_CONFIG": str(path), "FOOTFALL_DB": "/env.db",
+                                   "FOOTFALL_READ_KEY": "from-env"})
+    assert config.db == "/env.db"
+    assert config.read_key == "from-env"
+
+
+@pytest.mark.parametrize("environ, message", [
+    ({"FOOTFALL_FLOOD_LIMIT": "ten"}, "flood_limit must be a whole number"),
+    ({"FOOTFALL_MAX_BODY_BYTES": "0"}, "max_body_bytes must be at least 1"),
+    ({"FOOTFALL_TIMEZONE": "Mars/Olympus"}, "timezone is not a known IANA zone"),
+    ({"FOOTFALL_CONFIG": "/nonexistent/footfall.ini"}, "does not exist"),
+], ids=["not-a-number", "zero", "unknown-zone", "missing-named-file"])
+def test_bad_setting_is_a_config_error_naming_it(environ, message):
+    with pytest.raises(settings.ConfigError, match=message):
+        settings.load_config(environ)
+
+
+def test_unknown_setting_in_config_file_is_refused(tmp_path):
+    path = tmp_path / "footfall.ini"
+    path.write_text("[footfall]\ndatabase = /typo.db\n")
+    with pytest.raises(settings.ConfigError, match="unknown settings: database"):
+        settings.load_config({"FOOTFALL_CONFIG": str(path)})
+
+
+def test_readme_documents_every_setting():
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
+        readme = f.read()
+    table = readme.split("## Configuration", 1)[1]
+    for name, variable, default, _help in settings.SETTINGS:
+        row = re.search(rf"^\| `{name}` \| `{variable}` \| ([^|]*) \|", table, re.MULTILINE)
+        assert row, f"README's configuration table lacks {name}"
+        assert (default or "(empty)") in row.group(1), f"README gives the wrong default of {name}"
