@@ -29,6 +29,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 import pytest
@@ -276,3 +277,52 @@ def apache():
         pytest.skip(message)
     yield server
     release()
+
+
+def run_cgi(db, method="POST", body=b"", query="", headers=None, content_length=None,
+            body_chunks=None):
+    """Run cgi-bin/stats.py as Apache would: CGI variables in, body on stdin, as a child process.
+
+    content_length overrides the CONTENT_LENGTH variable (None: the body's length, "" to leave
+    it out, as for a chunked request); body_chunks (an iterable) streams a large body without
+    holding it here. Returns the Response and the child's peak resident memory in KiB.
+    """
+    env = {"PATH": CGI_PATH, "LANG": "C.UTF-8", "GATEWAY_INTERFACE": "CGI/1.1",
+           "SERVER_PROTOCOL": "HTTP/1.1", "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "80",
+           "REQUEST_METHOD": method, "QUERY_STRING": query, "SCRIPT_NAME": "/cgi-bin/stats.py",
+           "REMOTE_ADDR": "192.0.2.7", "HTTP_USER_AGENT": BROWSER_UA,
+           "FOOTFALL_DB": db, "HOME": os.path.dirname(db)}
+    length = str(len(body)) if content_length is None else content_length
+    if length:
+        env["CONTENT_LENGTH"] = length
+        env["CONTENT_TYPE"] = "application/x-www-form-urlencoded"
+    for name, value in (headers or {}).items():
+        env["HTTP_" + name.upper().replace("-", "_")] = value
+    process = subprocess.Popen([os.path.join(ROOT, "cgi-bin", "stats.py")], env=env,
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+
+    def feed():
+        try:
+            for chunk in body_chunks if body_chunks is not None else [body]:
+                process.stdin.write(chunk)
+            process.stdin.close()
+        except BrokenPipeError:
+            pass  # the script stopped reading: what a bounded reader does
+
+    feeder = threading.Thread(target=feed)
+    feeder.start()
+    stdout = process.stdout.read()
+    stderr = process.stderr.read()
+    _pid, _status, usage = os.wait4(process.pid, 0)
+    process.returncode = 0
+    feeder.join()
+    head, _, payload = stdout.partition(b"\r\n\r\n")
+    response_headers = {}
+    for line in head.decode("latin-1").split("\r\n"):
+        name, _, value = line.partition(":")
+        response_headers[name.strip().lower()] = value.strip()
+    status = int(response_headers.pop("status", "200").split()[0])
+    response = Response(status, response_headers, payload)
+    response.errors = stderr.decode("utf-8", "replace")
+    return response, usage.ru_maxrss
