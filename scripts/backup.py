@@ -1,0 +1,43 @@
+#!/usr/bin/env python3
+"""Copy footfall's live database to a file, consistent even while hits keep arriving.
+
+Uses SQLite's online backup API, so the copy is one moment of the database, rollups and raw hits
+agreeing, without stopping the site. Copying the .db file alone can miss what is still in the
+-wal file, or catch a write half done.
+"""
+
+import argparse
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "cgi-bin"))
+
+from footfall import settings, storage  # noqa: E402
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("target", help="where to write the copy (an existing file is replaced)")
+    parser.add_argument("--db", help="database path (default: FOOTFALL_DB, the config file, "
+                                     f"else {settings.SETTINGS[0][2]})")
+    args = parser.parse_args(argv)
+    try:
+        config = settings.load_config(db=args.db)
+        conn = storage.connect(config.db, create=False)
+    except (settings.ConfigError, storage.StorageError, OSError) as exc:
+        parser.exit(1, f"backup: {exc}\n")
+    if os.path.abspath(args.target) == os.path.abspath(config.db):
+        parser.exit(1, "backup: the target is the database itself\n")
+    partial = args.target + ".partial"
+    if os.path.exists(partial):
+        os.remove(partial)
+    storage.backup(conn, partial)
+    conn.close()
+    # Renamed into place only when complete, so the target is never a half-written copy.
+    os.replace(partial, args.target)
+    print(f"backed up {config.db} to {args.target} ({os.path.getsize(args.target)} bytes)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
