@@ -117,3 +117,17 @@ def test_database_locked_too_long_is_503_and_keeps_stored_hits(db_path, clock, m
     assert response.headers["retry-after"] == "1"
     assert response.json() == {"error": "database busy, try again"}
     assert app(query="from=2026-11-28").json()["totals"]["pageviews"] == 1
+
+
+def test_forwarded_header_is_ignored_unless_configured(app):
+    for address in ("203.0.113.1", "203.0.113.2"):
+        app(method="POST", body=post_form({"page": "/"}), headers={"X-Forwarded-For": address})
+    assert app(query="from=2026-11-28").json()["totals"] == {"visitors": 1, "pageviews": 2}
+
+
+def test_configured_proxy_header_tells_visitors_apart_by_its_last_address(db_path, clock):
+    app = make(settings.Config(db=db_path, client_ip_header="X-Forwarded-For"), clock)
+    for forwarded in ("203.0.113.1", "198.51.100.7, 203.0.113.2", "10.0.0.1, 203.0.113.2"):
+        app(method="POST", body=post_form({"page": "/"}), headers={"X-Forwarded-For": forwarded})
+    # The last two share their proxy-observed address: one visitor, whatever the client claimed.
+    assert app(query="from=2026-11-28").json()["totals"] == {"visitors": 2, "pageviews": 3}

@@ -139,7 +139,7 @@ def _post(environ, config, connection, clock):
     if reason is None and not allowed:
         reason = "site not allowed"
     if reason is None:
-        hit = storage.Hit(now, day, site, page, ref, environ.get("REMOTE_ADDR", ""),
+        hit = storage.Hit(now, day, site, page, ref, _client_ip(environ, config.client_ip_header),
                           environ.get("HTTP_USER_AGENT", ""))
         reason = storage.record_hit(connection(config), hit, storage.Rules.from_config(config))
     if reason is not None:
@@ -147,6 +147,20 @@ def _post(environ, config, connection, clock):
         answer["reason"] = reason
         headers.append(("X-Footfall", f"not counted: {reason}"))
     return 200, answer, headers
+
+
+def _client_ip(environ, header):
+    """The visitor's address: REMOTE_ADDR, or the last hop of a header a trusted proxy sets.
+
+    Only the right-most address is the proxy's own observation; anything left of it is what the
+    client claimed, so trusting it would let a script pose as any number of visitors.
+    """
+    if header:
+        forwarded = environ.get("HTTP_" + header.upper().replace("-", "_"), "")
+        last = forwarded.rsplit(",", 1)[-1].strip()
+        if last:
+            return last
+    return environ.get("REMOTE_ADDR", "")
 
 
 def _site_of(environ, fields):

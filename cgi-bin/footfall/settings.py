@@ -18,6 +18,8 @@ SETTINGS = (
      "If set, GET needs this key in the X-Footfall-Key header; empty: stats are public."),
     ("sites", "FOOTFALL_SITES", "",
      "Comma-separated host names whose hits are counted (subdomains included); empty: any site."),
+    ("client_ip_header", "FOOTFALL_CLIENT_IP_HEADER", "",
+     "Behind a reverse proxy: the header holding the client's address (X-Forwarded-For, X-Real-IP)."),
     ("retention_days", "FOOTFALL_RETENTION_DAYS", "400",
      "Raw hits older than this many days are pruned; daily counts are kept forever."),
     ("max_body_bytes", "FOOTFALL_MAX_BODY_BYTES", "4096",
