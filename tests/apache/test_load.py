@@ -1,0 +1,37 @@
+"""scripts/load.py against the private Apache: 32 visitors at once, nothing lost."""
+
+import json
+import os
+import subprocess
+import sys
+
+from footfall_apache import ROOT
+
+LOAD = os.path.join(ROOT, "scripts", "load.py")
+
+
+def test_load_script_explains_itself():
+    result = subprocess.run([sys.executable, LOAD, "--help"], capture_output=True, text=True,
+                            check=True)
+    for option in ("--url", "--clients", "--hits"):
+        assert option in result.stdout
+
+
+def test_32_concurrent_visitors_lose_no_hit_and_never_see_a_5xx(apache):
+    # Short version of the run in docs/deploy.md: every hit lands on a page of its own, so all
+    # must be counted, and each counted hit must be in the totals a GET reads afterwards.
+    hits = 96
+    result = subprocess.run(
+        [sys.executable, LOAD, "--url", f"{apache.url}/cgi-bin/stats.py", "--clients", "32",
+         "--hits", str(hits), "--site", "load-test.example", "--json"],
+        capture_output=True, text=True, timeout=600, check=False)
+    report = json.loads(result.stdout)
+    assert report["statuses"] == {"200": hits}, report
+    assert report["connection_errors"] == {}
+    assert report["counted"] == hits
+    assert report["stored_pageviews"] == hits
+    assert report["stored_visitors"] == 32
+    assert result.returncode == 0 and report["ok"]
+    log = apache.read_error_log()
+    assert "database is locked" not in log
+    assert "Traceback" not in log
