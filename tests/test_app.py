@@ -3,9 +3,9 @@
 import sqlite3
 
 import pytest
-from conftest import NOON, call_app, post_form
 from footfall import settings, storage
 from footfall.app import make_application
+from footfall_testing import NOON, call_app, post_form
 
 
 def make(config, clock):

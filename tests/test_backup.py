@@ -6,8 +6,8 @@ import subprocess
 import sys
 import threading
 
-from conftest import BROWSER_UA, SCRIPTS
 from footfall import counting, storage
+from footfall_testing import BROWSER_UA, SCRIPTS
 
 
 def test_backup_while_hits_arrive_is_a_consistent_copy(tmp_path):

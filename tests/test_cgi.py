@@ -3,7 +3,7 @@
 import os
 import stat
 
-from conftest import CGI_SCRIPT, counts, run_cgi
+from footfall_testing import CGI_SCRIPT, counts, run_cgi
 
 
 def test_script_is_executable_with_a_python3_shebang():

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import CGI_SCRIPT, ROOT, parse_cgi_output
+from footfall_testing import CGI_SCRIPT, ROOT, parse_cgi_output
 
 RUNTIME = [p for d in ("cgi-bin", "scripts") for p in glob.glob(os.path.join(ROOT, d, "**", "*.py"),
                                                                  recursive=True)]

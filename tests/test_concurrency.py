@@ -2,7 +2,7 @@
 
 from concurrent.futures import ThreadPoolExecutor
 
-from conftest import counts, run_cgi
+from footfall_testing import counts, run_cgi
 
 CLIENTS = 32
 PAGES_EACH = 20

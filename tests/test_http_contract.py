@@ -6,9 +6,9 @@ import time
 from urllib.parse import urlencode
 
 import pytest
-from conftest import BROWSER_UA, call_app, run_cgi
 from footfall import settings
 from footfall.app import make_application
+from footfall_testing import BROWSER_UA, call_app, run_cgi
 
 
 class WSGIClient:

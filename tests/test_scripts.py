@@ -9,8 +9,8 @@ import sys
 import urllib.request
 
 import pytest
-from conftest import SCRIPTS, counts
 from footfall import settings, storage
+from footfall_testing import SCRIPTS, counts
 
 
 def run_script(name, *args, env=None, home=None):

@@ -4,8 +4,8 @@ import os
 import re
 
 import pytest
-from conftest import ROOT
 from footfall import settings
+from footfall_testing import ROOT
 
 
 def test_defaults_apply_without_environment_or_file(tmp_path):

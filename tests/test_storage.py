@@ -4,8 +4,8 @@ import os
 import sqlite3
 
 import pytest
-from conftest import BROWSER_UA, NOON
 from footfall import counting, storage
+from footfall_testing import BROWSER_UA, NOON
 
 RULES = storage.Rules()
 UTC = None

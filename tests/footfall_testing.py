@@ -1,0 +1,149 @@
+"""Helpers and fixtures shared by footfall's tests: a fresh database file, the app in-process, the CGI script
+as a real process."""
+
+import io
+import json
+import os
+import subprocess
+import sys
+import wsgiref.util
+import wsgiref.validate
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CGI_BIN = os.path.join(ROOT, "cgi-bin")
+CGI_SCRIPT = os.path.join(CGI_BIN, "stats.py")
+SCRIPTS = os.path.join(ROOT, "scripts")
+sys.path.insert(0, CGI_BIN)
+
+from footfall import settings, storage  # noqa: E402
+from footfall.app import make_application  # noqa: E402
+
+# Browsers are counted; the default User-Agent of our tests is a desktop Chrome.
+BROWSER_UA = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+              "Chrome/131.0.0.0 Safari/537.36")
+# 2026-11-28 12:00:00 UTC: a fixed "now" for in-process tests.
+NOON = 1795867200.0
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers  # {lower-case name: value}
+        self.body = body
+
+    def json(self):
+        return json.loads(self.body)
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    return str(tmp_path / "footfall.db")
+
+
+@pytest.fixture
+def config(db_path):
+    return settings.Config(db=db_path, timezone="UTC")
+
+
+class Clock:
+    """A settable 'now' for the app, so time-dependent rules are testable."""
+
+    def __init__(self, now=NOON):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+def call_app(app, method="GET", query="", body=b"", headers=None, environ=None):
+    """Call a WSGI app in-process through wsgiref.validate, like a server would."""
+    env = {"REQUEST_METHOD": method, "QUERY_STRING": query,
+           "SCRIPT_NAME": "/cgi-bin/stats.py", "PATH_INFO": "",
+           "HTTP_USER_AGENT": BROWSER_UA, "REMOTE_ADDR": "192.0.2.10",
+           "wsgi.input": io.BytesIO(body), "CONTENT_LENGTH": str(len(body)) if body else ""}
+    for name, value in (headers or {}).items():
+        env["HTTP_" + name.upper().replace("-", "_")] = value
+    env.update(environ or {})
+    wsgiref.util.setup_testing_defaults(env)
+    errors = io.StringIO()
+    env["wsgi.errors"] = errors
+    captured = {}
+
+    def start_response(status, response_headers, exc_info=None):
+        captured["status"] = int(status.split()[0])
+        captured["headers"] = {k.lower(): v for k, v in response_headers}
+
+    result = wsgiref.validate.validator(app)(env, start_response)
+    try:
+        data = b"".join(result)
+    finally:
+        result.close()
+    response = Response(captured["status"], captured["headers"], data)
+    response.errors = errors.getvalue()
+    return response
+
+
+@pytest.fixture
+def app(config, clock):
+    application = make_application(config, clock)
+    return lambda **kwargs: call_app(application, **kwargs)
+
+
+def post_form(fields):
+    from urllib.parse import urlencode
+
+    return urlencode(fields).encode("utf-8")
+
+
+def run_cgi(db, method="GET", query="", body=b"", headers=None, env=None, chunked=False,
+            script=CGI_SCRIPT, timeout=30):
+    """Run cgi-bin/stats.py as a real CGI process: environment variables in, body on stdin."""
+    cgi_env = {
+        "PATH": "/usr/local/bin:/usr/bin:/bin",  # what Apache hands a CGI script
+        "GATEWAY_INTERFACE": "CGI/1.1", "SERVER_PROTOCOL": "HTTP/1.1",
+        "SERVER_SOFTWARE": "pytest-cgi", "SERVER_NAME": "localhost", "SERVER_PORT": "80",
+        "REQUEST_METHOD": method, "QUERY_STRING": query, "SCRIPT_NAME": "/cgi-bin/stats.py",
+        "REMOTE_ADDR": "192.0.2.10", "HTTP_USER_AGENT": BROWSER_UA, "HTTP_HOST": "example.org",
+        "FOOTFALL_DB": db,
+        "HOME": os.path.dirname(db),  # so no real ~/footfall/footfall.ini is read
+    }
+    if body and not chunked:
+        cgi_env["CONTENT_LENGTH"] = str(len(body))
+    if body:
+        cgi_env["CONTENT_TYPE"] = "application/x-www-form-urlencoded"
+    for name, value in (headers or {}).items():
+        cgi_env["HTTP_" + name.upper().replace("-", "_")] = value
+    cgi_env.update(env or {})
+    proc = subprocess.run([script], input=body, env=cgi_env, capture_output=True,
+                          timeout=timeout, check=False)
+    return parse_cgi_output(proc.stdout, proc.stderr.decode("utf-8", "replace"))
+
+
+def parse_cgi_output(stdout, stderr=""):
+    head, _, body = stdout.partition(b"\r\n\r\n")
+    headers = {}
+    for line in head.decode("latin-1").split("\r\n"):
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    status = int(headers.pop("status", "200").split()[0])
+    response = Response(status, headers, body)
+    response.errors = stderr
+    return response
+
+
+def counts(db, **params):
+    """Site totals straight from storage, to check what a request stored."""
+    conn = storage.connect(db)
+    try:
+        days = storage.read_days(conn, "2000-01-01", "2999-12-31", **params)
+    finally:
+        conn.close()
+    return {"visitors": sum(v for v, _ in days.values()),
+            "pageviews": sum(p for _, p in days.values())}
