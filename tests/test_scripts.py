@@ -91,7 +91,11 @@ def test_seed_db_with_the_same_seed_gives_the_same_pages(tmp_path):
 
 def test_serve_creates_demo_data_and_serves_api_and_dashboard(tmp_path):
     db = str(tmp_path / "demo" / "footfall.db")
+    # A real install's config file with a read key must not make the local demo private.
+    (tmp_path / "footfall").mkdir()
+    (tmp_path / "footfall" / "footfall.ini").write_text("[footfall]\nread_key = private\n")
     environ = {k: v for k, v in os.environ.items() if not k.startswith("FOOTFALL_")}
+    environ["HOME"] = str(tmp_path)
     proc = subprocess.Popen([sys.executable, os.path.join(SCRIPTS, "serve.py"), "--port", "0",
                              "--db", db, "--quiet"], stdout=subprocess.PIPE, text=True,
                             env=environ)
@@ -102,7 +106,7 @@ def test_serve_creates_demo_data_and_serves_api_and_dashboard(tmp_path):
             assert lines[-1], "serve.py exited early"
         api = re.search(r"API:\s+(\S+)", "".join(lines)).group(1)
         dashboard = re.search(r"dashboard:\s+(\S+)", "".join(lines)).group(1)
-        with urllib.request.urlopen(api, timeout=10) as response:
+        with urllib.request.urlopen(api, timeout=10) as response:  # no key needed
             answer = json.load(response)
         assert answer["totals"]["pageviews"] == 1000
         assert len(answer["data"]) >= 89
