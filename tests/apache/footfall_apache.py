@@ -116,16 +116,22 @@ class Apache:
         os.chmod(self.home, 0o755)
         _copy_tree(os.path.join(ROOT, "static"), self.docroot)
         _copy_tree(os.path.join(ROOT, "cgi-bin"), self.cgi_bin)
-        # The CGI user must be able to create the database and its -wal/-shm files beside it.
-        os.makedirs(self.db_dir, mode=0o755)
-        if self.as_root:
-            user = pwd.getpwnam(CGI_USER)
-            os.chown(self.db_dir, user.pw_uid, user.pw_gid)
         # The second copy: no ScriptAlias, settings by SetEnv in .htaccess, as docs/deploy.md shows.
         _copy_tree(os.path.join(ROOT, "cgi-bin"), self.plain_dir)
         with open(os.path.join(self.plain_dir, ".htaccess"), "a", encoding="utf-8") as f:
             f.write(f"\nSetEnv FOOTFALL_DB {self.private_db}\n"
                     f"SetEnv FOOTFALL_READ_KEY {READ_KEY}\n")
+        # As docs/deploy.md says: precompile with the python the CGI scripts run, because the
+        # CGI user cannot write __pycache__ into the site owner's folders, and would otherwise
+        # compile the footfall package again on every hit.
+        for folder in (self.cgi_bin, self.plain_dir):
+            subprocess.run(["python3", "-m", "compileall", "-q", folder],
+                           env={"PATH": CGI_PATH}, check=True)
+        # The CGI user must be able to create the database and its -wal/-shm files beside it.
+        os.makedirs(self.db_dir, mode=0o755)
+        if self.as_root:
+            user = pwd.getpwnam(CGI_USER)
+            os.chown(self.db_dir, user.pw_uid, user.pw_gid)
         with open(TEMPLATE, encoding="utf-8") as f:
             template = f.read()
         user_group = f"User {CGI_USER}\nGroup {CGI_USER}" if self.as_root else ""
