@@ -286,25 +286,28 @@ def apache():
 
 
 def run_cgi(db, method="POST", body=b"", query="", headers=None, content_length=None,
-            body_chunks=None):
+            body_chunks=None, script=None, home=None):
     """Run cgi-bin/stats.py as Apache would: CGI variables in, body on stdin, as a child process.
 
     content_length overrides the CONTENT_LENGTH variable (None: the body's length, "" to leave
     it out, as for a chunked request); body_chunks (an iterable) streams a large body without
-    holding it here. Returns the Response and the child's peak resident memory in KiB.
+    holding it here. db None leaves FOOTFALL_DB out (the script then finds its database through
+    HOME's ~/footfall). Returns the Response and the child's peak resident memory in KiB.
     """
     env = {"PATH": CGI_PATH, "LANG": "C.UTF-8", "GATEWAY_INTERFACE": "CGI/1.1",
            "SERVER_PROTOCOL": "HTTP/1.1", "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "80",
            "REQUEST_METHOD": method, "QUERY_STRING": query, "SCRIPT_NAME": "/cgi-bin/stats.py",
            "REMOTE_ADDR": "192.0.2.7", "HTTP_USER_AGENT": BROWSER_UA,
-           "FOOTFALL_DB": db, "HOME": os.path.dirname(db)}
+           "HOME": home or os.path.dirname(db)}
+    if db is not None:
+        env["FOOTFALL_DB"] = db
     length = str(len(body)) if content_length is None else content_length
     if length:
         env["CONTENT_LENGTH"] = length
         env["CONTENT_TYPE"] = "application/x-www-form-urlencoded"
     for name, value in (headers or {}).items():
         env["HTTP_" + name.upper().replace("-", "_")] = value
-    process = subprocess.Popen([os.path.join(ROOT, "cgi-bin", "stats.py")], env=env,
+    process = subprocess.Popen([script or os.path.join(ROOT, "cgi-bin", "stats.py")], env=env,
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE)
 
