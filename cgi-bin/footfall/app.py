@@ -5,14 +5,17 @@ status; anything unexpected is logged with its traceback to wsgi.errors (the ser
 and answered with a plain 500, never the traceback.
 """
 
+import _thread
 import datetime
-import hmac
 import json
-import threading
 import time
-import traceback
 
 from . import counting, forms, settings, storage
+
+# A CGI process serves one hit and exits, so every import is paid per hit: modules that only a GET,
+# a read key or an error needs (hmac, traceback) are imported where they are used, and the thread
+# local comes from _thread, which the interpreter has loaded already (threading.local is this very
+# class, but importing threading costs a POST half a millisecond). See docs/performance.md.
 
 # The longest range a GET answers, counted inclusively: ten years and change.
 MAX_RANGE_DAYS = 3660
@@ -50,7 +53,7 @@ def make_application(config=None, clock=time.time):
     Without a config, it is loaded on the first request, so a configuration error is answered
     (and logged) like any other, not raised at import time.
     """
-    state = threading.local()  # one SQLite connection per thread: sqlite3 objects are not shared
+    state = _thread._local()  # one SQLite connection per thread: sqlite3 objects are not shared
     loaded = {"config": config}
 
     def current_config():
@@ -85,6 +88,8 @@ def make_application(config=None, clock=time.time):
             _log(environ, f"footfall: {exc}")
             status, payload = 500, {"error": "server misconfigured; see the server's error log"}
         except Exception:
+            import traceback
+
             _log(environ, "footfall: unexpected error\n" + traceback.format_exc())
             status, payload = 500, {"error": "internal error"}
         if environ.get("REQUEST_METHOD", "").upper() != "POST":
@@ -192,6 +197,8 @@ def _sites_allowed(environ, site, allowed):
 
 def _get(environ, config, connection, clock):
     if config.read_key:
+        import hmac
+
         given = environ.get("HTTP_X_FOOTFALL_KEY", "")
         if not hmac.compare_digest(given.encode("utf-8", "surrogateescape"),
                                    config.read_key.encode("utf-8")):

@@ -13,7 +13,6 @@ A later backend (PostgreSQL) implements the same functions; nothing outside this
 """
 
 import os
-import random
 import sqlite3
 import time
 
@@ -184,6 +183,8 @@ def _retry_locked(action):
                 raise
             if attempt == WRITE_ATTEMPTS - 1:
                 raise DatabaseBusy(f"database stayed locked: {message}") from exc
+            import random  # only a contended write gets here; a plain hit need not import it
+
             time.sleep(random.uniform(0.01, 0.05) * 2 ** attempt)
 
 
