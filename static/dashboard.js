@@ -20,7 +20,7 @@
   var params = new URLSearchParams(location.search);
   var api = apiUrl();
   var current = 0; // id of the newest request; answers to older ones are dropped
-  var plot = null;
+  var drawnWidth = 0; // width of the chart as last drawn
   var lastAnswer = null;
 
   function $id(id) {
@@ -189,7 +189,7 @@
   }
 
   function compare(which, now, before, label) {
-    var against = " vs the previous " + label;
+    var against = " vs previous " + label;
     if (!before) {
       setChange(which, null, now ? "no data for the previous " + label : "none in the previous " +
         label + " either");
@@ -272,35 +272,39 @@
 
   function drawChart(visits, views) {
     var span = visits.length;
-    plot = jQuery.plot("#chart", [
+    // Dots on each day only while they have room; on a phone 30 dots become a smear.
+    drawnWidth = $id("chart").clientWidth;
+    var dots = span <= 31 && drawnWidth / span >= 18;
+    jQuery.plot("#chart", [
       { data: visits, label: "Visits", color: cssVar("--visits"),
         lines: { show: true, lineWidth: 2.5, fill: 0.12 } },
       { data: views, label: "Pageviews", color: cssVar("--pageviews"),
         lines: { show: true, lineWidth: 1.5 } }
     ], {
-      series: { shadowSize: 0, points: { show: span <= 31, radius: 2.5, fillColor: cssVar("--bg") } },
-      xaxis: { mode: "time", timeBase: "milliseconds", timezone: "UTC", minTickSize: [1, "day"], showMinorTicks: false, color: cssVar("--grid") },
-      yaxis: { min: 0, tickDecimals: 0, minTickSize: 1, showMinorTicks: false, color: cssVar("--grid") },
+      series: { shadowSize: 0, points: { show: dots, radius: 2.5, fillColor: cssVar("--bg") } },
+      xaxis: { mode: "time", timeBase: "milliseconds", timezone: "UTC", minTickSize: [1, "day"],
+        showMinorTicks: false, color: cssVar("--grid") },
+      yaxis: { min: 0, tickDecimals: 0, minTickSize: 1, showMinorTicks: false,
+        color: cssVar("--grid") },
       grid: { hoverable: true, borderWidth: 0, color: cssVar("--muted"), mouseActiveRadius: 30,
         margin: { top: 8, right: 12, bottom: 4, left: 0 } },
       legend: { show: false }
     });
   }
 
-  // flot's bundle has no resize plugin: redraw when the box changes size (phone rotation,
-  // window resize, sidebar) so the chart always fills its container.
+  function redraw() {
+    if (lastAnswer && !$id("report").hidden) drawChart(lastAnswer.visitors, lastAnswer.pageviews);
+  }
+
+  // flot's bundle has no resize plugin: redraw when the box changes width (phone rotation,
+  // window resize) so the chart always fills its container.
   function followResizes() {
     var box = $id("chart");
-    var width = 0;
-    var redraw = function () {
-      if (!plot || box.offsetWidth === width || !box.offsetWidth) return;
-      width = box.offsetWidth;
-      plot.resize();
-      plot.setupGrid();
-      plot.draw();
+    var changed = function () {
+      if (box.clientWidth && box.clientWidth !== drawnWidth) redraw();
     };
-    if (window.ResizeObserver) new ResizeObserver(redraw).observe(box);
-    else window.addEventListener("resize", redraw);
+    if (window.ResizeObserver) new ResizeObserver(changed).observe(box);
+    else window.addEventListener("resize", changed);
   }
 
   function hover() {
@@ -459,12 +463,7 @@
     followResizes();
     // Canvas colours come from CSS variables: redraw when the system switches light/dark.
     var dark = window.matchMedia("(prefers-color-scheme: dark)");
-    var recolour = function () {
-      if (plot && lastAnswer && !$id("report").hidden) {
-        drawChart(lastAnswer.visitors, lastAnswer.pageviews);
-      }
-    };
-    if (dark.addEventListener) dark.addEventListener("change", recolour);
+    if (dark.addEventListener) dark.addEventListener("change", redraw);
     load();
   }
 

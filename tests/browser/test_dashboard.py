@@ -85,11 +85,11 @@ def test_change_is_against_the_previous_period_of_the_same_length(pages, seeded_
     then = seeded_site.stats(**before)["totals"]["visitors"]
     pct = round((now - then) / then * 100)
     if pct > 0:
-        expected = f"\u25b2 +{pct}% vs the previous 7 days"
+        expected = f"\u25b2 +{pct}% vs previous 7 days"
     elif pct < 0:
-        expected = f"\u25bc \u2212{-pct}% vs the previous 7 days"
+        expected = f"\u25bc \u2212{-pct}% vs previous 7 days"
     else:
-        expected = "vs the previous 7 days"
+        expected = "vs previous 7 days"
     expect(page.locator("#change-visits")).to_contain_text(expected)
 
 
