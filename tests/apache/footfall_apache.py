@@ -156,8 +156,10 @@ class Apache:
         if check.returncode != 0:
             raise RuntimeError(f"Apache rejects its config:\n{check.stderr}")
         # In the foreground, Apache stays our child: stopping it cannot miss.
+        # Its own process group, so that a hung Apache can be killed with all its children.
         self.process = subprocess.Popen([APACHE, "-f", self.config, "-DFOREGROUND"], env=env,
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                        start_new_session=True)
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -177,7 +179,7 @@ class Apache:
             try:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
-                self.process.kill()
+                os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
         if self.process is not None:
             self.process.stderr.close()
@@ -335,3 +337,17 @@ def run_cgi(db, method="POST", body=b"", query="", headers=None, content_length=
     response = Response(status, response_headers, payload)
     response.errors = stderr.decode("utf-8", "replace")
     return response, usage.ru_maxrss
+
+
+if __name__ == "__main__":
+    # By hand, e.g. for scripts/load.py: .venv/bin/python tests/apache/footfall_apache.py
+    server = Apache().start()
+    # Blocked (after Apache started: children inherit the mask), so that sigwait receives them
+    # instead of a handler that would end Python without stopping Apache.
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    print(f"footfall under a private Apache: {server.url}/cgi-bin/stats.py "
+          f"(error log {server.error_log}); Ctrl-C stops it", flush=True)
+    try:
+        signal.sigwait({signal.SIGINT, signal.SIGTERM})
+    finally:
+        server.stop()
