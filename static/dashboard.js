@@ -459,6 +459,7 @@
     snippet();
     keyControls();
     rangeControls();
+    $id("retry").addEventListener("click", load);
     hover();
     followResizes();
     // Canvas colours come from CSS variables: redraw when the system switches light/dark.

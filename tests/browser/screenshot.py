@@ -18,7 +18,7 @@ from playwright.sync_api import expect, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from conftest import CHROMIUM, CHROMIUM_FLAGS, DESKTOP_UA, ROOT, start_site  # noqa: E402
+from footfall_browser import CHROMIUM, CHROMIUM_FLAGS, DESKTOP_UA, ROOT, start_site  # noqa: E402
 
 
 def main(argv=None):

@@ -1,0 +1,102 @@
+"""What the browser tests and tests/browser/screenshot.py share: where Chromium is, how it is
+launched, and footfall started with scripts/serve.py over a temporary database."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+STATIC = ROOT / "static"
+SCRIPTS = ROOT / "scripts"
+CHROMIUM = "/usr/bin/chromium"
+# Chromium as root needs --no-sandbox; the rest keeps it from calling home during tests.
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"]
+# The counting rules skip HeadlessChrome, so pages present themselves as desktop Chrome.
+DESKTOP_UA = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+              "Chrome/131.0.0.0 Safari/537.36")
+
+
+class Site:
+    """A running scripts/serve.py: the dashboard at /view_stats.html, the API at API_PATH."""
+
+    API_PATH = "/cgi-bin/stats.py"
+
+    def __init__(self, process, base, db):
+        self.process = process
+        self.base = base
+        self.db = db
+        self.api = base + self.API_PATH
+        self.dashboard = base + "/view_stats.html"
+
+    def get(self, headers=None, **query):
+        """GET the API like a script would; returns (status, JSON)."""
+        url = self.api + ("?" + urllib.parse.urlencode(query) if query else "")
+        request = urllib.request.Request(url, headers=headers or {})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, json.load(response)
+        except urllib.error.HTTPError as exc:
+            return exc.code, json.load(exc)
+
+    def stats(self, **query):
+        status, answer = self.get(**query)
+        assert status == 200, answer
+        return answer
+
+    def post_hit(self, page, ref=""):
+        body = urllib.parse.urlencode({"page": page, "ref": ref}).encode()
+        request = urllib.request.Request(self.api, data=body, headers={"User-Agent": DESKTOP_UA})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.load(response)
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+def _script_env(home):
+    # A private HOME: the scripts must not read or write the real ~/footfall/footfall.ini.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FOOTFALL_")}
+    env["HOME"] = str(home)
+    return env
+
+
+def start_site(tmp_path, seed=None, env=None):
+    """Create a database (seeded or empty) in tmp_path and run serve.py over it."""
+    db = tmp_path / "footfall.db"
+    run_env = _script_env(tmp_path)
+    if seed is None:
+        command = [SCRIPTS / "setup_db.py", "--public", "--db", db]
+    else:
+        command = [SCRIPTS / "seed_db.py", "--db", db, "--hits", "1000", "--days", "90",
+                   "--seed", seed]
+    subprocess.run([sys.executable] + [str(c) for c in command], env=run_env, check=True,
+                   capture_output=True)
+    return serve(db, tmp_path, env)
+
+
+def serve(db, tmp_path, env=None, port=0):
+    """Run scripts/serve.py over db; port 0 lets it pick a free one."""
+    run_env = _script_env(tmp_path)
+    run_env.update(env or {})
+    log = open(tmp_path / "serve.log", "ab")  # noqa: SIM115 - closed with the process
+    process = subprocess.Popen(
+        [sys.executable, str(SCRIPTS / "serve.py"), "--port", str(port), "--db", str(db),
+         "--quiet"],
+        env=run_env, stdout=subprocess.PIPE, stderr=log, text=True)
+    log.close()  # the child has its own copy
+    for line in process.stdout:
+        found = re.search(r"running at (http://\S+?)/?$", line.strip())
+        if found:
+            return Site(process, found.group(1), db)
+    process.wait()
+    raise RuntimeError("serve.py did not start:\n" + (tmp_path / "serve.log").read_text())
