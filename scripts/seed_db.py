@@ -7,6 +7,7 @@ gentle upward trend), each reading a few pages, the first often from a search en
 
 import argparse
 import datetime
+import itertools
 import os
 import random
 import sys
@@ -39,28 +40,57 @@ USER_AGENTS = (
 )
 
 
-def demo_hits(count, days, site, now, zone, rng):
-    """count hits as visits of a few pages each, on days in the last `days`, oldest first."""
+VISIT_LENGTHS = (1, 1, 2, 2, 3, 4, 6)  # pages read per visit
+
+
+def demo_pages(count):
+    """count pages for a bigger demo: the usual ones, then blog posts, each less popular."""
+    extra = [(f"/blog/post-{n}", max(1, 12 * 10 // (n + 10))) for n in range(1, count - len(PAGES) + 1)]
+    return (PAGES + tuple(extra))[:count]
+
+
+def demo_days(count, days, site, now, zone, rng, pages=PAGES):
+    """Yield (day, hits) oldest first: count hits as visits of a few pages each, over the last
+    `days` days. A day at a time, so ten million hits never sit in memory at once."""
     today = datetime.date.fromisoformat(counting.day_of(now, zone))
     # Weekdays busier than weekends, later days a little busier than earlier ones.
-    offsets = list(range(days))
-    weights = [(0.55 if (today - datetime.timedelta(days=o)).weekday() >= 5 else 1.0)
-               * (1.0 + 0.4 * (days - o) / days) for o in offsets]
-    hits = []
-    while len(hits) < count:
-        day = today - datetime.timedelta(days=rng.choices(offsets, weights)[0])
-        start = _moment(day, rng.gauss(14 * 3600, 4 * 3600), zone)
-        ip = f"198.51.{rng.randrange(100, 116)}.{rng.randrange(1, 255)}"
-        agent = rng.choice(USER_AGENTS)
-        ref = _pick(REFERRERS, rng)
-        for _ in range(min(rng.choice((1, 1, 2, 2, 3, 4, 6)), count - len(hits))):
-            ts = min(start, now)
-            hits.append(storage.Hit(ts, counting.day_of(ts, zone), site, _pick(PAGES, rng), ref,
-                                    ip, agent))
-            ref = f"https://{site}/"
-            start += rng.uniform(20, 240)
-    hits.sort(key=lambda hit: hit.ts)
-    return hits
+    offsets = range(days)
+    cum_weights = list(itertools.accumulate(
+        (0.55 if (today - datetime.timedelta(days=o)).weekday() >= 5 else 1.0)
+        * (1.0 + 0.4 * (days - o) / days) for o in offsets))
+    # First how many visits of which length start on each day, then the visits, a day at a time.
+    visits = {}
+    planned = 0
+    while planned < count:
+        offset = rng.choices(offsets, cum_weights=cum_weights)[0]
+        length = min(rng.choice(VISIT_LENGTHS), count - planned)
+        visits.setdefault(offset, []).append(length)
+        planned += length
+    page_values, page_weights = zip(*pages)
+    page_cum = list(itertools.accumulate(page_weights))
+    spill = []  # hits of visits that went on past midnight
+    for offset in range(days - 1, -1, -1):
+        day = today - datetime.timedelta(days=offset)
+        name, next_name = day.isoformat(), (day + datetime.timedelta(days=1)).isoformat()
+        midnight = _moment(day + datetime.timedelta(days=1), 0, zone)
+        hits, spill = spill, []
+        for length in visits.get(offset, ()):
+            start = _moment(day, rng.gauss(14 * 3600, 4 * 3600), zone)
+            ip = f"198.51.{rng.randrange(100, 116)}.{rng.randrange(1, 255)}"
+            agent = rng.choice(USER_AGENTS)
+            ref = _pick(REFERRERS, rng)
+            for page in rng.choices(page_values, cum_weights=page_cum, k=length):
+                ts = min(start, now)
+                hit = storage.Hit(ts, name if ts < midnight else next_name, site, page, ref, ip,
+                                  agent)
+                (hits if ts < midnight else spill).append(hit)
+                ref = f"https://{site}/"
+                start += rng.uniform(20, 240)
+        if hits:
+            hits.sort(key=lambda hit: hit.ts)
+            yield name, hits
+    if spill:  # only when the clock of `now` is a moment before midnight
+        yield spill[0].day, sorted(spill, key=lambda hit: hit.ts)
 
 
 def _moment(day, seconds, zone):
@@ -75,18 +105,34 @@ def _pick(weighted, rng):
 
 
 def seed(conn, config, hits=1000, days=90, site="example.com", seed=None, now=None,
-         batch=5000):
-    """Write demo hits through storage.record_hits; returns how many were counted."""
+         batch=5000, bulk=False, pages=PAGES):
+    """Write demo hits through the counting rules of storage; returns how many were counted.
+
+    bulk: each day gone by in one storage.record_day (same counts, a fraction of the
+    statements: how ten million hits are seeded in minutes); today's hits always go through
+    storage.record_hits, which leaves today's salt and views for the real hits to come.
+    """
     now = time.time() if now is None else now
     rng = random.Random(seed)
     rules = storage.Rules.from_config(config)
-    all_hits = demo_hits(hits, days, site, now, config.zone, rng)
+    today = counting.day_of(now, config.zone)
+    if bulk:
+        # Bulk transactions are big: a page cache to match (negative: KiB, here 256 MiB).
+        conn.execute("pragma cache_size = -262144")
     counted = 0
-    for start in range(0, len(all_hits), batch):
-        reasons = storage.record_hits(conn, all_hits[start:start + batch], rules)
-        counted += reasons.count(None)
+    pending = []
+    for day, day_hits in demo_days(hits, days, site, now, config.zone, rng, pages):
+        if bulk and day < today:
+            counted += storage.record_day(conn, day_hits, rules).count(None)
+            continue
+        pending.extend(day_hits)
+        while len(pending) >= batch:
+            counted += storage.record_hits(conn, pending[:batch], rules).count(None)
+            del pending[:batch]
+    if pending:
+        counted += storage.record_hits(conn, pending, rules).count(None)
     # Salts made for past days end with the work that made them.
-    storage.forget_days_before(conn, counting.day_of(now, config.zone))
+    storage.forget_days_before(conn, today)
     return counted
 
 
@@ -99,16 +145,24 @@ def main(argv=None):
                         help="spread over this many days up to today (default 90)")
     parser.add_argument("--seed", type=int, help="random seed, for the same demo data each run")
     parser.add_argument("--site", default="example.com", help="site name (default example.com)")
+    parser.add_argument("--pages", type=int, default=len(PAGES),
+                        help=f"how many distinct pages (default {len(PAGES)})")
+    parser.add_argument("--bulk", action="store_true",
+                        help="count each past day in one go: same counts, much faster for millions "
+                             "of hits (see docs/performance.md)")
     args = parser.parse_args(argv)
-    if args.hits < 0 or args.days < 1:
-        parser.error("--hits must be 0 or more and --days at least 1")
+    if args.hits < 0 or args.days < 1 or args.pages < 1:
+        parser.error("--hits must be 0 or more, --days and --pages at least 1")
     try:
         config = settings.load_config(db=args.db)
         conn = storage.connect(config.db)
     except (settings.ConfigError, storage.StorageError, OSError) as exc:
         parser.exit(1, f"seed_db: {exc}\n")
-    counted = seed(conn, config, args.hits, args.days, args.site, args.seed)
-    print(f"seeded {args.hits} hits over {args.days} days into {config.db} ({counted} counted)")
+    started = time.perf_counter()
+    counted = seed(conn, config, args.hits, args.days, args.site, args.seed, bulk=args.bulk,
+                   pages=demo_pages(args.pages))
+    print(f"seeded {args.hits} hits over {args.days} days into {config.db} ({counted} counted) "
+          f"in {time.perf_counter() - started:.1f} s")
     return 0
 
 

@@ -18,7 +18,7 @@ import time
 
 from . import counting
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Migration N brings a database from user_version N-1 to N. Never edit a released one: add N+1.
 MIGRATIONS = {
@@ -79,6 +79,25 @@ MIGRATIONS = {
         );
         create index views_visitor on views (visitor, page, ts);
         create index views_day on views (day);
+    """,
+    2: """
+        -- daily_page keyed by day first: the top pages of a range read one stretch of the table
+        -- (18 000 rows for a year of 50 pages) instead of looking each row up from an index on
+        -- day, which made that query 6x slower at a million hits. A page's own chart uses the
+        -- index on page. Same columns, same rows.
+        create table daily_page_by_day (
+            page       text    not null,
+            day        text    not null,
+            site       text    not null,
+            visitors   integer not null default 0,
+            pageviews  integer not null default 0,
+            primary key (day, site, page)
+        ) without rowid;
+        insert into daily_page_by_day (page, day, site, visitors, pageviews)
+            select page, day, site, visitors, pageviews from daily_page;
+        drop table daily_page;
+        alter table daily_page_by_day rename to daily_page;
+        create index daily_page_page on daily_page (page, day, site);
     """,
 }
 
@@ -298,6 +317,111 @@ def _record(conn, hit, rules):
         if conn.execute(UPDATE_DAILY_REF, params).rowcount == 0:
             conn.execute(INSERT_DAILY_REF, params)
     return None
+
+
+# Bulk counting of a whole day (record_day): hits by one executemany, each rollup row once.
+INSERT_HITS = "insert into hits (ts, day, site, page, ref) values (?, ?, ?, ?, ?)"
+ADD_DAILY_SITE = """
+    update daily_site set visitors = visitors + :visitors, pageviews = pageviews + :pageviews
+     where day = :day and site = :site
+"""
+NEW_DAILY_SITE = """
+    insert into daily_site (day, site, visitors, pageviews) values (:day, :site, :visitors, :pageviews)
+"""
+ADD_DAILY_PAGE = """
+    update daily_page set visitors = visitors + :visitors, pageviews = pageviews + :pageviews
+     where page = :page and day = :day and site = :site
+"""
+NEW_DAILY_PAGE = """
+    insert into daily_page (page, day, site, visitors, pageviews)
+    values (:page, :day, :site, :visitors, :pageviews)
+"""
+ADD_DAILY_REF = """
+    update daily_ref set pageviews = pageviews + :pageviews
+     where day = :day and site = :site and ref = :ref_host
+"""
+NEW_DAILY_REF = """
+    insert into daily_ref (day, site, ref, pageviews) values (:day, :site, :ref_host, :pageviews)
+"""
+
+
+def record_day(conn, hits, rules):
+    """Count every hit of one day, oldest first, as record_hits would, in one transaction.
+
+    For bulk work on days gone by (seeding, imports): the day's salt and views, which record_hits
+    keeps in the database until a later day deletes them, live in memory only, and the rules that
+    read them (distinct visitors, flood) run in Python. That saves most statements per hit: hits
+    go in with one executemany and each rollup row is written once. Pass the whole day at once;
+    a day that already has a salt (today, with real hits) is counted hit by hit instead.
+    tests/bench/test_bulk_counting.py checks both ways give the same database.
+    Returns the reasons in order, like record_hits.
+    """
+    if not hits:
+        return []
+    day = hits[0].day
+    if any(hit.day != day for hit in hits):
+        raise ValueError("record_day takes the hits of one day")
+
+    def work(conn):
+        if conn.execute(SELECT_SALT, {"day": day}).fetchone() is not None:
+            return [_record(conn, hit, rules) for hit in hits]
+        # What the first hit of a day does in _salt_for, but the salt stays in memory.
+        conn.execute(FORGET_SALTS_BEFORE, {"day": day})
+        conn.execute(FORGET_VIEWS_BEFORE, {"day": day})
+        conn.execute(PRUNE_HITS_BEFORE, {"cutoff": hits[0].ts - rules.retention_days * 86400})
+        reasons, rows, sites, pages, refs = _count_day(hits, rules, os.urandom(32))
+        conn.executemany(INSERT_HITS, rows)
+        for site, (visitors, pageviews) in sites.items():
+            _add(conn, ADD_DAILY_SITE, NEW_DAILY_SITE,
+                 {"day": day, "site": site, "visitors": visitors, "pageviews": pageviews})
+        for (page, site), (visitors, pageviews) in pages.items():
+            _add(conn, ADD_DAILY_PAGE, NEW_DAILY_PAGE, {"day": day, "site": site, "page": page,
+                                                        "visitors": visitors, "pageviews": pageviews})
+        for (site, ref_host), pageviews in refs.items():
+            _add(conn, ADD_DAILY_REF, NEW_DAILY_REF,
+                 {"day": day, "site": site, "ref_host": ref_host, "pageviews": pageviews})
+        return reasons
+
+    return in_transaction(conn, work)
+
+
+def _count_day(hits, rules, salt):
+    """The rules of _record over one day's hits, with the views table as a dict in memory."""
+    from bisect import bisect_right, insort  # bulk work only: not on the CGI hit path
+
+    reasons, rows = [], []
+    sites, pages, refs = {}, {}, {}
+    seen = set()  # visitors with a counted view today: 'exists (... where visitor = ...)'
+    views = {}  # (visitor, page) -> times of its counted views, sorted
+    window, limit = rules.flood_window_seconds, rules.flood_limit
+    for hit in hits:
+        visitor = counting.visitor_id(salt, hit.ip, hit.user_agent, hit.site)
+        times = views.setdefault((visitor, hit.page), [])
+        # Views later than ts - window, as the 'count(*) ... ts > :since' of the hit path.
+        if len(times) - bisect_right(times, hit.ts - window) >= limit:
+            reasons.append("flood")
+            continue
+        reasons.append(None)
+        new_visitor = 0 if visitor in seen else 1
+        new_page_visitor = 0 if times else 1
+        seen.add(visitor)
+        insort(times, hit.ts)
+        rows.append((hit.ts, hit.day, hit.site, hit.page, hit.ref))
+        counts = sites.setdefault(hit.site, [0, 0])
+        counts[0] += new_visitor
+        counts[1] += 1
+        counts = pages.setdefault((hit.page, hit.site), [0, 0])
+        counts[0] += new_page_visitor
+        counts[1] += 1
+        ref_host = counting.host_of(hit.ref)
+        if ref_host and not _same_site(ref_host, hit.site):
+            refs[hit.site, ref_host] = refs.get((hit.site, ref_host), 0) + 1
+    return reasons, rows, sites, pages, refs
+
+
+def _add(conn, update, insert, params):
+    if conn.execute(update, params).rowcount == 0:
+        conn.execute(insert, params)
 
 
 def _same_site(ref_host, site):
