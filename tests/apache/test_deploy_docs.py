@@ -6,7 +6,7 @@ import re
 import subprocess
 import sys
 
-from footfall_apache import BROWSER_UA, CGI_PATH, ROOT, TEMPLATE, run_cgi
+from footfall_apache import BROWSER_UA, CGI_PATH, HERE, ROOT, run_cgi
 
 GUIDE = os.path.join(ROOT, "docs", "deploy.md")
 
@@ -23,11 +23,20 @@ def code_block(language, containing):
     return blocks[0]
 
 
-def test_the_apache_block_in_the_guide_is_the_tested_config():
-    with open(TEMPLATE, encoding="utf-8") as f:
+def snippet_of(template_name):
+    with open(os.path.join(HERE, template_name), encoding="utf-8") as f:
         template = f.read()
     snippet = re.search(r"# BEGIN deploy snippet.*?\n(.*?)# END deploy snippet", template, re.S)
-    assert code_block("apache", "ScriptAlias") == snippet.group(1).replace("@HOME@", "/home/you")
+    return (snippet.group(1).replace("@HOME@", "/home/you")
+            .replace("@FCGI_SOCKET@", "/run/fcgiwrap.socket"))
+
+
+def test_the_apache_block_in_the_guide_is_the_tested_config():
+    assert code_block("apache", "ScriptAlias") == snippet_of("httpd.conf.in")
+
+
+def test_the_nginx_block_in_the_guide_is_the_tested_config():
+    assert code_block("nginx", "fcgiwrap") == snippet_of("nginx.conf.in")
 
 
 def test_the_guide_links_its_sections_and_the_readme_links_the_guide():
