@@ -308,3 +308,12 @@ def test_no_serious_accessibility_violations(pages, seeded_site, fresh_site, axe
             if v["impact"] in ("serious", "critical")
         ]
     assert failures == []
+
+
+def test_api_override_from_a_link_stays_on_this_site(pages, seeded_site):
+    # ?api= may only name this origin: a shared link must not send the read key elsewhere.
+    page = pages.open()
+    with page.expect_request(lambda r: r.resource_type == "fetch") as sent:
+        page.goto(seeded_site.dashboard + "?api=http://collector.invalid/cgi-bin/stats.py")
+    assert sent.value.url.startswith(seeded_site.api + "?")
+    expect(page.locator("#report")).to_be_visible()
