@@ -5,9 +5,11 @@ Run in-process against the WSGI callable (an example costs a millisecond, not a 
 a dozen examples also go through the real CGI script.
 """
 
+import atexit
 import io
 import json
 import os
+import shutil
 import sqlite3
 import sys
 import tempfile
@@ -39,7 +41,9 @@ FORM_BYTES = st.one_of(st.lists(FORM_PIECES, max_size=12).map(b"".join), st.bina
 
 
 def seeded_database():
-    db = os.path.join(tempfile.mkdtemp(prefix="footfall-fuzz-"), "footfall.db")
+    directory = tempfile.mkdtemp(prefix="footfall-fuzz-")
+    atexit.register(shutil.rmtree, directory, True)
+    db = os.path.join(directory, "footfall.db")
     conn = storage.connect(db)
     hits = [storage.Hit(NOW - 86400 * (28 - int(day[-2:])), day, site, page, "", "192.0.2.1",
                         BROWSER_UA) for day, page, site in HISTORY]
