@@ -45,6 +45,8 @@ CGI_PATH = "/usr/local/bin:/usr/bin:/bin"
 
 # The read key of the copy in public_html/stats/.
 READ_KEY = "k3y-for-the-tests-0f1e2d3c"
+# ...and the one site (with its subdomains) it counts.
+ALLOWED_SITE = "allowed.example"
 
 BROWSER_UA = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
               "Chrome/131.0.0.0 Safari/537.36")
@@ -120,7 +122,8 @@ class Apache:
         _copy_tree(os.path.join(ROOT, "cgi-bin"), self.plain_dir)
         with open(os.path.join(self.plain_dir, ".htaccess"), "a", encoding="utf-8") as f:
             f.write(f"\nSetEnv FOOTFALL_DB {self.private_db}\n"
-                    f"SetEnv FOOTFALL_READ_KEY {READ_KEY}\n")
+                    f"SetEnv FOOTFALL_READ_KEY {READ_KEY}\n"
+                    f"SetEnv FOOTFALL_SITES {ALLOWED_SITE}\n")
         # As docs/deploy.md says: precompile with the python the CGI scripts run, because the
         # CGI user cannot write __pycache__ into the site owner's folders, and would otherwise
         # compile the footfall package again on every hit.

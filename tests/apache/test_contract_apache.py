@@ -11,6 +11,7 @@ import uuid
 from urllib.parse import urlencode
 
 import pytest
+from footfall_apache import ALLOWED_SITE, READ_KEY
 
 SCRIPT = "/cgi-bin/stats.py"
 PLAIN_SCRIPT = "/stats/stats.py"  # the copy without ScriptAlias, with a read key
@@ -160,8 +161,9 @@ def test_a_body_over_the_apps_limit_gets_413_json(apache):
     assert response.json()["error"]
 
 
-def test_stats_with_a_read_key_need_it_and_hits_do_not(apache, site):
+def test_stats_with_a_read_key_need_it_and_hits_do_not(apache):
     # The copy in public_html/stats/ sets FOOTFALL_READ_KEY by SetEnv in its .htaccess.
+    site = f"{uuid.uuid4().hex[:12]}.{ALLOWED_SITE}"
     assert post(apache, {"page": "/", "site": site}, path=PLAIN_SCRIPT).json()["counted"] is True
 
     refused = get(apache, path=PLAIN_SCRIPT, site=site)
@@ -171,13 +173,30 @@ def test_stats_with_a_read_key_need_it_and_hits_do_not(apache, site):
     wrong = get(apache, path=PLAIN_SCRIPT, headers={"X-Footfall-Key": "guess"}, site=site)
     assert wrong.status == 401
 
-    from footfall_apache import READ_KEY
-
     allowed = get(apache, path=PLAIN_SCRIPT, headers={"X-Footfall-Key": READ_KEY}, site=site)
     assert allowed.status == 200
     assert allowed.json()["totals"]["pageviews"] == 1
     # Its own database (set by SetEnv in the .htaccess), not the ScriptAlias copy's.
     assert get(apache, site=site).json()["totals"]["pageviews"] == 0
+
+
+def test_only_allowed_sites_are_counted_and_they_may_read_the_answer(apache):
+    # The copy in public_html/stats/ counts only allowed.example (FOOTFALL_SITES by SetEnv).
+    page = f"/{uuid.uuid4().hex}"
+    ours = post(apache, {"page": page}, path=PLAIN_SCRIPT,
+                headers={"Origin": f"https://blog.{ALLOWED_SITE}"})
+    assert ours.json()["counted"] is True
+    assert ours.headers["Access-Control-Allow-Origin"] == f"https://blog.{ALLOWED_SITE}"
+    theirs = post(apache, {"page": page}, path=PLAIN_SCRIPT,
+                  headers={"Origin": "https://elsewhere.example"})
+    assert theirs.status == 200
+    assert theirs.json() == {"page": page, "day": theirs.json()["day"], "counted": False,
+                             "reason": "site not allowed"}
+    assert "Access-Control-Allow-Origin" not in theirs.headers
+    # A site field cannot smuggle a hit past the Origin check.
+    smuggled = post(apache, {"page": page, "site": ALLOWED_SITE}, path=PLAIN_SCRIPT,
+                    headers={"Origin": "https://elsewhere.example"})
+    assert smuggled.json()["counted"] is False
 
 
 def test_the_plain_folder_runs_the_script_instead_of_serving_its_source(apache):
