@@ -21,9 +21,8 @@ fi
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q --group dev
 
-if [ -f tests/browser/package.json ]; then
-    (cd tests/browser && npm install --no-audit --no-fund --silent)
-fi
+# axe-core, pinned by tests/browser/package-lock.json: injected by the accessibility tests.
+npm ci --no-audit --no-fund --silent --prefix tests/browser
 
 .venv/bin/ruff check .
 .venv/bin/python -m pytest "$@"
