@@ -20,6 +20,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", help="database path (default: FOOTFALL_DB, the config file, "
                                      f"else {settings.SETTINGS[0][2]})")
+    parser.add_argument("--dashboard", metavar="URL",
+                        help="your dashboard's address, e.g. https://example.com/view_stats.html, "
+                             "to print a link that hands the read key to your browser")
     parser.add_argument("--public", action="store_true",
                         help="do not generate a read key: stats readable by anyone")
     args = parser.parse_args(argv)
@@ -45,8 +48,13 @@ def main(argv=None):
         print(f"config file: {config_path} (wrote {', '.join(sorted(updates))})")
     if read_key:
         print(f"read key: {read_key}")
-        print("Open view_stats.html on your site and paste the key when it asks; it is kept in "
-              "that browser only.")
+        if args.dashboard:
+            # After '#', the key never reaches a server or its logs; the page stores and hides it.
+            print(f"dashboard: {args.dashboard}#key={read_key}")
+            print("Open that link once in your browser; it keeps the key, nobody else sees it.")
+        else:
+            print("Open view_stats.html on your site and paste the key when it asks; it is kept "
+                  "in that browser only.")
     else:
         print("stats are public: no read key is configured")
     return 0

@@ -135,6 +135,19 @@
     }
   }
 
+  // setup_db.py prints a dashboard link ending in #key=...: a fragment never leaves the browser,
+  // so the key is stored here once and wiped from the address bar and the history.
+  function keyFromLink() {
+    var match = /^#key=([^&]+)/.exec(location.hash);
+    if (!match) return;
+    try {
+      localStorage.setItem(KEY_STORE, decodeURIComponent(match[1]));
+    } catch (e) {
+      // storage disabled: the key form asks instead
+    }
+    history.replaceState(null, "", location.pathname + location.search);
+  }
+
   /* ---- loading a range ---- */
 
   function load() {
@@ -457,6 +470,7 @@
   function start() {
     if (params.get("site")) $id("site-name").textContent = params.get("site");
     snippet();
+    keyFromLink();
     keyControls();
     rangeControls();
     $id("retry").addEventListener("click", load);

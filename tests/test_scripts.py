@@ -53,6 +53,13 @@ def test_setup_db_generates_a_read_key_into_the_config_file(tmp_path):
     assert f"read key: {key}" in again.stdout  # kept, not replaced
 
 
+def test_setup_db_prints_a_dashboard_link_that_carries_the_key(tmp_path):
+    result = run_script("setup_db.py", "--db", str(tmp_path / "f.db"), "--dashboard",
+                        "https://example.com/view_stats.html", home=tmp_path)
+    key = re.search(r"read key: (\S+)", result.stdout).group(1)
+    assert f"dashboard: https://example.com/view_stats.html#key={key}" in result.stdout
+
+
 def test_setup_db_public_writes_no_key(tmp_path):
     result = run_script("setup_db.py", "--db", str(tmp_path / "f.db"), "--public", home=tmp_path)
     assert "stats are public" in result.stdout

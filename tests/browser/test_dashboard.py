@@ -267,6 +267,16 @@ def test_read_key_is_asked_for_kept_and_forgotten(pages, private_site):
     assert page.evaluate("localStorage.getItem('footfall_read_key')") is None
 
 
+def test_key_link_from_setup_db_stores_the_key_and_leaves_the_address(pages, private_site):
+    page = pages.open()
+    with page.expect_request(lambda r: "/cgi-bin/stats.py" in r.url) as sent:
+        page.goto(private_site.dashboard + "#key=" + urllib.parse.quote(private_site.read_key))
+    assert sent.value.headers["x-footfall-key"] == private_site.read_key
+    expect(page.locator("#report")).to_be_visible()
+    assert "#" not in page.url and private_site.read_key not in page.url
+    assert page.evaluate("localStorage.getItem('footfall_read_key')") == private_site.read_key
+
+
 @pytest.mark.parametrize("width", [360, 1600])
 def test_layout_fits_from_phone_to_wide_screen(pages, seeded_site, width):
     page = open_dashboard(pages, seeded_site, viewport={"width": width, "height": 800})
