@@ -1,18 +1,30 @@
 #!/usr/bin/env bash
-# Runs every footfall test on a fresh machine: installs what the tests need (Debian's chromium
-# and apache2, the dev tools from pyproject.toml into .venv, axe-core from npm), then lints and
-# runs pytest. The tests start their own servers (footfall's serve.py, a private Apache).
+# Runs every footfall test on a fresh machine: installs what the tests need (Debian's chromium,
+# apache2, nginx and fcgiwrap, the dev tools from pyproject.toml into .venv, axe-core from npm),
+# then lints and runs pytest. The tests start their own servers (footfall's serve.py, a private
+# Apache, a private nginx with fcgiwrap); never the system services.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 [ -x /usr/sbin/apache2 ] || need_apt+=(apache2)
+[ -x /usr/sbin/nginx ] || need_apt+=(nginx)
+[ -x /usr/sbin/fcgiwrap ] || need_apt+=(fcgiwrap)
 if [ ${#need_apt[@]} -gt 0 ]; then
     echo "test.sh: installing ${need_apt[*]} with apt-get"
     export DEBIAN_FRONTEND=noninteractive
+    # Keep Debian from starting the system apache2/nginx services on install: the tests run
+    # their own, and two system services both wanting port 80 would fail the install.
+    added_policy=""
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+        chmod 755 /usr/sbin/policy-rc.d
+        added_policy=1
+    fi
     apt-get update -q
     apt-get install -y -q --no-install-recommends "${need_apt[@]}" fonts-dejavu-core
+    [ -z "$added_policy" ] || rm -f /usr/sbin/policy-rc.d
 fi
 
 if [ ! -x .venv/bin/python ]; then
@@ -23,6 +35,9 @@ fi
 
 # axe-core, pinned by tests/browser/package-lock.json: injected by the accessibility tests.
 npm ci --no-audit --no-fund --silent --prefix tests/browser
+
+# Installed above, so a missing server is a failure here, not a skipped test.
+export FOOTFALL_REQUIRE_APACHE=1 FOOTFALL_REQUIRE_NGINX=1
 
 .venv/bin/ruff check .
 .venv/bin/python -m pytest "$@"
