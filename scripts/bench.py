@@ -521,6 +521,7 @@ def _writers_in_process(meta, work, threads, hits):
 
 class _ThreadingServer(socketserver.ThreadingMixIn, wsgiref.simple_server.WSGIServer):
     daemon_threads = True
+    request_queue_size = 64  # the default backlog of 5 drops connections of 16 eager clients
 
 
 class _QuietHandler(wsgiref.simple_server.WSGIRequestHandler):
@@ -536,7 +537,6 @@ def _writers_http(meta, work, threads, hits):
     server = wsgiref.simple_server.make_server("127.0.0.1", 0, make_application(_config(db)),
                                                server_class=_ThreadingServer,
                                                handler_class=_QuietHandler)
-    server.request_queue_size = 64
     serving = threading.Thread(target=server.serve_forever, daemon=True)
     serving.start()
     port = server.server_address[1]
@@ -567,12 +567,22 @@ def _writers_http(meta, work, threads, hits):
 
 
 def _run_threads(worker, shares):
-    pool = [threading.Thread(target=worker, args=(share,)) for share in shares]
+    errors = []
+
+    def guarded(share):
+        try:
+            worker(share)
+        except Exception as exc:  # a lost hit must fail the run, not vanish with its thread
+            errors.append(exc)
+
+    pool = [threading.Thread(target=guarded, args=(share,)) for share in shares]
     started = time.perf_counter()
     for thread in pool:
         thread.start()
     for thread in pool:
         thread.join()
+    if errors:
+        raise RuntimeError(f"{len(errors)} writer threads failed: {errors[0]!r}")
     return time.perf_counter() - started
 
 
