@@ -12,13 +12,14 @@ Three kinds of data, kept apart on purpose:
 A later backend (PostgreSQL) implements the same functions; nothing outside this module writes SQL.
 """
 
+import datetime
 import os
 import sqlite3
 import time
 
 from . import counting
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Migration N brings a database from user_version N-1 to N. Never edit a released one: add N+1.
 MIGRATIONS = {
@@ -98,6 +99,23 @@ MIGRATIONS = {
         drop table daily_page;
         alter table daily_page_by_day rename to daily_page;
         create index daily_page_page on daily_page (page, day, site);
+    """,
+    3: """
+        -- Per-month totals of a page: the top pages of a range read whole months here and only
+        -- the days at its ends from daily_page, so a year costs ~700 rows, not 18 000, however
+        -- many hits there are. visitors is the sum of the daily distinct visitors, as the top
+        -- pages from daily_page have always counted them.
+        create table monthly_page (
+            month      text    not null,  -- YYYY-MM
+            site       text    not null,
+            page       text    not null,
+            visitors   integer not null default 0,
+            pageviews  integer not null default 0,
+            primary key (month, site, page)
+        ) without rowid;
+        insert into monthly_page (month, site, page, visitors, pageviews)
+            select substr(day, 1, 7), site, page, sum(visitors), sum(pageviews)
+              from daily_page group by 1, 2, 3;
     """,
 }
 
@@ -275,6 +293,15 @@ INSERT_DAILY_PAGE = """
     insert into daily_page (page, day, site, visitors, pageviews)
     values (:page, :day, :site, :new_page_visitor, 1)
 """
+UPDATE_MONTHLY_PAGE = """
+    update monthly_page
+       set visitors = visitors + :new_page_visitor, pageviews = pageviews + 1
+     where month = :month and site = :site and page = :page
+"""
+INSERT_MONTHLY_PAGE = """
+    insert into monthly_page (month, site, page, visitors, pageviews)
+    values (:month, :site, :page, :new_page_visitor, 1)
+"""
 UPDATE_DAILY_REF = """
     update daily_ref set pageviews = pageviews + 1
      where day = :day and site = :site and ref = :ref_host
@@ -299,7 +326,7 @@ def _record(conn, hit, rules):
     visitor = counting.visitor_id(salt, hit.ip, hit.user_agent, hit.site)
     params = {"visitor": visitor, "page": hit.page, "ts": hit.ts, "day": hit.day,
               "site": hit.site, "ref": hit.ref,
-              "since": hit.ts - rules.flood_window_seconds}
+              "since": hit.ts - rules.flood_window_seconds, "month": hit.day[:7]}
     seen_today, seen_page, recent_views = conn.execute(SELECT_VISITOR_HISTORY, params).fetchone()
     if recent_views >= rules.flood_limit:
         return "flood"
@@ -311,6 +338,8 @@ def _record(conn, hit, rules):
         conn.execute(INSERT_DAILY_SITE, params)
     if conn.execute(UPDATE_DAILY_PAGE, params).rowcount == 0:
         conn.execute(INSERT_DAILY_PAGE, params)
+    if conn.execute(UPDATE_MONTHLY_PAGE, params).rowcount == 0:
+        conn.execute(INSERT_MONTHLY_PAGE, params)
     ref_host = counting.host_of(hit.ref)
     if ref_host and not _same_site(ref_host, hit.site):
         params["ref_host"] = ref_host
@@ -335,6 +364,14 @@ ADD_DAILY_PAGE = """
 NEW_DAILY_PAGE = """
     insert into daily_page (page, day, site, visitors, pageviews)
     values (:page, :day, :site, :visitors, :pageviews)
+"""
+ADD_MONTHLY_PAGE = """
+    update monthly_page set visitors = visitors + :visitors, pageviews = pageviews + :pageviews
+     where month = :month and site = :site and page = :page
+"""
+NEW_MONTHLY_PAGE = """
+    insert into monthly_page (month, site, page, visitors, pageviews)
+    values (:month, :site, :page, :visitors, :pageviews)
 """
 ADD_DAILY_REF = """
     update daily_ref set pageviews = pageviews + :pageviews
@@ -375,8 +412,10 @@ def record_day(conn, hits, rules):
             _add(conn, ADD_DAILY_SITE, NEW_DAILY_SITE,
                  {"day": day, "site": site, "visitors": visitors, "pageviews": pageviews})
         for (page, site), (visitors, pageviews) in pages.items():
-            _add(conn, ADD_DAILY_PAGE, NEW_DAILY_PAGE, {"day": day, "site": site, "page": page,
-                                                        "visitors": visitors, "pageviews": pageviews})
+            params = {"day": day, "month": day[:7], "site": site, "page": page,
+                      "visitors": visitors, "pageviews": pageviews}
+            _add(conn, ADD_DAILY_PAGE, NEW_DAILY_PAGE, params)
+            _add(conn, ADD_MONTHLY_PAGE, NEW_MONTHLY_PAGE, params)
         for (site, ref_host), pageviews in refs.items():
             _add(conn, ADD_DAILY_REF, NEW_DAILY_REF,
                  {"day": day, "site": site, "ref_host": ref_host, "pageviews": pageviews})
@@ -490,6 +529,24 @@ SELECT_TOP_PAGES = """
      order by visitors desc, pageviews desc, page
      limit :limit
 """
+# The top pages of a range of whole months and days: sums per page, ranked in top_pages().
+SELECT_MONTH_PAGE_SUMS = """
+    select page, sum(visitors), sum(pageviews)
+      from monthly_page
+     where month between :first_month and :last_month and (:site is null or site = :site)
+     group by page
+"""
+SELECT_PAGE_SUMS = """
+    select page, sum(visitors), sum(pageviews)
+      from daily_page
+     where day between :first and :last and (:site is null or site = :site)
+     group by page
+"""
+# Whether any day in [first, last] has hits: tells if a month at an end of a range is whole.
+SELECT_ANY_DAY = """
+    select 1 from daily_site where day between :first and :last and (:site is null or site = :site)
+     limit 1
+"""
 SELECT_TOP_REFERRERS = """
     select ref, sum(pageviews) as pageviews
       from daily_ref
@@ -515,9 +572,67 @@ def first_day(conn, site=None, page=None):
 
 
 def top_pages(conn, first, last, site=None, limit=50):
-    params = {"first": first, "last": last, "site": site, "limit": limit}
+    """The pages with most visitors in [first, last]: [{"page", "visitors", "pageviews"}, ...]."""
+    split = _whole_months(conn, first, last, site)
+    if split is None:  # less than a month: the days themselves
+        params = {"first": first, "last": last, "site": site, "limit": limit}
+        return [{"page": page, "visitors": visitors, "pageviews": pageviews}
+                for page, visitors, pageviews in conn.execute(SELECT_TOP_PAGES, params)]
+    first_month, last_month, day_ranges = split
+    totals = {}
+    parts = [(SELECT_MONTH_PAGE_SUMS, {"first_month": first_month, "last_month": last_month})]
+    parts += [(SELECT_PAGE_SUMS, {"first": start, "last": end}) for start, end in day_ranges]
+    for query, params in parts:
+        for page, visitors, pageviews in conn.execute(query, dict(params, site=site)):
+            counts = totals.setdefault(page, [0, 0])
+            counts[0] += visitors
+            counts[1] += pageviews
+    # The order of SELECT_TOP_PAGES: most visitors, then most pageviews, then by name.
+    ranked = sorted(totals.items(), key=lambda item: (-item[1][0], -item[1][1], item[0]))
     return [{"page": page, "visitors": visitors, "pageviews": pageviews}
-            for page, visitors, pageviews in conn.execute(SELECT_TOP_PAGES, params)]
+            for page, (visitors, pageviews) in ranked[:limit]]
+
+
+def _whole_months(conn, first, last, site):
+    """Split [first, last] into whole months and the days left at its ends.
+
+    A month at an end counts as whole when the range holds all of its days that have hits: so
+    "the last 365 days" reads this month's row (no hits after today) and the first month's
+    (when the range starts before the data). Returns (first_month, last_month, day ranges), or
+    None when not one month is whole.
+    """
+    first_date, last_date = datetime.date.fromisoformat(first), datetime.date.fromisoformat(last)
+    head_start, tail_end = first_date.replace(day=1), _month_end(last_date)
+    day_ranges = []
+    whole_from = head_start
+    if first_date > head_start and _any_day(conn, head_start, first_date - _ONE_DAY, site):
+        if first_date.year == datetime.MAXYEAR and first_date.month == 12:
+            return None  # no month after it to start from
+        whole_from = _month_end(first_date) + _ONE_DAY
+        day_ranges.append((first, min(last_date, whole_from - _ONE_DAY).isoformat()))
+    whole_to = tail_end
+    if last_date < tail_end and _any_day(conn, last_date + _ONE_DAY, tail_end, site):
+        if last_date.year == datetime.MINYEAR and last_date.month == 1:
+            return None  # no month before it to end with
+        whole_to = last_date.replace(day=1) - _ONE_DAY
+        day_ranges.append(((whole_to + _ONE_DAY).isoformat(), last))
+    if whole_to < whole_from:
+        return None
+    return whole_from.isoformat()[:7], whole_to.isoformat()[:7], day_ranges
+
+
+_ONE_DAY = datetime.timedelta(days=1)
+
+
+def _month_end(date):
+    if date.month == 12:
+        return date.replace(day=31)
+    return date.replace(month=date.month + 1, day=1) - _ONE_DAY
+
+
+def _any_day(conn, first, last, site):
+    params = {"first": first.isoformat(), "last": last.isoformat(), "site": site}
+    return conn.execute(SELECT_ANY_DAY, params).fetchone() is not None
 
 
 def top_referrers(conn, first, last, site=None, limit=50):

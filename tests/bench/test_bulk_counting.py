@@ -17,6 +17,7 @@ TABLES = {
     "daily_site": "select * from daily_site order by 1, 2",
     "daily_page": "select * from daily_page order by 1, 2, 3",
     "daily_ref": "select * from daily_ref order by 1, 2, 3",
+    "monthly_page": "select * from monthly_page order by 1, 2, 3",
     "salts": "select day from salts",
     "views": "select day from views",
 }
