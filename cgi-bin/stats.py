@@ -17,7 +17,9 @@ from footfall.app import make_application  # noqa: E402
 application = make_application()
 
 if __name__ == "__main__":
-    # Not wsgiref's CGIHandler: its imports cost each hit more than all of footfall's code.
-    from footfall.cgi_handler import run
+    # The standard library's CGI gateway, as the design asks: its imports (wsgiref.headers pulls
+    # in re) cost a hit about 5 ms, measured in docs/performance.md, and buy a handler we do not
+    # have to maintain. A hand-written one was tried and measured, and left out on purpose.
+    from wsgiref.handlers import CGIHandler
 
-    run(application)
+    CGIHandler().run(application)

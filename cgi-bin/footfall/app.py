@@ -7,6 +7,7 @@ and answered with a plain 500, never the traceback.
 
 import _thread
 import datetime
+import json
 import time
 
 from . import counting, forms, settings, storage
@@ -93,7 +94,7 @@ def make_application(config=None, clock=time.time):
             status, payload = 500, {"error": "internal error"}
         if environ.get("REQUEST_METHOD", "").upper() != "POST":
             forms.discard_body(environ)  # only POST reads its body; see discard_body
-        body = _encode(payload).encode("utf-8")
+        body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
         headers = list(BASE_HEADERS) + extra + [("Content-Length", str(len(body)))]
         start_response(f"{status} {_REASONS.get(status, 'Error')}", headers)
         if environ.get("REQUEST_METHOD", "").upper() == "HEAD":
@@ -101,36 +102,6 @@ def make_application(config=None, clock=time.time):
         return [body]
 
     return application
-
-
-def _encode(payload):
-    """The JSON of an answer, as json.dumps(payload, separators=(",", ":"), ensure_ascii=False).
-
-    A POST's answer and an error are a few strings and a flag: written here, because importing
-    json (and re, which it needs) would cost every CGI hit more than the rest of footfall's
-    imports together. GET's lists go through json.
-    """
-    if all(isinstance(value, (str, bool)) for value in payload.values()):
-        return "{" + ",".join(f"{_json_string(name)}:{_json_scalar(value)}"
-                              for name, value in payload.items()) + "}"
-    import json
-
-    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
-
-
-_JSON_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b",
-                 "\f": "\\f"}
-
-
-def _json_string(text):
-    return '"' + "".join(_JSON_ESCAPES.get(c) or (c if c >= " " else f"\\u{ord(c):04x}")
-                         for c in text) + '"'
-
-
-def _json_scalar(value):
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return _json_string(value)
 
 
 def _log(environ, message):
