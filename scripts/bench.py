@@ -247,12 +247,16 @@ def _remove(path):
 def compiled_copy(work, python):
     """cgi-bin copied and byte-compiled by the CGI interpreter, as the deploy docs advise."""
     target = os.path.join(work, "cgi-bin")
-    shutil.copytree(CGI_BIN, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    shutil.copytree(CGI_BIN, target, ignore=ignore)
     subprocess.run([python, "-m", "compileall", "-q", target], check=True)
+    # And one never compiled, run with PYTHONDONTWRITEBYTECODE: a host where nobody ran
+    # compileall and the web server's user cannot write __pycache__.
+    shutil.copytree(CGI_BIN, os.path.join(work, "cgi-bin-uncompiled"), ignore=ignore)
+    # A script run as a program is compiled on each run, cached or not: like stats.py itself.
     for name, source in (("article.py", ARTICLE_SOURCE), ("floor.py", FLOOR_SOURCE)):
         with open(os.path.join(work, name), "w") as f:
             f.write(source)
-    subprocess.run([python, "-m", "compileall", "-q", work], check=True, capture_output=True)
     return target
 
 
@@ -396,8 +400,9 @@ def posting(meta, size, profile, python, cgi_bin, work, importtime):
     print("## Logging a hit as CGI\n")
     ours_db = os.path.join(work, "post.db")
     floor_db = os.path.join(work, "floor.db")
-    shutil.copyfile(meta["path"], ours_db)
-    shutil.copyfile(meta["path"], floor_db)
+    uncompiled_db = os.path.join(work, "uncompiled.db")
+    for path in (ours_db, floor_db, uncompiled_db):
+        shutil.copyfile(meta["path"], path)
     script = os.path.join(cgi_bin, "stats.py")
     floor = os.path.join(work, "floor.py")
 
@@ -410,24 +415,29 @@ def posting(meta, size, profile, python, cgi_bin, work, importtime):
                           FLOOR_TS=str(time.time()))
         return env, body
 
-    samples = {"start": [], "sqlite3": [], "floor": [], "footfall": []}
+    samples = {"start": [], "sqlite3": [], "floor": [], "footfall": [], "uncompiled": []}
     commands = {"start": [python, "-c", "pass"], "sqlite3": [python, "-c", "import sqlite3"],
-                "floor": [python, floor], "footfall": [python, script]}
+                "floor": [python, floor], "footfall": [python, script],
+                "uncompiled": [python, os.path.join(work, "cgi-bin-uncompiled", "stats.py")]}
     order = list(commands)
     for i in range(profile["post_runs"] + 2):
         env, body = post(i)
         # Reverse the order every other round, so a drift in the machine's load hits all alike.
         for name in (order if i % 2 else order[::-1]):
-            elapsed, out = run_process(commands[name], env, body)
-            if name == "footfall" and b'"counted":true' not in out:
+            run_env = env
+            if name == "uncompiled":
+                run_env = dict(env, PYTHONDONTWRITEBYTECODE="1", FOOTFALL_DB=uncompiled_db)
+            elapsed, out = run_process(commands[name], run_env, body)
+            if name in ("footfall", "uncompiled") and b'"counted":true' not in out:
                 raise RuntimeError(f"POST not counted: {out!r}")
             if i >= 2:  # two rounds of warm-up: file cache, bytecode
                 samples[name].append(elapsed)
-    conn = storage.connect(ours_db)
-    stored = conn.execute("select count(*) from hits").fetchone()[0] - meta["counted"]
-    conn.close()
-    if stored != profile["post_runs"] + 2:
-        raise RuntimeError(f"{stored} of {profile['post_runs'] + 2} POSTs stored")
+    for db in (ours_db, uncompiled_db):
+        conn = storage.connect(db)
+        stored = conn.execute("select count(*) from hits").fetchone()[0] - meta["counted"]
+        conn.close()
+        if stored != profile["post_runs"] + 2:
+            raise RuntimeError(f"{stored} of {profile['post_runs'] + 2} POSTs stored")
     medians = {name: median_ms(values) for name, values in samples.items()}
     print(f"One POST, a fresh `{python}` process each time, on a copy of the {size:,}-hit "
           f"database; cgi-bin byte-compiled with compileall, as on a host; median of "
@@ -441,6 +451,8 @@ def posting(meta, size, profile, python, cgi_bin, work, importtime):
         ["floor: read body, insert a row into WAL, commit", _ms(medians["floor"]), "1.00x"],
         ["footfall `stats.py` POST", _ms(medians["footfall"]),
          f"**{medians['footfall'] / medians['floor']:.2f}x**"],
+        ["the same, never compiled (`PYTHONDONTWRITEBYTECODE=1`, no `__pycache__`)",
+         _ms(medians["uncompiled"]), f"{medians['uncompiled'] / medians['floor']:.2f}x"],
     ])
     if importtime:
         env, body = post(10**6)
