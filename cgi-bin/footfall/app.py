@@ -12,8 +12,8 @@ import time
 
 from . import counting, forms, settings, storage
 
-# A CGI process serves one hit and exits, so every import is paid per hit: modules that only a GET,
-# a read key or an error needs (json, hmac, traceback) are imported where they are used, and the thread
+# A CGI process serves one hit and exits, so every import is paid per hit: modules that only a read
+# key or an error needs (hmac, traceback) are imported where they are used, and the thread
 # local comes from _thread, which the interpreter has loaded already (threading.local is this very
 # class, but importing threading costs a POST half a millisecond). See docs/performance.md.
 
