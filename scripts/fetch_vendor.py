@@ -71,7 +71,7 @@ def readme_text():
     for spec, files in PACKAGES.items():
         name, version = spec.split("@")
         lines.append(
-            f"{name} {version}  source: https://registry.npmjs.org/{name}/-/{name}-{version}.tgz"
+            f"{name} {version}  source: npm package {name}@{version} (npm pack {name}@{version})"
         )
         for member, (dest, digest) in files.items():
             lines.append(f"  {dest}  (package/{member})")
