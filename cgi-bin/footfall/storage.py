@@ -274,82 +274,9 @@ INSERT_HIT = """
 INSERT_VIEW = """
     insert into views (visitor, page, ts, day) values (:visitor, :page, :ts, :day)
 """
-# Update first and insert only when no row was touched: one statement on all but the first hit
-# of a day, and no UPSERT, which SQLite before 3.24 (still on some hosts) lacks.
-UPDATE_DAILY_SITE = """
-    update daily_site
-       set visitors = visitors + :new_visitor, pageviews = pageviews + 1
-     where day = :day and site = :site
-"""
-INSERT_DAILY_SITE = """
-    insert into daily_site (day, site, visitors, pageviews) values (:day, :site, :new_visitor, 1)
-"""
-UPDATE_DAILY_PAGE = """
-    update daily_page
-       set visitors = visitors + :new_page_visitor, pageviews = pageviews + 1
-     where page = :page and day = :day and site = :site
-"""
-INSERT_DAILY_PAGE = """
-    insert into daily_page (page, day, site, visitors, pageviews)
-    values (:page, :day, :site, :new_page_visitor, 1)
-"""
-UPDATE_MONTHLY_PAGE = """
-    update monthly_page
-       set visitors = visitors + :new_page_visitor, pageviews = pageviews + 1
-     where month = :month and site = :site and page = :page
-"""
-INSERT_MONTHLY_PAGE = """
-    insert into monthly_page (month, site, page, visitors, pageviews)
-    values (:month, :site, :page, :new_page_visitor, 1)
-"""
-UPDATE_DAILY_REF = """
-    update daily_ref set pageviews = pageviews + 1
-     where day = :day and site = :site and ref = :ref_host
-"""
-INSERT_DAILY_REF = """
-    insert into daily_ref (day, site, ref, pageviews) values (:day, :site, :ref_host, 1)
-"""
-
-
-def record_hit(conn, hit, rules):
-    """Count one hit in its own transaction. Returns None if counted, else the reason ('flood')."""
-    return in_transaction(conn, lambda conn: _record(conn, hit, rules))
-
-
-def record_hits(conn, hits, rules):
-    """Count many hits, oldest first, in one transaction (seeding, imports); reasons in order."""
-    return in_transaction(conn, lambda conn: [_record(conn, hit, rules) for hit in hits])
-
-
-def _record(conn, hit, rules):
-    salt = _salt_for(conn, hit, rules)
-    visitor = counting.visitor_id(salt, hit.ip, hit.user_agent, hit.site)
-    params = {"visitor": visitor, "page": hit.page, "ts": hit.ts, "day": hit.day,
-              "site": hit.site, "ref": hit.ref,
-              "since": hit.ts - rules.flood_window_seconds, "month": hit.day[:7]}
-    seen_today, seen_page, recent_views = conn.execute(SELECT_VISITOR_HISTORY, params).fetchone()
-    if recent_views >= rules.flood_limit:
-        return "flood"
-    params["new_visitor"] = 0 if seen_today else 1
-    params["new_page_visitor"] = 0 if seen_page else 1
-    conn.execute(INSERT_HIT, params)
-    conn.execute(INSERT_VIEW, params)
-    if conn.execute(UPDATE_DAILY_SITE, params).rowcount == 0:
-        conn.execute(INSERT_DAILY_SITE, params)
-    if conn.execute(UPDATE_DAILY_PAGE, params).rowcount == 0:
-        conn.execute(INSERT_DAILY_PAGE, params)
-    if conn.execute(UPDATE_MONTHLY_PAGE, params).rowcount == 0:
-        conn.execute(INSERT_MONTHLY_PAGE, params)
-    ref_host = counting.host_of(hit.ref)
-    if ref_host and not _same_site(ref_host, hit.site):
-        params["ref_host"] = ref_host
-        if conn.execute(UPDATE_DAILY_REF, params).rowcount == 0:
-            conn.execute(INSERT_DAILY_REF, params)
-    return None
-
-
-# Bulk counting of a whole day (record_day): hits by one executemany, each rollup row once.
-INSERT_HITS = "insert into hits (ts, day, site, page, ref) values (?, ?, ?, ?, ?)"
+# Rollups: update first and insert only when no row was touched (one statement on all but the
+# first hit of a day), and no UPSERT, which SQLite before 3.24 (still on some hosts) lacks.
+# One hit adds pageviews=1; record_day adds a whole day's counts at once.
 ADD_DAILY_SITE = """
     update daily_site set visitors = visitors + :visitors, pageviews = pageviews + :pageviews
      where day = :day and site = :site
@@ -380,6 +307,44 @@ ADD_DAILY_REF = """
 NEW_DAILY_REF = """
     insert into daily_ref (day, site, ref, pageviews) values (:day, :site, :ref_host, :pageviews)
 """
+
+
+def record_hit(conn, hit, rules):
+    """Count one hit in its own transaction. Returns None if counted, else the reason ('flood')."""
+    return in_transaction(conn, lambda conn: _record(conn, hit, rules))
+
+
+def record_hits(conn, hits, rules):
+    """Count many hits, oldest first, in one transaction (seeding, imports); reasons in order."""
+    return in_transaction(conn, lambda conn: [_record(conn, hit, rules) for hit in hits])
+
+
+def _record(conn, hit, rules):
+    salt = _salt_for(conn, hit, rules)
+    visitor = counting.visitor_id(salt, hit.ip, hit.user_agent, hit.site)
+    params = {"visitor": visitor, "page": hit.page, "ts": hit.ts, "day": hit.day,
+              "site": hit.site, "ref": hit.ref,
+              "since": hit.ts - rules.flood_window_seconds, "month": hit.day[:7]}
+    seen_today, seen_page, recent_views = conn.execute(SELECT_VISITOR_HISTORY, params).fetchone()
+    if recent_views >= rules.flood_limit:
+        return "flood"
+    conn.execute(INSERT_HIT, params)
+    conn.execute(INSERT_VIEW, params)
+    params["pageviews"] = 1
+    params["visitors"] = 0 if seen_today else 1
+    _add(conn, ADD_DAILY_SITE, NEW_DAILY_SITE, params)
+    params["visitors"] = 0 if seen_page else 1  # distinct visitors of this page
+    _add(conn, ADD_DAILY_PAGE, NEW_DAILY_PAGE, params)
+    _add(conn, ADD_MONTHLY_PAGE, NEW_MONTHLY_PAGE, params)
+    ref_host = counting.host_of(hit.ref)
+    if ref_host and not _same_site(ref_host, hit.site):
+        params["ref_host"] = ref_host
+        _add(conn, ADD_DAILY_REF, NEW_DAILY_REF, params)
+    return None
+
+
+# Bulk counting of a whole day (record_day): hits by one executemany.
+INSERT_HITS = "insert into hits (ts, day, site, page, ref) values (?, ?, ?, ?, ?)"
 
 
 def record_day(conn, hits, rules):
