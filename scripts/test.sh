@@ -35,6 +35,9 @@ fi
 
 # axe-core, pinned by tests/browser/package-lock.json: injected by the accessibility tests.
 npm ci --no-audit --no-fund --silent --prefix tests/browser
+# Real user-agent corpora (crawler-user-agents, user-agents), pinned by tests/corpora/package-lock.json:
+# the bot and browser rules are checked against them.
+npm ci --no-audit --no-fund --silent --prefix tests/corpora
 
 # Installed above, so a missing server is a failure here, not a skipped test.
 export FOOTFALL_REQUIRE_APACHE=1 FOOTFALL_REQUIRE_NGINX=1
