@@ -12,9 +12,9 @@ import sys
 # it by file name.
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from footfall.app import make_application  # noqa: E402
+from footfall.app import Application  # noqa: E402
 
-application = make_application()
+application = Application()
 
 if __name__ == "__main__":
     # The standard library's CGI gateway, as the design asks: its imports (wsgiref.headers pulls

@@ -12,26 +12,27 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "cgi-bin"))
 
-from footfall import settings, storage  # noqa: E402
+from footfall import settings  # noqa: E402
+from footfall.storage import database  # noqa: E402
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("target", help="where to write the copy (an existing file is replaced)")
     parser.add_argument("--db", help="database path (default: FOOTFALL_DB, the config file, "
-                                     f"else {settings.SETTINGS[0][2]})")
+                                     f"else {settings.DEFAULTS['db']})")
     args = parser.parse_args(argv)
     try:
         config = settings.load_config(db=args.db)
-        conn = storage.connect(config.db, create=False)
-    except (settings.ConfigError, storage.StorageError, OSError) as exc:
+        conn = database.connect(config.db, create=False)
+    except (settings.ConfigError, database.StorageError, OSError) as exc:
         parser.exit(1, f"backup: {exc}\n")
     if os.path.abspath(args.target) == os.path.abspath(config.db):
         parser.exit(1, "backup: the target is the database itself\n")
     partial = args.target + ".partial"
     if os.path.exists(partial):
         os.remove(partial)
-    storage.backup(conn, partial)
+    database.backup(conn, partial)
     conn.close()
     # Renamed into place only when complete, so the target is never a half-written copy.
     os.replace(partial, args.target)

@@ -38,8 +38,9 @@ sys.path.insert(0, CGI_BIN)
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 
 import seed_db  # noqa: E402
-from footfall import settings, storage  # noqa: E402
-from footfall.app import make_application  # noqa: E402
+from footfall import settings  # noqa: E402
+from footfall.app import Application  # noqa: E402
+from footfall.storage import database, record  # noqa: E402
 
 DAYS = 1096  # three years
 PAGES = 50
@@ -194,7 +195,7 @@ def build(data, hits):
     temporary = path + ".building"
     _remove(temporary)
     config = _config(temporary)
-    conn = storage.connect(temporary)
+    conn = database.connect(temporary)
     started = time.perf_counter()
     counted = seed_db.seed(conn, config, hits=hits, days=DAYS, seed=SEED, now=now, bulk=True,
                            pages=seed_db.demo_pages(PAGES))
@@ -355,7 +356,7 @@ def _flatness(built, rows):
 
 
 def _in_process_get(db, query, runs):
-    app = make_application(_config(db))
+    app = Application(_config(db))
     environ = {"REQUEST_METHOD": "GET", "QUERY_STRING": query, "SERVER_NAME": "example.com",
                "SERVER_PORT": "80", "wsgi.errors": sys.stderr, "wsgi.url_scheme": "http"}
 
@@ -433,7 +434,7 @@ def posting(meta, size, profile, python, cgi_bin, work, importtime):
             if i >= 2:  # two rounds of warm-up: file cache, bytecode
                 samples[name].append(elapsed)
     for db in (ours_db, uncompiled_db):
-        conn = storage.connect(db)
+        conn = database.connect(db)
         stored = conn.execute("select count(*) from hits").fetchone()[0] - meta["counted"]
         conn.close()
         if stored != profile["post_runs"] + 2:
@@ -490,7 +491,7 @@ def _writer_db(meta, work, name):
 
 
 def _pageviews(db):
-    conn = storage.connect(db)
+    conn = database.connect(db)
     try:
         return conn.execute("select sum(pageviews) from daily_site").fetchone()[0] or 0
     finally:
@@ -511,7 +512,7 @@ def _check_stored(db, before, hits):
 def _writers_in_process(meta, work, threads, hits):
     db = _writer_db(meta, work, f"writers-{threads}.db")
     before = _pageviews(db)
-    app = make_application(_config(db))
+    app = Application(_config(db))
     failures = []
 
     def worker(bodies):
@@ -546,7 +547,7 @@ def _writers_http(meta, work, threads, hits):
 
     db = _writer_db(meta, work, f"http-{threads}.db")
     before = _pageviews(db)
-    server = wsgiref.simple_server.make_server("127.0.0.1", 0, make_application(_config(db)),
+    server = wsgiref.simple_server.make_server("127.0.0.1", 0, Application(_config(db)),
                                                server_class=_ThreadingServer,
                                                handler_class=_QuietHandler)
     serving = threading.Thread(target=server.serve_forever, daemon=True)
@@ -606,13 +607,13 @@ def storing(meta, size, work):
     print("## Storage\n")
     db = os.path.join(work, "storage.db")
     shutil.copyfile(meta["path"], db)
-    conn = storage.connect(db)
+    conn = database.connect(db)
     rows = [["all raw hits and rollups", os.path.getsize(db)]]
     last = datetime.datetime.fromisoformat(meta["last_day"]).timestamp()
-    storage.prune_hits(conn, last - 400 * 86400)
+    record.prune_hits(conn, last - 400 * 86400)
     conn.execute("vacuum")
     rows.append(["raw hits pruned to the default 400 days", os.path.getsize(db)])
-    storage.prune_hits(conn, float("inf"))
+    record.prune_hits(conn, float("inf"))
     conn.execute("vacuum")
     rows.append(["raw hits all pruned: rollups only", os.path.getsize(db)])
     conn.close()
@@ -624,7 +625,7 @@ def storing(meta, size, work):
 
 def seeding(built):
     print("## Seeding\n")
-    print(f"`scripts/seed_db.py --bulk` (storage.record_day: each past day counted in one go by "
+    print(f"`scripts/seed_db.py --bulk` (bulk.record_day: each past day counted in one go by "
           f"the same rules), {DAYS} days, {PAGES} pages; the time of the build, which may be "
           "from an earlier run (cached databases).\n")
     table(["hits", "seconds", "hits/s", "built"], [

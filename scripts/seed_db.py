@@ -15,7 +15,9 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "cgi-bin"))
 
-from footfall import counting, settings, storage  # noqa: E402
+from footfall import counting, settings  # noqa: E402
+from footfall.storage import database, record  # noqa: E402
+from footfall.storage.bulk import record_day  # noqa: E402
 
 PAGES = (  # path, relative popularity
     ("/", 30), ("/about", 8), ("/blog/", 12), ("/blog/hello-world", 9),
@@ -81,7 +83,7 @@ def demo_days(count, days, site, now, zone, rng, pages=PAGES):
             ref = _pick(REFERRERS, rng)
             for page in rng.choices(page_values, cum_weights=page_cum, k=length):
                 ts = min(start, now)
-                hit = storage.Hit(ts, name if ts < midnight else next_name, site, page, ref, ip,
+                hit = record.Hit(ts, name if ts < midnight else next_name, site, page, ref, ip,
                                   agent)
                 (hits if ts < midnight else spill).append(hit)
                 ref = f"https://{site}/"
@@ -108,13 +110,13 @@ def seed(conn, config, hits=1000, days=90, site="example.com", seed=None, now=No
          batch=5000, bulk=False, pages=PAGES):
     """Write demo hits through the counting rules of storage; returns how many were counted.
 
-    bulk: each day gone by in one storage.record_day (same counts, a fraction of the
+    bulk: each day gone by in one storage.bulk.record_day (same counts, a fraction of the
     statements: how ten million hits are seeded in minutes); today's hits always go through
-    storage.record_hits, which leaves today's salt and views for the real hits to come.
+    record.record_hits, which leaves today's salt and views for the real hits to come.
     """
     now = time.time() if now is None else now
     rng = random.Random(seed)
-    rules = storage.Rules.from_config(config)
+    rules = record.Rules.from_config(config)
     today = counting.day_of(now, config.zone)
     if bulk:
         # Bulk transactions are big: a page cache to match (negative: KiB, here 256 MiB).
@@ -123,23 +125,23 @@ def seed(conn, config, hits=1000, days=90, site="example.com", seed=None, now=No
     pending = []
     for day, day_hits in demo_days(hits, days, site, now, config.zone, rng, pages):
         if bulk and day < today:
-            counted += storage.record_day(conn, day_hits, rules).count(None)
+            counted += record_day(conn, day_hits, rules).count(None)
             continue
         pending.extend(day_hits)
         while len(pending) >= batch:
-            counted += storage.record_hits(conn, pending[:batch], rules).count(None)
+            counted += record.record_hits(conn, pending[:batch], rules).count(None)
             del pending[:batch]
     if pending:
-        counted += storage.record_hits(conn, pending, rules).count(None)
+        counted += record.record_hits(conn, pending, rules).count(None)
     # Salts made for past days end with the work that made them.
-    storage.forget_days_before(conn, today)
+    record.forget_days_before(conn, today)
     return counted
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", help="database path (default: FOOTFALL_DB, the config file, "
-                                     f"else {settings.SETTINGS[0][2]})")
+                                     f"else {settings.DEFAULTS['db']})")
     parser.add_argument("--hits", type=int, default=1000, help="how many hits (default 1000)")
     parser.add_argument("--days", type=int, default=90,
                         help="spread over this many days up to today (default 90)")
@@ -155,8 +157,8 @@ def main(argv=None):
         parser.error("--hits must be 0 or more, --days and --pages at least 1")
     try:
         config = settings.load_config(db=args.db)
-        conn = storage.connect(config.db)
-    except (settings.ConfigError, storage.StorageError, OSError) as exc:
+        conn = database.connect(config.db)
+    except (settings.ConfigError, database.StorageError, OSError) as exc:
         parser.exit(1, f"seed_db: {exc}\n")
     started = time.perf_counter()
     counted = seed(conn, config, args.hits, args.days, args.site, args.seed, bulk=args.bulk,

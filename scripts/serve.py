@@ -17,8 +17,9 @@ sys.path.insert(0, os.path.join(ROOT, "cgi-bin"))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import seed_db  # noqa: E402
-from footfall import settings, storage  # noqa: E402
-from footfall.app import make_application  # noqa: E402
+from footfall import settings  # noqa: E402
+from footfall.app import Application  # noqa: E402
+from footfall.storage import database  # noqa: E402
 
 DEMO_DB = os.path.join(ROOT, "demo", "footfall.db")
 STATIC = os.path.join(ROOT, "static")
@@ -80,12 +81,12 @@ def main(argv=None):
     # The local demo ignores the config file of a real install (its read key, its database).
     config = settings.load_config(use_file=False, db=db)
     if not os.path.exists(config.db):
-        conn = storage.connect(config.db)
+        conn = database.connect(config.db)
         counted = seed_db.seed(conn, config)
         conn.close()
         print(f"created a demo database with {counted} hits: {config.db}")
 
-    app = site(make_application(config), static_files(STATIC))
+    app = site(Application(config), static_files(STATIC))
     handler = QuietHandler if args.quiet else WSGIRequestHandler
     server = make_server(args.host, args.port, app, ThreadingWSGIServer, handler)
     base = f"http://{args.host}:{server.server_port}"

@@ -13,13 +13,14 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "cgi-bin"))
 
-from footfall import settings, storage  # noqa: E402
+from footfall import settings  # noqa: E402
+from footfall.storage import database  # noqa: E402
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", help="database path (default: FOOTFALL_DB, the config file, "
-                                     f"else {settings.SETTINGS[0][2]})")
+                                     f"else {settings.DEFAULTS['db']})")
     parser.add_argument("--dashboard", metavar="URL",
                         help="your dashboard's address, e.g. https://example.com/view_stats.html, "
                              "to print a link that hands the read key to your browser")
@@ -29,10 +30,10 @@ def main(argv=None):
 
     try:
         config = settings.load_config(db=args.db)
-        conn = storage.connect(config.db)
-        version = storage.schema_version(conn)
+        conn = database.connect(config.db)
+        version = database.schema_version(conn)
         conn.close()
-    except (settings.ConfigError, storage.StorageError, OSError) as exc:
+    except (settings.ConfigError, database.StorageError, OSError) as exc:
         parser.exit(1, f"setup_db: {exc}\n")
     print(f"database: {config.db} (schema version {version})")
 

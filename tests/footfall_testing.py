@@ -17,8 +17,9 @@ CGI_SCRIPT = os.path.join(CGI_BIN, "stats.py")
 SCRIPTS = os.path.join(ROOT, "scripts")
 sys.path.insert(0, CGI_BIN)
 
-from footfall import settings, storage  # noqa: E402
-from footfall.app import make_application  # noqa: E402
+from footfall import settings  # noqa: E402
+from footfall.app import Application  # noqa: E402
+from footfall.storage import database, totals  # noqa: E402
 
 # Browsers are counted; the default User-Agent of our tests is a desktop Chrome.
 BROWSER_UA = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -92,7 +93,7 @@ def call_app(app, method="GET", query="", body=b"", headers=None, environ=None):
 
 @pytest.fixture
 def app(config, clock):
-    application = make_application(config, clock)
+    application = Application(config, clock)
     return lambda **kwargs: call_app(application, **kwargs)
 
 
@@ -140,9 +141,9 @@ def parse_cgi_output(stdout, stderr=""):
 
 def counts(db, **params):
     """Site totals straight from storage, to check what a request stored."""
-    conn = storage.connect(db)
+    conn = database.connect(db)
     try:
-        days = storage.read_days(conn, "2000-01-01", "2999-12-31", **params)
+        days = totals.read_days(conn, "2000-01-01", "2999-12-31", **params)
     finally:
         conn.close()
     return {"visitors": sum(v for v, _ in days.values()),

@@ -3,13 +3,14 @@
 import sqlite3
 
 import pytest
-from footfall import settings, storage
-from footfall.app import make_application
+from footfall import settings
+from footfall.app import Application
+from footfall.storage import database
 from footfall_testing import NOON, call_app, post_form
 
 
 def make(config, clock):
-    application = make_application(config, clock)
+    application = Application(config, clock)
     return lambda **kwargs: call_app(application, **kwargs)
 
 
@@ -94,7 +95,7 @@ def test_unexpected_failure_is_a_plain_500_and_the_traceback_goes_to_the_log(tmp
 
 def test_configuration_error_is_answered_and_logged(monkeypatch, tmp_path):
     monkeypatch.setenv("FOOTFALL_CONFIG", str(tmp_path / "missing.ini"))
-    response = call_app(make_application())
+    response = call_app(Application())
     assert response.status == 500
     assert response.json() == {"error": "server misconfigured; see the server's error log"}
     assert "missing.ini does not exist" in response.errors
@@ -105,8 +106,8 @@ def test_database_locked_too_long_is_503_and_keeps_stored_hits(db_path, clock, m
     app(method="POST", body=post_form({"page": "/kept"}))
     blocker = sqlite3.connect(db_path, isolation_level=None)
     blocker.execute("begin immediate")
-    monkeypatch.setattr(storage, "BUSY_TIMEOUT_SECONDS", 0.05)
-    monkeypatch.setattr(storage, "WRITE_ATTEMPTS", 2)
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_SECONDS", 0.05)
+    monkeypatch.setattr(database, "WRITE_ATTEMPTS", 2)
     try:
         fresh = make(settings.Config(db=db_path), clock)  # new connection, short timeout
         response = fresh(method="POST", body=post_form({"page": "/late"}))

@@ -6,24 +6,25 @@ import subprocess
 import sys
 import threading
 
-from footfall import counting, storage
+from footfall import counting
+from footfall.storage import database, record
 from footfall_testing import BROWSER_UA, SCRIPTS
 
 
 def test_backup_while_hits_arrive_is_a_consistent_copy(tmp_path):
     db, copy = str(tmp_path / "live.db"), str(tmp_path / "backup.db")
-    storage.connect(db).close()
+    database.connect(db).close()
     stop = threading.Event()
     written = []
 
     def keep_hitting():
-        conn = storage.connect(db)
+        conn = database.connect(db)
         n = 0
         while not stop.is_set() and n < 20_000:
             ts = 1795867200.0 + n
-            hit = storage.Hit(ts, counting.day_of(ts), "example.com", f"/p{n % 40}", "",
+            hit = record.Hit(ts, counting.day_of(ts), "example.com", f"/p{n % 40}", "",
                               f"198.51.100.{n % 200}", BROWSER_UA)
-            if storage.record_hit(conn, hit, storage.Rules()) is None:
+            if record.record_hit(conn, hit, record.Rules()) is None:
                 written.append(n)
             n += 1
         conn.close()

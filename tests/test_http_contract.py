@@ -7,13 +7,13 @@ from urllib.parse import urlencode
 
 import pytest
 from footfall import settings
-from footfall.app import make_application
+from footfall.app import Application
 from footfall_testing import BROWSER_UA, call_app, run_cgi
 
 
 class WSGIClient:
     def __init__(self, db):
-        self.app = make_application(settings.Config(db=db, timezone="UTC"), time.time)
+        self.app = Application(settings.Config(db=db, timezone="UTC"), time.time)
 
     def request(self, method, query="", body=b"", headers=None):
         return call_app(self.app, method=method, query=query, body=body, headers=headers)

@@ -9,7 +9,8 @@ import sys
 import urllib.request
 
 import pytest
-from footfall import settings, storage
+from footfall import settings
+from footfall.storage import database, totals
 from footfall_testing import SCRIPTS, counts
 
 
@@ -36,7 +37,7 @@ def test_setup_db_is_safe_to_run_twice_and_keeps_data(tmp_path):
     before = counts(db)
     second = run_script("setup_db.py", "--db", db, "--public", home=tmp_path)
     assert second.returncode == 0
-    assert f"schema version {storage.SCHEMA_VERSION}" in second.stdout
+    assert f"schema version {database.SCHEMA_VERSION}" in second.stdout
     assert counts(db) == before
 
 
@@ -71,8 +72,8 @@ def test_seed_db_adds_1000_hits_over_the_last_90_days(tmp_path):
     result = run_script("seed_db.py", "--db", db, "--seed", "7", home=tmp_path,
                         env={"FOOTFALL_TIMEZONE": "UTC"})
     assert result.returncode == 0, result.stderr
-    conn = storage.connect(db)
-    days = storage.read_days(conn, "2000-01-01", "2999-12-31")
+    conn = database.connect(db)
+    days = totals.read_days(conn, "2000-01-01", "2999-12-31")
     today = datetime.datetime.now(datetime.timezone.utc).date()
     first = today - datetime.timedelta(days=89)
     assert sum(p for _, p in days.values()) == 1000
@@ -91,8 +92,8 @@ def test_seed_db_with_the_same_seed_gives_the_same_pages(tmp_path):
     for name in ("a.db", "b.db"):
         db = str(tmp_path / name)
         run_script("seed_db.py", "--db", db, "--hits", "200", "--seed", "3", home=tmp_path)
-        conn = storage.connect(db)
-        pages.append(storage.top_pages(conn, "2000-01-01", "2999-12-31"))
+        conn = database.connect(db)
+        pages.append(totals.top_pages(conn, "2000-01-01", "2999-12-31"))
     assert pages[0] == pages[1]
 
 

@@ -19,7 +19,7 @@ def test_defaults_apply_without_environment_or_file(tmp_path):
 
 
 def test_default_database_is_outside_any_document_root():
-    default = dict((row[0], row[2]) for row in settings.SETTINGS)["db"]
+    default = settings.DEFAULTS["db"]
     assert default.startswith("~/footfall/")
     assert "public_html" not in default and "www" not in default
 
@@ -64,7 +64,8 @@ def test_readme_documents_every_setting():
     with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
         readme = f.read()
     table = readme.split("## Configuration", 1)[1]
-    for name, variable, default, _help in settings.SETTINGS:
+    for setting in settings.SETTINGS:
+        name, variable, default = setting.name, setting.variable, str(setting.default)
         row = re.search(rf"^\| `{name}` \| `{variable}` \| ([^|]*) \|", table, re.MULTILINE)
         assert row, f"README's configuration table lacks {name}"
         assert (default or "(empty)") in row.group(1), f"README gives the wrong default of {name}"

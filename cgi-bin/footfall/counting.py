@@ -1,7 +1,8 @@
-"""Counting rules that need no database: what a page is, who is a bot, who a visitor is, which day.
+"""Counting rules: what a page is, what a referral is, who is a bot, who a visitor is, which day,
+and the flood and distinct-visitor rules of a view.
 
-The rules that do need the database (distinct visitors per day, the flood limit) live in
-storage.record_hit, which calls into this module.
+Each rule has this one home. The storage modules supply what a rule reads (the day's views, from
+the database for a live hit or from memory for a bulk day) and write down what it decides.
 """
 
 import datetime
@@ -73,6 +74,21 @@ def normalize_site(raw):
     return site
 
 
+def referrer_host(ref, site):
+    """The host a pageview was referred from, or '' when none or the site itself.
+
+    Navigation inside a site is not a referral; 'www.' is the same site as its bare name.
+    """
+    host = host_of(ref)
+    if host and _without_www(host) == _without_www(site):
+        return ""
+    return host
+
+
+def _without_www(host):
+    return host[4:] if host.startswith("www.") else host
+
+
 def site_allowed(site, allowed):
     """True when site is one of the allowed hosts or a subdomain of one; any site if none are set."""
     if not allowed or not site:
@@ -115,6 +131,22 @@ def skip_reason(user_agent, environ):
 # ---------------------------------------------------------------------------------------------
 # Visitors and days
 # ---------------------------------------------------------------------------------------------
+
+def judge_view(views, visitor, page, ts, rules):
+    """The flood and distinct-visitor rules for one pageview, for a live hit and a bulk day alike.
+
+    views answers, for the day so far: has the visitor viewed anything, this page, and how many
+    views of this page later than a time; and records a counted view. Returns None for a flood
+    (rules.flood_limit views of the page in the last rules.flood_window_seconds), else
+    (new_visitor, new_page_visitor), each 1 when this is the visitor's first view of the day or
+    of the page, 0 otherwise.
+    """
+    seen_today, seen_page, recent_views = views.history(visitor, page, ts - rules.flood_window_seconds)
+    if recent_views >= rules.flood_limit:
+        return None
+    views.add(visitor, page, ts)
+    return (0 if seen_today else 1), (0 if seen_page else 1)
+
 
 def visitor_id(salt, ip, user_agent, site):
     """A visitor for one day: a keyed hash that cannot be tied to the IP once the salt is deleted."""

@@ -8,35 +8,52 @@ by a test, so a setting added here without docs fails the suite.
 
 import os
 
-# name, environment variable, default, one line of help
+
+class Setting:
+    """One row of the settings table: its name, environment variable, default and one line of help.
+
+    A default that is a number makes the setting a whole number of at least 1.
+    """
+
+    __slots__ = ("name", "variable", "default", "help")
+
+    def __init__(self, name, variable, default, help):
+        self.name, self.variable, self.default, self.help = name, variable, default, help
+
+    @property
+    def is_integer(self):
+        return isinstance(self.default, int)
+
+
 SETTINGS = (
-    ("db", "FOOTFALL_DB", "~/footfall/footfall.db",
-     "Path of the SQLite database. Keep it outside the web document root."),
-    ("timezone", "FOOTFALL_TIMEZONE", "",
-     "IANA time zone that decides a hit's calendar day, e.g. Europe/Berlin; empty: the server's zone."),
-    ("read_key", "FOOTFALL_READ_KEY", "",
-     "If set, GET needs this key in the X-Footfall-Key header; empty: stats are public."),
-    ("sites", "FOOTFALL_SITES", "",
-     "Comma-separated host names whose hits are counted (subdomains included); empty: any site."),
-    ("client_ip_header", "FOOTFALL_CLIENT_IP_HEADER", "",
-     "Behind a reverse proxy: the header holding the client's address (X-Forwarded-For, X-Real-IP)."),
-    ("retention_days", "FOOTFALL_RETENTION_DAYS", "400",
-     "Raw hits older than this many days are pruned; daily counts are kept forever."),
-    ("max_body_bytes", "FOOTFALL_MAX_BODY_BYTES", "4096",
-     "Largest POST body accepted; bigger bodies get 413."),
-    ("max_page_length", "FOOTFALL_MAX_PAGE_LENGTH", "1024",
-     "Longest page path accepted, in characters; longer ones get 400."),
-    ("flood_limit", "FOOTFALL_FLOOD_LIMIT", "10",
-     "Most pageviews counted per visitor and page within flood_window_seconds."),
-    ("flood_window_seconds", "FOOTFALL_FLOOD_WINDOW_SECONDS", "60",
-     "Length of the sliding window of the flood rule, in seconds."),
+    Setting("db", "FOOTFALL_DB", "~/footfall/footfall.db",
+            "Path of the SQLite database. Keep it outside the web document root."),
+    Setting("timezone", "FOOTFALL_TIMEZONE", "",
+            "IANA time zone that decides a hit's calendar day, e.g. Europe/Berlin; "
+            "empty: the server's zone."),
+    Setting("read_key", "FOOTFALL_READ_KEY", "",
+            "If set, GET needs this key in the X-Footfall-Key header; empty: stats are public."),
+    Setting("sites", "FOOTFALL_SITES", "",
+            "Comma-separated host names whose hits are counted (subdomains included); empty: any site."),
+    Setting("client_ip_header", "FOOTFALL_CLIENT_IP_HEADER", "",
+            "Behind a reverse proxy: the header holding the client's address (X-Forwarded-For, X-Real-IP)."),
+    Setting("retention_days", "FOOTFALL_RETENTION_DAYS", 400,
+            "Raw hits older than this many days are pruned; daily counts are kept forever."),
+    Setting("max_body_bytes", "FOOTFALL_MAX_BODY_BYTES", 4096,
+            "Largest POST body accepted; bigger bodies get 413."),
+    Setting("max_page_length", "FOOTFALL_MAX_PAGE_LENGTH", 1024,
+            "Longest page path accepted, in characters; longer ones get 400."),
+    Setting("flood_limit", "FOOTFALL_FLOOD_LIMIT", 10,
+            "Most pageviews counted per visitor and page within flood_window_seconds."),
+    Setting("flood_window_seconds", "FOOTFALL_FLOOD_WINDOW_SECONDS", 60,
+            "Length of the sliding window of the flood rule, in seconds."),
 )
+
+# {name: default}, for scripts that show or use a default (``DEFAULTS["db"]``).
+DEFAULTS = {setting.name: setting.default for setting in SETTINGS}
 
 CONFIG_FILE_VARIABLE = "FOOTFALL_CONFIG"
 DEFAULT_CONFIG_FILE = "~/footfall/footfall.ini"
-
-_INTEGER_SETTINGS = {"retention_days", "max_body_bytes", "max_page_length", "flood_limit",
-                     "flood_window_seconds"}
 
 
 class ConfigError(Exception):
@@ -47,15 +64,15 @@ class Config:
     """The loaded settings, one attribute per row of SETTINGS."""
 
     def __init__(self, **values):
-        for name, _variable, default, _help in SETTINGS:
-            setattr(self, name, values.pop(name, default))
+        for setting in SETTINGS:
+            setattr(self, setting.name, values.pop(setting.name, setting.default))
         if values:
             raise ConfigError(f"unknown setting: {', '.join(sorted(values))}")
         self._check()
 
     def _check(self):
         self.db = os.path.expanduser(str(self.db))
-        for name in _INTEGER_SETTINGS:
+        for name in (setting.name for setting in SETTINGS if setting.is_integer):
             value = getattr(self, name)
             try:
                 number = int(value)
@@ -98,9 +115,9 @@ def load_config(environ=None, use_file=True, **overrides):
             values.update(read_config_file(path))
         elif environ.get(CONFIG_FILE_VARIABLE):
             raise ConfigError(f"config file {path} does not exist")
-    for name, variable, _default, _help in SETTINGS:
-        if variable in environ:
-            values[name] = environ[variable]
+    for setting in SETTINGS:
+        if setting.variable in environ:
+            values[setting.name] = environ[setting.variable]
     values.update({name: value for name, value in overrides.items() if value is not None})
     return Config(**values)
 
@@ -117,7 +134,7 @@ def read_config_file(path):
         raise ConfigError(f"cannot read config file {path}: {exc}") from None
     if not parser.has_section("footfall"):
         raise ConfigError(f"config file {path} has no [footfall] section")
-    known = {row[0] for row in SETTINGS}
+    known = set(DEFAULTS)
     values = dict(parser.items("footfall"))
     unknown = sorted(set(values) - known)
     if unknown:

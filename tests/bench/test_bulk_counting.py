@@ -1,11 +1,12 @@
-"""Bulk counting (storage.record_day, seed_db --bulk) must give the database that counting hit by
+"""Bulk counting (bulk.record_day, seed_db --bulk) must give the database that counting hit by
 hit gives: it is how the benchmark's big databases and large demo seeds are made."""
 
 import random
 import sys
 
 import pytest
-from footfall import counting, settings, storage
+from footfall import counting, settings
+from footfall.storage import bulk, database, record, totals
 from footfall_testing import BROWSER_UA, NOON, SCRIPTS
 
 sys.path.insert(0, SCRIPTS)
@@ -42,7 +43,7 @@ def busy_days(rng, days=4):
             burst = 15 if rng.random() < 0.03 else 1  # a reload storm past the flood limit
             page = rng.choice(["/", "/a", "/b", "/blog/post-1"])
             for i in range(burst):
-                hits.append(storage.Hit(ts + i * 0.5, None, site, page, ref, ip,
+                hits.append(record.Hit(ts + i * 0.5, None, site, page, ref, ip,
                                         rng.choice([BROWSER_UA, BROWSER_UA + " x"])))
     for hit in hits:
         hit.day = counting.day_of(hit.ts, _utc())
@@ -64,37 +65,37 @@ def by_day(hits):
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-@pytest.mark.parametrize("rules", [storage.Rules(), storage.Rules(flood_limit=3, retention_days=2)],
+@pytest.mark.parametrize("rules", [record.Rules(), record.Rules(flood_limit=3, retention_days=2)],
                          ids=["default-rules", "strict-flood-short-retention"])
 def test_bulk_counting_of_whole_days_matches_counting_hit_by_hit(tmp_path, seed, rules):
     hits = busy_days(random.Random(seed))
-    one_by_one = storage.connect(str(tmp_path / "one.db"))
-    expected = [storage.record_hit(one_by_one, hit, rules) for hit in hits]
-    bulk = storage.connect(str(tmp_path / "bulk.db"))
-    reasons = [r for day in by_day(hits) for r in storage.record_day(bulk, day, rules)]
-    for conn in (one_by_one, bulk):
-        storage.forget_days_before(conn, counting.day_of(NOON, _utc()))
+    one_by_one = database.connect(str(tmp_path / "one.db"))
+    expected = [record.record_hit(one_by_one, hit, rules) for hit in hits]
+    in_bulk = database.connect(str(tmp_path / "bulk.db"))
+    reasons = [r for day in by_day(hits) for r in bulk.record_day(in_bulk, day, rules)]
+    for conn in (one_by_one, in_bulk):
+        record.forget_days_before(conn, counting.day_of(NOON, _utc()))
     assert reasons == expected
     assert "flood" in reasons
-    assert contents(bulk) == contents(one_by_one)
+    assert contents(in_bulk) == contents(one_by_one)
 
 
 def test_bulk_counting_of_a_day_with_a_salt_adds_to_its_visitors_hit_by_hit(tmp_path):
-    conn = storage.connect(str(tmp_path / "f.db"))
-    first = storage.Hit(NOON, "2026-11-28", "example.com", "/", "", "192.0.2.1", BROWSER_UA)
-    storage.record_hit(conn, first, storage.Rules())
-    again = storage.Hit(NOON + 5, "2026-11-28", "example.com", "/b", "", "192.0.2.1", BROWSER_UA)
-    storage.record_day(conn, [again], storage.Rules())
-    assert storage.read_days(conn, "2026-11-28", "2026-11-28") == {"2026-11-28": (1, 2)}
+    conn = database.connect(str(tmp_path / "f.db"))
+    first = record.Hit(NOON, "2026-11-28", "example.com", "/", "", "192.0.2.1", BROWSER_UA)
+    record.record_hit(conn, first, record.Rules())
+    again = record.Hit(NOON + 5, "2026-11-28", "example.com", "/b", "", "192.0.2.1", BROWSER_UA)
+    bulk.record_day(conn, [again], record.Rules())
+    assert totals.read_days(conn, "2026-11-28", "2026-11-28") == {"2026-11-28": (1, 2)}
 
 
 def test_seed_db_bulk_gives_the_same_counts_as_seeding_hit_by_hit(tmp_path):
     results = []
-    for bulk in (False, True):
-        db = str(tmp_path / f"{bulk}.db")
+    for in_bulk in (False, True):
+        db = str(tmp_path / f"{in_bulk}.db")
         config = settings.Config(db=db, timezone="UTC")
-        conn = storage.connect(db)
-        counted = seed_db.seed(conn, config, hits=3000, days=30, seed=5, now=NOON, bulk=bulk,
+        conn = database.connect(db)
+        counted = seed_db.seed(conn, config, hits=3000, days=30, seed=5, now=NOON, bulk=in_bulk,
                                pages=seed_db.demo_pages(50))
         results.append((counted, contents(conn)))
     assert results[0] == results[1]

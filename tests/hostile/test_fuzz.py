@@ -23,8 +23,8 @@ sys.path.insert(0, os.path.join(ROOT, "cgi-bin"))
 
 import stats  # noqa: E402,F401  (the entry point must import cleanly; its app is built below)
 from footfall import settings as footfall_settings  # noqa: E402
-from footfall import storage  # noqa: E402
-from footfall.app import make_application  # noqa: E402
+from footfall.app import Application  # noqa: E402
+from footfall.storage import database, record  # noqa: E402
 
 NOW = 1795867200.0  # 2026-11-28 12:00 UTC: the fuzzed hits land on this day
 HISTORY = [("2026-11-20", "/old", "seed.example"), ("2026-11-21", "/older", "seed.example"),
@@ -44,10 +44,10 @@ def seeded_database():
     directory = tempfile.mkdtemp(prefix="footfall-fuzz-")
     atexit.register(shutil.rmtree, directory, True)
     db = os.path.join(directory, "footfall.db")
-    conn = storage.connect(db)
-    hits = [storage.Hit(NOW - 86400 * (28 - int(day[-2:])), day, site, page, "", "192.0.2.1",
+    conn = database.connect(db)
+    hits = [record.Hit(NOW - 86400 * (28 - int(day[-2:])), day, site, page, "", "192.0.2.1",
                         BROWSER_UA) for day, page, site in HISTORY]
-    storage.record_hits(conn, hits, storage.Rules())
+    record.record_hits(conn, hits, record.Rules())
     conn.close()
     return db
 
@@ -64,7 +64,7 @@ def history(db):
 
 DB = seeded_database()
 BEFORE = history(DB)
-RAW_APP = make_application(footfall_settings.Config(db=DB, timezone="UTC"), clock=lambda: NOW)
+RAW_APP = Application(footfall_settings.Config(db=DB, timezone="UTC"), clock=lambda: NOW)
 # wsgiref's validator also checks the app's side of WSGI, but it refuses environments no server
 # would build (a non-numeric CONTENT_LENGTH, a lower-case method): those go to the app directly.
 VALIDATED_APP = wsgiref.validate.validator(RAW_APP)

@@ -1,0 +1,145 @@
+"""Reading counts for GET: per-day series, top pages and referrers, from the rollups only.
+
+Never the raw hits table, so a chart costs the same with ten thousand hits or ten million
+(tests/bench/test_top_pages.py checks the query plans).
+"""
+
+import datetime
+
+# :site is null means every site; the day range uses each table's primary key or day index.
+SELECT_SITE_DAYS = """
+    select day, sum(visitors), sum(pageviews)
+      from daily_site
+     where day between :first and :last and (:site is null or site = :site)
+     group by day
+"""
+SELECT_PAGE_DAYS = """
+    select day, sum(visitors), sum(pageviews)
+      from daily_page
+     where page = :page and day between :first and :last and (:site is null or site = :site)
+     group by day
+"""
+SELECT_FIRST_SITE_DAY = """
+    select min(day) from daily_site where (:site is null or site = :site)
+"""
+SELECT_FIRST_PAGE_DAY = """
+    select min(day) from daily_page where page = :page and (:site is null or site = :site)
+"""
+SELECT_TOP_PAGES = """
+    select page, sum(visitors) as visitors, sum(pageviews) as pageviews
+      from daily_page
+     where day between :first and :last and (:site is null or site = :site)
+     group by page
+     order by visitors desc, pageviews desc, page
+     limit :limit
+"""
+# The top pages of a range of whole months and days: sums per page, ranked in top_pages().
+SELECT_MONTH_PAGE_SUMS = """
+    select page, sum(visitors), sum(pageviews)
+      from monthly_page
+     where month between :first_month and :last_month and (:site is null or site = :site)
+     group by page
+"""
+SELECT_PAGE_SUMS = """
+    select page, sum(visitors), sum(pageviews)
+      from daily_page
+     where day between :first and :last and (:site is null or site = :site)
+     group by page
+"""
+# Whether any day in [first, last] has hits: tells if a month at an end of a range is whole.
+SELECT_ANY_DAY = """
+    select 1 from daily_site where day between :first and :last and (:site is null or site = :site)
+     limit 1
+"""
+SELECT_TOP_REFERRERS = """
+    select ref, sum(pageviews) as pageviews
+      from daily_ref
+     where day between :first and :last and (:site is null or site = :site)
+     group by ref
+     order by pageviews desc, ref
+     limit :limit
+"""
+
+
+def read_days(conn, first, last, site=None, page=None):
+    """{day: (visitors, pageviews)} for the days in [first, last] that have hits."""
+    params = {"first": first, "last": last, "site": site, "page": page}
+    query = SELECT_SITE_DAYS if page is None else SELECT_PAGE_DAYS
+    return {day: (visitors, pageviews)
+            for day, visitors, pageviews in conn.execute(query, params)}
+
+
+def first_day(conn, site=None, page=None):
+    """The first day with hits ('YYYY-MM-DD'), or None when there are none."""
+    query = SELECT_FIRST_SITE_DAY if page is None else SELECT_FIRST_PAGE_DAY
+    return conn.execute(query, {"site": site, "page": page}).fetchone()[0]
+
+
+def top_pages(conn, first, last, site=None, limit=50):
+    """The pages with most visitors in [first, last]: [{"page", "visitors", "pageviews"}, ...]."""
+    split = _whole_months(conn, first, last, site)
+    if split is None:  # less than a month: the days themselves
+        params = {"first": first, "last": last, "site": site, "limit": limit}
+        return [{"page": page, "visitors": visitors, "pageviews": pageviews}
+                for page, visitors, pageviews in conn.execute(SELECT_TOP_PAGES, params)]
+    first_month, last_month, day_ranges = split
+    totals = {}
+    parts = [(SELECT_MONTH_PAGE_SUMS, {"first_month": first_month, "last_month": last_month})]
+    parts += [(SELECT_PAGE_SUMS, {"first": start, "last": end}) for start, end in day_ranges]
+    for query, params in parts:
+        for page, visitors, pageviews in conn.execute(query, dict(params, site=site)):
+            counts = totals.setdefault(page, [0, 0])
+            counts[0] += visitors
+            counts[1] += pageviews
+    # The order of SELECT_TOP_PAGES: most visitors, then most pageviews, then by name.
+    ranked = sorted(totals.items(), key=lambda item: (-item[1][0], -item[1][1], item[0]))
+    return [{"page": page, "visitors": visitors, "pageviews": pageviews}
+            for page, (visitors, pageviews) in ranked[:limit]]
+
+
+def _whole_months(conn, first, last, site):
+    """Split [first, last] into whole months and the days left at its ends.
+
+    A month at an end counts as whole when the range holds all of its days that have hits: so
+    "the last 365 days" reads this month's row (no hits after today) and the first month's
+    (when the range starts before the data). Returns (first_month, last_month, day ranges), or
+    None when not one month is whole.
+    """
+    first_date, last_date = datetime.date.fromisoformat(first), datetime.date.fromisoformat(last)
+    head_start, tail_end = first_date.replace(day=1), _month_end(last_date)
+    day_ranges = []
+    whole_from = head_start
+    if first_date > head_start and _any_day(conn, head_start, first_date - _ONE_DAY, site):
+        if first_date.year == datetime.MAXYEAR and first_date.month == 12:
+            return None  # no month after it to start from
+        whole_from = _month_end(first_date) + _ONE_DAY
+        day_ranges.append((first, min(last_date, whole_from - _ONE_DAY).isoformat()))
+    whole_to = tail_end
+    if last_date < tail_end and _any_day(conn, last_date + _ONE_DAY, tail_end, site):
+        if last_date.year == datetime.MINYEAR and last_date.month == 1:
+            return None  # no month before it to end with
+        whole_to = last_date.replace(day=1) - _ONE_DAY
+        day_ranges.append(((whole_to + _ONE_DAY).isoformat(), last))
+    if whole_to < whole_from:
+        return None
+    return whole_from.isoformat()[:7], whole_to.isoformat()[:7], day_ranges
+
+
+_ONE_DAY = datetime.timedelta(days=1)
+
+
+def _month_end(date):
+    if date.month == 12:
+        return date.replace(day=31)
+    return date.replace(month=date.month + 1, day=1) - _ONE_DAY
+
+
+def _any_day(conn, first, last, site):
+    params = {"first": first.isoformat(), "last": last.isoformat(), "site": site}
+    return conn.execute(SELECT_ANY_DAY, params).fetchone() is not None
+
+
+def top_referrers(conn, first, last, site=None, limit=50):
+    params = {"first": first, "last": last, "site": site, "limit": limit}
+    return [{"ref": ref, "pageviews": pageviews}
+            for ref, pageviews in conn.execute(SELECT_TOP_REFERRERS, params)]
