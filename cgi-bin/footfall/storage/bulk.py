@@ -20,22 +20,27 @@ INSERT_HITS = "insert into hits (ts, day, site, page, ref) values (?, ?, ?, ?, ?
 class DayViews:
     """One day's views in memory, answering what record.SqlViews answers from the views table."""
 
-    __slots__ = ("_visitors", "_times")
+    __slots__ = ("_pages",)
 
     def __init__(self):
-        self._visitors = set()  # visitors with a counted view today
-        self._times = {}  # (visitor, page) -> times of its counted views, sorted
+        self._pages = {}  # visitor -> {page: times of its counted views, sorted}
 
     def history(self, visitor, page, since):
-        times = self._times.get((visitor, page))
+        pages = self._pages.get(visitor)
+        if pages is None:
+            return False, False, 0
+        times = pages.get(page)
         if times is None:
-            return visitor in self._visitors, False, 0
+            return True, False, 0
         # Views later than since, as the 'ts > :since' of record.SELECT_VISITOR_HISTORY.
         return True, True, len(times) - bisect_right(times, since)
 
     def add(self, visitor, page, ts):
-        self._visitors.add(visitor)
-        insort(self._times.setdefault((visitor, page), []), ts)
+        times = self._pages.setdefault(visitor, {}).setdefault(page, [])
+        if times and ts < times[-1]:
+            insort(times, ts)  # hits come oldest first; this is for the rare one that does not
+        else:
+            times.append(ts)
 
 
 def record_day(conn, hits, rules, new_salt=os.urandom):
@@ -73,9 +78,13 @@ def count_day(hits, rules, salt):
     reasons, rows = [], []
     sites, pages, refs = {}, {}, {}
     views = DayViews()
-    judge = counting.judge_view
+    judge, visitor_id = counting.judge_view, counting.visitor_id
+    known = {}  # (ip, user agent, site) -> visitor: a visitor's later views skip the hashing
     for hit in hits:
-        visitor = counting.visitor_id(salt, hit.ip, hit.user_agent, hit.site)
+        key = (hit.ip, hit.user_agent, hit.site)
+        visitor = known.get(key)
+        if visitor is None:
+            visitor = known[key] = visitor_id(salt, *key)
         verdict = judge(views, visitor, hit.page, hit.ts, rules)
         if verdict is None:
             reasons.append("flood")
