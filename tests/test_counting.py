@@ -98,8 +98,33 @@ def test_site_allowed(site, allowed, expected):
     "Baiduspider+(+http://www.baidu.com/search/spider.htm)",
     "curl/8.5.0",
     "python-requests/2.32.3",
+    "Go-http-client/1.1",
+    "Feedly/1.0 (like FeedFetcher-Google)",
+    "Lynx/2.9.0dev.12 libwww-FM/2.14 SSL-MM/1.4.1 GNUTLS/3.7.9",
+    "Mozilla/5.0 (compatible; ExampleArchiver/1.0)",
+    "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0 "
+    "(+https://example.net/why-we-visit)",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/131.0.0.0 Safari/537.36 www.example.com",
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/138.0.0.0 "
+    "Safari/537.36 DatadogSynthetics",
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/117.0.0.0 "
+    "Safari/537.36 GTmetrix",
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 "
+    "Safari/537.36 Google-Site-Verification/1.0",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/120.0.0.0 Safari/537.36 Playwright/1.49.0",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/120.0.0.0 Safari/537.36; Selenium",
+    "Mozilla/5.0 (X11; Linux x86_64) Nikto/2.5.0 (Evasions:None) (Test:Port Check)",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Safari/537.36 CookieScan/3.0",
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/132.0.0.0 Safari/537.36; Example-User/1.0",
 ], ids=["empty", "googlebot", "headless-chrome", "facebook-preview", "slack-preview",
-        "whatsapp-preview", "telegram", "bingbot", "spider", "curl", "python-requests"])
+        "whatsapp-preview", "telegram", "bingbot", "spider", "curl", "python-requests",
+        "http-library", "feed-reader", "text-browser-runs-no-javascript", "compatible-not-ie",
+        "web-address", "domain-name", "synthetic-monitor", "speed-audit", "google-tool",
+        "playwright", "selenium", "security-scanner", "cookie-scanner", "agent-for-a-user"])
 def test_bots_and_link_previews_are_not_counted(agent):
     assert counting.skip_reason(agent, {}) == "bot"
 
@@ -120,7 +145,22 @@ def test_prefetches_are_not_counted(environ):
     "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like "
     "Gecko) Version/18.1 Mobile/15E148 Safari/604.1",
     "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0",
-], ids=["chrome", "iphone-safari", "firefox"])
+    "Mozilla/5.0 (Windows NT 10.0) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 "
+    "Safari/537.36",
+    "Opera/9.80 (Windows NT 6.1; WOW64) Presto/2.12.388 Version/12.18",
+    "Mozilla/5.0 (compatible; MSIE 10.0; Windows NT 6.2; Trident/6.0)",
+    "Mozilla/5.0 (Windows NT 10.0; WOW64; Trident/7.0; rv:11.0) like Gecko",
+    "Mozilla/5.0 (compatible; Konqueror/4.5; Linux) KHTML/4.5.4 (like Gecko)",
+    "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/150.0.0.0 Mobile Safari/537.36 (Ecosia android@150.0.0.0)",
+    "Mozilla/5.0 (Linux; Android 10; CUBOT_X30) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Mobile Safari/537.36",
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like "
+    "Gecko) Mobile/22B83 Instagram 356.0.0.41.89 (iPhone15,3; iOS 18_1; en_US; en; scale=3.00; "
+    "1290x2796; 656011409)",
+], ids=["chrome", "iphone-safari", "firefox", "chrome-32-bit-windows", "presto-opera",
+        "internet-explorer-10", "internet-explorer-11", "konqueror", "ecosia-with-at-sign",
+        "cubot-phone-is-not-a-robot", "instagram-in-app-browser"])
 def test_browsers_are_counted(agent):
     assert counting.skip_reason(agent, {}) is None
 

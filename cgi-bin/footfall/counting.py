@@ -104,28 +104,63 @@ def _has_control_characters(text):
 # Bots and prefetches
 # ---------------------------------------------------------------------------------------------
 
-# Lower-case fragments of User-Agents that are not a person reading a page: crawlers, link-preview
-# fetchers that unfurl a URL in a chat, uptime monitors, HTTP libraries and headless browsers.
+# Every browser that can run footfall.js sends a User-Agent that begins "Mozilla/" (all of them
+# since about 2010) or "Opera/" (Opera before it moved to Chromium in 2013). Anything else is a
+# program that names itself: an HTTP library, a crawler, a feed reader, a chat app's link preview.
+_BROWSER_PREFIXES = ("mozilla/", "opera/")
+
+# Browsers name their engine and version and nothing else; a crawler adds a web address so that a
+# site's owner can find who runs it.
+_ADDRESS_MARKS = ("http", "www.", ".com", ".net", ".org")
+
+# Lower-case fragments of browser-shaped User-Agents that are not a person reading a page: a
+# program that borrows a browser's User-Agent and adds its own name.
 BOT_USER_AGENT_FRAGMENTS = (
-    "bot", "crawl", "spider", "slurp", "headless", "phantomjs", "lighthouse", "pingdom",
-    "uptime", "monitor", "preview", "facebookexternalhit", "embedly", "whatsapp", "telegram",
-    "skypeuripreview", "discord", "slack", "vkshare", "pinterest", "bitlybot", "quora link",
-    "curl/", "wget/", "python-requests", "python-urllib", "python-httpx", "aiohttp",
-    "go-http-client", "java/", "okhttp", "libwww", "httpclient", "scrapy", "node-fetch",
-    "axios/", "feedfetcher", "rss", "validator", "archive.org", "ia_archiver",
+    # Crawlers, indexers and archivers, by the words they call themselves
+    "bot", "crawl", "spider", "slurp", "scrap", "fetch", "index", "archive", "feed", "rss",
+    "google-", "-google", "google favicon", "datanyze",
+    # Link previews that unfurl a URL in a chat or a post
+    "preview",
+    # Uptime monitors, synthetic checks, speed, SEO and security audits
+    "monitor", "uptime", "pingdom", "synthetics", "appinsights", "lighthouse", "gtmetrix",
+    "ptst/", "dareboost", "silktide", "hardenize", "securityheaders", "inspector", "validator",
+    "check", "audit", "scan", "nikto", "openvas", "zgrab",
+    # Automated and headless browsers, and agents browsing for someone: "ThousandEyes Agent)",
+    # "Nitro-Optimizer-Agent", "Manus-User/1.0"
+    "headless", "phantomjs", "selenium", "playwright", "puppeteer", "hotjar", "java",
+    "agent)", "-agent", "-user/",
 )
 
 
 def skip_reason(user_agent, environ):
     """Why a request must not be counted ('bot' or 'prefetch'), or None to count it."""
-    agent = user_agent.strip().lower()
-    if not agent or any(fragment in agent for fragment in BOT_USER_AGENT_FRAGMENTS):
+    if is_bot(user_agent):
         return "bot"
     purpose = (environ.get("HTTP_SEC_PURPOSE", "") + environ.get("HTTP_PURPOSE", "")
                + environ.get("HTTP_X_MOZ", "") + environ.get("HTTP_X_PURPOSE", "")).lower()
     if "prefetch" in purpose or "preview" in purpose:
         return "prefetch"
     return None
+
+
+def is_bot(user_agent):
+    """True when a User-Agent is not a person's browser; an empty one is a bot too."""
+    agent = user_agent.strip().lower()
+    if not agent.startswith(_BROWSER_PREFIXES):
+        return True
+    # Internet Explorer and Konqueror said "compatible"; every other browser-shaped "compatible;"
+    # is a crawler's: "Mozilla/5.0 (compatible; Googlebot/2.1; ...)".
+    if "compatible" in agent and "msie" not in agent and "konqueror" not in agent:
+        return True
+    for mark in _ADDRESS_MARKS:
+        if mark in agent:
+            return True
+    if "cubot" in agent:  # a maker of Android phones, not a robot
+        agent = agent.replace("cubot", "")
+    for fragment in BOT_USER_AGENT_FRAGMENTS:
+        if fragment in agent:
+            return True
+    return False
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,0 +1,135 @@
+"""The bot rules against real user-agent corpora that nobody here wrote, pinned by
+tests/corpora/package.json and installed by scripts/test.sh (`npm ci --prefix tests/corpora`):
+crawler-user-agents (crawler patterns, each with example User-Agents) and user-agents (real
+browsers' User-Agents, weighted by how often they are seen)."""
+
+import json
+import os
+
+import pytest
+from footfall import counting
+from footfall_testing import ROOT
+
+CORPORA = os.path.join(ROOT, "tests", "corpora", "node_modules")
+
+# Crawler examples that the rules count as people, each with the reason it is left so.
+IN_APP = ("a person's in-app browser: Instagram's or Facebook's own User-Agent, the same one every "
+          "person who opens a link in the app sends")
+EDITOR = ("a code editor's built-in browser (Electron): its AI agent sends the same User-Agent as a "
+          "person reading a page in the editor")
+SITE_BROWSER = "a site-specific browser (Fluid): a person reads the page in it"
+ONE_OFF = ("a browser's User-Agent with one product's name added; a rule for each such name would "
+           "copy the corpus's list instead of describing bots")
+EXCEPTIONS = {
+    "Mozilla/5.0 (Linux; Android 15; CPH2557 Build/AP3A.240617.008; wv) AppleWebKit/537.36 "
+    "(KHTML, like Gecko) Version/4.0 Chrome/142.0.7444.142 Mobile Safari/537.36 Instagram "
+    "406.0.0.58.159 Android (35/15; 480dpi; 1080x2400; OPPO; CPH2557; OP573DL1; mt6833; en_MY; "
+    "822918295; IABMV/1) NV/1": IN_APP,
+    "Mozilla/5.0 (Linux; Android 16; Pixel 10 Pro XL Build/CP1A.260305.018; wv) "
+    "AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/146.0.7680.174 Mobile "
+    "Safari/537.36 MetaIAB Facebook": IN_APP,
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Code/1.115.0 Chrome/142.0.7444.265 Electron/39.8.5 Safari/537.36": EDITOR,
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Trae/1.107.1 Chrome/142.0.7444.235 Electron/39.2.7 Safari/537.36": EDITOR,
+    "Mozilla/5.0 (Macintosh; U; Intel Mac OS X 10_5_6; en-us) AppleWebKit/528.16 (KHTML, like "
+    "Gecko) Fluid/0.9.6 Safari/528.16": SITE_BROWSER,
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/140.0.0.0 newsai/1.0 Safari/537.36": ONE_OFF,
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_10; rv:60.0) Gecko/20100101 Firefox/60.0 "
+    "Collapsify": ONE_OFF,
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Safari/537.36 CookieHubVerify/3.0": ONE_OFF,
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/138.0.0.0 "
+    "Safari/537.36 Sindup/1.0.0": ONE_OFF,
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7; TSM-turingos-1253296984) "
+    "AppleWebKit/537.36 (KHTML, like Gecko) Chrome/119.0.0.0 Safari/537.36": ONE_OFF,
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/100.0.4896.127 Safari/537.36 Dlc/2.0.1": ONE_OFF,
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko, "
+    "Foregenix) Chrome/91.0.4472.77 Safari/537.36": ONE_OFF,
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/76.0.3809.87 Safari/537.36 LinkTiger": ONE_OFF,
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_9_5) AppleWebKit/600.1.17 (KHTML, like Gecko) "
+    "Version/7.1 Safari/537.85.10 MarketGoo/2.1": ONE_OFF,
+    "Mozilla/5.0 (X11; Linux x86_64) Miniature.io/6.0 AppleWebKit/537.36 (KHTML, like Gecko) "
+    "QtWebEngine/5.12.4 Chrome/69.0.3497.128 Safari/537.36": ONE_OFF,
+    "Mozilla/4.0 (compatible; MSIE 7.0; Windows NT) NewsNow/1.0": ONE_OFF,
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/58.0.3029.110 Safari/537.36 Readable/1.1.4": ONE_OFF,
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/602.1 (KHTML, like Gecko) splash Version/10.0 "
+    "Safari/602.1": ONE_OFF,
+    "Mozilla/5.0 (X11; Linux x86_64; Rigor) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/86.0.4240.75 Safari/537.36": ONE_OFF,
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/125.0.6422.26 Safari/537.36 TestLocally/1.0": ONE_OFF,
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10.15; rv:103.0) Gecko/20100101 Firefox/103.0 "
+    "abuse.xmco.fr": ONE_OFF,
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_6) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "YLT Chrome/85.0.4183.121 Safari/537.36": ONE_OFF,
+    "Mozilla/5.0 (watchTowr; Windows NT 10.0; Win64; x64; rv:84.0) Gecko/20100101 "
+    "Firefox/84.0": ONE_OFF,
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko; "
+    "GeedoShopProductFinder) Chrome/142.0.0.0 Safari/537.36": ONE_OFF,
+}
+
+
+def _load(*path):
+    location = os.path.join(CORPORA, *path)
+    if not os.path.exists(location):
+        pytest.fail(f"{location} is missing: the corpora are installed by scripts/test.sh "
+                    "(npm ci --prefix tests/corpora)")
+    with open(location, encoding="utf-8") as f:
+        return json.load(f)
+
+
+@pytest.fixture(scope="module")
+def crawler_examples():
+    return [agent for crawler in _load("crawler-user-agents", "crawler-user-agents.json")
+            for agent in crawler.get("instances", [])]
+
+
+@pytest.fixture(scope="module")
+def browsers():
+    return [browser["userAgent"] for browser in _load("user-agents", "dist", "user-agents.json")]
+
+
+def _counted(agents):
+    return [agent for agent in agents if counting.skip_reason(agent, {}) is None]
+
+
+def test_corpora_are_the_pinned_versions():
+    assert _load("crawler-user-agents", "package.json")["version"] == "1.60.0"
+    assert _load("user-agents", "package.json")["version"] == "2.1.198"
+
+
+def test_every_real_browser_is_counted(browsers):
+    assert len(browsers) == 10_000
+    assert _counted(browsers) == browsers
+
+
+def test_every_crawler_example_is_caught_or_a_listed_exception(crawler_examples):
+    assert [agent for agent in _counted(crawler_examples) if agent not in EXCEPTIONS] == []
+
+
+def test_every_listed_exception_is_a_crawler_example_still_counted(crawler_examples):
+    # An exception the rules now catch, or one the corpus dropped, leaves the list.
+    assert sorted(set(EXCEPTIONS) - set(_counted(crawler_examples))) == []
+
+
+def test_at_least_97_percent_of_crawler_examples_are_caught(crawler_examples):
+    caught = len(crawler_examples) - len(_counted(crawler_examples))
+    share = caught / len(crawler_examples)
+    print(f"\ncrawler-user-agents 1.60.0: {caught} of {len(crawler_examples)} examples caught "
+          f"({share:.1%}); {len(EXCEPTIONS)} listed exceptions")
+    assert share >= 0.97
+
+
+def test_readme_states_the_measured_figures(crawler_examples):
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
+        readme = " ".join(f.read().split())
+    caught = len(crawler_examples) - len(_counted(crawler_examples))
+    assert (f"{caught:,} of the {len(crawler_examples):,} crawler examples of "
+            f"crawler-user-agents 1.60.0 ({caught / len(crawler_examples):.1%})") in readme
+    assert "none of the 10,000 browsers of user-agents 2.1.198" in readme
+    assert f"`tests/test_bot_corpora.py` lists the {len(EXCEPTIONS)} examples let through" in readme
