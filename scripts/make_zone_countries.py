@@ -103,9 +103,12 @@ def main(argv=None):
     parser.add_argument("--out", default=DEFAULT_OUT, help="directory to write the two files into")
     args = parser.parse_args(argv)
 
-    zone_tab = read_zone_tab(os.path.join(args.zoneinfo, "zone.tab"))
-    version, links = read_zi(os.path.join(args.zoneinfo, "tzdata.zi"))
-    names = read_names(os.path.join(args.zoneinfo, "iso3166.tab"))
+    try:
+        zone_tab = read_zone_tab(os.path.join(args.zoneinfo, "zone.tab"))
+        version, links = read_zi(os.path.join(args.zoneinfo, "tzdata.zi"))
+        names = read_names(os.path.join(args.zoneinfo, "iso3166.tab"))
+    except OSError as error:
+        raise SystemExit(f"make_zone_countries: cannot read the tz data: {error}") from None
     countries = zone_countries(zone_tab, links)
     unnamed = sorted(set(countries.values()) - set(names))
     if unnamed:

@@ -98,3 +98,11 @@ def test_data_readme_names_the_tz_version_and_licence():
     assert "IANA tz data 2025b" in header
     assert "**2025b**" in readme
     assert "public domain" in readme
+
+
+def test_script_without_tz_data_says_so(tmp_path):
+    result = subprocess.run([sys.executable, SCRIPT, "--zoneinfo", str(tmp_path), "--out", str(tmp_path)],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 1
+    assert result.stderr.startswith("make_zone_countries: cannot read the tz data: ")
+    assert os.listdir(tmp_path) == []
