@@ -79,6 +79,8 @@ AGENTS = [
     ("kindle-silk",
      "Mozilla/5.0 (Linux; Android 11; KFTUWI) AppleWebKit/537.36 (KHTML, like Gecko) Silk/138.3.1 "
      "like Chrome/138.0.7204.180 Safari/537.36", "Chrome", "Android", "tablet"),
+    ("firefox-freebsd", "Mozilla/5.0 (X11; FreeBSD amd64; rv:140.0) Gecko/20100101 Firefox/140.0",
+     "Firefox", "Other", "desktop"),
     ("empty", "", "Other", "Other", "desktop"),
     ("garbage", "\x00\xff not a browser", "Other", "Other", "desktop"),
 ]

@@ -64,7 +64,7 @@ OS_TOKENS = (
     ("ChromeOS", ("CrOS ",)),
     ("Windows", ("Windows",)),
     ("macOS", ("Macintosh", "Mac OS X")),
-    ("Linux", ("Linux", "X11;")),
+    ("Linux", ("Linux",)),
 )
 
 SYSTEMS = ("iOS", "Android", "ChromeOS", "Windows", "macOS", "Linux", OTHER)
