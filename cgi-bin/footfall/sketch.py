@@ -71,7 +71,7 @@ class Sketch:
     def estimate(self):
         """The estimated number of distinct visitors added, rounded to a whole number."""
         counts = [0] * (_Q + 2)
-        for value in set(self.registers):  # a dozen values at most are present: count only those
+        for value in set(self.registers):  # only the few values present are worth counting
             counts[value] = self.registers.count(value)
         if counts[0] == REGISTERS:
             return 0
