@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+"""Generate cgi-bin/footfall/data/zone_countries.tsv and country_names.tsv from the IANA tz data.
+
+    python3 scripts/make_zone_countries.py [--zoneinfo /usr/share/zoneinfo] [--out DIR]
+
+Reads three files of the tz database as installed by Debian's tzdata package (all public domain):
+zone.tab (each zone's country), tzdata.zi (its version line and its links, old names such as
+Asia/Calcutta that browsers still report) and iso3166.tab (English country names). Run it again when
+the tz data changes and commit what it writes; footfall never reads the system's zoneinfo at run time,
+so a host without it (or with an older one) answers the same.
+"""
+
+import argparse
+import os
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DEFAULT_OUT = os.path.join(ROOT, "cgi-bin", "footfall", "data")
+
+# tzdata.zi links a few old names to a zone of ANOTHER country whose clocks have agreed with it since
+# 1970 (Iceland -> Africa/Abidjan). The tz data's backzone file keeps the right zone for each; these
+# are those zones, so an old name answers its own country. Each target must be a zone of zone.tab.
+SAME_COUNTRY_ZONE = {
+    "Africa/Asmera": "Africa/Asmara",
+    "Africa/Timbuktu": "Africa/Bamako",
+    "America/Coral_Harbour": "America/Atikokan",
+    "America/Virgin": "America/St_Thomas",
+    "Antarctica/South_Pole": "Antarctica/McMurdo",
+    "Atlantic/Jan_Mayen": "Arctic/Longyearbyen",
+    "Iceland": "Atlantic/Reykjavik",
+    "Pacific/Ponape": "Pacific/Pohnpei",
+    "Pacific/Truk": "Pacific/Chuuk",
+    "Pacific/Yap": "Pacific/Chuuk",
+}
+
+
+def read_zone_tab(path):
+    """{zone: country} from zone.tab (one country per row, unlike zone1970.tab)."""
+    countries = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#") or not line.strip():
+                continue
+            code, _coordinates, zone = line.rstrip("\n").split("\t")[:3]
+            countries[zone] = code
+    return countries
+
+
+def read_zi(path):
+    """(version, {alias: target}) from tzdata.zi: its '# version' line and its 'L target alias' lines."""
+    version, links = "", {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("# version "):
+                version = line.split()[2]
+            elif line.startswith("L "):
+                _, target, alias = line.split()
+                links[alias] = target
+    return version, links
+
+
+def read_names(path):
+    """{country: English name} from iso3166.tab."""
+    names = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#") or not line.strip():
+                continue
+            code, name = line.rstrip("\n").split("\t")
+            names[code] = name
+    return names
+
+
+def zone_countries(zone_tab, links):
+    """{zone or alias: country}. A name in zone.tab keeps its row's country (Europe/Bratislava is SK
+    although tzdata.zi links it to Europe/Prague); an alias takes its target's, following chains;
+    a name that leads to no country (UTC, Etc/GMT+5) is left out."""
+    for alias, zone in SAME_COUNTRY_ZONE.items():
+        if zone not in zone_tab:
+            raise SystemExit(f"make_zone_countries: {zone} (for {alias}) is not in zone.tab")
+    countries = dict(zone_tab)
+    for alias in links:
+        if alias in countries:
+            continue
+        target, seen = SAME_COUNTRY_ZONE.get(alias, links[alias]), {alias}
+        while target not in zone_tab and target in links and target not in seen:
+            seen.add(target)
+            target = links[target]
+        if target in zone_tab:
+            countries[alias] = zone_tab[target]
+    return countries
+
+
+def write_tsv(path, header, rows):
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        f.write(header)
+        for key, value in rows:
+            f.write(f"{key}\t{value}\n")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--zoneinfo", default="/usr/share/zoneinfo", help="where zone.tab and friends are")
+    parser.add_argument("--out", default=DEFAULT_OUT, help="directory to write the two files into")
+    args = parser.parse_args(argv)
+
+    try:
+        zone_tab = read_zone_tab(os.path.join(args.zoneinfo, "zone.tab"))
+        version, links = read_zi(os.path.join(args.zoneinfo, "tzdata.zi"))
+        names = read_names(os.path.join(args.zoneinfo, "iso3166.tab"))
+    except OSError as error:
+        raise SystemExit(f"make_zone_countries: cannot read the tz data: {error}") from None
+    countries = zone_countries(zone_tab, links)
+    unnamed = sorted(set(countries.values()) - set(names))
+    if unnamed:
+        raise SystemExit(f"make_zone_countries: no name in iso3166.tab for {', '.join(unnamed)}")
+
+    # Every data line is preceded by a newline, so places.py finds "\n<zone>\t" with one str.find.
+    source = f"IANA tz data {version}; generated by scripts/make_zone_countries.py; public domain\n"
+    os.makedirs(args.out, exist_ok=True)
+    write_tsv(os.path.join(args.out, "zone_countries.tsv"),
+              f"# time zone -> ISO 3166 alpha-2 country, from zone.tab and tzdata.zi links of the {source}",
+              sorted(countries.items()))
+    write_tsv(os.path.join(args.out, "country_names.tsv"),
+              f"# ISO 3166 alpha-2 country -> English name, from iso3166.tab of the {source}",
+              sorted(names.items()))
+    print(f"tz data {version}: {len(countries)} zones, {len(names)} country names, in {args.out}")
+
+
+if __name__ == "__main__":
+    main()
