@@ -21,7 +21,7 @@ from . import counting, forms, settings, storage
 MAX_RANGE_DAYS = 3660
 TOP_LIMIT = 50
 
-ALLOWED_METHODS = "GET, HEAD, POST"
+ALLOWED_METHODS = "GET, HEAD, OPTIONS, POST"
 
 # Sent with every answer. The JSON is data, never a page: no sniffing, no framing, no scripts.
 BASE_HEADERS = (
@@ -33,8 +33,9 @@ BASE_HEADERS = (
     ("Cross-Origin-Resource-Policy", "cross-origin"),
 )
 
-_REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 405: "Method Not Allowed",
-            413: "Content Too Large", 500: "Internal Server Error", 503: "Service Unavailable"}
+_REASONS = {200: "OK", 204: "No Content", 400: "Bad Request", 401: "Unauthorized",
+            405: "Method Not Allowed", 413: "Content Too Large", 500: "Internal Server Error",
+            503: "Service Unavailable"}
 
 
 class HTTPError(Exception):
@@ -68,14 +69,17 @@ def make_application(config=None, clock=time.time):
         return conn
 
     def application(environ, start_response):
-        extra = []
+        extra, cors = [], []
         try:
             config = current_config()
             method = environ.get("REQUEST_METHOD", "GET").upper()
+            cors = _dashboard_cors(environ, config, method)
             if method == "POST":
                 status, payload, extra = _post(environ, config, connection, clock)
             elif method in ("GET", "HEAD"):
                 status, payload = 200, _get(environ, config, connection, clock)
+            elif method == "OPTIONS":
+                status, payload, extra = 204, None, _preflight(cors)
             else:
                 raise HTTPError(405, f"method {method} is not allowed",
                                 [("Allow", ALLOWED_METHODS)])
@@ -94,8 +98,9 @@ def make_application(config=None, clock=time.time):
             status, payload = 500, {"error": "internal error"}
         if environ.get("REQUEST_METHOD", "").upper() != "POST":
             forms.discard_body(environ)  # only POST reads its body; see discard_body
-        body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-        headers = list(BASE_HEADERS) + extra + [("Content-Length", str(len(body)))]
+        body = b"" if payload is None else json.dumps(
+            payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        headers = list(BASE_HEADERS) + extra + cors + [("Content-Length", str(len(body)))]
         start_response(f"{status} {_REASONS.get(status, 'Error')}", headers)
         if environ.get("REQUEST_METHOD", "").upper() == "HEAD":
             return [b""]
@@ -109,6 +114,37 @@ def _log(environ, message):
     if stream is not None:
         stream.write(message.rstrip("\n") + "\n")
         stream.flush()
+
+
+# ---------------------------------------------------------------------------------------------
+# Dashboards on other origins (CORS)
+# ---------------------------------------------------------------------------------------------
+
+def _dashboard_cors(environ, config, method):
+    """Let a dashboard served from an origin listed in dashboard_origins read GET answers.
+
+    Errors included: a dashboard that cannot read a 401 cannot ask for the read key. POST has
+    its own rule (the tracked sites), so it gets nothing here.
+    """
+    origin = environ.get("HTTP_ORIGIN", "")
+    if (method in ("GET", "HEAD", "OPTIONS") and origin
+            and origin.lower() in config.dashboard_origins):
+        return [("Access-Control-Allow-Origin", origin), ("Vary", "Origin")]
+    return []
+
+
+def _preflight(cors):
+    """OPTIONS: the methods answered here and, for an allowed dashboard, the CORS preflight.
+
+    The dashboard sends X-Footfall-Key, which no simple request may carry: the browser asks
+    first. To any other origin no Access-Control header is given, so the browser refuses.
+    """
+    headers = [("Allow", ALLOWED_METHODS)]
+    if cors:
+        headers += [("Access-Control-Allow-Methods", "GET, HEAD"),
+                    ("Access-Control-Allow-Headers", "X-Footfall-Key"),
+                    ("Access-Control-Max-Age", "600")]
+    return headers
 
 
 # ---------------------------------------------------------------------------------------------
@@ -245,6 +281,8 @@ def _get(environ, config, connection, clock):
     answer = {
         "from": first.isoformat(),
         "to": last.isoformat(),
+        "today": today.isoformat(),
+        "timezone": counting.zone_name(config.zone, clock()),
         "data": visitors,
         "visitors": visitors,
         "pageviews": pageviews,

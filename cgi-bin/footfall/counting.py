@@ -131,6 +131,14 @@ def day_of(timestamp, zone=None):
     return moment.date().isoformat()
 
 
+def zone_name(zone, timestamp):
+    """The name of the zone day_of decides days in: the IANA key, else the server's own name
+    for its local zone at that time (an abbreviation such as "UTC" or "CET")."""
+    if zone is not None:
+        return zone.key
+    return datetime.datetime.fromtimestamp(timestamp).astimezone().tzname()
+
+
 _EPOCH = datetime.date(1970, 1, 1)
 
 
