@@ -98,9 +98,12 @@ def make_application(config=None, clock=time.time):
             status, payload = 500, {"error": "internal error"}
         if environ.get("REQUEST_METHOD", "").upper() != "POST":
             forms.discard_body(environ)  # only POST reads its body; see discard_body
-        body = b"" if payload is None else json.dumps(
-            payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-        headers = list(BASE_HEADERS) + extra + cors + [("Content-Length", str(len(body)))]
+        if payload is None:  # 204: no body, so no Content-Type either
+            body, headers = b"", [h for h in BASE_HEADERS if h[0] != "Content-Type"]
+        else:
+            body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+            headers = list(BASE_HEADERS)
+        headers = headers + extra + cors + [("Content-Length", str(len(body)))]
         start_response(f"{status} {_REASONS.get(status, 'Error')}", headers)
         if environ.get("REQUEST_METHOD", "").upper() == "HEAD":
             return [b""]
