@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every footfall test on a fresh machine: installs what the tests need (Debian's chromium,
 # apache2, nginx, fcgiwrap and faketime, the dev tools from pyproject.toml into .venv, axe-core
-# from npm), then lints and runs pytest. The tests start their own servers (footfall's serve.py, a private
-# Apache, a private nginx with fcgiwrap); never the system services.
+# from npm), then lints and runs pytest. The tests start their own servers (footfall's serve.py,
+# a private Apache, a private nginx with fcgiwrap); never the system services.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
