@@ -91,15 +91,20 @@ def test_get_says_which_day_is_today_in_the_configured_zone(db_path, clock):
     assert (answer["from"], answer["to"]) == ("2026-11-23", "2026-11-29")
 
 
-def test_get_names_the_servers_zone_when_none_is_configured(db_path, clock, monkeypatch):
-    monkeypatch.setenv("TZ", "Asia/Kolkata")  # UTC+05:30 all year: 17:30 on the 28th
+@pytest.mark.parametrize("tz, name", [
+    ("Asia/Kolkata", "Asia/Kolkata"),
+    (":Asia/Kolkata", "Asia/Kolkata"),
+    ("IST-5:30", "IST"),  # a POSIX rule, no IANA name: the abbreviation
+], ids=["iana", "iana-colon", "posix-rule"])
+def test_get_names_the_servers_zone_when_none_is_configured(db_path, clock, monkeypatch, tz, name):
+    monkeypatch.setenv("TZ", tz)  # UTC+05:30 all year: 17:30 on the 28th
     time.tzset()
     try:
         answer = make(settings.Config(db=db_path), clock)().json()
     finally:
         monkeypatch.undo()
         time.tzset()
-    assert (answer["today"], answer["timezone"]) == ("2026-11-28", "IST")
+    assert (answer["today"], answer["timezone"]) == ("2026-11-28", name)
 
 
 DASHBOARD = "https://stats.example.com"
