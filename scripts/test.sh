@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every footfall test on a fresh machine: installs what the tests need (Debian's chromium,
-# apache2, nginx and fcgiwrap, the dev tools from pyproject.toml into .venv, axe-core from npm),
-# then lints and runs pytest. The tests start their own servers (footfall's serve.py, a private
-# Apache, a private nginx with fcgiwrap); never the system services.
+# apache2, nginx, fcgiwrap and faketime, the dev tools from pyproject.toml into .venv, axe-core
+# from npm), then lints and runs pytest. The tests start their own servers (footfall's serve.py,
+# a private Apache, a private nginx with fcgiwrap); never the system services.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +11,8 @@ command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 [ -x /usr/sbin/apache2 ] || need_apt+=(apache2)
 [ -x /usr/sbin/nginx ] || need_apt+=(nginx)
 [ -x /usr/sbin/fcgiwrap ] || need_apt+=(fcgiwrap)
+# faketime: the dashboard's time zone test runs footfall at a moment Berlin and New York disagree.
+command -v faketime >/dev/null 2>&1 || need_apt+=(faketime)
 if [ ${#need_apt[@]} -gt 0 ]; then
     echo "test.sh: installing ${need_apt[*]} with apt-get"
     export DEBIAN_FRONTEND=noninteractive

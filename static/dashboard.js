@@ -18,7 +18,9 @@
   var KEY_STORE = "footfall_read_key";
 
   var params = new URLSearchParams(location.search);
+  var apiProblem = ""; // why there is no API address, shown instead of the numbers
   var api = apiUrl();
+  var serverToday = null; // the API's "today" as UTC-midnight ms, once an answer has said it
   var current = 0; // id of the newest request; answers to older ones are dropped
   var drawnWidth = 0; // width of the chart as last drawn
   var lastAnswer = null;
@@ -29,13 +31,25 @@
 
   // The API address: ?api= (same origin only, so a shared link cannot send the read key
   // elsewhere), else the page's data-api attribute, else /cgi-bin/stats.py on this site.
+  // An address that is no URL at all (new URL throws) leaves null and says why in apiProblem.
   function apiUrl() {
     var fromQuery = params.get("api");
-    if (fromQuery) {
-      var url = new URL(fromQuery, location.href);
-      if (url.origin === location.origin) return url;
+    var fromPage = document.body.getAttribute("data-api") || "/cgi-bin/stats.py";
+    var url;
+    try {
+      url = fromQuery && new URL(fromQuery, location.href);
+    } catch (e) {
+      apiProblem = "The API address in this page's link (?api=" + fromQuery + ") is not a URL.";
+      return null;
     }
-    return new URL(document.body.getAttribute("data-api") || "/cgi-bin/stats.py", location.href);
+    if (url && url.origin === location.origin) return url;
+    try {
+      return new URL(fromPage, location.href);
+    } catch (e) {
+      apiProblem = "The API address in view_stats.html (data-api=\"" + fromPage +
+        "\") is not a URL.";
+      return null;
+    }
   }
 
   function rangeName() {
@@ -43,8 +57,11 @@
     return Object.prototype.hasOwnProperty.call(RANGES, r) ? r : DEFAULT_RANGE;
   }
 
-  // Calendar days are handled as UTC midnights, the same ms the API uses for its days.
+  // Calendar days are handled as UTC midnights, the same ms the API uses for its days. Today is
+  // the server's, which decided every hit's day; until an answer has said which day that is,
+  // the browser's own date stands in (see inServerDays).
   function todayMs() {
+    if (serverToday !== null) return serverToday;
     var now = new Date();
     return Date.UTC(now.getFullYear(), now.getMonth(), now.getDate());
   }
@@ -116,9 +133,16 @@
       },
       function () {
         throw failure(0, "The stats API at " + url.href + " could not be reached. " +
-          "Is the server running, and is footfall installed in its cgi-bin?");
+          "Is the server running, and is footfall installed in its cgi-bin?" + corsHint(url));
       }
     );
+  }
+
+  // A browser hides why a request to another origin failed; the usual reason is footfall's
+  // dashboard_origins setting, which must list this page's origin.
+  function corsHint(url) {
+    return url.origin === location.origin ? "" : " It is on another site: its " +
+      "dashboard_origins setting must list " + location.origin + ".";
   }
 
   function failure(status, message) {
@@ -158,7 +182,10 @@
     $id("main").setAttribute("aria-busy", "true");
     document.body.classList.add("is-loading");
     show("status");
-    getJSON(query(from && iso(from)))
+    (api ? getJSON(query(from && iso(from))) : Promise.reject(failure(0, apiProblem)))
+      .then(function (answer) {
+        return id === current ? inServerDays(answer, range, from) : null;
+      })
       .then(function (answer) {
         if (id !== current) return null;
         lastAnswer = answer;
@@ -175,6 +202,16 @@
         $id("main").setAttribute("aria-busy", "false");
         document.body.classList.remove("is-loading");
       });
+  }
+
+  // The range was counted back from the browser's date, or from a "today" the server has left
+  // behind at its midnight; the answer says the server's today. If the range it gives starts
+  // elsewhere (a New York browser, a Berlin server), ask once more for the server's days.
+  function inServerDays(answer, range, from) {
+    if (typeof answer.today !== "string") return answer;
+    serverToday = parseDay(answer.today);
+    var first = firstDay(range);
+    return first === null || first === from ? answer : getJSON(query(iso(first)));
   }
 
   // The same number of days just before the range, fetched with a second GET, for the change.
@@ -249,7 +286,7 @@
     var first = parseDay(answer.from);
     var last = parseDay(answer.to);
     $id("period").textContent = (range === "all" ? "All time: " : "Last " + RANGES[range].name +
-      ": ") + longDate(first) + " \u2013 " + longDate(last);
+      ": ") + longDate(first) + " \u2013 " + longDate(last) + zoneNote(answer.timezone);
     document.title = "Visits, " + RANGES[range].name + " \u00B7 footfall";
 
     if (!answer.totals.visitors && !answer.totals.pageviews) {
@@ -277,6 +314,15 @@
     fillTop("refs", answer.referrers, function (row) {
       return [row.ref, row.pageviews];
     });
+  }
+
+  // The days are the server's: name its zone when it is not this browser's.
+  function zoneNote(zone) {
+    var here = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+    var plain = function (name) {
+      return name.replace(/^Etc\//, "");
+    };
+    return zone && plain(zone) !== plain(here) ? " (days in " + zone + ")" : "";
   }
 
   function cssVar(name) {
@@ -464,7 +510,7 @@
   function snippet() {
     var script = new URL("footfall.js", location.href).href;
     $id("snippet").textContent = '<script async defer src="' + script + '" data-endpoint="' +
-      api.href + '"></script>';
+      (api ? api.href : "/cgi-bin/stats.py") + '"></script>';
   }
 
   function start() {

@@ -1,16 +1,26 @@
-/* footfall.js: counts page loads and history navigations */
+/* footfall.js: counts page views; console.debug says why it skips one */
 (function (d, l) {
+  "use strict";
   var s = d.currentScript;
-  var endpoint = s && s.getAttribute("data-endpoint") || "/cgi-bin/stats.py";
+  var endpoint = s && s.dataset.endpoint || "/cgi-bin/stats.py";
   var ref = d.referrer;
   var last;
 
+  // Why not to count this view, if so
+  function skip() {
+    if (navigator.webdriver) return "webdriver";
+    if (d.prerendering) return "prerendering";
+    if (l.pathname === last) return "same page";
+    try {
+      if (localStorage.footfall_ignore) return "footfall_ignore";
+    } catch (e) {}
+  }
+
+  // Count this page, or say why not
   function send() {
     try {
-      if (navigator.webdriver || d.prerendering || l.pathname == last) return;
-      try {
-        if (localStorage.footfall_ignore) return;
-      } catch (e) {}
+      var why = skip();
+      if (why) return console.debug("footfall: not counted: " + why);
       last = l.pathname;
       var body = new URLSearchParams({ page: last, ref: ref, site: l.hostname });
       ref = l.href;
@@ -21,14 +31,18 @@
     } catch (e) {}
   }
 
+  // Single-page apps navigate by pushState
+  function pushState() {
+    var r = push.apply(this, arguments);
+    send();
+    return r;
+  }
+
   try {
     var push = history.pushState;
-    history.pushState = function () {
-      var r = push.apply(this, arguments);
-      send();
-      return r;
-    };
+    history.pushState = pushState;
     addEventListener("popstate", send);
-    d.prerendering ? d.addEventListener("prerenderingchange", send) : send();
+    if (d.prerendering) d.addEventListener("prerenderingchange", send);
+    send();
   } catch (e) {}
 })(document, location);

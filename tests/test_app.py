@@ -1,6 +1,7 @@
 """The WSGI application in-process, with a pinned clock: read key, allowed sites, failures."""
 
 import sqlite3
+import time
 
 import pytest
 from footfall import settings
@@ -81,6 +82,86 @@ def test_allowed_origin_gets_access_control_allow_origin(db_path, clock):
     refused = app(method="POST", body=post_form({"page": "/"}),
                   headers={"Origin": "https://evil.test"})
     assert "access-control-allow-origin" not in refused.headers
+
+
+def test_get_says_which_day_is_today_in_the_configured_zone(db_path, clock):
+    clock.now = NOON + 11 * 3600 + 30 * 60  # 23:30 UTC: already the 29th in Berlin
+    app = make(settings.Config(db=db_path, timezone="Europe/Berlin"), clock)
+    answer = app(query="from=2026-11-23").json()
+    assert (answer["today"], answer["timezone"]) == ("2026-11-29", "Europe/Berlin")
+    assert (answer["from"], answer["to"]) == ("2026-11-23", "2026-11-29")
+
+
+@pytest.mark.parametrize("tz, name", [
+    ("Asia/Kolkata", "Asia/Kolkata"),
+    (":Asia/Kolkata", "Asia/Kolkata"),
+    ("IST-5:30", "IST"),  # a POSIX rule, no IANA name: the abbreviation
+], ids=["iana", "iana-colon", "posix-rule"])
+def test_get_names_the_servers_zone_when_none_is_configured(db_path, clock, monkeypatch, tz, name):
+    monkeypatch.setenv("TZ", tz)  # UTC+05:30 all year: 17:30 on the 28th
+    time.tzset()
+    try:
+        answer = make(settings.Config(db=db_path), clock)().json()
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert (answer["today"], answer["timezone"]) == ("2026-11-28", name)
+
+
+DASHBOARD = "https://stats.example.com"
+
+
+@pytest.mark.parametrize("method, headers, status", [
+    ("GET", {}, 200),
+    ("HEAD", {}, 200),
+    ("GET", {"X-Footfall-Key": "wrong"}, 401),
+], ids=["get", "head", "refused-key"])
+def test_listed_dashboard_origin_may_read_get_answers(db_path, clock, method, headers, status):
+    app = make(settings.Config(db=db_path, read_key="s3cret", dashboard_origins=DASHBOARD + "/"),
+               clock)
+    headers = {"X-Footfall-Key": "s3cret", **headers, "Origin": DASHBOARD}
+    response = app(method=method, headers=headers)
+    assert response.status == status
+    assert response.headers["access-control-allow-origin"] == DASHBOARD
+    assert response.headers["vary"] == "Origin"
+
+
+@pytest.mark.parametrize("origin", ["https://evil.test", "http://stats.example.com", "null"],
+                         ids=["other-host", "other-scheme", "null"])
+def test_other_origins_get_no_access_control_header(db_path, clock, origin):
+    app = make(settings.Config(db=db_path, dashboard_origins=DASHBOARD), clock)
+    for method in ("GET", "OPTIONS"):
+        response = app(method=method, headers={"Origin": origin})
+        assert "access-control-allow-origin" not in response.headers
+        assert "access-control-allow-headers" not in response.headers
+
+
+def test_preflight_of_a_listed_dashboard_allows_the_read_key_header(db_path, clock):
+    app = make(settings.Config(db=db_path, read_key="s3cret", dashboard_origins=DASHBOARD), clock)
+    response = app(method="OPTIONS", headers={"Origin": DASHBOARD,
+                                              "Access-Control-Request-Method": "GET",
+                                              "Access-Control-Request-Headers": "x-footfall-key"})
+    assert response.status == 204
+    assert response.body == b""
+    assert {name: response.headers[name] for name in (
+        "access-control-allow-origin", "access-control-allow-methods",
+        "access-control-allow-headers", "access-control-max-age", "allow")} == {
+        "access-control-allow-origin": DASHBOARD,
+        "access-control-allow-methods": "GET, HEAD",
+        "access-control-allow-headers": "X-Footfall-Key",
+        "access-control-max-age": "600",
+        "allow": "GET, HEAD, OPTIONS, POST",
+    }
+
+
+def test_dashboard_origins_do_not_open_posting(db_path, clock):
+    # Who may post hits is the sites rule; a dashboard's origin is not a tracked site.
+    app = make(settings.Config(db=db_path, sites="example.com", dashboard_origins="https://evil.test"),
+               clock)
+    response = app(method="POST", body=post_form({"page": "/"}),
+                   headers={"Origin": "https://evil.test"})
+    assert response.json()["reason"] == "site not allowed"
+    assert "access-control-allow-origin" not in response.headers
 
 
 def test_unexpected_failure_is_a_plain_500_and_the_traceback_goes_to_the_log(tmp_path, clock):

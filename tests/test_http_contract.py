@@ -138,12 +138,26 @@ def test_head_answers_like_get_without_a_body(client):
     assert int(response.headers["content-length"]) == len(client.request("GET").body)
 
 
-@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH", "OPTIONS"])
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH", "TRACE"])
 def test_other_methods_get_405_with_allow(client, method):
     response = client.request(method)
     assert response.status == 405
-    assert response.headers["allow"] == "GET, HEAD, POST"
+    assert response.headers["allow"] == "GET, HEAD, OPTIONS, POST"
     assert response.json() == {"error": f"method {method} is not allowed"}
+
+
+def test_options_answers_204_naming_the_methods(client):
+    response = client.request("OPTIONS")
+    assert response.status == 204
+    assert response.headers["allow"] == "GET, HEAD, OPTIONS, POST"
+    assert response.body == b""
+    assert "access-control-allow-origin" not in response.headers
+
+
+def test_get_says_which_day_is_today_in_the_configured_zone(client):
+    answer = get(client, **{"from": "2026-01-01", "to": "2026-01-02"}).json()
+    assert answer["today"] == today().isoformat()  # both clients run in UTC
+    assert answer["timezone"] == "UTC"
 
 
 @pytest.mark.parametrize("body, message", [

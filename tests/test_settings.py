@@ -47,7 +47,11 @@ def test_environment_wins_over_config_file(tmp_path):
     ({"FOOTFALL_MAX_BODY_BYTES": "0"}, "max_body_bytes must be at least 1"),
     ({"FOOTFALL_TIMEZONE": "Mars/Olympus"}, "timezone is not a known IANA zone"),
     ({"FOOTFALL_CONFIG": "/nonexistent/footfall.ini"}, "does not exist"),
-], ids=["not-a-number", "zero", "unknown-zone", "missing-named-file"])
+    ({"FOOTFALL_DASHBOARD_ORIGINS": "stats.example.com"}, "dashboard_origins must list origins"),
+    ({"FOOTFALL_DASHBOARD_ORIGINS": "https://example.com/view_stats.html"},
+     "dashboard_origins must list origins"),
+], ids=["not-a-number", "zero", "unknown-zone", "missing-named-file", "origin-without-scheme",
+        "origin-with-path"])
 def test_bad_setting_is_a_config_error_naming_it(environ, message):
     with pytest.raises(settings.ConfigError, match=message):
         settings.load_config(environ)

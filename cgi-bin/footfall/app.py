@@ -23,7 +23,7 @@ from .storage import database, record, totals
 MAX_RANGE_DAYS = 3660
 TOP_LIMIT = 50
 
-ALLOWED_METHODS = "GET, HEAD, POST"
+ALLOWED_METHODS = "GET, HEAD, OPTIONS, POST"
 
 # Sent with every answer. The JSON is data, never a page: no sniffing, no framing, no scripts.
 BASE_HEADERS = (
@@ -35,8 +35,9 @@ BASE_HEADERS = (
     ("Cross-Origin-Resource-Policy", "cross-origin"),
 )
 
-_REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 405: "Method Not Allowed",
-            413: "Content Too Large", 500: "Internal Server Error", 503: "Service Unavailable"}
+_REASONS = {200: "OK", 204: "No Content", 400: "Bad Request", 401: "Unauthorized",
+            405: "Method Not Allowed", 413: "Content Too Large", 500: "Internal Server Error",
+            503: "Service Unavailable"}
 
 
 class HTTPError(Exception):
@@ -77,12 +78,15 @@ class Application:
 
     def __call__(self, environ, start_response):
         method = environ.get("REQUEST_METHOD", "GET").upper()
-        extra = []
+        extra, cors = [], []
         try:
+            cors = _dashboard_cors(environ, self.config, method)
             if method == "POST":
                 status, payload, extra = self.post(environ)
             elif method in ("GET", "HEAD"):
                 status, payload = 200, self.get(environ)
+            elif method == "OPTIONS":
+                status, payload, extra = 204, None, _preflight(cors)
             else:
                 raise HTTPError(405, f"method {method} is not allowed",
                                 [("Allow", ALLOWED_METHODS)])
@@ -101,8 +105,12 @@ class Application:
             status, payload = 500, {"error": "internal error"}
         if method != "POST":
             forms.discard_body(environ)  # only POST reads its body; see discard_body
-        body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-        headers = list(BASE_HEADERS) + extra + [("Content-Length", str(len(body)))]
+        if payload is None:  # 204: no body, so no Content-Type either
+            body, headers = b"", [h for h in BASE_HEADERS if h[0] != "Content-Type"]
+        else:
+            body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+            headers = list(BASE_HEADERS)
+        headers = headers + extra + cors + [("Content-Length", str(len(body)))]
         start_response(f"{status} {_REASONS.get(status, 'Error')}", headers)
         if method == "HEAD":
             return [b""]
@@ -177,7 +185,9 @@ class Application:
             if params.get("page", "").strip():
                 page = counting.normalize_page(params["page"], config.max_page_length)
             site = counting.normalize_site(params["site"]) if params.get("site", "").strip() else None
-            first, last = self._range(params, site, page)
+            now = self.clock()
+            today = counting.parse_day(counting.day_of(now, config.zone), "today")
+            first, last = self._range(params, site, page, today)
         except counting.InvalidInput as exc:
             raise HTTPError(400, str(exc)) from None
 
@@ -197,6 +207,8 @@ class Application:
         answer = {
             "from": first.isoformat(),
             "to": last.isoformat(),
+            "today": today.isoformat(),
+            "timezone": counting.zone_name(self.config.zone, now),
             "data": visitors,
             "visitors": visitors,
             "pageviews": pageviews,
@@ -209,9 +221,8 @@ class Application:
                                                        site, TOP_LIMIT)
         return answer
 
-    def _range(self, params, site, page):
+    def _range(self, params, site, page, today):
         """The first and last day a GET asks for, checked: (date, date)."""
-        today = counting.parse_day(counting.day_of(self.clock(), self.config.zone), "today")
         last = counting.parse_day(params["to"], "to") if params.get("to") else today
         if params.get("from"):
             first = counting.parse_day(params["from"], "from")
@@ -233,6 +244,37 @@ def _log(environ, message):
     if stream is not None:
         stream.write(message.rstrip("\n") + "\n")
         stream.flush()
+
+
+# ---------------------------------------------------------------------------------------------
+# Dashboards on other origins (CORS)
+# ---------------------------------------------------------------------------------------------
+
+def _dashboard_cors(environ, config, method):
+    """Let a dashboard served from an origin listed in dashboard_origins read GET answers.
+
+    Errors included: a dashboard that cannot read a 401 cannot ask for the read key. POST has
+    its own rule (the tracked sites), so it gets nothing here.
+    """
+    origin = environ.get("HTTP_ORIGIN", "")
+    if (method in ("GET", "HEAD", "OPTIONS") and origin
+            and origin.lower() in config.dashboard_origins):
+        return [("Access-Control-Allow-Origin", origin), ("Vary", "Origin")]
+    return []
+
+
+def _preflight(cors):
+    """OPTIONS: the methods answered here and, for an allowed dashboard, the CORS preflight.
+
+    The dashboard sends X-Footfall-Key, which no simple request may carry: the browser asks
+    first. To any other origin no Access-Control header is given, so the browser refuses.
+    """
+    headers = [("Allow", ALLOWED_METHODS)]
+    if cors:
+        headers += [("Access-Control-Allow-Methods", "GET, HEAD"),
+                    ("Access-Control-Allow-Headers", "X-Footfall-Key"),
+                    ("Access-Control-Max-Age", "600")]
+    return headers
 
 
 # ---------------------------------------------------------------------------------------------

@@ -198,6 +198,32 @@ def day_of(timestamp, zone=None):
     return moment.date().isoformat()
 
 
+def zone_name(zone, timestamp):
+    """The name of the zone day_of decides days in: the configured IANA key, else the server's
+    local zone by its IANA name where the system says it, else by its abbreviation ("CET")."""
+    if zone is not None:
+        return zone.key
+    return _local_zone_key() or datetime.datetime.fromtimestamp(timestamp).astimezone().tzname()
+
+
+def _local_zone_key():
+    """The IANA name of the local zone: TZ if it is one, else where /etc/localtime links to."""
+    import os
+    import zoneinfo  # only a GET without a configured zone gets here
+
+    name = os.environ.get("TZ", "").lstrip(":")
+    if not name:
+        try:
+            name = os.readlink("/etc/localtime").partition("zoneinfo/")[2]
+        except OSError:
+            return ""
+    try:
+        zoneinfo.ZoneInfo(name)  # a POSIX rule such as "IST-5:30" is no IANA name
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return ""
+    return name
+
+
 _EPOCH = datetime.date(1970, 1, 1)
 
 

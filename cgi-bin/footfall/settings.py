@@ -35,6 +35,8 @@ SETTINGS = (
             "If set, GET needs this key in the X-Footfall-Key header; empty: stats are public."),
     Setting("sites", "FOOTFALL_SITES", "",
             "Comma-separated host names whose hits are counted (subdomains included); empty: any site."),
+    Setting("dashboard_origins", "FOOTFALL_DASHBOARD_ORIGINS", "",
+            "Comma-separated origins (https://host[:port]) of dashboards on other sites that may read GET."),
     Setting("client_ip_header", "FOOTFALL_CLIENT_IP_HEADER", "",
             "Behind a reverse proxy: the header holding the client's address (X-Forwarded-For, X-Real-IP)."),
     Setting("retention_days", "FOOTFALL_RETENTION_DAYS", 400,
@@ -84,6 +86,7 @@ class Config:
         if isinstance(self.sites, str):
             self.sites = tuple(s.strip().lower().strip(".") for s in self.sites.split(",")
                                if s.strip())
+        self.dashboard_origins = parse_origins(self.dashboard_origins)
         self.timezone = str(self.timezone).strip()
         if self.timezone:
             # Imported here: zoneinfo costs start-up time that a zone-less install never pays.
@@ -94,6 +97,27 @@ class Config:
                 raise ConfigError(f"timezone is not a known IANA zone: {self.timezone!r}") from None
         else:
             self.zone = None
+
+
+def parse_origins(text):
+    """The dashboard_origins setting as a tuple of lower-case origins ("https://example.com").
+
+    An origin is what a browser sends in its Origin header: scheme, host and port, no path. A
+    path or a missing scheme would never match, so it is refused rather than silently ignored.
+    """
+    if not isinstance(text, str):
+        return tuple(text)
+    origins = []
+    for entry in text.split(","):
+        origin = entry.strip().lower().rstrip("/")
+        if not origin:
+            continue
+        scheme, sep, host = origin.partition("://")
+        if scheme not in ("http", "https") or not sep or not host or "/" in host:
+            raise ConfigError("dashboard_origins must list origins like https://example.com, "
+                              f"not {entry.strip()!r}")
+        origins.append(origin)
+    return tuple(origins)
 
 
 def config_file_path(environ=None):

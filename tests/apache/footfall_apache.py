@@ -47,6 +47,8 @@ CGI_PATH = "/usr/local/bin:/usr/bin:/bin"
 READ_KEY = "k3y-for-the-tests-0f1e2d3c"
 # ...and the one site (with its subdomains) it counts.
 ALLOWED_SITE = "allowed.example"
+# ...and the origin of a dashboard elsewhere that may read it.
+DASHBOARD_ORIGIN = "https://dashboard.example"
 
 BROWSER_UA = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
               "Chrome/131.0.0.0 Safari/537.36")
@@ -123,7 +125,8 @@ class Apache:
         with open(os.path.join(self.plain_dir, ".htaccess"), "a", encoding="utf-8") as f:
             f.write(f"\nSetEnv FOOTFALL_DB {self.private_db}\n"
                     f"SetEnv FOOTFALL_READ_KEY {READ_KEY}\n"
-                    f"SetEnv FOOTFALL_SITES {ALLOWED_SITE}\n")
+                    f"SetEnv FOOTFALL_SITES {ALLOWED_SITE}\n"
+                    f"SetEnv FOOTFALL_DASHBOARD_ORIGINS {DASHBOARD_ORIGIN}\n")
         # As docs/deploy.md says: precompile with the python the CGI scripts run, because the
         # CGI user cannot write __pycache__ into the site owner's folders, and would otherwise
         # compile the footfall package again on every hit.

@@ -11,7 +11,7 @@ import uuid
 from urllib.parse import urlencode
 
 import pytest
-from footfall_apache import ALLOWED_SITE, READ_KEY
+from footfall_apache import ALLOWED_SITE, DASHBOARD_ORIGIN, READ_KEY
 
 SCRIPT = "/cgi-bin/stats.py"
 PLAIN_SCRIPT = "/stats/stats.py"  # the copy without ScriptAlias, with a read key
@@ -117,12 +117,13 @@ def test_head_answers_like_get_without_a_body(apache, site):
     assert response.body == b""
 
 
-@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH", "OPTIONS"])
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
 def test_other_methods_get_405_naming_the_allowed_ones(apache, method):
     response = apache.request(method, SCRIPT, body=b"page=/x")
     assert response.status == 405
     assert_json_headers(response)
-    assert set(response.headers["Allow"].replace(" ", "").split(",")) == {"GET", "HEAD", "POST"}
+    allowed = set(response.headers["Allow"].replace(" ", "").split(","))
+    assert allowed == {"GET", "HEAD", "OPTIONS", "POST"}
     assert "error" in response.json()
 
 
@@ -230,3 +231,17 @@ def test_the_requests_above_left_no_script_failure_in_apaches_error_log(apache):
     failures = [line for line in apache.read_error_log().splitlines()
                 if any(marker in line for marker in SCRIPT_FAILURES)]
     assert failures == []
+
+
+def test_preflight_of_a_dashboard_elsewhere_reaches_footfall(apache):
+    # mod_cgi could answer OPTIONS itself; footfall must get it to allow the read key header.
+    response = apache.request("OPTIONS", PLAIN_SCRIPT, headers={
+        "Origin": DASHBOARD_ORIGIN, "Access-Control-Request-Method": "GET",
+        "Access-Control-Request-Headers": "x-footfall-key"})
+    assert response.status == 204
+    assert response.headers["Access-Control-Allow-Origin"] == DASHBOARD_ORIGIN
+    assert response.headers["Access-Control-Allow-Headers"] == "X-Footfall-Key"
+    stats = get(apache, path=PLAIN_SCRIPT, headers={"Origin": DASHBOARD_ORIGIN,
+                                                     "X-Footfall-Key": READ_KEY})
+    assert stats.status == 200
+    assert stats.headers["Access-Control-Allow-Origin"] == DASHBOARD_ORIGIN

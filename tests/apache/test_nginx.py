@@ -120,7 +120,7 @@ def test_errors_keep_their_status_and_json_through_fcgiwrap(nginx):
     assert bad.status == 400 and bad.json()["error"]
     refused = request(nginx, "DELETE", SCRIPT)
     assert refused.status == 405
-    assert refused.headers["Allow"] == "GET, HEAD, POST"
+    assert refused.headers["Allow"] == "GET, HEAD, OPTIONS, POST"
     head = request(nginx, "HEAD", SCRIPT)
     assert head.status == 200 and head.body == b""
 

@@ -70,8 +70,9 @@ def _script_env(home):
     return env
 
 
-def start_site(tmp_path, seed=None, env=None):
-    """Create a database (seeded or empty) in tmp_path and run serve.py over it."""
+def start_site(tmp_path, seed=None, env=None, prefix=()):
+    """Create a database (seeded or empty) in tmp_path and run serve.py over it (prefix: a
+    command that wraps serve.py, such as faketime)."""
     db = tmp_path / "footfall.db"
     run_env = _script_env(tmp_path)
     if seed is None:
@@ -81,16 +82,16 @@ def start_site(tmp_path, seed=None, env=None):
                    "--seed", seed]
     subprocess.run([sys.executable] + [str(c) for c in command], env=run_env, check=True,
                    capture_output=True)
-    return serve(db, tmp_path, env)
+    return serve(db, tmp_path, env, prefix=prefix)
 
 
-def serve(db, tmp_path, env=None, port=0):
+def serve(db, tmp_path, env=None, port=0, prefix=()):
     """Run scripts/serve.py over db; port 0 lets it pick a free one."""
     run_env = _script_env(tmp_path)
     run_env.update(env or {})
     log = open(tmp_path / "serve.log", "ab")  # noqa: SIM115 - closed with the process
     process = subprocess.Popen(
-        [sys.executable, str(SCRIPTS / "serve.py"), "--port", str(port), "--db", str(db),
+        [*prefix, sys.executable, str(SCRIPTS / "serve.py"), "--port", str(port), "--db", str(db),
          "--quiet"],
         env=run_env, stdout=subprocess.PIPE, stderr=log, text=True)
     log.close()  # the child has its own copy

@@ -13,6 +13,32 @@ window.fetch = (url, init) => { window.__sent.push(String(init && init.body)); r
 """
 
 
+# A prerendered page, as Chromium's speculation rules make one, until __activate() shows it:
+# document.prerendering is true, then false with a prerenderingchange event. (A real prerender
+# runs in a page Playwright cannot watch, so the browser's own property stands in for it.)
+PRERENDERED = """
+let prerendering = true;
+Object.defineProperty(Document.prototype, "prerendering", {get: () => prerendering});
+window.__activate = () => {
+  prerendering = false;
+  document.dispatchEvent(new Event("prerenderingchange"));
+};
+"""
+
+
+# Recorded in the page, so a test reads them in order with the page's own state.
+RECORD_DEBUG = """
+window.__debug = [];
+const debug = console.debug.bind(console);
+console.debug = (...args) => { window.__debug.push(args.join(" ")); debug(...args); };
+"""
+
+
+def debug_messages(page):
+    """What the page's scripts have said in console.debug since it loaded."""
+    return page.evaluate("window.__debug")
+
+
 def is_hit(site):
     """Matches the response to a POST of a hit to site's API."""
     return lambda response: (response.request.method == "POST"
@@ -89,9 +115,11 @@ def test_footfall_js_skips_automated_browsers(pages, automated_browser, fresh_si
                                               snippet_pages):
     page = pages.open(browser=automated_browser)
     page.add_init_script(RECORD_SENDS)
+    page.add_init_script(RECORD_DEBUG)
     page.goto(snippet_pages + "/footfall-snippet.html")
     assert page.evaluate("navigator.webdriver") is True
     assert page.evaluate("window.__sent") == []
+    assert debug_messages(page) == ["footfall: not counted: webdriver"]
     assert fresh_site.stats()["totals"] == {"visitors": 0, "pageviews": 0}
 
 
@@ -102,7 +130,38 @@ def test_footfall_js_skips_the_owner_with_footfall_ignore(pages, fresh_site, sni
         page.goto(snippet_pages + "/footfall-snippet.html")
     # What the README tells the owner to type in the console on their own site.
     page.evaluate("localStorage.footfall_ignore = '1'")
+    page.add_init_script(RECORD_DEBUG)
     page.reload()
     page.evaluate("history.pushState({}, '', '/elsewhere')")
     assert page.evaluate("window.__sent") == []
+    assert debug_messages(page) == ["footfall: not counted: footfall_ignore"] * 2
+    assert fresh_site.stats()["totals"] == {"visitors": 1, "pageviews": 1}
+
+
+def test_footfall_js_skips_the_page_it_just_counted(pages, fresh_site, snippet_pages):
+    page = pages.open()
+    page.add_init_script(RECORD_SENDS)
+    page.add_init_script(RECORD_DEBUG)
+    with page.expect_response(is_hit(fresh_site)):
+        page.goto(snippet_pages + "/footfall-snippet.html")
+    assert debug_messages(page) == []  # a counted view logs nothing
+    page.evaluate("history.pushState({}, '', '/footfall-snippet.html#comments')")
+    assert len(page.evaluate("window.__sent")) == 1
+    assert debug_messages(page) == ["footfall: not counted: same page"]
+    assert fresh_site.stats()["totals"] == {"visitors": 1, "pageviews": 1}
+
+
+def test_footfall_js_counts_a_prerendered_page_once_it_is_shown(pages, fresh_site,
+                                                                 snippet_pages):
+    page = pages.open()
+    page.add_init_script(PRERENDERED)
+    page.add_init_script(RECORD_SENDS)
+    page.add_init_script(RECORD_DEBUG)
+    page.goto(snippet_pages + "/footfall-snippet.html")
+    assert page.evaluate("window.__sent") == []
+    assert debug_messages(page) == ["footfall: not counted: prerendering"]
+    assert fresh_site.stats()["totals"] == {"visitors": 0, "pageviews": 0}
+    with page.expect_response(is_hit(fresh_site)):
+        page.evaluate("window.__activate()")
+    assert page.evaluate("window.__sent") == ["page=%2Ffootfall-snippet.html&ref=&site=127.0.0.1"]
     assert fresh_site.stats()["totals"] == {"visitors": 1, "pageviews": 1}

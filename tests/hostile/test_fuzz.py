@@ -121,6 +121,9 @@ def test_any_request_gets_a_json_answer_below_500_and_history_is_untouched(
                                             run_once)
     assert 200 <= status < 500, (status, payload, errors)
     assert errors == ""
+    if method.upper() == "OPTIONS":  # the one answer without content: 204, no body
+        assert (status, payload) == (204, b"")
+        return
     assert headers["Content-Type"] == "application/json; charset=utf-8"
     if method.upper() != "HEAD":
         assert isinstance(json.loads(payload), dict)

@@ -226,11 +226,17 @@ def test_unknown_and_repeated_parameters_are_ignored(apache, site):
     assert stats.body.startswith(b"{")  # no JSONP: a callback parameter changes nothing
 
 
-@pytest.mark.parametrize("method", ["PUT", "DELETE", "OPTIONS", "PATCH", "PROPFIND"])
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH", "PROPFIND"])
 def test_other_methods_are_refused_and_store_nothing(apache, site, method):
     response = apache.request(method, SCRIPT, body=urlencode({"page": "/", "site": site}))
     assert response.status == 405
     assert response.json()["error"]
+    assert totals(apache, site)["pageviews"] == 0
+
+
+def test_options_with_a_hit_body_stores_nothing(apache, site):
+    response = apache.request("OPTIONS", SCRIPT, body=urlencode({"page": "/", "site": site}))
+    assert response.status == 204 and response.body == b""
     assert totals(apache, site)["pageviews"] == 0
 
 
