@@ -18,6 +18,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.p
 from footfall import counting, settings  # noqa: E402
 from footfall.storage import database, record  # noqa: E402
 from footfall.storage.bulk import record_day  # noqa: E402
+from footfall.storage.days import close_ended_days  # noqa: E402
 
 PAGES = (  # path, relative popularity
     ("/", 30), ("/about", 8), ("/blog/", 12), ("/blog/hello-world", 9),
@@ -125,7 +126,7 @@ def seed(conn, config, hits=1000, days=90, site="example.com", seed=None, now=No
     pending = []
     for day, day_hits in demo_days(hits, days, site, now, config.zone, rng, pages):
         if bulk and day < today:
-            counted += record_day(conn, day_hits, rules).count(None)
+            counted += record_day(conn, day_hits, rules, today).count(None)
             continue
         pending.extend(day_hits)
         while len(pending) >= batch:
@@ -134,7 +135,7 @@ def seed(conn, config, hits=1000, days=90, site="example.com", seed=None, now=No
     if pending:
         counted += record.record_hits(conn, pending, rules).count(None)
     # Salts made for past days end with the work that made them.
-    record.forget_days_before(conn, today)
+    close_ended_days(conn, today)
     return counted
 
 

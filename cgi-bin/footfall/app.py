@@ -12,7 +12,7 @@ import os
 import time
 
 from . import counting, forms, settings
-from .storage import database, record, totals
+from .storage import database, days, record, totals
 
 # A CGI process serves one hit and exits, so every import is paid per hit: modules that only a read
 # key or an error needs (hmac, traceback) are imported where they are used, and the thread
@@ -71,16 +71,28 @@ class Application:
         return self._config
 
     def connection(self):
+        """This thread's connection, waiting for locks at most until the request's deadline."""
         conn = getattr(self._local, "conn", None)
+        deadline = getattr(self._local, "deadline", None)
         if conn is None:
-            conn = self._local.conn = database.connect(self.config.db)
+            conn = self._local.conn = database.connect(self.config.db, deadline=deadline)
+        conn.wait_until(deadline)
         return conn
 
+    def today(self):
+        """The current day (YYYY-MM-DD) in the configured zone, by the clock."""
+        return counting.day_of(self.clock(), self.config.zone)
+
     def __call__(self, environ, start_response):
+        # Every wait for a locked database ends by this deadline: the client gets its 503 in time.
+        self._local.deadline = time.monotonic() + database.REQUEST_WAIT_SECONDS
         method = environ.get("REQUEST_METHOD", "GET").upper()
         extra, cors = [], []
         try:
             cors = _dashboard_cors(environ, self.config, method)
+            # Whatever the request, a day that has ended loses its salt and views now: a quiet
+            # day, a day of bots only or a site read but not visited keeps no identifier longer.
+            days.close_ended_days(self.connection(), self.today())
             if method == "POST":
                 status, payload, extra = self.post(environ)
             elif method in ("GET", "HEAD"):
@@ -155,7 +167,7 @@ class Application:
             hit = record.Hit(now, day, site, page, ref, _client_ip(environ, config.client_ip_header),
                            user_agent)
             reason = record.record_hit(self.connection(), hit, record.Rules.from_config(config),
-                                     self.new_salt)
+                                       self.today, self.new_salt)
         if reason is not None:
             answer["counted"] = False
             answer["reason"] = reason

@@ -23,15 +23,20 @@ class InvalidInput(ValueError):
 # ---------------------------------------------------------------------------------------------
 
 def normalize_page(raw, max_length):
-    """Reduce a page field to a path: '/a?x=1#y' and 'https://host/a' both count as '/a'."""
-    page = raw.strip()
-    if not page:
+    """Reduce a page field to a path: '/a?x=1#y' and 'https://host/a' both count as '/a'.
+
+    The query and fragment go first, so a URL inside them ('/login?next=https://x.com/b') is
+    never taken for the page.
+    """
+    page = raw.strip().split("#", 1)[0].split("?", 1)[0]
+    if not page.strip():
         raise InvalidInput("page is empty")
-    if "://" in page[:16] or page.startswith("//"):
-        page = page.split("//", 1)[1]
-        slash = page.find("/")
-        page = page[slash:] if slash >= 0 else "/"
-    page = page.split("#", 1)[0].split("?", 1)[0]
+    if page.startswith("//"):
+        page = _path_of_authority_and_path(page[2:])
+    else:
+        scheme, sep, rest = page.partition("://")
+        if sep and scheme.isalpha() and rest:
+            page = _path_of_authority_and_path(rest)
     if not page.startswith("/"):
         page = "/" + page
     if len(page) > max_length:
@@ -41,12 +46,21 @@ def normalize_page(raw, max_length):
     return page
 
 
+def _path_of_authority_and_path(rest):
+    slash = rest.find("/")
+    return rest[slash:] if slash >= 0 else "/"
+
+
 def normalize_ref(raw, max_length=512):
-    """Keep scheme, host and path of a referrer; drop its query, which may hold personal data."""
+    """Keep scheme, host and path of a referrer; drop its query, which may hold personal data,
+    and any user:password@ before the host."""
     ref = raw.strip()
     if "://" not in ref[:16] or _has_control_characters(ref):
         return ""
     ref = ref.split("#", 1)[0].split("?", 1)[0]
+    scheme, _, rest = ref.partition("://")
+    authority, slash, path = rest.partition("/")
+    ref = scheme + "://" + authority.rpartition("@")[2] + slash + path
     return ref[:max_length]
 
 
@@ -64,11 +78,19 @@ _HOST_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789.-_[]:")
 
 
 def normalize_site(raw):
-    """A site is a host name, lower case, without port or trailing dot."""
+    """A site is a host name, lower case, without port, trailing dot or leading 'www.'.
+
+    'www.example.com' and 'example.com' are one site everywhere: visitor hash, rollups and the
+    referral rule all see the same name.
+    """
     site = raw.strip().lower()
-    if not (site.startswith("[") or site.count(":") > 1):  # an IPv6 literal keeps its colons
+    if site.startswith("["):  # an IPv6 literal: [::1] or [::1]:8080
+        site = site.split("]", 1)[0] + "]"
+    elif site.count(":") == 1:
         site = site.split(":", 1)[0]
     site = site.rstrip(".")
+    if site.startswith("www.") and len(site) > 4:
+        site = site[4:]
     if len(site) > 253 or not set(site) <= _HOST_CHARACTERS:
         raise InvalidInput("site is not a host name")
     return site
@@ -90,9 +112,15 @@ def _without_www(host):
 
 
 def site_allowed(site, allowed):
-    """True when site is one of the allowed hosts or a subdomain of one; any site if none are set."""
-    if not allowed or not site:
+    """True when site is one of the allowed hosts or a subdomain of one; any site if none are set.
+
+    With a list, a site that names no host (one that normalised to '') is not allowed.
+    """
+    if not allowed:
         return True
+    site = _without_www(site.rstrip("."))
+    if not site:
+        return False
     return any(site == host or site.endswith("." + host) for host in allowed)
 
 
@@ -170,17 +198,19 @@ def is_bot(user_agent):
 def judge_view(views, visitor, page, ts, rules):
     """The flood and distinct-visitor rules for one pageview, for a live hit and a bulk day alike.
 
-    views answers, for the day so far: has the visitor viewed anything, this page, and how many
-    views of this page later than a time; and records a counted view. Returns None for a flood
-    (rules.flood_limit views of the page in the last rules.flood_window_seconds), else
-    (new_visitor, new_page_visitor), each 1 when this is the visitor's first view of the day or
-    of the page, 0 otherwise.
+    views answers, for the visitor's day so far: how many pageviews were counted, whether one was
+    of this page, and how many views of this page came later than a time (views carried over
+    from the last moments of the day before included, so the window slides across midnight);
+    and it records a counted view. Returns None for a flood: rules.flood_limit views of the page
+    within rules.flood_window_seconds, or rules.daily_limit pageviews in the day. Else
+    (new_visitor, new_page_visitor), each 1 for the visitor's first view of the day or of the
+    page, 0 otherwise.
     """
-    seen_today, seen_page, recent_views = views.history(visitor, page, ts - rules.flood_window_seconds)
-    if recent_views >= rules.flood_limit:
+    day_views, seen_page, recent_views = views.history(visitor, page, ts - rules.flood_window_seconds)
+    if recent_views >= rules.flood_limit or day_views >= rules.daily_limit:
         return None
     views.add(visitor, page, ts)
-    return (0 if seen_today else 1), (0 if seen_page else 1)
+    return (0 if day_views else 1), (0 if seen_page else 1)
 
 
 def visitor_id(salt, ip, user_agent, site):
@@ -222,6 +252,28 @@ def _local_zone_key():
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         return ""
     return name
+
+
+def hour_of(timestamp, zone=None):
+    """The hour (0-23) of a Unix time on the clock of a zone; None means the server's zone."""
+    if zone is None:
+        return datetime.datetime.fromtimestamp(timestamp).hour
+    return datetime.datetime.fromtimestamp(timestamp, zone).hour
+
+
+def next_day(day):
+    """The day after a YYYY-MM-DD day, as YYYY-MM-DD."""
+    return (datetime.date.fromisoformat(day) + datetime.timedelta(days=1)).isoformat()
+
+
+def day_start(day, zone=None):
+    """The Unix time at which a YYYY-MM-DD day begins in a zone; None means the server's zone."""
+    date = datetime.date.fromisoformat(day)
+    if zone is None:
+        import time  # only the last moments of a day get here
+
+        return time.mktime((date.year, date.month, date.day, 0, 0, 0, 0, 0, -1))
+    return datetime.datetime(date.year, date.month, date.day, tzinfo=zone).timestamp()
 
 
 _EPOCH = datetime.date(1970, 1, 1)

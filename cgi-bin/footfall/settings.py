@@ -39,8 +39,6 @@ SETTINGS = (
             "Comma-separated origins (https://host[:port]) of dashboards on other sites that may read GET."),
     Setting("client_ip_header", "FOOTFALL_CLIENT_IP_HEADER", "",
             "Behind a reverse proxy: the header holding the client's address (X-Forwarded-For, X-Real-IP)."),
-    Setting("retention_days", "FOOTFALL_RETENTION_DAYS", 400,
-            "Raw hits older than this many days are pruned; daily counts are kept forever."),
     Setting("max_body_bytes", "FOOTFALL_MAX_BODY_BYTES", 4096,
             "Largest POST body accepted; bigger bodies get 413."),
     Setting("max_page_length", "FOOTFALL_MAX_PAGE_LENGTH", 1024,
@@ -49,7 +47,14 @@ SETTINGS = (
             "Most pageviews counted per visitor and page within flood_window_seconds."),
     Setting("flood_window_seconds", "FOOTFALL_FLOOD_WINDOW_SECONDS", 60,
             "Length of the sliding window of the flood rule, in seconds."),
+    Setting("daily_limit", "FOOTFALL_DAILY_LIMIT", 300,
+            "Most pageviews counted per visitor and day, across all pages."),
 )
+
+# Settings footfall no longer has, with why: a config file that still names one loads as before.
+RETIRED_SETTINGS = {
+    "retention_days": "footfall keeps no raw hits since 0.2, so there is nothing to prune",
+}
 
 # {name: default}, for scripts that show or use a default (``DEFAULTS["db"]``).
 DEFAULTS = {setting.name: setting.default for setting in SETTINGS}
@@ -84,7 +89,8 @@ class Config:
                 raise ConfigError(f"{name} must be at least 1, not {number}")
             setattr(self, name, number)
         if isinstance(self.sites, str):
-            self.sites = tuple(s.strip().lower().strip(".") for s in self.sites.split(",")
+            # As counting.normalize_site has them: 'www.example.com' is the site example.com.
+            self.sites = tuple(_without_www(s.strip().lower().strip(".")) for s in self.sites.split(",")
                                if s.strip())
         self.dashboard_origins = parse_origins(self.dashboard_origins)
         self.timezone = str(self.timezone).strip()
@@ -118,6 +124,10 @@ def parse_origins(text):
                               f"not {entry.strip()!r}")
         origins.append(origin)
     return tuple(origins)
+
+
+def _without_www(host):
+    return host[4:] if host.startswith("www.") and len(host) > 4 else host
 
 
 def config_file_path(environ=None):
@@ -159,7 +169,8 @@ def read_config_file(path):
     if not parser.has_section("footfall"):
         raise ConfigError(f"config file {path} has no [footfall] section")
     known = set(DEFAULTS)
-    values = dict(parser.items("footfall"))
+    values = {name: value for name, value in parser.items("footfall")
+              if name not in RETIRED_SETTINGS}
     unknown = sorted(set(values) - known)
     if unknown:
         raise ConfigError(f"config file {path} has unknown settings: {', '.join(unknown)}")

@@ -1,85 +1,126 @@
 """Bulk counting: a whole day of hits at once (seeding, log imports), with the rules of a live hit.
 
-A live hit keeps the day's salt and views in the database until a later day deletes them. A day
-counted here is a day gone by: its salt and views live in memory only, the same rule function
-(counting.judge_view) reads them through DayViews, and each rollup row is written once with the
-statements of the hit path. That saves most statements per hit: 10M hits seed in about a minute.
-tests/bench/test_bulk_counting.py checks both ways give the same database.
+A live hit keeps the day's salt and views in the database until a later day ends them. A day
+counted here is a day gone by: its views live in memory (DayViews, which the same rule function,
+counting.judge_view, reads), each rollup row is written once with the statements of the hit
+path, and the day is ended when its counting is done. Views carried over midnight are read from
+and written to the database as a live hit does, so counting day by day in bulk or hit by hit
+gives the same database (tests/bench/test_bulk_counting.py). That saves most statements per hit:
+10M hits seed in about a minute.
 """
 
 import os
 from bisect import bisect_right, insort
 
 from .. import counting
-from .database import in_transaction
-from .record import SELECT_SALT, add_page_day, add_referral, add_site_day, count_hit, end_days_before
+from . import days
+from .database import checkpoint, in_transaction
+from .record import SqlViews, add_page_day, add_referral, add_site_day, add_site_hour
 
-INSERT_HITS = "insert into hits (ts, day, site, page, ref) values (?, ?, ?, ?, ?)"
+SELECT_DAY_VIEWS = "select visitor, page, ts, counted from views where day = :day order by ts"
 
 
 class DayViews:
     """One day's views in memory, answering what record.SqlViews answers from the views table."""
 
-    __slots__ = ("_pages",)
+    __slots__ = ("_visitors",)
 
     def __init__(self):
-        self._pages = {}  # visitor -> {page: times of its counted views, sorted}
+        # visitor -> [pageviews counted today, {page: [times of its views, sorted; counted ones]}]
+        self._visitors = {}
 
     def history(self, visitor, page, since):
-        pages = self._pages.get(visitor)
-        if pages is None:
-            return False, False, 0
-        times = pages.get(page)
-        if times is None:
-            return True, False, 0
+        entry = self._visitors.get(visitor)
+        if entry is None:
+            return 0, False, 0
+        of_page = entry[1].get(page)
+        if of_page is None:
+            return entry[0], False, 0
+        times = of_page[0]
         # Views later than since, as the 'ts > :since' of record.SELECT_VISITOR_HISTORY.
-        return True, True, len(times) - bisect_right(times, since)
+        return entry[0], of_page[1] > 0, len(times) - bisect_right(times, since)
 
-    def add(self, visitor, page, ts):
-        times = self._pages.setdefault(visitor, {}).setdefault(page, [])
+    def add(self, visitor, page, ts, counted=True):
+        entry = self._visitors.get(visitor)
+        if entry is None:
+            entry = self._visitors[visitor] = [0, {}]
+        of_page = entry[1].get(page)
+        if of_page is None:
+            of_page = entry[1][page] = [[], 0]
+        times = of_page[0]
         if times and ts < times[-1]:
             insort(times, ts)  # hits come oldest first; this is for the rare one that does not
         else:
             times.append(ts)
+        if counted:
+            entry[0] += 1
+            of_page[1] += 1
 
 
-def record_day(conn, hits, rules, new_salt=os.urandom):
-    """Count every hit of one day, oldest first, as record.record_hits would, in one transaction.
-
-    Pass the whole day at once; a day that already has a salt (today, with real hits) is counted
-    hit by hit instead. Returns the reasons in order, like record_hits.
+def record_day(conn, hits, rules, today, new_salt=os.urandom):
+    """Count every hit of one day gone by, oldest first, as record.record_hits would, in one
+    transaction, and end the day. today is the current day (YYYY-MM-DD): the day counted must be
+    before it. Returns the reasons in order, like record_hits.
     """
     if not hits:
         return []
     day = hits[0].day
     if any(hit.day != day for hit in hits):
         raise ValueError("record_day takes the hits of one day")
+    if day >= today:
+        raise ValueError("record_day counts days gone by; count today's hits with record_hits")
 
     def work(conn):
-        if conn.execute(SELECT_SALT, {"day": day}).fetchone() is not None:
-            return [count_hit(conn, hit, rules, new_salt) for hit in hits]
-        # What the first hit of a day does in record._salt_for, but the salt stays in memory.
-        end_days_before(conn, day, hits[0].ts - rules.retention_days * 86400)
-        reasons, rows, sites, pages, refs = count_day(hits, rules, new_salt(32))
-        conn.executemany(INSERT_HITS, rows)
+        salt = days.salt_of(conn, day) or new_salt(32)  # a new one lives in memory only
+        views = DayViews()
+        for visitor, page, ts, counted in conn.execute(SELECT_DAY_VIEWS, {"day": day}):
+            views.add(visitor, page, ts, bool(counted))
+        reasons, counts, carried = count_day(hits, rules, salt, views)
+        sites, hours, pages, refs = counts
         for site, (visitors, pageviews) in sites.items():
             add_site_day(conn, day, site, visitors, pageviews)
+        for (site, hour), (visitors, pageviews) in hours.items():
+            add_site_hour(conn, day, site, hour, visitors, pageviews)
         for (page, site), (visitors, pageviews) in pages.items():
             add_page_day(conn, day, site, page, visitors, pageviews)
         for (site, ref_host), pageviews in refs.items():
             add_referral(conn, day, site, ref_host, pageviews)
+        if carried:
+            tomorrow = counting.next_day(day)
+            next_salt = days.salt_of(conn, tomorrow) or days.make_salt(conn, tomorrow, new_salt)
+            next_views = SqlViews(conn, tomorrow)
+            for hit in carried:
+                visitor = counting.visitor_id(next_salt, hit.ip, hit.user_agent, hit.site)
+                next_views.add(visitor, hit.page, hit.ts, counted=False)
+        days.end_days_before(conn, counting.next_day(day))
         return reasons
 
-    return in_transaction(conn, work)
+    reasons = in_transaction(conn, work)
+    checkpoint(conn)
+    return reasons
 
 
-def count_day(hits, rules, salt):
-    """Apply the rules of a live hit to one day's hits in memory; returns what to write."""
-    reasons, rows = [], []
-    sites, pages, refs = {}, {}, {}
-    views = DayViews()
+def count_day(hits, rules, salt, views=None):
+    """Apply the rules of a live hit to one day's hits in memory.
+
+    Returns (reasons, (sites, hours, pages, referrers) counts, the hits to carry over midnight).
+    """
+    reasons, carried = [], []
+    sites, hours, pages, refs = {}, {}, {}, {}
+    views = DayViews() if views is None else views
     judge, visitor_id = counting.judge_view, counting.visitor_id
     known = {}  # (ip, user agent, site) -> visitor: a visitor's later views skip the hashing
+    if not hits:
+        return reasons, (sites, hours, pages, refs), carried
+    start = counting.day_start(hits[0].day, rules.zone)
+    end = counting.day_start(counting.next_day(hits[0].day), rules.zone)
+    carry_from = end - rules.flood_window_seconds
+    steady = end - start == 86400  # no clock change that day: the hour is the time since midnight
+
+    def hour_of(ts, zone):
+        if steady and start <= ts < end:
+            return int((ts - start) // 3600)
+        return counting.hour_of(ts, zone)
     for hit in hits:
         key = (hit.ip, hit.user_agent, hit.site)
         visitor = known.get(key)
@@ -90,8 +131,10 @@ def count_day(hits, rules, salt):
             reasons.append("flood")
             continue
         reasons.append(None)
-        rows.append((hit.ts, hit.day, hit.site, hit.page, hit.ref))
         counts = sites.setdefault(hit.site, [0, 0])
+        counts[0] += verdict[0]
+        counts[1] += 1
+        counts = hours.setdefault((hit.site, hour_of(hit.ts, rules.zone)), [0, 0])
         counts[0] += verdict[0]
         counts[1] += 1
         counts = pages.setdefault((hit.page, hit.site), [0, 0])
@@ -100,4 +143,6 @@ def count_day(hits, rules, salt):
         ref_host = counting.referrer_host(hit.ref, hit.site)
         if ref_host:
             refs[hit.site, ref_host] = refs.get((hit.site, ref_host), 0) + 1
-    return reasons, rows, sites, pages, refs
+        if hit.ts > carry_from:
+            carried.append(hit)
+    return reasons, (sites, hours, pages, refs), carried

@@ -1,13 +1,13 @@
 """The database: connections, the current schema, migrations of older ones, write transactions.
 
-Three kinds of data, kept apart on purpose:
+Two kinds of data, kept apart on purpose (docs/privacy.md lists every column):
 
-- ``hits``: one row per counted pageview (time, day, site, page, referrer). No visitor identity.
-- ``daily_*`` and ``monthly_page``: rollups, updated in the same transaction as the hit. GET reads
-  only these, so a chart costs the same with ten thousand hits or ten million.
+- Rollups (``daily_*``, ``hourly_site``, ``monthly_page``): counts, updated in the same
+  transaction as the hit. GET reads only these, so a chart costs the same with ten thousand hits
+  or ten million. No raw hits are kept: nothing could tie a pageview to a visitor.
 - ``salts`` and ``views``: the current day's salt and who viewed what, needed for distinct
-  visitors and the flood rule. Both are deleted when a later day begins, after which a visitor
-  hash can no longer be tied to anyone.
+  visitors and the flood rule. Both are deleted by the first request of a later day (days.py),
+  after which a visitor hash can no longer be tied to anyone.
 """
 
 import os
@@ -16,20 +16,9 @@ import time
 
 # The whole schema as it is now: what a new database is created with. An older database is
 # brought here by MIGRATIONS; tests/test_migrations.py checks both end with the same schema.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 SCHEMA = """
-    -- One row per counted pageview. Pruned after the retention period; the rollups stay.
-    create table hits (
-        id    integer primary key,
-        ts    real    not null,  -- Unix time of the hit, UTC seconds
-        day   text    not null,  -- YYYY-MM-DD in the configured time zone
-        site  text    not null,  -- host name, '' when unknown
-        page  text    not null,  -- path only: no query string, no fragment
-        ref   text    not null   -- referrer as scheme://host/path, '' when none
-    );
-    create index hits_ts on hits (ts);
-
     -- Per-day totals for a whole site: what the chart reads.
     create table daily_site (
         day        text    not null,
@@ -62,6 +51,17 @@ SCHEMA = """
         primary key (month, site, page)
     ) without rowid;
 
+    -- Per-hour totals for a whole site, the hour on the configured zone's clock. A visitor counts
+    -- in the hour of their first pageview of the day, so the hours of a day add up to its visitors.
+    create table hourly_site (
+        day        text    not null,
+        site       text    not null,
+        hour       integer not null,  -- 0-23
+        visitors   integer not null default 0,
+        pageviews  integer not null default 0,
+        primary key (day, site, hour)
+    ) without rowid;
+
     -- Per-day pageviews arriving from another site, by referring host.
     create table daily_ref (
         day        text    not null,
@@ -71,21 +71,25 @@ SCHEMA = """
         primary key (day, site, ref)
     ) without rowid;
 
-    -- The random salt of a day. Deleted when a later day begins.
+    -- The random salt of a day. Deleted by the first request of a later day. Tomorrow's may be
+    -- made in the last moments of today, for the views carried over (see views).
     create table salts (
         day   text primary key,
         salt  blob not null
     );
 
     -- Who viewed which page when, for the current day only: distinct visitors and the flood
-    -- rule read it; it is emptied with the salt.
+    -- rule read it; it is emptied with the salt. A view in the last flood window of a day is
+    -- also written for the next day, keyed by that day's salt and with counted = 0: the flood
+    -- rule sees it, the visitor counts do not.
     create table views (
-        visitor  blob not null,  -- counting.visitor_id(): keyed by the day's salt
-        page     text not null,
-        ts       real not null,
-        day      text not null
+        visitor  blob    not null,  -- counting.visitor_id(): keyed by the day's salt
+        page     text    not null,
+        ts       real    not null,
+        day      text    not null,
+        counted  integer not null default 1  -- 0: carried over from the day before
     );
-    create index views_visitor on views (visitor, page, ts);
+    create index views_visitor on views (visitor, page, ts, counted);
     create index views_day on views (day);
 """
 
@@ -125,6 +129,22 @@ MIGRATIONS = {
             select substr(day, 1, 7), site, page, sum(visitors), sum(pageviews)
               from daily_page group by 1, 2, 3;
     """),
+    4: ("no raw hits; views carried across midnight; hourly_site", """
+        -- Raw hits are dropped: nothing reads them, and their times could be joined to the day's
+        -- views to rebuild a visitor's path. The rollups hold every count they fed.
+        drop table hits;
+        alter table views add column counted integer not null default 1;
+        drop index views_visitor;
+        create index views_visitor on views (visitor, page, ts, counted);
+        create table hourly_site (
+            day        text    not null,
+            site       text    not null,
+            hour       integer not null,
+            visitors   integer not null default 0,
+            pageviews  integer not null default 0,
+            primary key (day, site, hour)
+        ) without rowid;
+    """),
 }
 
 
@@ -137,26 +157,82 @@ class DatabaseBusy(StorageError):
 
 
 BUSY_TIMEOUT_SECONDS = 5.0
+# Without a deadline (scripts), how many times a locked write is tried.
 WRITE_ATTEMPTS = 6
+# The longest a request waits for a locked database, from its start to its 503: connecting,
+# migrating and writing share it (docs/deploy.md).
+REQUEST_WAIT_SECONDS = 9.0
 
 
-def connect(path, create=True):
-    """Open the database (creating or migrating it if need be) with WAL and a busy timeout."""
+class Connection(sqlite3.Connection):
+    """An SQLite connection that knows until when its current request may wait for a lock."""
+
+    deadline = None  # time.monotonic() value; None: BUSY_TIMEOUT_SECONDS per attempt
+
+    def wait_until(self, deadline):
+        self.deadline = deadline
+
+
+def connect(path, create=True, deadline=None):
+    """Open the database (creating or migrating it if need be) with WAL and a busy timeout.
+
+    A new database and the folder footfall makes for it are private to their owner (0600 and
+    0700, whatever the umask); SQLite gives the -wal and -shm files the database's mode.
+    """
     if path != ":memory:":
-        directory = os.path.dirname(os.path.abspath(path))
-        if not os.path.isdir(directory):
-            if not create:
-                raise StorageError(f"database directory {directory} does not exist")
-            os.makedirs(directory, exist_ok=True)
-        if not create and not os.path.exists(path):
-            raise StorageError(f"database {path} does not exist")
+        _prepare_file(path, create)
     # isolation_level=None: transactions are begun explicitly (BEGIN IMMEDIATE for writes).
-    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None,
+                           factory=Connection)
+    conn.deadline = deadline
     # In WAL mode a commit is durable against a process crash; synchronous=NORMAL skips the fsync
     # per commit, so a power cut can lose the last moments of hits, never corrupt the file.
     conn.execute("pragma synchronous = normal")
+    # Deleted salts and views are overwritten with zeros, not left in free pages.
+    conn.execute("pragma secure_delete = on")
     migrate(conn)
     return conn
+
+
+def _prepare_file(path, create):
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        if not create:
+            raise StorageError(f"database directory {directory} does not exist")
+        try:
+            os.makedirs(directory, mode=0o700, exist_ok=True)
+            os.chmod(directory, 0o700)
+        except OSError as exc:
+            raise StorageError(f"cannot create the database directory {directory}: "
+                               f"{exc.strerror} (user {_user()})") from None
+    if os.path.exists(path):
+        for needed, what in ((path, "database"), (directory, "database directory")):
+            if not os.access(needed, os.R_OK | os.W_OK):
+                raise StorageError(f"the {what} {needed} is not readable and writable by user "
+                                   f"{_user()}; make it theirs (chown) or run setup_db.py as them")
+        return
+    if not create:
+        raise StorageError(f"database {path} does not exist")
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return  # another process made it meanwhile
+    except OSError as exc:
+        raise StorageError(f"cannot create the database {path}: {exc.strerror} "
+                           f"(user {_user()} needs to write the directory {directory})") from None
+    try:
+        os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+
+
+def _user():
+    try:
+        import pwd  # only an error message gets here
+
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except (ImportError, KeyError):
+        return str(os.geteuid())
 
 
 def schema_version(conn):
@@ -165,12 +241,12 @@ def schema_version(conn):
 
 def migrate(conn):
     """Create or upgrade the schema to SCHEMA_VERSION; safe to run again, and from racing processes."""
-    version = schema_version(conn)
+    version = _retry_locked(conn, lambda: schema_version(conn))
     if version == SCHEMA_VERSION:
         return
     if version > SCHEMA_VERSION:
         raise StorageError(f"database schema {version} is newer than this footfall ({SCHEMA_VERSION})")
-    _retry_locked(lambda: conn.execute("pragma journal_mode = wal"))
+    _retry_locked(conn, lambda: conn.execute("pragma journal_mode = wal"))
 
     def apply(conn):
         current = schema_version(conn)  # another process may have migrated meanwhile
@@ -216,30 +292,63 @@ def in_transaction(conn, work):
         conn.execute("commit")
         return result
 
-    return _retry_locked(attempt)
+    return _retry_locked(conn, attempt)
 
 
-def _retry_locked(action):
+def _retry_locked(conn, action):
     # The busy timeout already waits for the lock; this covers what it cannot, such as SQLITE_BUSY
     # during WAL recovery, with jittered exponential back-off so waiting processes spread out.
-    for attempt in range(WRITE_ATTEMPTS):
+    # Every wait ends by the connection's deadline, so a request gets its 503 in time.
+    deadline = conn.deadline if isinstance(conn, Connection) else None
+    attempt = 0
+    while True:
+        if deadline is not None:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise DatabaseBusy("database stayed locked until the request's deadline")
+            timeout_ms = int(min(BUSY_TIMEOUT_SECONDS, remaining) * 1000)
+            conn.execute(f"pragma busy_timeout = {max(timeout_ms, 1)}")
         try:
             return action()
         except sqlite3.OperationalError as exc:
             message = str(exc)
             if "locked" not in message and "busy" not in message:
+                if "readonly" in message or "unable to open" in message:
+                    raise StorageError(f"cannot write the database: {message} (user {_user()}); "
+                                       "the database and its directory must be writable") from exc
                 raise
-            if attempt == WRITE_ATTEMPTS - 1:
+            attempt += 1
+            if deadline is None and attempt >= WRITE_ATTEMPTS:
                 raise DatabaseBusy(f"database stayed locked: {message}") from exc
             import random  # only a contended write gets here; a plain hit need not import it
 
-            time.sleep(random.uniform(0.01, 0.05) * 2 ** attempt)
+            time.sleep(random.uniform(0.01, 0.05) * 2 ** min(attempt - 1, 5))
+
+
+def checkpoint(conn):
+    """Write the WAL back into the database and empty it, so deleted bytes do not linger there."""
+    try:
+        conn.execute("pragma wal_checkpoint(truncate)")
+    except sqlite3.OperationalError:
+        pass  # busy readers: the next checkpoint (SQLite makes them as the WAL grows) does it
 
 
 def backup(conn, target_path):
-    """Copy the live database to target_path, consistent even while hits keep arriving."""
-    target = sqlite3.connect(target_path)
+    """Copy the live database to target_path, consistent even while hits keep arriving.
+
+    The copy is private (0600) and carries no salt and no visitor hash: the day's salts and
+    views are deleted from it and it is vacuumed, so their bytes are not in its free pages.
+    """
+    fd = os.open(target_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    os.close(fd)
+    target = sqlite3.connect(target_path, isolation_level=None)
     try:
         conn.backup(target)
+        target.execute("pragma secure_delete = on")
+        target.execute("delete from salts")
+        target.execute("delete from views")
+        target.execute("pragma journal_mode = delete")  # one self-contained file, no -wal
+        target.execute("vacuum")
     finally:
         target.close()

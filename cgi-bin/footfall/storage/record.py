@@ -1,5 +1,5 @@
-"""The write path of one hit: the day's salt, the views that the counting rules read, the raw hit
-and its rollups, all in one transaction.
+"""The write path of one hit: the day's salt, the views that the counting rules read, and the
+rollups, all in one transaction. No raw hit is stored (docs/privacy.md says why).
 
 bulk.py counts whole days with the same rules (counting.judge_view) and the same rollup statements
 (add_to_rollups); this module never imports it.
@@ -8,7 +8,8 @@ bulk.py counts whole days with the same rules (counting.judge_view) and the same
 import os
 
 from .. import counting
-from .database import in_transaction
+from . import days
+from .database import checkpoint, in_transaction
 
 
 class Hit:
@@ -22,40 +23,33 @@ class Hit:
 
 
 class Rules:
-    """The numbers the write path applies: flood limit and window, retention."""
+    """The numbers and zone the write path applies: the flood rule and the day's cap per visitor."""
 
-    __slots__ = ("flood_limit", "flood_window_seconds", "retention_days")
+    __slots__ = ("flood_limit", "flood_window_seconds", "daily_limit", "zone")
 
-    def __init__(self, flood_limit=10, flood_window_seconds=60, retention_days=400):
+    def __init__(self, flood_limit=10, flood_window_seconds=60, daily_limit=300, zone=None):
         self.flood_limit = flood_limit
         self.flood_window_seconds = flood_window_seconds
-        self.retention_days = retention_days
+        self.daily_limit = daily_limit
+        self.zone = zone  # a tzinfo for the calendar; None: the server's zone
 
     @classmethod
     def from_config(cls, config):
-        return cls(config.flood_limit, config.flood_window_seconds, config.retention_days)
+        return cls(config.flood_limit, config.flood_window_seconds, config.daily_limit, config.zone)
 
-
-SELECT_SALT = "select salt from salts where day = :day"
-INSERT_SALT = "insert into salts (day, salt) values (:day, :salt)"
-# A new day's first hit ends every earlier day: salts, views and, past retention, raw hits.
-FORGET_SALTS_BEFORE = "delete from salts where day < :day"
-FORGET_VIEWS_BEFORE = "delete from views where day < :day"
-PRUNE_HITS_BEFORE = "delete from hits where ts < :cutoff"
 
 # What counting.judge_view asks of the day's views (see SqlViews).
+# The index views_visitor (visitor, page, ts, counted) answers all three without the table.
 SELECT_VISITOR_HISTORY = """
     select
-        exists (select 1 from views where visitor = :visitor) as seen_today,
-        exists (select 1 from views where visitor = :visitor and page = :page) as seen_page,
+        (select count(*) from views where visitor = :visitor and counted) as day_views,
+        exists (select 1 from views
+                 where visitor = :visitor and page = :page and counted) as seen_page,
         (select count(*) from views
           where visitor = :visitor and page = :page and ts > :since) as recent_views
 """
 INSERT_VIEW = """
-    insert into views (visitor, page, ts, day) values (:visitor, :page, :ts, :day)
-"""
-INSERT_HIT = """
-    insert into hits (ts, day, site, page, ref) values (:ts, :day, :site, :page, :ref)
+    insert into views (visitor, page, ts, day, counted) values (:visitor, :page, :ts, :day, :counted)
 """
 # Rollups: update first and insert only when no row was touched (one statement on all but the
 # first hit of a day), and no UPSERT, which SQLite before 3.24 (still on some hosts) lacks.
@@ -83,6 +77,14 @@ NEW_MONTHLY_PAGE = """
     insert into monthly_page (month, site, page, visitors, pageviews)
     values (:month, :site, :page, :visitors, :pageviews)
 """
+ADD_HOURLY_SITE = """
+    update hourly_site set visitors = visitors + :visitors, pageviews = pageviews + :pageviews
+     where day = :day and site = :site and hour = :hour
+"""
+NEW_HOURLY_SITE = """
+    insert into hourly_site (day, site, hour, visitors, pageviews)
+    values (:day, :site, :hour, :visitors, :pageviews)
+"""
 ADD_DAILY_REF = """
     update daily_ref set pageviews = pageviews + :pageviews
      where day = :day and site = :site and ref = :ref_host
@@ -107,41 +109,78 @@ class SqlViews:
         params = {"visitor": visitor, "page": page, "since": since}
         return self.conn.execute(SELECT_VISITOR_HISTORY, params).fetchone()
 
-    def add(self, visitor, page, ts):
-        self.conn.execute(INSERT_VIEW, {"visitor": visitor, "page": page, "ts": ts, "day": self.day})
+    def add(self, visitor, page, ts, counted=True):
+        self.conn.execute(INSERT_VIEW, {"visitor": visitor, "page": page, "ts": ts, "day": self.day,
+                                        "counted": 1 if counted else 0})
 
 
-def record_hit(conn, hit, rules, new_salt=os.urandom):
+def record_hit(conn, hit, rules, today=None, new_salt=os.urandom):
     """Count one hit in its own transaction. Returns None if counted, else the reason ('flood').
 
-    new_salt(32) makes a day's salt; it is passed in, like the clock, so tests can pin it.
+    today() gives the current day when the transaction runs (None: the hit's own day), so a hit
+    whose day ended while it waited for the lock is never given a fresh salt. new_salt(32) makes
+    a day's salt; it is passed in, like the clock, so tests can pin it. Days that have ended are
+    closed on the way (days.py).
     """
-    return in_transaction(conn, lambda conn: count_hit(conn, hit, rules, new_salt))
+    reason, ended = in_transaction(conn, lambda conn: count_hit(conn, hit, rules, today, new_salt))
+    if ended:
+        checkpoint(conn)
+    return reason
 
 
 def record_hits(conn, hits, rules, new_salt=os.urandom):
-    """Count many hits, oldest first, in one transaction (seeding, imports); reasons in order."""
-    return in_transaction(conn, lambda conn: [count_hit(conn, hit, rules, new_salt) for hit in hits])
+    """Count many hits, oldest first, in one transaction (seeding, imports); reasons in order.
+
+    Each hit's own day is taken as the current day, as if they arrived when they were made.
+    """
+    results = in_transaction(conn, lambda conn: [count_hit(conn, hit, rules, None, new_salt)
+                                                 for hit in hits])
+    if any(ended for _reason, ended in results):
+        checkpoint(conn)
+    return [reason for reason, _ended in results]
 
 
-def count_hit(conn, hit, rules, new_salt=os.urandom):
-    """Count one hit inside the caller's transaction: None if counted, else the reason."""
-    salt = _salt_for(conn, hit, rules, new_salt)
+def count_hit(conn, hit, rules, today=None, new_salt=os.urandom):
+    """Count one hit inside the caller's transaction: (None or the reason, whether days ended)."""
+    today_day = hit.day if today is None else today()
+    hour = counting.hour_of(hit.ts, rules.zone)
+    ref_host = counting.referrer_host(hit.ref, hit.site)
+    salt = days.salt_of(conn, hit.day)
+    if salt is None:
+        if hit.day < today_day:
+            # The day ended while this hit waited: its salt is gone, and an ended day never gets
+            # a new one. The pageview counts in its day; the visitor cannot be told apart.
+            add_to_rollups(conn, hit.day, hour, hit.site, hit.page, 0, 0, 1, ref_host)
+            return None, days.end_days_before(conn, today_day)
+        salt = days.make_salt(conn, hit.day, new_salt)
     visitor = counting.visitor_id(salt, hit.ip, hit.user_agent, hit.site)
     verdict = counting.judge_view(SqlViews(conn, hit.day), visitor, hit.page, hit.ts, rules)
     if verdict is None:
-        return "flood"
+        return "flood", days.end_days_before(conn, today_day)
     new_visitor, new_page_visitor = verdict
-    conn.execute(INSERT_HIT, {"ts": hit.ts, "day": hit.day, "site": hit.site, "page": hit.page,
-                              "ref": hit.ref})
-    add_to_rollups(conn, hit.day, hit.site, hit.page, new_visitor, new_page_visitor, 1,
-                   counting.referrer_host(hit.ref, hit.site))
-    return None
+    add_to_rollups(conn, hit.day, hour, hit.site, hit.page, new_visitor, new_page_visitor, 1,
+                   ref_host)
+    if hour >= 23 - rules.flood_window_seconds // 3600:
+        _carry_over(conn, hit, rules, new_salt)
+    return None, days.end_days_before(conn, today_day)
 
 
-def add_to_rollups(conn, day, site, page, site_visitors, page_visitors, pageviews, ref_host):
-    """Add one day's counts to every rollup of a site and page (and referring host, if any)."""
+def _carry_over(conn, hit, rules, new_salt):
+    # A view in the last flood window of a day is also a view of the next day's first moments,
+    # for the flood rule only. Its key must be the next day's hash, and this day's salt dies at
+    # midnight: so it is written now, keyed by the next day's salt, made early if need be.
+    tomorrow = counting.next_day(hit.day)
+    if hit.ts <= counting.day_start(tomorrow, rules.zone) - rules.flood_window_seconds:
+        return
+    salt = days.salt_of(conn, tomorrow) or days.make_salt(conn, tomorrow, new_salt)
+    visitor = counting.visitor_id(salt, hit.ip, hit.user_agent, hit.site)
+    SqlViews(conn, tomorrow).add(visitor, hit.page, hit.ts, counted=False)
+
+
+def add_to_rollups(conn, day, hour, site, page, site_visitors, page_visitors, pageviews, ref_host):
+    """Add one hit's (or one day's) counts to every rollup of a site and page (and referrer)."""
     add_site_day(conn, day, site, site_visitors, pageviews)
+    add_site_hour(conn, day, site, hour, site_visitors, pageviews)
     add_page_day(conn, day, site, page, page_visitors, pageviews)
     if ref_host:
         add_referral(conn, day, site, ref_host, pageviews)
@@ -150,6 +189,11 @@ def add_to_rollups(conn, day, site, page, site_visitors, page_visitors, pageview
 def add_site_day(conn, day, site, visitors, pageviews):
     _add(conn, ADD_DAILY_SITE, NEW_DAILY_SITE,
          {"day": day, "site": site, "visitors": visitors, "pageviews": pageviews})
+
+
+def add_site_hour(conn, day, site, hour, visitors, pageviews):
+    _add(conn, ADD_HOURLY_SITE, NEW_HOURLY_SITE,
+         {"day": day, "site": site, "hour": hour, "visitors": visitors, "pageviews": pageviews})
 
 
 def add_page_day(conn, day, site, page, visitors, pageviews):
@@ -167,38 +211,3 @@ def add_referral(conn, day, site, ref_host, pageviews):
 def _add(conn, update, insert, params):
     if conn.execute(update, params).rowcount == 0:
         conn.execute(insert, params)
-
-
-def _salt_for(conn, hit, rules, new_salt):
-    row = conn.execute(SELECT_SALT, {"day": hit.day}).fetchone()
-    if row is not None:
-        return row[0]
-    salt = new_salt(32)
-    # The first hit of a day: end the days before it. Raw hits past retention go too, a daily
-    # chore on the write path so no cron job is needed on a shared host.
-    end_days_before(conn, hit.day, hit.ts - rules.retention_days * 86400)
-    conn.execute(INSERT_SALT, {"day": hit.day, "salt": salt})
-    return salt
-
-
-def end_days_before(conn, day, prune_before_ts):
-    """Forget the salts and views of days before day, and prune raw hits older than a time."""
-    conn.execute(FORGET_SALTS_BEFORE, {"day": day})
-    conn.execute(FORGET_VIEWS_BEFORE, {"day": day})
-    conn.execute(PRUNE_HITS_BEFORE, {"cutoff": prune_before_ts})
-
-
-def forget_days_before(conn, day):
-    """Delete salts and views of days before day: what seeding back-dated hits ends with."""
-
-    def forget(conn):
-        conn.execute(FORGET_SALTS_BEFORE, {"day": day})
-        conn.execute(FORGET_VIEWS_BEFORE, {"day": day})
-
-    in_transaction(conn, forget)
-
-
-def prune_hits(conn, cutoff_ts):
-    """Delete raw hits older than cutoff_ts; rollups stay. Returns how many were deleted."""
-    return in_transaction(conn, lambda conn: conn.execute(PRUNE_HITS_BEFORE,
-                                                          {"cutoff": cutoff_ts}).rowcount)
