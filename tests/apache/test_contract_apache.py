@@ -205,7 +205,7 @@ def test_the_plain_folder_runs_the_script_instead_of_serving_its_source(apache):
     assert response.headers["Content-Type"] == "application/json; charset=utf-8"
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="only root can make Apache switch users")
+@pytest.mark.www_data
 def test_the_script_runs_as_the_web_server_user_not_root(apache, site):
     post(apache, {"page": "/", "site": site})
     owner = pwd.getpwuid(os.stat(apache.db).st_uid).pw_name
