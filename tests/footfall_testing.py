@@ -26,6 +26,10 @@ BROWSER_UA = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like G
               "Chrome/131.0.0.0 Safari/537.36")
 # 2026-11-28 12:00:00 UTC: a fixed "now" for in-process tests.
 NOON = 1795867200.0
+# Environment that starts the clock of a Python process the tests run at NOON (see
+# tests/fixed_clock/sitecustomize.py): its "today" is 2026-11-28 whenever the tests run.
+FIXED_CLOCK_ENV = {"PYTHONPATH": os.path.join(ROOT, "tests", "fixed_clock"),
+                   "FOOTFALL_TEST_NOW": str(NOON)}
 
 
 class Response:

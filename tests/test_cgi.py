@@ -3,7 +3,7 @@
 import os
 import stat
 
-from footfall_testing import CGI_SCRIPT, counts, run_cgi
+from footfall_testing import CGI_SCRIPT, FIXED_CLOCK_ENV, counts, run_cgi
 
 
 def test_script_is_executable_with_a_python3_shebang():
@@ -13,9 +13,9 @@ def test_script_is_executable_with_a_python3_shebang():
 
 
 def test_cgi_answer_starts_with_a_status_header(db_path):
-    response = run_cgi(db_path, "POST", body=b"page=/a")
+    response = run_cgi(db_path, "POST", body=b"page=/a", env={"FOOTFALL_TIMEZONE": "UTC", **FIXED_CLOCK_ENV})
     assert response.status == 200
-    assert response.json() == {"page": "/a", "day": response.json()["day"], "counted": True}
+    assert response.json() == {"page": "/a", "day": "2026-11-28", "counted": True}
     assert counts(db_path) == {"visitors": 1, "pageviews": 1}
 
 
@@ -54,10 +54,13 @@ def test_database_and_its_directory_are_created_on_first_hit(tmp_path):
 
 
 def test_configured_time_zone_decides_the_day(db_path):
-    # Kiritimati (UTC+14) and Niue (UTC-11) never share a calendar day.
-    east = run_cgi(db_path, "POST", body=b"page=/a", env={"FOOTFALL_TIMEZONE": "Pacific/Kiritimati"})
-    west = run_cgi(db_path, "POST", body=b"page=/a", env={"FOOTFALL_TIMEZONE": "Pacific/Niue"})
-    assert east.json()["day"] != west.json()["day"]
+    # At 2026-11-28 12:00 UTC it is 02:00 on the 29th in Kiritimati (UTC+14), 01:00 on the 28th
+    # in Niue (UTC-11).
+    east = run_cgi(db_path, "POST", body=b"page=/a",
+                   env={"FOOTFALL_TIMEZONE": "Pacific/Kiritimati", **FIXED_CLOCK_ENV})
+    west = run_cgi(db_path, "POST", body=b"page=/a",
+                   env={"FOOTFALL_TIMEZONE": "Pacific/Niue", **FIXED_CLOCK_ENV})
+    assert (east.json()["day"], west.json()["day"]) == ("2026-11-29", "2026-11-28")
 
 
 def test_no_ip_address_reaches_the_database_file(db_path):

@@ -8,12 +8,21 @@ from urllib.parse import urlencode
 import pytest
 from footfall import settings
 from footfall.app import Application
-from footfall_testing import BROWSER_UA, call_app, run_cgi
+from footfall_testing import BROWSER_UA, FIXED_CLOCK_ENV, NOON, call_app, run_cgi
+
+# Both clients' clocks start at NOON of this day and run at the real pace: a test that runs at
+# midnight still finds its hits on the day it expects.
+TODAY = datetime.date(2026, 11, 28)
+
+
+def pinned_clock():
+    offset = NOON - time.time()
+    return lambda: time.time() + offset
 
 
 class WSGIClient:
     def __init__(self, db):
-        self.app = Application(settings.Config(db=db, timezone="UTC"), time.time)
+        self.app = Application(settings.Config(db=db, timezone="UTC"), pinned_clock())
 
     def request(self, method, query="", body=b"", headers=None):
         return call_app(self.app, method=method, query=query, body=body, headers=headers)
@@ -25,7 +34,7 @@ class CGIClient:
 
     def request(self, method, query="", body=b"", headers=None):
         return run_cgi(self.db, method=method, query=query, body=body, headers=headers,
-                       env={"FOOTFALL_TIMEZONE": "UTC"})
+                       env={"FOOTFALL_TIMEZONE": "UTC", **FIXED_CLOCK_ENV})
 
 
 @pytest.fixture(params=["wsgi", "cgi"])
@@ -41,10 +50,6 @@ def get(client, headers=None, **params):
     return client.request("GET", query=urlencode(params), headers=headers)
 
 
-def today():
-    return datetime.datetime.now(datetime.timezone.utc).date()
-
-
 def ms(day):
     return (day - datetime.date(1970, 1, 1)).days * 86_400_000
 
@@ -52,7 +57,7 @@ def ms(day):
 def test_post_counts_a_hit_and_answers_page_and_day(client):
     response = post(client, page="/about", ref="https://news.example/x")
     assert response.status == 200
-    assert response.json() == {"page": "/about", "day": today().isoformat(), "counted": True}
+    assert response.json() == {"page": "/about", "day": "2026-11-28", "counted": True}
 
 
 def test_post_reduces_full_url_to_its_path(client):
@@ -62,26 +67,26 @@ def test_post_reduces_full_url_to_its_path(client):
 def test_posted_hit_is_visible_through_get(client):
     post(client, page="/a")
     post(client, page="/b")
-    answer = get(client, **{"from": today().isoformat()}).json()
+    answer = get(client, **{"from": "2026-11-28"}).json()
     assert answer["totals"] == {"visitors": 1, "pageviews": 2}
-    assert answer["data"] == [[ms(today()), 1]]
-    assert answer["pageviews"] == [[ms(today()), 2]]
+    assert answer["data"] == [[ms(TODAY), 1]]
+    assert answer["pageviews"] == [[ms(TODAY), 2]]
 
 
 def test_get_fills_days_without_hits_with_zero(client):
     post(client, page="/a")
-    first = today() - datetime.timedelta(days=6)
-    answer = get(client, **{"from": first.isoformat(), "to": today().isoformat()}).json()
-    assert answer["from"] == first.isoformat() and answer["to"] == today().isoformat()
+    first = TODAY - datetime.timedelta(days=6)
+    answer = get(client, **{"from": first.isoformat(), "to": "2026-11-28"}).json()
+    assert answer["from"] == first.isoformat() and answer["to"] == "2026-11-28"
     days = [first + datetime.timedelta(days=i) for i in range(7)]
-    assert answer["visitors"] == [[ms(d), 1 if d == today() else 0] for d in days]
+    assert answer["visitors"] == [[ms(d), 1 if d == TODAY else 0] for d in days]
     assert answer["data"] == answer["visitors"]
     assert [n for _, n in answer["pageviews"]] == [0, 0, 0, 0, 0, 0, 1]
 
 
 def test_get_defaults_to_first_day_with_data_up_to_today(client):
     answer = get(client).json()
-    assert answer["from"] == answer["to"] == today().isoformat()  # no data yet: just today
+    assert answer["from"] == answer["to"] == "2026-11-28"  # no data yet: just today
     assert answer["totals"] == {"visitors": 0, "pageviews": 0}
 
 
@@ -156,7 +161,7 @@ def test_options_answers_204_naming_the_methods(client):
 
 def test_get_says_which_day_is_today_in_the_configured_zone(client):
     answer = get(client, **{"from": "2026-01-01", "to": "2026-01-02"}).json()
-    assert answer["today"] == today().isoformat()  # both clients run in UTC
+    assert answer["today"] == TODAY.isoformat()  # both clients run at NOON of TODAY, in UTC
     assert answer["timezone"] == "UTC"
 
 

@@ -11,7 +11,7 @@ import urllib.request
 import pytest
 from footfall import settings
 from footfall.storage import database, totals
-from footfall_testing import SCRIPTS, counts
+from footfall_testing import FIXED_CLOCK_ENV, SCRIPTS, counts
 
 
 def run_script(name, *args, env=None, home=None):
@@ -69,22 +69,20 @@ def test_setup_db_public_writes_no_key(tmp_path):
 
 def test_seed_db_adds_1000_hits_over_the_last_90_days(tmp_path):
     db = str(tmp_path / "footfall.db")
+    # seed_db's clock starts at 2026-11-28 12:00 UTC: the 90 days are 2026-08-31 to 2026-11-28
     result = run_script("seed_db.py", "--db", db, "--seed", "7", home=tmp_path,
-                        env={"FOOTFALL_TIMEZONE": "UTC"})
+                        env={"FOOTFALL_TIMEZONE": "UTC", **FIXED_CLOCK_ENV})
     assert result.returncode == 0, result.stderr
     conn = database.connect(db)
     days = totals.read_days(conn, "2000-01-01", "2999-12-31")
-    today = datetime.datetime.now(datetime.timezone.utc).date()
-    first = today - datetime.timedelta(days=89)
     assert sum(p for _, p in days.values()) == 1000
-    assert min(days) >= first.isoformat() and max(days) <= today.isoformat()
+    assert min(days) >= "2026-08-31" and max(days) <= "2026-11-28"
     visitors = sum(v for v, _ in days.values())
     assert 200 < visitors < 900  # visitors read a few pages each
     weekday = [p for d, (_, p) in days.items() if datetime.date.fromisoformat(d).weekday() < 5]
     weekend = [p for d, (_, p) in days.items() if datetime.date.fromisoformat(d).weekday() >= 5]
     assert sum(weekday) / len(weekday) > sum(weekend) / len(weekend)
-    assert conn.execute("select count(*) from salts where day < ?",
-                        (today.isoformat(),)).fetchone()[0] == 0
+    assert conn.execute("select count(*) from salts where day < '2026-11-28'").fetchone()[0] == 0
 
 
 def test_seed_db_with_the_same_seed_gives_the_same_pages(tmp_path):

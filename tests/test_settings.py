@@ -8,9 +8,10 @@ from footfall import settings
 from footfall_testing import ROOT
 
 
-def test_defaults_apply_without_environment_or_file(tmp_path):
+def test_defaults_apply_without_environment_or_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
     config = settings.load_config({"HOME": str(tmp_path)})
-    assert config.db == os.path.expanduser("~/footfall/footfall.db")
+    assert config.db == str(tmp_path / "footfall" / "footfall.db")
     assert config.flood_limit == 10
     assert config.max_body_bytes == 4096
     assert config.read_key == ""
@@ -18,10 +19,12 @@ def test_defaults_apply_without_environment_or_file(tmp_path):
     assert config.zone is None
 
 
-def test_default_database_is_outside_any_document_root():
-    default = settings.DEFAULTS["db"]
-    assert default.startswith("~/footfall/")
-    assert "public_html" not in default and "www" not in default
+def test_default_database_is_outside_the_document_root_of_a_shared_host(monkeypatch):
+    # A shared host serves /home/alice/public_html; the database must not be downloadable.
+    # (No /home/alice/footfall/footfall.ini exists here, so only the defaults apply.)
+    monkeypatch.setenv("HOME", "/home/alice")
+    config = settings.load_config({"HOME": "/home/alice"})
+    assert config.db == "/home/alice/footfall/footfall.db"
 
 
 def test_config_file_is_read(tmp_path):

@@ -191,8 +191,10 @@ def test_only_allowed_sites_are_counted_and_they_may_read_the_answer(apache):
     theirs = post(apache, {"page": page}, path=PLAIN_SCRIPT,
                   headers={"Origin": "https://elsewhere.example"})
     assert theirs.status == 200
-    assert theirs.json() == {"page": page, "day": theirs.json()["day"], "counted": False,
-                             "reason": "site not allowed"}
+    answer = theirs.json()
+    # Apache's CGI reads the real clock: the day is today's, whatever that is here.
+    assert datetime.date.fromisoformat(answer.pop("day"))
+    assert answer == {"page": page, "counted": False, "reason": "site not allowed"}
     assert "Access-Control-Allow-Origin" not in theirs.headers
     # A site field cannot smuggle a hit past the Origin check.
     smuggled = post(apache, {"page": page, "site": ALLOWED_SITE}, path=PLAIN_SCRIPT,
@@ -206,7 +208,7 @@ def test_the_plain_folder_runs_the_script_instead_of_serving_its_source(apache):
     assert response.headers["Content-Type"] == "application/json; charset=utf-8"
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="only root can make Apache switch users")
+@pytest.mark.www_data
 def test_the_script_runs_as_the_web_server_user_not_root(apache, site):
     post(apache, {"page": "/", "site": site})
     owner = pwd.getpwuid(os.stat(apache.db).st_uid).pw_name

@@ -3,6 +3,7 @@ with scripts/serve.py on a free port over a temporary SQLite file, and a second 
 for the test pages that carry the tracking snippets (another origin, like a real site whose
 footfall lives elsewhere)."""
 
+import datetime
 import functools
 import http.server
 import os
@@ -20,6 +21,7 @@ from footfall_browser import (  # beside this file; pytest puts its folder on sy
     STATIC,
     start_site,
 )
+from footfall_testing import FIXED_CLOCK_ENV, NOON
 from playwright.sync_api import sync_playwright
 
 AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
@@ -69,6 +71,9 @@ class Pages:
                    "viewport": {"width": 1280, "height": 800}}
         options.update(context_options)
         context = (browser or self.browser).new_context(**options)
+        # The page's Date says NOON, as FIXED_CLOCK_ENV tells footfall's scripts: "today" is
+        # 2026-11-28 for the dashboard, the server and the test, even at midnight. Timers run.
+        context.clock.set_fixed_time(datetime.datetime.fromtimestamp(NOON, datetime.timezone.utc))
         self.contexts.append(context)
         page = context.new_page()
         page.on("console", lambda m: m.type == "error" and self.errors.append(
@@ -114,7 +119,7 @@ def axe_source():
 @pytest.fixture(scope="session")
 def seeded_site(tmp_path_factory):
     """footfall over three months of demo data (1000 hits, fixed random seed)."""
-    site = start_site(tmp_path_factory.mktemp("seeded"), seed=7)
+    site = start_site(tmp_path_factory.mktemp("seeded"), seed=7, env=FIXED_CLOCK_ENV)
     yield site
     site.stop()
 
@@ -122,7 +127,7 @@ def seeded_site(tmp_path_factory):
 @pytest.fixture
 def fresh_site(tmp_path):
     """footfall over an empty database, for tests that count hits or need no data."""
-    site = start_site(tmp_path)
+    site = start_site(tmp_path, env=FIXED_CLOCK_ENV)
     yield site
     site.stop()
 
@@ -130,7 +135,7 @@ def fresh_site(tmp_path):
 @pytest.fixture
 def private_site(tmp_path):
     """footfall with a read key: GET needs header X-Footfall-Key."""
-    site = start_site(tmp_path, seed=3, env={"FOOTFALL_READ_KEY": "correct horse"})
+    site = start_site(tmp_path, seed=3, env={"FOOTFALL_READ_KEY": "correct horse", **FIXED_CLOCK_ENV})
     site.read_key = "correct horse"
     yield site
     site.stop()

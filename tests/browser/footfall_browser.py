@@ -71,10 +71,11 @@ def _script_env(home):
 
 
 def start_site(tmp_path, seed=None, env=None, prefix=()):
-    """Create a database (seeded or empty) in tmp_path and run serve.py over it (prefix: a
-    command that wraps serve.py, such as faketime)."""
+    """Create a database (seeded or empty) in tmp_path and run serve.py over it; env is added to
+    the environment of both scripts, prefix is a command that wraps serve.py (such as faketime)."""
     db = tmp_path / "footfall.db"
     run_env = _script_env(tmp_path)
+    run_env.update(env or {})
     if seed is None:
         command = [SCRIPTS / "setup_db.py", "--public", "--db", db]
     else:

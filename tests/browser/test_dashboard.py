@@ -5,6 +5,7 @@ import urllib.parse
 
 import pytest
 from footfall_browser import serve
+from footfall_testing import FIXED_CLOCK_ENV
 from playwright.sync_api import expect
 
 HOSTILE_PAGE = "/<img src=x onerror=window.__pwned=1>"
@@ -32,7 +33,8 @@ def is_range_get(response):
 
 
 def today():
-    return datetime.date.today()
+    # The day the pinned clocks of the browser and of serve.py say (conftest.py)
+    return datetime.date(2026, 11, 28)
 
 
 def number(n):
@@ -229,7 +231,7 @@ def test_missing_api_is_reported_not_blank(pages, seeded_site):
 def test_unreachable_api_is_reported_and_try_again_recovers(pages, seeded_site, tmp_path):
     # A stopped server refuses new connections, or drops a kept-alive one without an answer.
     pages.allow("ERR_CONNECTION_REFUSED|ERR_EMPTY_RESPONSE|ERR_CONNECTION_RESET")
-    site = serve(seeded_site.db, tmp_path)
+    site = serve(seeded_site.db, tmp_path, FIXED_CLOCK_ENV)
     try:
         page = open_dashboard(pages, site)
         site.stop()
@@ -238,7 +240,7 @@ def test_unreachable_api_is_reported_and_try_again_recovers(pages, seeded_site, 
         expect(page.locator("#error-text")).to_contain_text("could not be reached")
         expect(page.locator("#report")).to_be_hidden()
         # The server comes back on the same address.
-        site = serve(seeded_site.db, tmp_path, port=urllib.parse.urlsplit(site.base).port)
+        site = serve(seeded_site.db, tmp_path, FIXED_CLOCK_ENV, port=urllib.parse.urlsplit(site.base).port)
         page.get_by_role("button", name="Try again").click()
         expect(page.locator("#report")).to_be_visible()
         expect(page.locator("#error-box")).to_be_hidden()

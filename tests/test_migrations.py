@@ -1,0 +1,185 @@
+"""Migrations: databases written by older footfall releases open in today's and keep every number.
+
+tests/data/schema1.db and schema2.db were written by the code of schema 1 and 2 themselves (how: see
+tests/data/README.md). Each test copies one into tmp_path, reads its rollups with plain SQL, lets
+today's database.connect migrate it, and compares. Nothing here names a migration, so the tests keep
+holding as migrations are added.
+"""
+
+import os
+import shutil
+import sqlite3
+
+import pytest
+from footfall.storage import database
+
+DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
+
+# fixture, schema it was written with, and what the old code counted into it (all 21 days)
+FIXTURES = [
+    pytest.param("schema1.db", 1, 307, 800, id="schema1"),
+    pytest.param("schema2.db", 2, 291, 800, id="schema2"),
+]
+
+
+def copy_fixture(name, tmp_path):
+    path = str(tmp_path / name)
+    shutil.copyfile(os.path.join(DATA, name), path)
+    return path
+
+
+def read_rollups(path):
+    """Every rollup number, with plain SQL that knows no footfall code."""
+    conn = sqlite3.connect(path)
+    try:
+        return {
+            "daily_site": {(day, site): (visitors, pageviews) for day, site, visitors, pageviews
+                           in conn.execute("select day, site, visitors, pageviews from daily_site")},
+            "daily_page": {(day, site, page): (visitors, pageviews)
+                           for day, site, page, visitors, pageviews in conn.execute(
+                               "select day, site, page, visitors, pageviews from daily_page")},
+            "daily_ref": {(day, site, ref): pageviews for day, site, ref, pageviews in conn.execute(
+                "select day, site, ref, pageviews from daily_ref")},
+        }
+    finally:
+        conn.close()
+
+
+def migrate(path):
+    database.connect(path).close()
+
+
+def schema_of(path):
+    """Tables (columns with type, not null, default and key; rowid or not; foreign keys), indexes
+    with their columns, views and triggers: everything that makes two schemas the same."""
+    conn = sqlite3.connect(path)
+    try:
+        objects = conn.execute(
+            "select type, name, tbl_name, sql from sqlite_master where name not like 'sqlite_%'"
+            " order by type, name").fetchall()
+        schema = {}
+        for kind, name, table, sql in objects:
+            if kind == "table":
+                schema[("table", name)] = {
+                    "columns": conn.execute(f"pragma table_info({quote(name)})").fetchall(),
+                    "without rowid": not _has_rowid(conn, name),
+                    "foreign keys": conn.execute(f"pragma foreign_key_list({quote(name)})").fetchall(),
+                    "indexes": sorted(
+                        (_index_name(index_name, name), unique, origin, partial,
+                         conn.execute(f"pragma index_info({quote(index_name)})").fetchall())
+                        for _seq, index_name, unique, origin, partial
+                        in conn.execute(f"pragma index_list({quote(name)})")),
+                }
+            elif kind in ("view", "trigger"):
+                schema[(kind, name)] = (table, " ".join(sql.lower().split()))
+        return schema
+    finally:
+        conn.close()
+
+
+def quote(identifier):
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _has_rowid(conn, table):
+    try:
+        conn.execute(f"select rowid from {quote(table)} limit 0")
+    except sqlite3.OperationalError:
+        return False
+    return True
+
+
+def _index_name(index, table):
+    # An automatic index (primary key, unique) is named by SQLite, after the table's name when it
+    # was created: a table rebuilt and renamed by a migration can keep the old name inside.
+    return "automatic" if index.startswith("sqlite_autoindex_") else index
+
+
+@pytest.mark.parametrize(("name", "version", "visitors", "pageviews"), FIXTURES)
+def test_fixture_holds_data_of_its_old_schema(name, version, visitors, pageviews, tmp_path):
+    path = copy_fixture(name, tmp_path)
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("pragma user_version").fetchone()[0] == version
+        assert conn.execute("select sum(visitors), sum(pageviews) from daily_site").fetchone() == (
+            visitors, pageviews)
+        # several sites, days, pages and referrers, so a migration that mixes keys shows
+        assert conn.execute("select count(distinct site), count(distinct day) from daily_site"
+                            ).fetchone() == (3, 21)
+        assert conn.execute("select count(distinct page) from daily_page").fetchone()[0] == 9
+        assert conn.execute("select count(distinct ref) from daily_ref").fetchone()[0] == 6
+    finally:
+        conn.close()
+    assert version < database.SCHEMA_VERSION
+
+
+@pytest.mark.parametrize(("name", "version", "visitors", "pageviews"), FIXTURES)
+def test_migration_keeps_every_rollup_number(name, version, visitors, pageviews, tmp_path):
+    path = copy_fixture(name, tmp_path)
+    before = read_rollups(path)
+    migrate(path)
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("pragma user_version").fetchone()[0] == database.SCHEMA_VERSION
+    finally:
+        conn.close()
+    after = read_rollups(path)
+    for table in ("daily_site", "daily_page", "daily_ref"):
+        assert after[table] == before[table], table
+    assert sum(v for v, _ in after["daily_site"].values()) == visitors
+    assert sum(p for _, p in after["daily_site"].values()) == pageviews
+
+
+@pytest.mark.parametrize(("name", "version", "visitors", "pageviews"), FIXTURES)
+def test_migrated_monthly_page_is_the_sum_of_its_days(name, version, visitors, pageviews, tmp_path):
+    path = copy_fixture(name, tmp_path)
+    migrate(path)
+    conn = sqlite3.connect(path)
+    try:
+        months = {(month, site, page): (v, p) for month, site, page, v, p in conn.execute(
+            "select month, site, page, visitors, pageviews from monthly_page")}
+        days = {(month, site, page): (v, p) for month, site, page, v, p in conn.execute(
+            "select substr(day, 1, 7), site, page, sum(visitors), sum(pageviews) from daily_page"
+            " group by 1, 2, 3")}
+    finally:
+        conn.close()
+    assert months == days
+    assert {month for month, _, _ in months} == {"2026-10", "2026-11"}
+    assert sum(p for _, p in months.values()) == pageviews
+
+
+@pytest.mark.parametrize(("name", "version", "visitors", "pageviews"), FIXTURES)
+def test_migrated_schema_equals_a_new_databases(name, version, visitors, pageviews, tmp_path):
+    path = copy_fixture(name, tmp_path)
+    migrate(path)
+    fresh = str(tmp_path / "fresh.db")
+    database.connect(fresh).close()
+    assert schema_of(path) == schema_of(fresh)
+
+
+def test_schema_comparison_sees_a_missing_index_and_a_changed_column(tmp_path):
+    # The comparison above is only worth something if it can tell two schemas apart.
+    fresh = str(tmp_path / "fresh.db")
+    database.connect(fresh).close()
+    reference = schema_of(fresh)
+    conn = sqlite3.connect(fresh)
+    index, table = conn.execute("select name, tbl_name from sqlite_master where type = 'index'"
+                                " and name not like 'sqlite_%' order by name limit 1").fetchone()
+    conn.execute(f"drop index {quote(index)}")
+    conn.close()
+    assert schema_of(fresh)[("table", table)] != reference[("table", table)]
+
+    other = str(tmp_path / "other.db")
+    database.connect(other).close()
+    conn = sqlite3.connect(other)
+    conn.execute("alter table daily_site add column extra integer not null default 0")
+    conn.close()
+    assert schema_of(other)[("table", "daily_site")] != reference[("table", "daily_site")]
+
+
+@pytest.mark.parametrize(("name", "version", "visitors", "pageviews"), FIXTURES)
+def test_migrated_database_answers_the_old_totals(name, version, visitors, pageviews, db_path, app):
+    shutil.copyfile(os.path.join(DATA, name), db_path)
+    response = app(query="from=2026-10-31&to=2026-11-20")
+    assert response.status == 200, response.body
+    assert response.json()["totals"] == {"visitors": visitors, "pageviews": pageviews}
