@@ -10,6 +10,7 @@ import os
 
 import pytest
 from footfall_testing import app, clock, config, db_path  # noqa: F401
+from storage_testing import conn  # noqa: F401
 
 WWW_DATA_NEEDS = "needs root: only root can make the web server run the CGI script as www-data"
 _www_data = {"ran": 0, "skipped": 0, "not run": 0}

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 from footfall import counting, settings
-from footfall.storage import bulk, database, record, totals
+from footfall.storage import bulk, database, days, record, totals
 from footfall_testing import BROWSER_UA, NOON, SCRIPTS
 
 sys.path.insert(0, SCRIPTS)
@@ -14,13 +14,13 @@ import seed_db  # noqa: E402
 
 DAY = 86400
 TABLES = {
-    "hits": "select ts, day, site, page, ref from hits order by ts, page, site, ref",
     "daily_site": "select * from daily_site order by 1, 2",
     "daily_page": "select * from daily_page order by 1, 2, 3",
     "daily_ref": "select * from daily_ref order by 1, 2, 3",
+    "hourly_site": "select * from hourly_site order by 1, 2, 3",
     "monthly_page": "select * from monthly_page order by 1, 2, 3",
     "salts": "select day from salts",
-    "views": "select day from views",
+    "views": "select day, page, ts, counted from views order by 1, 2, 3",
 }
 
 
@@ -45,6 +45,12 @@ def busy_days(rng, days=4):
             for i in range(burst):
                 hits.append(record.Hit(ts + i * 0.5, None, site, page, ref, ip,
                                         rng.choice([BROWSER_UA, BROWSER_UA + " x"])))
+        # Reloads in the last seconds of the day, going on past midnight: the flood window
+        # slides across it.
+        midnight = base + 12 * 3600
+        for i in range(14):
+            hits.append(record.Hit(midnight - 7 + i, None, "example.com", "/late", "",
+                                   "192.0.2.99", BROWSER_UA))
     for hit in hits:
         hit.day = counting.day_of(hit.ts, _utc())
     hits.sort(key=lambda hit: hit.ts)
@@ -64,37 +70,59 @@ def by_day(hits):
     return list(days.values())
 
 
+UTC_RULES = record.Rules(zone=_utc())
+STRICT_RULES = record.Rules(flood_limit=3, flood_window_seconds=30, daily_limit=20, zone=_utc())
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
-@pytest.mark.parametrize("rules", [record.Rules(), record.Rules(flood_limit=3, retention_days=2)],
-                         ids=["default-rules", "strict-flood-short-retention"])
+@pytest.mark.parametrize("rules", [UTC_RULES, STRICT_RULES], ids=["default-rules", "strict-rules"])
 def test_bulk_counting_of_whole_days_matches_counting_hit_by_hit(tmp_path, seed, rules):
     hits = busy_days(random.Random(seed))
+    today = counting.day_of(NOON, _utc())
     one_by_one = database.connect(str(tmp_path / "one.db"))
     expected = [record.record_hit(one_by_one, hit, rules) for hit in hits]
-    bulk = database.connect(str(tmp_path / "bulk.db"))
-    reasons = [r for day in by_day(hits) for r in bulk.record_day(bulk, day, rules)]
+    in_bulk = database.connect(str(tmp_path / "bulk.db"))
+    reasons = [r for day in by_day(hits) for r in bulk.record_day(in_bulk, day, rules, today)]
     assert reasons == expected
     assert "flood" in reasons
-    # Bulk counting keeps a day's salt and views in memory only; hit by hit, each day's first
-    # hit ends the day before, so the last day's salt and views are on disk until forgotten.
-    before = contents(bulk), contents(one_by_one)
-    assert before[0]["salts"] == [] and before[0]["views"] == []
-    assert before[1]["salts"] == [(hits[-1].day,)]
-    assert {day for (day,) in before[1]["views"]} == {hits[-1].day}
-    for conn in (one_by_one, bulk):
-        record.forget_days_before(conn, counting.day_of(NOON, _utc()))
-    after = contents(bulk), contents(one_by_one)
+    # Hit by hit, the last day's salt and views stay until a request of a later day; in bulk
+    # each day ends with its counting.
+    assert contents(one_by_one)["salts"] == [(hits[-1].day,)]
+    for conn in (one_by_one, in_bulk):
+        days.close_ended_days(conn, today)
+    after = contents(in_bulk), contents(one_by_one)
     assert after[1]["salts"] == [] and after[1]["views"] == []
     assert after[0] == after[1]
+
+
+def test_views_carried_over_midnight_keep_the_flood_window_in_bulk_as_hit_by_hit(tmp_path):
+    late = [record.Hit(NOON + 12 * 3600 - 5 + i, None, "example.com", "/x", "", "192.0.2.7",
+                       BROWSER_UA) for i in range(12)]
+    for hit in late:
+        hit.day = counting.day_of(hit.ts, _utc())
+    conn = database.connect(str(tmp_path / "f.db"))
+    reasons = [r for day in by_day(late) for r in bulk.record_day(conn, day, UTC_RULES, "2026-11-30")]
+    # 5 views before midnight, then 5 after: the window of 60 s holds 10, so the 11th is a flood.
+    assert reasons == [None] * 10 + ["flood", "flood"]
+    assert totals.read_days(conn, "2026-11-28", "2026-11-29") == {
+        "2026-11-28": (1, 5), "2026-11-29": (1, 5)}
 
 
 def test_bulk_counting_of_a_day_with_a_salt_adds_to_its_visitors_hit_by_hit(tmp_path):
     conn = database.connect(str(tmp_path / "f.db"))
     first = record.Hit(NOON, "2026-11-28", "example.com", "/", "", "192.0.2.1", BROWSER_UA)
-    record.record_hit(conn, first, record.Rules())
+    record.record_hit(conn, first, UTC_RULES)
     again = record.Hit(NOON + 5, "2026-11-28", "example.com", "/b", "", "192.0.2.1", BROWSER_UA)
-    bulk.record_day(conn, [again], record.Rules())
+    bulk.record_day(conn, [again], UTC_RULES, "2026-11-29")
     assert totals.read_days(conn, "2026-11-28", "2026-11-28") == {"2026-11-28": (1, 2)}
+    assert conn.execute("select count(*) from salts").fetchone()[0] == 0  # the day has ended
+
+
+def test_bulk_counting_refuses_today(tmp_path):
+    conn = database.connect(str(tmp_path / "f.db"))
+    hit = record.Hit(NOON, "2026-11-28", "example.com", "/", "", "192.0.2.1", BROWSER_UA)
+    with pytest.raises(ValueError, match="days gone by"):
+        bulk.record_day(conn, [hit], UTC_RULES, "2026-11-28")
 
 
 def test_seed_db_bulk_gives_the_same_counts_as_seeding_hit_by_hit(tmp_path):

@@ -27,7 +27,7 @@ def conn(tmp_path_factory):
         hits = [record.Hit(ts + i, day.isoformat(), rng.choice(["a.example", "b.example"]),
                             f"/p{rng.randrange(12)}", "", f"192.0.2.{rng.randrange(40)}", BROWSER_UA)
                 for i in range(rng.randrange(1, 30))]
-        bulk.record_day(conn, hits, record.Rules())
+        bulk.record_day(conn, hits, record.Rules(), "2026-11-28")
     return conn
 
 

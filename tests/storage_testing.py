@@ -1,0 +1,30 @@
+"""Helpers for the storage tests: a hit on a UTC calendar, the rules in UTC, counts of a day."""
+
+import zoneinfo
+
+import pytest
+from footfall import counting
+from footfall.storage import database, record, totals
+from footfall_testing import BROWSER_UA, NOON
+
+UTC = zoneinfo.ZoneInfo("UTC")
+RULES = record.Rules(zone=UTC)
+
+
+def hit(ts=NOON, page="/", ip="192.0.2.1", agent=BROWSER_UA, site="example.com", ref=""):
+    return record.Hit(ts, counting.day_of(ts, UTC), site, page, ref, ip, agent)
+
+
+def day_counts(conn, day, **params):
+    return totals.read_days(conn, day, day, **params).get(day, (0, 0))
+
+
+def rows(conn, query):
+    return conn.execute(query).fetchall()
+
+
+@pytest.fixture
+def conn(db_path):
+    conn = database.connect(db_path)
+    yield conn
+    conn.close()

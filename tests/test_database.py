@@ -1,0 +1,139 @@
+"""The database (storage/database.py): schema and migrations, private files, locks and their
+deadline, and backups that carry no salt."""
+
+import os
+import sqlite3
+import stat
+import threading
+import time
+
+import pytest
+from footfall.storage import database, record, totals
+from storage_testing import RULES, hit, rows
+
+
+def mode(path):
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def test_new_database_gets_the_current_schema_in_wal_mode(conn):
+    assert database.schema_version(conn) == database.SCHEMA_VERSION
+    assert conn.execute("pragma journal_mode").fetchone()[0] == "wal"
+
+
+def test_migrate_twice_changes_nothing(db_path, conn):
+    database.connect(db_path).close()
+    assert database.schema_version(conn) == database.SCHEMA_VERSION
+
+
+def test_database_from_a_newer_footfall_is_refused(db_path, conn):
+    conn.execute(f"pragma user_version = {database.SCHEMA_VERSION + 1}")
+    with pytest.raises(database.StorageError, match="newer than this footfall"):
+        database.connect(db_path)
+
+
+def test_every_migration_has_a_name_saying_what_it_does():
+    assert sorted(database.MIGRATIONS) == list(range(2, database.SCHEMA_VERSION + 1))
+    for name, script in database.MIGRATIONS.values():
+        assert len(name) > 10 and script.strip()
+
+
+def test_deleted_rows_are_overwritten(conn):
+    assert conn.execute("pragma secure_delete").fetchone()[0] == 1
+
+
+def test_database_wal_shm_and_folder_are_private_whatever_the_umask(tmp_path):
+    db = tmp_path / "new-folder" / "footfall.db"
+    old = os.umask(0)
+    try:
+        conn = database.connect(str(db))
+        record.record_hit(conn, hit(), RULES)
+        assert mode(db.parent) == 0o700
+        for path in (db, f"{db}-wal", f"{db}-shm"):
+            assert mode(path) == 0o600, path
+        conn.close()
+    finally:
+        os.umask(old)
+
+
+def test_an_existing_folder_keeps_the_owners_mode(tmp_path):
+    folder = tmp_path / "shared"
+    folder.mkdir(mode=0o750)
+    os.chmod(folder, 0o750)
+    database.connect(str(folder / "footfall.db")).close()
+    assert mode(folder) == 0o750
+    assert mode(folder / "footfall.db") == 0o600
+
+
+def test_locked_database_is_retried_until_free(db_path, conn):
+    other = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
+    other.execute("begin immediate")
+    conn.execute("pragma busy_timeout = 50")  # fail fast into the retry loop
+    releaser = threading.Timer(0.3, lambda: other.execute("commit"))
+    releaser.start()
+    try:
+        assert record.record_hit(conn, hit(), RULES) is None
+    finally:
+        releaser.join()
+        other.close()
+    assert rows(conn, "select visitors, pageviews from daily_site") == [(1, 1)]
+
+
+def test_database_locked_for_too_long_raises_database_busy(db_path, conn, monkeypatch):
+    other = sqlite3.connect(db_path, isolation_level=None)
+    other.execute("begin immediate")
+    conn.execute("pragma busy_timeout = 10")
+    monkeypatch.setattr(database, "WRITE_ATTEMPTS", 2)
+    try:
+        with pytest.raises(database.DatabaseBusy):
+            record.record_hit(conn, hit(), RULES)
+    finally:
+        other.execute("rollback")
+        other.close()
+
+
+def test_waiting_for_a_lock_ends_at_the_connections_deadline(db_path, conn):
+    other = sqlite3.connect(db_path, isolation_level=None)
+    other.execute("begin immediate")
+    started = time.monotonic()
+    conn.wait_until(started + 0.5)
+    try:
+        with pytest.raises(database.DatabaseBusy, match="deadline"):
+            record.record_hit(conn, hit(), RULES)
+    finally:
+        other.execute("rollback")
+        other.close()
+    assert time.monotonic() - started < 2.5  # the busy timeout alone would wait 5 s per attempt
+
+
+def test_a_migration_held_up_by_another_writer_ends_at_the_deadline(tmp_path):
+    db = str(tmp_path / "old.db")
+    old = sqlite3.connect(db, isolation_level=None)
+    old.execute("pragma user_version = 3")  # an old schema that needs migrating
+    old.execute("pragma journal_mode = wal")
+    old.execute("begin immediate")
+    try:
+        with pytest.raises(database.DatabaseBusy):
+            database.connect(db, deadline=time.monotonic() + 0.3)
+    finally:
+        old.execute("rollback")
+        old.close()
+
+
+def test_backup_is_a_private_consistent_copy_without_salts_or_views(tmp_path, conn):
+    record.record_hit(conn, hit(), RULES, new_salt=lambda n: b"\xa5" * n)
+    target = str(tmp_path / "copy.db")
+    old = os.umask(0)
+    try:
+        database.backup(conn, target)
+    finally:
+        os.umask(old)
+    assert mode(target) == 0o600
+    assert not os.path.exists(target + "-wal")
+    copy = database.connect(target)
+    assert totals.read_days(copy, "2026-11-28", "2026-11-28") == {"2026-11-28": (1, 1)}
+    assert rows(copy, "select count(*) from salts") == [(0,)]
+    assert rows(copy, "select count(*) from views") == [(0,)]
+    copy.close()
+    with open(target, "rb") as f:
+        assert b"\xa5" * 32 not in f.read()

@@ -1,0 +1,76 @@
+"""The life of a day (storage/days.py): a salt and its views die with their day, whatever traffic
+there is, and their bytes do not linger in the database or its WAL."""
+
+import os
+
+from footfall import settings
+from footfall.app import Application
+from footfall.storage import days, record
+from footfall_testing import NOON, Clock, call_app
+from storage_testing import RULES, hit, rows
+
+SALT = b"\x5a\xa5" * 16
+
+
+def salt_source(n):
+    return SALT[:n]
+
+
+def file_bytes(db_path):
+    return b"".join(open(p, "rb").read() for p in (db_path, db_path + "-wal", db_path + "-shm")
+                    if os.path.exists(p))
+
+
+def test_closing_ends_the_days_before_today_only(conn):
+    record.record_hit(conn, hit(ts=NOON - 86400), RULES)
+    record.record_hit(conn, hit(ts=NOON), RULES)  # the 28th's first hit ended the 27th already
+    assert days.close_ended_days(conn, "2026-11-28") is False
+    assert days.close_ended_days(conn, "2026-11-29") is True
+    assert rows(conn, "select count(*) from salts") == [(0,)]
+    assert rows(conn, "select count(*) from views") == [(0,)]
+
+
+def test_closed_days_leave_no_salt_bytes_in_the_database_or_its_wal(db_path, conn):
+    record.record_hit(conn, hit(), RULES, new_salt=salt_source)
+    assert SALT in file_bytes(db_path)
+    days.close_ended_days(conn, "2026-11-29")
+    assert os.path.getsize(db_path + "-wal") == 0  # checkpointed and truncated
+    assert SALT not in file_bytes(db_path)
+
+
+def make_app(db_path, clock):
+    config = settings.Config(db=db_path, timezone="UTC")
+    return Application(config, clock, new_salt=salt_source)
+
+
+def post(app, **headers):
+    return call_app(app, "POST", body=b"page=/a&site=example.com", headers=headers)
+
+
+def test_a_read_on_a_later_day_ends_the_salt_of_a_quiet_day(db_path):
+    clock = Clock(NOON)
+    app = make_app(db_path, clock)
+    assert post(app).json()["counted"] is True
+    clock.now = NOON + 86400 * 3  # three days without a visitor, then the owner looks
+    assert call_app(app, "GET").status == 200
+    assert SALT not in file_bytes(db_path)
+
+
+def test_a_bot_on_a_later_day_ends_the_salt_too(db_path):
+    clock = Clock(NOON)
+    app = make_app(db_path, clock)
+    post(app)
+    clock.now = NOON + 86400
+    answer = post(app, user_agent="Googlebot/2.1 (+http://www.google.com/bot.html)").json()
+    assert answer["counted"] is False
+    assert SALT not in file_bytes(db_path)
+
+
+def test_a_refused_read_ends_the_salt_too(db_path):
+    clock = Clock(NOON)
+    config = settings.Config(db=db_path, timezone="UTC", read_key="secret-key")
+    app = Application(config, clock, new_salt=salt_source)
+    post(app)
+    clock.now = NOON + 86400
+    assert call_app(app, "GET").status == 401
+    assert SALT not in file_bytes(db_path)

@@ -1,0 +1,45 @@
+"""The read queries of a GET (storage/totals.py): top pages and referrers, first days, and plans
+that read rollups only."""
+
+import pytest
+from footfall.storage import record, totals
+from footfall_testing import NOON
+from storage_testing import RULES, hit
+
+
+def test_top_pages_most_visitors_first(conn):
+    for i, ip in enumerate(["192.0.2.1", "192.0.2.2", "192.0.2.3"]):
+        record.record_hit(conn, hit(ts=NOON + i, page="/popular", ip=ip), RULES)
+    record.record_hit(conn, hit(page="/quiet"), RULES)
+    record.record_hit(conn, hit(ts=NOON + 5, page="/quiet"), RULES)
+    assert totals.top_pages(conn, "2026-11-28", "2026-11-28") == [
+        {"page": "/popular", "visitors": 3, "pageviews": 3},
+        {"page": "/quiet", "visitors": 1, "pageviews": 2}]
+
+
+def test_top_referrers_by_pageviews(conn):
+    record.record_hit(conn, hit(ref="https://news.ycombinator.com/item"), RULES)
+    record.record_hit(conn, hit(ip="192.0.2.9", ref="https://www.google.com/"), RULES)
+    record.record_hit(conn, hit(ip="192.0.2.8", page="/b", ref="https://www.google.com/"), RULES)
+    assert totals.top_referrers(conn, "2026-11-28", "2026-11-28") == [
+        {"ref": "www.google.com", "pageviews": 2}, {"ref": "news.ycombinator.com", "pageviews": 1}]
+
+
+def test_first_day_of_a_site_without_hits_is_none(conn):
+    record.record_hit(conn, hit(site="a.example"), RULES)
+    assert totals.first_day(conn, site="a.example") == "2026-11-28"
+    assert totals.first_day(conn, site="c.example") is None
+
+
+@pytest.mark.parametrize("query", [
+    totals.SELECT_SITE_DAYS, totals.SELECT_PAGE_DAYS, totals.SELECT_FIRST_SITE_DAY,
+    totals.SELECT_FIRST_PAGE_DAY, totals.SELECT_TOP_PAGES, totals.SELECT_TOP_REFERRERS,
+], ids=["site-days", "page-days", "first-site-day", "first-page-day", "top-pages",
+        "top-referrers"])
+@pytest.mark.parametrize("site", [None, "example.com"], ids=["all-sites", "one-site"])
+def test_read_queries_search_a_rollup_through_an_index(conn, query, site):
+    params = {"first": "2026-01-01", "last": "2026-12-31", "site": site, "page": "/a",
+              "limit": 50}
+    plan = [row[-1] for row in conn.execute("explain query plan " + query, params)]
+    assert plan[0].startswith("SEARCH daily_"), plan  # a rollup table, through an index
+    assert all(step.startswith(("SEARCH daily_", "USE TEMP B-TREE")) for step in plan), plan
