@@ -146,12 +146,26 @@ def _post(environ, config, connection, clock):
     if reason is None:
         hit = storage.Hit(now, day, site, page, ref, _client_ip(environ, config.client_ip_header),
                           environ.get("HTTP_USER_AGENT", ""))
-        reason = storage.record_hit(connection(config), hit, storage.Rules.from_config(config))
+        reason = _store_hit(environ, connection(config), hit, config, answer)
     if reason is not None:
         answer["counted"] = False
         answer["reason"] = reason
         headers.append(("X-Footfall", f"not counted: {reason}"))
     return 200, answer, headers
+
+
+def _store_hit(environ, conn, hit, config, answer):
+    """Count the hit; a test hit (header X-Footfall-Test, sent by scripts/doctor.py and
+    scripts/load.py) runs the same statements and is rolled back, so the owner's stats never
+    hold it. Its answer says so ("test": true) and gives the page's pageviews read back inside
+    the transaction ("read_back", 1 or more when the write worked)."""
+    rules = storage.Rules.from_config(config)
+    if "HTTP_X_FOOTFALL_TEST" not in environ:
+        return storage.record_hit(conn, hit, rules)
+    reason, read_back = storage.try_hit(conn, hit, rules)
+    answer["test"] = True
+    answer["read_back"] = read_back
+    return reason
 
 
 def _client_ip(environ, header):
@@ -195,14 +209,32 @@ def _sites_allowed(environ, site, allowed):
 # GET: per-day counts
 # ---------------------------------------------------------------------------------------------
 
-def _get(environ, config, connection, clock):
+def _check_read_access(environ, config, conn):
+    """401 unless the stats are public or the request carries the read key.
+
+    A key configured (environment or config file) decides; else the hash setup_db.py recorded
+    in the database does, so stats stay private where the web server runs as a user that
+    cannot read the owner's config file. Nothing configured and nothing recorded (a database
+    made before schema 4, or by the first hit): public, as before.
+    """
+    given = environ.get("HTTP_X_FOOTFALL_KEY", "")
     if config.read_key:
         import hmac
 
-        given = environ.get("HTTP_X_FOOTFALL_KEY", "")
-        if not hmac.compare_digest(given.encode("utf-8", "surrogateescape"),
-                                   config.read_key.encode("utf-8")):
-            raise HTTPError(401, "a read key is required (header X-Footfall-Key)")
+        if hmac.compare_digest(given.encode("utf-8", "surrogateescape"),
+                               config.read_key.encode("utf-8")):
+            return
+    else:
+        stored = storage.read_access(conn)
+        if stored is None or stored == storage.PUBLIC:
+            return
+        if given and storage.key_matches(stored, given):
+            return
+    raise HTTPError(401, "a read key is required (header X-Footfall-Key)")
+
+
+def _get(environ, config, connection, clock):
+    _check_read_access(environ, config, connection(config))
     try:
         params = forms.parse_query_string(environ.get("QUERY_STRING", ""))
     except forms.FormError as exc:

@@ -67,6 +67,9 @@ class Config:
         if isinstance(self.sites, str):
             self.sites = tuple(s.strip().lower().strip(".") for s in self.sites.split(",")
                                if s.strip())
+        self.read_key = str(self.read_key)
+        if self.read_key:
+            check_read_key(self.read_key)
         self.timezone = str(self.timezone).strip()
         if self.timezone:
             # Imported here: zoneinfo costs start-up time that a zone-less install never pays.
@@ -77,6 +80,14 @@ class Config:
                 raise ConfigError(f"timezone is not a known IANA zone: {self.timezone!r}") from None
         else:
             self.zone = None
+
+
+def check_read_key(key):
+    """A read key travels in an HTTP header: printable ASCII only, or browsers and servers
+    would send (or mangle) bytes that never match."""
+    if key != key.strip() or not all(" " <= c <= "~" for c in key):
+        raise ConfigError("read_key must be printable ASCII (letters, digits, punctuation; "
+                          "no spaces at either end, no accented letters or control characters)")
 
 
 def config_file_path(environ=None):

@@ -19,7 +19,7 @@ import time
 
 from . import counting
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Migration N brings a database from user_version N-1 to N. Never edit a released one: add N+1.
 MIGRATIONS = {
@@ -116,6 +116,16 @@ MIGRATIONS = {
         insert into monthly_page (month, site, page, visitors, pageviews)
             select substr(day, 1, 7), site, page, sum(visitors), sum(pageviews)
               from daily_page group by 1, 2, 3;
+    """,
+    4: """
+        -- Facts about the install itself, one row each (see "Install facts" at the end of this
+        -- module): whether the stats are public or need a read key (kept here, not only in a
+        -- config file the web server's user may not be able to read), and whether the data is
+        -- demo data that seed_db.py made.
+        create table meta (
+            name   text primary key,
+            value  text not null
+        );
     """,
 }
 
@@ -617,3 +627,97 @@ def backup(conn, target_path):
         conn.backup(target)
     finally:
         target.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Install facts: the read-access decision, the demo marker, and the test hit that stores nothing
+# ---------------------------------------------------------------------------------------------
+
+# meta rows: 'read_access' is 'public' or 'sha256:<salt hex>:<digest hex>' (setup_db.py records
+# it; no row: a database made before schema 4, or by the first hit, that nobody decided for).
+# 'demo' is '1' in a database seed_db.py filled from empty.
+SELECT_META = "select value from meta where name = :name"
+DELETE_META = "delete from meta where name = :name"
+INSERT_META = "insert into meta (name, value) values (:name, :value)"
+
+PUBLIC = "public"
+
+
+def read_meta(conn, name):
+    """The value of one meta row, or None."""
+    row = conn.execute(SELECT_META, {"name": name}).fetchone()
+    return None if row is None else row[0]
+
+
+def write_meta(conn, name, value):
+    """Set (or, with value None, delete) one meta row."""
+
+    def write(conn):
+        conn.execute(DELETE_META, {"name": name})
+        if value is not None:
+            conn.execute(INSERT_META, {"name": name, "value": value})
+
+    in_transaction(conn, write)
+
+
+def read_access(conn):
+    """'public', a key hash ('sha256:...'), or None when no decision is recorded."""
+    return read_meta(conn, "read_access")
+
+
+def record_public(conn):
+    write_meta(conn, "read_access", PUBLIC)
+
+
+def record_key(conn, key):
+    """Keep only a hash of the read key: whoever copies the database cannot read the stats' key."""
+    write_meta(conn, "read_access", hash_key(key))
+
+
+def hash_key(key, salt=None):
+    """sha256 of a random salt and the key. Cheap on purpose: GET checks it on every request, as
+    a CGI process; a generated key is 144 random bits, which no hash speed makes guessable.
+    A password chosen by a person is only as strong as it is long (docs/deploy.md says so)."""
+    import hashlib  # only GET with a recorded key and setup_db pay for it, never a hit
+
+    salt = os.urandom(16) if salt is None else salt
+    digest = hashlib.sha256(salt + key.encode("utf-8", "surrogateescape")).hexdigest()
+    return f"sha256:{salt.hex()}:{digest}"
+
+
+def key_matches(stored, key):
+    """Whether key is the one whose hash is stored; in constant time."""
+    import hmac
+
+    try:
+        scheme, salt, _digest = stored.split(":")
+        salt = bytes.fromhex(salt)
+    except ValueError:
+        return False  # not a hash this footfall knows: refuse rather than open
+    if scheme != "sha256":
+        return False
+    return hmac.compare_digest(hash_key(key, salt).encode("ascii"), stored.encode("ascii"))
+
+
+class _RolledBack(Exception):
+    """Ends try_hit's transaction without committing it."""
+
+
+def try_hit(conn, hit, rules):
+    """Count a hit and read its page's day back, then roll it all back: what a test hit
+    (scripts/doctor.py, scripts/load.py) runs, proving the whole write path on the real file
+    (write lock, every statement) while the owner's stats keep nothing of it.
+    Returns (reason, pageviews read back: the page's pageviews that day inside the transaction)."""
+    outcome = []
+
+    def work(conn):
+        reason = _record(conn, hit, rules)
+        read = read_days(conn, hit.day, hit.day, hit.site, hit.page)
+        outcome.extend([reason, read.get(hit.day, (0, 0))[1]])
+        raise _RolledBack
+
+    try:
+        in_transaction(conn, work)
+    except _RolledBack:
+        pass
+    return outcome[0], outcome[1]
