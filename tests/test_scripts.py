@@ -10,7 +10,7 @@ import sys
 import urllib.request
 
 import pytest
-from footfall import settings, storage
+from footfall import storage
 from footfall_testing import ROOT, SCRIPTS, counts
 
 
