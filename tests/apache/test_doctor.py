@@ -70,9 +70,12 @@ def test_doctor_passes_a_private_install_made_as_the_docs_say(install):
 
 def test_the_doctors_test_hit_leaves_nothing_in_the_owners_stats(install):
     doctor(install.url, "--key", install.key)
-    stats = request(install.server.url, "GET", "/cgi-bin/stats.py",
+    stats = request(install.server.url, "GET", "/cgi-bin/stats.py?page=/footfall-doctor",
                     headers={"X-Footfall-Key": install.key})
     assert stats.json()["totals"] == {"visitors": 0, "pageviews": 0}
+    everything = request(install.server.url, "GET", "/cgi-bin/stats.py",
+                         headers={"X-Footfall-Key": install.key})
+    assert "/footfall-doctor" not in [p["page"] for p in everything.json()["pages"]]
 
 
 def test_a_real_hit_through_the_install_is_counted_and_private(install):
