@@ -15,7 +15,8 @@ SETTINGS = (
     ("timezone", "FOOTFALL_TIMEZONE", "",
      "IANA time zone that decides a hit's calendar day, e.g. Europe/Berlin; empty: the server's zone."),
     ("read_key", "FOOTFALL_READ_KEY", "",
-     "If set, GET needs this key in the X-Footfall-Key header; empty: stats are public."),
+     "If set, GET needs this key in the X-Footfall-Key header; empty: the database decides "
+     "(setup_db.py records a key's hash, or public)."),
     ("sites", "FOOTFALL_SITES", "",
      "Comma-separated host names whose hits are counted (subdomains included); empty: any site."),
     ("client_ip_header", "FOOTFALL_CLIENT_IP_HEADER", "",

@@ -11,6 +11,7 @@ import sys
 
 import pytest
 from footfall_apache import ALLOWED_SITE, CGI_PATH, CGI_USER, READ_KEY, ROOT, Apache, free_port, request
+from test_deploy_docs import code_block
 from test_nginx import nginx  # noqa: F401  (the fixture: a private nginx with fcgiwrap)
 
 DOCTOR = os.path.join(ROOT, "scripts", "doctor.py")
@@ -36,11 +37,24 @@ def setup_db(server, *args):
 
 
 class Install:
+    """The private Apache (CGI as www-data when run as root), its database made by the command
+    docs/deploy.md's walk-through gives, run as written but for the paths."""
+
     def __init__(self, server):
         self.server = server
         self.url = f"{server.url}/cgi-bin/stats.py"
         shutil.rmtree(server.db_dir)  # setup_db.py makes it, as on a fresh host
-        self.key = re.search(r"read key: (\S+)", setup_db(server)).group(1)
+        steps = code_block("sh", "--web-user www-data --dashboard")
+        steps = (steps.replace("sudo ", "").replace("/home/you/footfall-src", ROOT)
+                 .replace("/home/you", server.home))
+        if not server.as_root:  # the tests then run Apache as the user that runs setup_db.py
+            steps = steps.replace("--web-user www-data", "")
+        result = subprocess.run(["bash", "-euc", steps], env={"PATH": CGI_PATH,
+                                                              "HOME": server.home},
+                                capture_output=True, text=True, check=False)
+        assert result.returncode == 0, result.stdout + result.stderr
+        self.key = re.search(r"read key: (\S+)", result.stdout).group(1)
+        assert f"#key={self.key}" in result.stdout
 
 
 @pytest.fixture(scope="module")
@@ -215,6 +229,12 @@ def test_doctor_sees_source_code_served_where_cgi_is_not_enabled(install):
     assert result.returncode == 1
     assert "sends the script's source instead of running it" in result.stdout
     assert "upload footfall's .htaccess beside stats.py" in result.stdout
+
+
+def test_the_site_root_shows_the_dashboard_where_there_is_no_index(install):
+    root = request(install.server.url, "GET", "/")
+    assert root.status == 200
+    assert b'<script src="dashboard.js" defer></script>' in root.body
 
 
 def test_doctor_says_in_one_line_when_nothing_answers():
