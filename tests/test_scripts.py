@@ -176,3 +176,28 @@ def test_seed_db_adds_to_its_own_demo_data_without_force(tmp_path):
     again = run_script("seed_db.py", "--db", db, "--hits", "10", home=tmp_path)
     assert again.returncode == 0, again.stderr
     assert counts(db)["pageviews"] == 20
+
+
+@pytest.mark.parametrize("script", ["load.py", "doctor.py"])
+def test_a_server_that_does_not_answer_is_one_line_not_a_traceback(tmp_path, script):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # closed again: nothing listens there
+    url = f"http://127.0.0.1:{port}/cgi-bin/stats.py"
+    args = ["--url", url, "--hits", "2", "--clients", "1"] if script == "load.py" else [url]
+    result = run_script(script, *args, home=tmp_path)
+    assert result.returncode == 1
+    assert "Connection refused" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+@pytest.mark.parametrize("script, args", [
+    ("doctor.py", ["not-a-url"]),
+    ("setup_db.py", ["--remove-key"]),
+    ("setup_db.py", ["--public", "--new-key"]),
+    ("seed_db.py", ["--hits", "-1"]),
+], ids=["doctor-url", "remove-key-alone", "public-and-new-key", "negative-hits"])
+def test_wrong_arguments_exit_2_with_a_usage_line(tmp_path, script, args):
+    result = run_script(script, *args, home=tmp_path)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and "usage:" in result.stderr
