@@ -8,6 +8,7 @@ agreeing, without stopping the site. Copying the .db file alone can miss what is
 
 import argparse
 import os
+import sqlite3
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "cgi-bin"))
@@ -25,17 +26,24 @@ def main(argv=None):
     try:
         config = settings.load_config(db=args.db)
         conn = database.connect(config.db, create=False)
-    except (settings.ConfigError, database.StorageError, OSError) as exc:
+    except (settings.ConfigError, database.StorageError, OSError, sqlite3.Error) as exc:
         parser.exit(1, f"backup: {exc}\n")
     if os.path.abspath(args.target) == os.path.abspath(config.db):
         parser.exit(1, "backup: the target is the database itself\n")
     partial = args.target + ".partial"
-    if os.path.exists(partial):
-        os.remove(partial)
-    database.backup(conn, partial)
-    conn.close()
-    # Renamed into place only when complete, so the target is never a half-written copy.
-    os.replace(partial, args.target)
+    try:
+        if os.path.exists(partial):
+            os.remove(partial)
+        database.backup(conn, partial)
+        # Renamed into place only when complete, so the target is never a half-written copy.
+        os.replace(partial, args.target)
+    except (OSError, sqlite3.Error) as exc:
+        folder = os.path.dirname(os.path.abspath(args.target))
+        parser.exit(1, f"backup: cannot write {args.target} "
+                       f"({getattr(exc, 'strerror', None) or exc}): the folder {folder} must "
+                       "exist and be writable by you\n")
+    finally:
+        conn.close()
     print(f"backed up {config.db} to {args.target} ({os.path.getsize(args.target)} bytes)")
     return 0
 

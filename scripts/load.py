@@ -4,12 +4,14 @@
     python3 scripts/load.py --url http://127.0.0.1:8080/cgi-bin/stats.py --clients 32 --hits 3200
 
 Each client is a distinct visitor (its own browser User-Agent; footfall does not trust
-X-Forwarded-For) and posts hits to pages of its own, so the flood rule never applies. All hits
-go to one site name of the run's own, so the totals can be checked afterwards with a GET:
-every hit answered "counted" must be in them. Standard library only.
+X-Forwarded-For) and posts hits to pages of its own, so the flood rule never applies. Every hit
+is a test hit (header X-Footfall-Test, as scripts/doctor.py sends): footfall counts it in a real
+write transaction, reads it back inside it and rolls it back, so the owner's stats keep none of
+them. Every hit answered "counted" must have read back, and a GET afterwards must find none of
+the run's site in the stats. Standard library only.
 
-Prints hits per second, p50/p99 latency, the status counts, and the check. Exit status 1 if any
-answer was a 5xx or a counted hit is missing. Use it against a test install: it writes real hits.
+Prints hits per second, p50/p99 latency, the status counts, and the checks. Exit status 1 if any
+answer was a 5xx, a counted hit did not read back, or a hit stayed in the stats.
 """
 
 import argparse
@@ -56,6 +58,7 @@ class Run:
         self.latencies = []
         self.statuses = Counter()
         self.counted = 0
+        self.read_back = 0
         self.not_counted = Counter()
         self.failures = Counter()
 
@@ -68,7 +71,8 @@ class Run:
         # One keep-alive connection per client, reopened if the server closes it.
         conn = self.connection()
         headers = {"User-Agent": user_agent(number),
-                   "Content-Type": "application/x-www-form-urlencoded"}
+                   "Content-Type": "application/x-www-form-urlencoded",
+                   "X-Footfall-Test": "load"}
         for i in range(hits):
             body = urllib.parse.urlencode({"page": f"/load/{number}/{i}", "site": self.site})
             started = time.perf_counter()
@@ -90,6 +94,7 @@ class Run:
                 self.statuses[status] += 1
                 if answer.get("counted") is True:
                     self.counted += 1
+                    self.read_back += 1 if answer.get("read_back") else 0
                 elif status == 200:
                     self.not_counted[answer.get("reason", "?")] += 1
         conn.close()
@@ -125,6 +130,15 @@ def main(argv=None):
     args = parse_args(argv)
     site = args.site or f"load-{int(time.time())}.example"
     run = Run(args.url, site)
+    try:  # one look first: a wrong address is one line, not a thread of failures per client
+        probe = run.connection()
+        probe.connect()
+        probe.close()
+    except OSError as exc:
+        print(f"load.py: cannot connect to {run.url.netloc} "
+              f"({getattr(exc, 'strerror', None) or exc}): is the server running, is --url "
+              "right?", file=sys.stderr)
+        return 1
     shares = [args.hits // args.clients + (1 if n < args.hits % args.clients else 0)
               for n in range(args.clients)]
     threads = [threading.Thread(target=run.client, args=(n, shares[n])) for n in range(args.clients)]
@@ -134,7 +148,11 @@ def main(argv=None):
     for thread in threads:
         thread.join()
     seconds = time.perf_counter() - started
-    totals = run.stored_pageviews(args.key)
+    try:
+        totals = run.stored_pageviews(args.key)
+    except (OSError, http.client.HTTPException) as exc:
+        print(f"load.py: the final GET failed: {exc}", file=sys.stderr)
+        return 1
     latencies = sorted(run.latencies)
     report = {
         "url": args.url, "site": site, "clients": args.clients, "hits": args.hits,
@@ -146,12 +164,12 @@ def main(argv=None):
         "connection_errors": dict(run.failures),
         "counted": run.counted,
         "not_counted": dict(run.not_counted),
-        "stored_pageviews": totals["pageviews"],
-        "stored_visitors": totals["visitors"],
+        "read_back": run.read_back,
+        "left_in_stats": totals["pageviews"],
     }
     server_errors = sum(v for k, v in run.statuses.items() if k >= 500)
     report["ok"] = (server_errors == 0 and not run.failures
-                    and totals["pageviews"] == run.counted)
+                    and run.read_back == run.counted and totals["pageviews"] == 0)
     if args.json:
         print(json.dumps(report, indent=2))
     else:
@@ -160,8 +178,9 @@ def main(argv=None):
               f"p99 {report['p99_ms']} ms")
         print(f"statuses: {report['statuses']}  connection errors: {report['connection_errors']}")
         print(f"counted: {run.counted}  not counted: {report['not_counted']}  "
-              f"stored: {totals['pageviews']} pageviews, {totals['visitors']} visitors")
-        print("OK: every counted hit is stored, no 5xx" if report["ok"] else "FAILED")
+              f"read back: {run.read_back}  left in the stats: {totals['pageviews']}")
+        print("OK: every counted hit read back, none stayed in the stats, no 5xx"
+              if report["ok"] else "FAILED")
     return 0 if report["ok"] else 1
 
 

@@ -10,13 +10,14 @@ import datetime
 import itertools
 import os
 import random
+import sqlite3
 import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "cgi-bin"))
 
 from footfall import counting, settings  # noqa: E402
-from footfall.storage import database, record  # noqa: E402
+from footfall.storage import database, meta, record, totals  # noqa: E402
 from footfall.storage.bulk import record_day  # noqa: E402
 from footfall.storage.days import close_ended_days  # noqa: E402
 
@@ -139,6 +140,11 @@ def seed(conn, config, hits=1000, days=90, site="example.com", seed=None, now=No
     return counted
 
 
+def mark_demo(conn):
+    """Record that the database holds demo data only, so seeding it again needs no --force."""
+    meta.write_meta(conn, "demo", "1")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", help="database path (default: FOOTFALL_DB, the config file, "
@@ -153,17 +159,31 @@ def main(argv=None):
     parser.add_argument("--bulk", action="store_true",
                         help="count each past day in one go: same counts, much faster for millions "
                              "of hits (see docs/performance.md)")
+    parser.add_argument("--force", action="store_true",
+                        help="add demo hits even to a database that holds hits seed_db did not "
+                             "make (real stats)")
     args = parser.parse_args(argv)
     if args.hits < 0 or args.days < 1 or args.pages < 1:
         parser.error("--hits must be 0 or more, --days and --pages at least 1")
     try:
         config = settings.load_config(db=args.db)
         conn = database.connect(config.db)
-    except (settings.ConfigError, database.StorageError, OSError) as exc:
+    except (settings.ConfigError, database.StorageError) as exc:
         parser.exit(1, f"seed_db: {exc}\n")
+    except (OSError, sqlite3.Error) as exc:
+        parser.exit(1, f"seed_db: cannot create or open {config.db} "
+                       f"({getattr(exc, 'strerror', None) or exc}): its folder must exist or be "
+                       "creatable, and be writable by you; choose another with --db\n")
+    # Demo hits mixed into real stats could never be told apart again.
+    empty = totals.first_day(conn) is None
+    if not empty and meta.read_meta(conn, "demo") is None and not args.force:
+        parser.exit(1, f"seed_db: {config.db} holds hits seed_db did not make (real stats?); "
+                       "demo hits would mix into them for good. Give another --db, or --force\n")
     started = time.perf_counter()
     counted = seed(conn, config, args.hits, args.days, args.site, args.seed, bulk=args.bulk,
                    pages=demo_pages(args.pages))
+    if empty:
+        mark_demo(conn)
     print(f"seeded {args.hits} hits over {args.days} days into {config.db} ({counted} counted) "
           f"in {time.perf_counter() - started:.1f} s")
     return 0

@@ -6,9 +6,11 @@ callable that Apache would run as CGI, so what you see here is what a host serve
 """
 
 import argparse
+import errno
 import mimetypes
 import os
 import socketserver
+import sqlite3
 import sys
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
@@ -69,6 +71,24 @@ class QuietHandler(WSGIRequestHandler):
         pass
 
 
+def prepare(config):
+    """Demo data goes only into the demo folder's database: seeding a database that --db or
+    FOOTFALL_DB names could mix made-up hits into real stats."""
+    if os.path.exists(config.db):
+        return
+    conn = database.connect(config.db)
+    try:
+        if os.path.abspath(config.db) == DEMO_DB:
+            counted = seed_db.seed(conn, config)
+            seed_db.mark_demo(conn)
+            print(f"created a demo database with {counted} hits: {config.db}")
+        else:
+            print(f"created an empty database: {config.db} (for demo hits: python3 "
+                  f"{os.path.join(ROOT, 'scripts', 'seed_db.py')} --db {config.db})")
+    finally:
+        conn.close()
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8000, help="port (default 8000; 0: any free)")
@@ -79,16 +99,26 @@ def main(argv=None):
 
     db = args.db or os.environ.get("FOOTFALL_DB") or DEMO_DB
     # The local demo ignores the config file of a real install (its read key, its database).
-    config = settings.load_config(use_file=False, db=db)
-    if not os.path.exists(config.db):
-        conn = database.connect(config.db)
-        counted = seed_db.seed(conn, config)
-        conn.close()
-        print(f"created a demo database with {counted} hits: {config.db}")
+    try:
+        config = settings.load_config(use_file=False, db=db)
+        prepare(config)
+    except (settings.ConfigError, database.StorageError) as exc:
+        parser.exit(1, f"serve.py: {exc}\n")
+    except (OSError, sqlite3.Error) as exc:
+        parser.exit(1, f"serve.py: cannot create or open {db} "
+                       f"({getattr(exc, 'strerror', None) or exc}): its folder must exist or be "
+                       "creatable, and be writable by you; choose another with --db\n")
 
     app = site(Application(config), static_files(STATIC))
     handler = QuietHandler if args.quiet else WSGIRequestHandler
-    server = make_server(args.host, args.port, app, ThreadingWSGIServer, handler)
+    try:
+        server = make_server(args.host, args.port, app, ThreadingWSGIServer, handler)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            parser.exit(1, f"serve.py: port {args.port} is in use (another serve.py?); try "
+                           f"--port {args.port + 1}, or --port 0 for any free port\n")
+        parser.exit(1, f"serve.py: cannot listen on {args.host}:{args.port} ({exc.strerror}); "
+                       "try another --host or --port\n")
     base = f"http://{args.host}:{server.server_port}"
     print(f"footfall is running at {base}/")
     print(f"  dashboard: {base}/view_stats.html")

@@ -24,6 +24,7 @@
   var current = 0; // id of the newest request; answers to older ones are dropped
   var drawnWidth = 0; // width of the chart as last drawn
   var lastAnswer = null;
+  var typedKey = false; // the next 401 answers a key just typed into the form
 
   function $id(id) {
     return document.getElementById(id);
@@ -194,7 +195,7 @@
       })
       .catch(function (error) {
         if (id !== current) return;
-        if (error.status === 401) askForKey(!!storedKey());
+        if (error.status === 401) askForKey(typedKey ? "typed" : storedKey() ? "stored" : "none");
         else showError(error.message);
       })
       .then(function () {
@@ -301,7 +302,7 @@
     var busiest = visits.reduce(function (best, day) {
       return day[1] > best[1] ? day : best;
     }, visits[0]);
-    $id("busiest").textContent = number.format(busiest[1]) + " visits";
+    $id("busiest").textContent = number.format(busiest[1]) + (busiest[1] === 1 ? " visit" : " visits");
     $id("busiest-date").textContent = longDate(busiest[0]);
 
     $id("chart").setAttribute("aria-label", "Line chart of visits and pageviews per day from " +
@@ -448,11 +449,16 @@
 
   /* ---- read key ---- */
 
-  function askForKey(refused) {
-    $id("keyform-why").textContent = refused
-      ? "The read key stored in this browser was refused. Enter the current one."
-      : "The stats on this site are private. Enter the read key from footfall's configuration " +
-        "(FOOTFALL_READ_KEY); it is kept in this browser only.";
+  // why: "typed" (the key just entered was refused), "stored" (the one kept here), "none".
+  function askForKey(why) {
+    $id("keyform-why").textContent = {
+      typed: "That key was refused. Check it and try again: it is the one setup_db.py printed " +
+        "(or FOOTFALL_READ_KEY).",
+      stored: "The read key stored in this browser was refused. Enter the current one.",
+      none: "The stats on this site are private. Enter the read key that setup_db.py printed " +
+        "(or FOOTFALL_READ_KEY); it is kept in this browser only."
+    }[why];
+    typedKey = false;
     show("keyform-box");
     $id("key").focus();
   }
@@ -468,6 +474,7 @@
       }
       $id("key").value = "";
       $id("forget-key").hidden = false;
+      typedKey = true;
       load();
     });
     $id("forget-key").hidden = !storedKey();
@@ -514,6 +521,14 @@
   }
 
   function start() {
+    // Opened from disk, the page has no stats API to ask (and browsers block it anyway).
+    if (location.protocol === "file:") {
+      showError("This page was opened as a file. Open it through a web server: from your " +
+        "site (https://your.site/view_stats.html) or, locally, with python3 scripts/serve.py.");
+      $id("retry").hidden = true;
+      $id("main").setAttribute("aria-busy", "false");
+      return;
+    }
     if (params.get("site")) $id("site-name").textContent = params.get("site");
     snippet();
     keyFromLink();

@@ -4,14 +4,14 @@ import datetime
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 import urllib.request
 
 import pytest
-from footfall import settings
-from footfall.storage import database, totals
-from footfall_testing import FIXED_CLOCK_ENV, SCRIPTS, counts
+from footfall.storage import database, record, totals
+from footfall_testing import FIXED_CLOCK_ENV, ROOT, SCRIPTS, counts
 
 
 def run_script(name, *args, env=None, home=None):
@@ -39,32 +39,6 @@ def test_setup_db_is_safe_to_run_twice_and_keeps_data(tmp_path):
     assert second.returncode == 0
     assert f"schema version {database.SCHEMA_VERSION}" in second.stdout
     assert counts(db) == before
-
-
-def test_setup_db_generates_a_read_key_into_the_config_file(tmp_path):
-    db = str(tmp_path / "data" / "footfall.db")
-    result = run_script("setup_db.py", "--db", db, home=tmp_path)
-    key = re.search(r"read key: (\S+)", result.stdout).group(1)
-    config_file = tmp_path / "footfall" / "footfall.ini"
-    assert oct(config_file.stat().st_mode & 0o777) == "0o600"
-    config = settings.load_config({"HOME": str(tmp_path)})
-    assert config.read_key == key and len(key) >= 24
-    assert config.db == db
-    again = run_script("setup_db.py", home=tmp_path)
-    assert f"read key: {key}" in again.stdout  # kept, not replaced
-
-
-def test_setup_db_prints_a_dashboard_link_that_carries_the_key(tmp_path):
-    result = run_script("setup_db.py", "--db", str(tmp_path / "f.db"), "--dashboard",
-                        "https://example.com/view_stats.html", home=tmp_path)
-    key = re.search(r"read key: (\S+)", result.stdout).group(1)
-    assert f"dashboard: https://example.com/view_stats.html#key={key}" in result.stdout
-
-
-def test_setup_db_public_writes_no_key(tmp_path):
-    result = run_script("setup_db.py", "--db", str(tmp_path / "f.db"), "--public", home=tmp_path)
-    assert "stats are public" in result.stdout
-    assert settings.load_config({"HOME": str(tmp_path)}).read_key == ""
 
 
 def test_seed_db_adds_1000_hits_over_the_last_90_days(tmp_path):
@@ -95,23 +69,36 @@ def test_seed_db_with_the_same_seed_gives_the_same_pages(tmp_path):
     assert pages[0] == pages[1]
 
 
-def test_serve_creates_demo_data_and_serves_api_and_dashboard(tmp_path):
-    db = str(tmp_path / "demo" / "footfall.db")
+def start_serve(tmp_path, *args, script=None):
+    """serve.py on a free port; returns the process and its API and dashboard addresses."""
     # A real install's config file with a read key must not make the local demo private.
-    (tmp_path / "footfall").mkdir()
+    (tmp_path / "footfall").mkdir(exist_ok=True)
     (tmp_path / "footfall" / "footfall.ini").write_text("[footfall]\nread_key = private\n")
     environ = {k: v for k, v in os.environ.items() if not k.startswith("FOOTFALL_")}
     environ["HOME"] = str(tmp_path)
-    proc = subprocess.Popen([sys.executable, os.path.join(SCRIPTS, "serve.py"), "--port", "0",
-                             "--db", db, "--quiet"], stdout=subprocess.PIPE, text=True,
+    proc = subprocess.Popen([sys.executable, script or os.path.join(SCRIPTS, "serve.py"),
+                             "--port", "0", "--quiet", *args], stdout=subprocess.PIPE, text=True,
                             env=environ)
+    lines = []
+    while not any("API:" in line for line in lines):
+        lines.append(proc.stdout.readline())
+        if not lines[-1]:
+            proc.wait(10)
+            raise AssertionError("serve.py exited early")
+    text = "".join(lines)
+    return (proc, text, re.search(r"API:\s+(\S+)", text).group(1),
+            re.search(r"dashboard:\s+(\S+)", text).group(1))
+
+
+def test_serve_creates_demo_data_in_its_demo_folder_and_serves_api_and_dashboard(tmp_path):
+    # A checkout of its own (links to this one's folders), so the demo folder is tmp_path's.
+    checkout = tmp_path / "checkout"
+    checkout.mkdir()
+    for name in ("scripts", "cgi-bin", "static"):
+        (checkout / name).symlink_to(os.path.join(ROOT, name))
+    proc, _text, api, dashboard = start_serve(tmp_path,
+                                              script=str(checkout / "scripts" / "serve.py"))
     try:
-        lines = []
-        while not any("API:" in line for line in lines):
-            lines.append(proc.stdout.readline())
-            assert lines[-1], "serve.py exited early"
-        api = re.search(r"API:\s+(\S+)", "".join(lines)).group(1)
-        dashboard = re.search(r"dashboard:\s+(\S+)", "".join(lines)).group(1)
         with urllib.request.urlopen(api, timeout=10) as response:  # no key needed
             answer = json.load(response)
         assert answer["totals"]["pageviews"] == 1000
@@ -121,3 +108,94 @@ def test_serve_creates_demo_data_and_serves_api_and_dashboard(tmp_path):
     finally:
         proc.terminate()
         proc.wait(10)
+    assert (checkout / "demo" / "footfall.db").exists()
+
+
+def test_serve_never_seeds_a_database_outside_its_demo_folder(tmp_path):
+    db = tmp_path / "elsewhere" / "footfall.db"
+    proc, text, api, _dashboard = start_serve(tmp_path, "--db", str(db))
+    try:
+        with urllib.request.urlopen(api, timeout=10) as response:
+            assert json.load(response)["totals"] == {"visitors": 0, "pageviews": 0}
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    assert f"created an empty database: {db} (for demo hits: python3 " in text
+    assert f"seed_db.py --db {db})" in text
+
+
+def test_serve_says_which_port_is_in_use_instead_of_a_traceback(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_script("serve.py", "--port", str(port), "--db", str(tmp_path / "f.db"),
+                            home=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr == (f"serve.py: port {port} is in use (another serve.py?); try "
+                             f"--port {port + 1}, or --port 0 for any free port\n")
+
+
+@pytest.mark.parametrize("script, args, message", [
+    ("setup_db.py", ["--db", "{blocker}/sub/f.db"], "setup_db: cannot create the database directory"),
+    ("seed_db.py", ["--db", "{blocker}/sub/f.db"], "seed_db: cannot create the database directory"),
+    ("serve.py", ["--db", "{blocker}/sub/f.db"], "serve.py: cannot create the database directory"),
+    ("backup.py", ["--db", "{db}", "{blocker}/sub/copy.db"], "backup: cannot write"),
+], ids=["setup_db", "seed_db", "serve", "backup-target"])
+def test_a_folder_that_cannot_be_made_is_one_line_not_a_traceback(tmp_path, script, args, message):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    db = tmp_path / "f.db"
+    database.connect(str(db)).close()
+    result = run_script(script, *[a.format(blocker=blocker, db=db) for a in args], home=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.startswith(message), result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_seed_db_refuses_a_database_with_hits_it_did_not_make_unless_forced(tmp_path):
+    db = str(tmp_path / "real.db")
+    conn = database.connect(db)
+    record.record_hit(conn, record.Hit(1795867200.0, "2026-11-28", "example.com", "/", "",
+                                         "192.0.2.1", "Mozilla/5.0"), record.Rules())
+    conn.close()
+    refused = run_script("seed_db.py", "--db", db, "--hits", "10", home=tmp_path)
+    assert refused.returncode == 1
+    assert "holds hits seed_db did not make" in refused.stderr and "--force" in refused.stderr
+    assert counts(db)["pageviews"] == 1
+    forced = run_script("seed_db.py", "--db", db, "--hits", "10", "--force", home=tmp_path)
+    assert forced.returncode == 0
+    assert counts(db)["pageviews"] == 11
+
+
+def test_seed_db_adds_to_its_own_demo_data_without_force(tmp_path):
+    db = str(tmp_path / "demo.db")
+    assert run_script("seed_db.py", "--db", db, "--hits", "10", home=tmp_path).returncode == 0
+    again = run_script("seed_db.py", "--db", db, "--hits", "10", home=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert counts(db)["pageviews"] == 20
+
+
+@pytest.mark.parametrize("script", ["load.py", "doctor.py"])
+def test_a_server_that_does_not_answer_is_one_line_not_a_traceback(tmp_path, script):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # closed again: nothing listens there
+    url = f"http://127.0.0.1:{port}/cgi-bin/stats.py"
+    args = ["--url", url, "--hits", "2", "--clients", "1"] if script == "load.py" else [url]
+    result = run_script(script, *args, home=tmp_path)
+    assert result.returncode == 1
+    assert "Connection refused" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+@pytest.mark.parametrize("script, args", [
+    ("doctor.py", ["not-a-url"]),
+    ("setup_db.py", ["--remove-key"]),
+    ("setup_db.py", ["--public", "--new-key"]),
+    ("seed_db.py", ["--hits", "-1"]),
+], ids=["doctor-url", "remove-key-alone", "public-and-new-key", "negative-hits"])
+def test_wrong_arguments_exit_2_with_a_usage_line(tmp_path, script, args):
+    result = run_script(script, *args, home=tmp_path)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and "usage:" in result.stderr

@@ -12,7 +12,7 @@ import os
 import time
 
 from . import counting, forms, settings
-from .storage import database, days, record, totals
+from .storage import database, days, meta, record, totals
 
 # A CGI process serves one hit and exits, so every import is paid per hit: modules that only a read
 # key or an error needs (hmac, traceback) are imported where they are used, and the thread
@@ -166,28 +166,57 @@ class Application:
         if reason is None:
             hit = record.Hit(now, day, site, page, ref, _client_ip(environ, config.client_ip_header),
                            user_agent)
-            reason = record.record_hit(self.connection(), hit, record.Rules.from_config(config),
-                                       self.today, self.new_salt)
+            reason = self._store_hit(environ, hit, answer)
         if reason is not None:
             answer["counted"] = False
             answer["reason"] = reason
             headers.append(("X-Footfall", f"not counted: {reason}"))
         return 200, answer, headers
 
+    def _store_hit(self, environ, hit, answer):
+        """Count the hit; a test hit (header X-Footfall-Test, sent by scripts/doctor.py and
+        scripts/load.py) runs the same statements and is rolled back, so the owner's stats never
+        hold it. Its answer says so ("test": true) and gives the page's pageviews read back inside
+        the transaction ("read_back", 1 or more when the write worked)."""
+        rules = record.Rules.from_config(self.config)
+        if "HTTP_X_FOOTFALL_TEST" not in environ:
+            return record.record_hit(self.connection(), hit, rules, self.today, self.new_salt)
+        reason, read_back = record.try_hit(self.connection(), hit, rules, self.today, self.new_salt)
+        answer["test"] = True
+        answer["read_back"] = read_back
+        return reason
+
     # -----------------------------------------------------------------------------------------
     # GET: per-day counts
     # -----------------------------------------------------------------------------------------
 
+    def _check_read_access(self, environ):
+        """401 unless the stats are public or the request carries the read key.
+
+        A key configured (environment or config file) decides; else the hash setup_db.py recorded
+        in the database does, so stats stay private where the web server runs as a user that
+        cannot read the owner's config file. Nothing configured and nothing recorded (a database
+        made before schema 5, or by the first hit): public, as before.
+        """
+        given = environ.get("HTTP_X_FOOTFALL_KEY", "")
+        if self.config.read_key:
+            import hmac
+
+            if hmac.compare_digest(given.encode("utf-8", "surrogateescape"),
+                                   self.config.read_key.encode("utf-8")):
+                return
+        else:
+            stored = meta.read_access(self.connection())
+            if stored is None or stored == meta.PUBLIC:
+                return
+            if given and meta.key_matches(stored, given):
+                return
+        raise HTTPError(401, "a read key is required (header X-Footfall-Key)")
+
     def get(self, environ):
         """The answer to a GET: per-day series, totals, top pages and referrers of a range."""
         config = self.config
-        if config.read_key:
-            import hmac
-
-            given = environ.get("HTTP_X_FOOTFALL_KEY", "")
-            if not hmac.compare_digest(given.encode("utf-8", "surrogateescape"),
-                                       config.read_key.encode("utf-8")):
-                raise HTTPError(401, "a read key is required (header X-Footfall-Key)")
+        self._check_read_access(environ)
         try:
             params = forms.parse_query_string(environ.get("QUERY_STRING", ""))
         except forms.FormError as exc:

@@ -32,7 +32,8 @@ SETTINGS = (
             "IANA time zone that decides a hit's calendar day, e.g. Europe/Berlin; "
             "empty: the server's zone."),
     Setting("read_key", "FOOTFALL_READ_KEY", "",
-            "If set, GET needs this key in the X-Footfall-Key header; empty: stats are public."),
+            "If set, GET needs this key in the X-Footfall-Key header; empty: the database decides "
+            "(setup_db.py records a key's hash, or public)."),
     Setting("sites", "FOOTFALL_SITES", "",
             "Comma-separated host names whose hits are counted (subdomains included); empty: any site."),
     Setting("dashboard_origins", "FOOTFALL_DASHBOARD_ORIGINS", "",
@@ -93,6 +94,9 @@ class Config:
             self.sites = tuple(_without_www(s.strip().lower().strip(".")) for s in self.sites.split(",")
                                if s.strip())
         self.dashboard_origins = parse_origins(self.dashboard_origins)
+        self.read_key = str(self.read_key)
+        if self.read_key:
+            check_read_key(self.read_key)
         self.timezone = str(self.timezone).strip()
         if self.timezone:
             # Imported here: zoneinfo costs start-up time that a zone-less install never pays.
@@ -128,6 +132,14 @@ def parse_origins(text):
 
 def _without_www(host):
     return host[4:] if host.startswith("www.") and len(host) > 4 else host
+
+
+def check_read_key(key):
+    """A read key travels in an HTTP header: printable ASCII only, or browsers and servers
+    would send (or mangle) bytes that never match."""
+    if key != key.strip() or not all(" " <= c <= "~" for c in key):
+        raise ConfigError("read_key must be printable ASCII (letters, digits, punctuation; "
+                          "no spaces at either end, no accented letters or control characters)")
 
 
 def config_file_path(environ=None):

@@ -85,7 +85,10 @@ def _copy_tree(source, target):
 class Apache:
     """One Apache process in the foreground, with its own config, logs and deployed site."""
 
-    def __init__(self):
+    def __init__(self, dotfile_rule=True):
+        # dotfile_rule False: a host without the distro's "deny .ht*" rule, where only
+        # footfall's own .htaccess keeps itself from being served.
+        self.dotfile_rule = dotfile_rule
         self.base = tempfile.mkdtemp(prefix="footfall-apache-")
         # mkdtemp makes it 700; www-data must be able to traverse it to reach the site.
         os.chmod(self.base, 0o755)
@@ -141,6 +144,9 @@ class Apache:
         with open(TEMPLATE, encoding="utf-8") as f:
             template = f.read()
         user_group = f"User {CGI_USER}\nGroup {CGI_USER}" if self.as_root else ""
+        if not self.dotfile_rule:
+            template = re.sub(r'<FilesMatch "\^\\\.ht">.*?</FilesMatch>\n', "", template,
+                              flags=re.S)
         config = render(template, {"SERVER_ROOT": self.server_root, "PORT": str(self.port),
                                    "HOME": self.home, "USER_GROUP": user_group})
         self.config = os.path.join(self.server_root, "conf", "httpd.conf")

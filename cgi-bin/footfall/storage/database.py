@@ -16,7 +16,7 @@ import time
 
 # The whole schema as it is now: what a new database is created with. An older database is
 # brought here by MIGRATIONS; tests/test_migrations.py checks both end with the same schema.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 SCHEMA = """
     -- Per-day totals for a whole site: what the chart reads.
@@ -91,6 +91,13 @@ SCHEMA = """
     );
     create index views_visitor on views (visitor, page, ts, counted);
     create index views_day on views (day);
+
+    -- Facts about the install itself, one row each (storage/meta.py): whether the stats are
+    -- public or need a read key, and whether the data is demo data that seed_db.py made.
+    create table meta (
+        name   text primary key,
+        value  text not null
+    );
 """
 
 # Migration N brings a database from user_version N-1 to N; a new database gets SCHEMA instead,
@@ -144,6 +151,14 @@ MIGRATIONS = {
             pageviews  integer not null default 0,
             primary key (day, site, hour)
         ) without rowid;
+    """),
+    5: ("meta: the read-access decision and the demo marker", """
+        -- Kept here, not only in a config file that the web server's user may not be able to
+        -- read: a database that says it needs a key is never served without one.
+        create table meta (
+            name   text primary key,
+            value  text not null
+        );
     """),
 }
 

@@ -211,3 +211,29 @@ def add_referral(conn, day, site, ref_host, pageviews):
 def _add(conn, update, insert, params):
     if conn.execute(update, params).rowcount == 0:
         conn.execute(insert, params)
+
+
+class _RolledBack(Exception):
+    """Ends try_hit's transaction without committing it."""
+
+
+def try_hit(conn, hit, rules, today=None, new_salt=os.urandom):
+    """Count a hit and read its page's day back, then roll it all back: what a test hit
+    (scripts/doctor.py, scripts/load.py) runs, proving the whole write path on the real file
+    (write lock, every statement) while the owner's stats keep nothing of it.
+    Returns (reason, pageviews read back: the page's pageviews that day inside the transaction)."""
+    from .totals import read_days  # only a test hit reads inside the write path
+
+    outcome = []
+
+    def work(conn):
+        reason, _ended = count_hit(conn, hit, rules, today, new_salt)
+        read = read_days(conn, hit.day, hit.day, hit.site, hit.page)
+        outcome.extend([reason, read.get(hit.day, (0, 0))[1]])
+        raise _RolledBack
+
+    try:
+        in_transaction(conn, work)
+    except _RolledBack:
+        pass
+    return outcome[0], outcome[1]

@@ -1,0 +1,264 @@
+"""scripts/doctor.py against real servers: a private Apache running CGI as www-data, installed
+as README and docs/deploy.md say (setup_db.py --web-user), on a host without the distro's
+"deny .ht*" rule; then broken in each way the doctor detects, one at a time. And nginx."""
+
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+from footfall_apache import ALLOWED_SITE, CGI_PATH, CGI_USER, READ_KEY, ROOT, Apache, free_port, request
+from test_deploy_docs import code_block
+from test_nginx import nginx  # noqa: F401  (the fixture: a private nginx with fcgiwrap)
+
+DOCTOR = os.path.join(ROOT, "scripts", "doctor.py")
+SETUP_DB = os.path.join(ROOT, "scripts", "setup_db.py")
+HTACCESS_RULE = '<FilesMatch "^\\.ht">\n    Require all denied\n</FilesMatch>\n'
+
+
+def doctor(url, *args):
+    result = subprocess.run([sys.executable, DOCTOR, url, *args], capture_output=True,
+                            text=True, stdin=subprocess.DEVNULL, timeout=120, check=False)
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+def setup_db(server, *args):
+    """setup_db.py as the docs say: as root, handing the database to the CGI user."""
+    user = ["--web-user", CGI_USER] if server.as_root else []
+    result = subprocess.run(["python3", SETUP_DB, "--db", server.db, *user, *args],
+                            env={"PATH": CGI_PATH, "HOME": server.home}, capture_output=True,
+                            text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+class Install:
+    """The private Apache (CGI as www-data when run as root), its database made by the command
+    docs/deploy.md's walk-through gives, run as written but for the paths."""
+
+    def __init__(self, server):
+        self.server = server
+        self.url = f"{server.url}/cgi-bin/stats.py"
+        shutil.rmtree(server.db_dir)  # setup_db.py makes it, as on a fresh host
+        steps = code_block("sh", "--web-user www-data --dashboard")
+        steps = (steps.replace("sudo ", "").replace("/home/you/footfall-src", ROOT)
+                 .replace("/home/you", server.home))
+        if not server.as_root:  # the tests then run Apache as the user that runs setup_db.py
+            steps = steps.replace("--web-user www-data", "")
+        result = subprocess.run(["bash", "-euc", steps], env={"PATH": CGI_PATH,
+                                                              "HOME": server.home},
+                                capture_output=True, text=True, check=False)
+        assert result.returncode == 0, result.stdout + result.stderr
+        self.key = re.search(r"read key: (\S+)", result.stdout).group(1)
+        assert f"#key={self.key}" in result.stdout
+
+
+@pytest.fixture(scope="module")
+def install():
+    if not os.path.exists("/usr/sbin/apache2"):
+        pytest.skip("apache2 is not installed")
+    server = Apache(dotfile_rule=False).start()
+    try:
+        yield Install(server)
+    finally:
+        server.stop()
+
+
+def test_doctor_passes_a_private_install_made_as_the_docs_say(install):
+    result = doctor(install.url, "--key", install.key)
+    assert result.returncode == 0, result.stdout
+    assert "✗" not in result.stdout
+    for line in ("✓ the script answers JSON (401)",
+                 "✓ stats without the read key are refused (401)",
+                 "✓ the read key opens the stats",
+                 "✓ a test hit with a browser User-Agent is counted and reads back",
+                 "✓ .htaccess is not served",
+                 f"✓ the dashboard loads ({install.server.url}/view_stats.html)"):
+        assert line in result.stdout, result.stdout
+    assert result.stdout.endswith("all checks passed\n")
+
+
+def test_the_doctors_test_hit_leaves_nothing_in_the_owners_stats(install):
+    doctor(install.url, "--key", install.key)
+    stats = request(install.server.url, "GET", "/cgi-bin/stats.py?page=/footfall-doctor",
+                    headers={"X-Footfall-Key": install.key})
+    assert stats.json()["totals"] == {"visitors": 0, "pageviews": 0}
+    everything = request(install.server.url, "GET", "/cgi-bin/stats.py",
+                         headers={"X-Footfall-Key": install.key})
+    assert "/footfall-doctor" not in [p["page"] for p in everything.json()["pages"]]
+
+
+def test_a_real_hit_through_the_install_is_counted_and_private(install):
+    hit = request(install.server.url, "POST", "/cgi-bin/stats.py",
+                  body="page=/first&site=example.com")
+    assert hit.json()["counted"] is True
+    assert request(install.server.url, "GET", "/cgi-bin/stats.py").status == 401
+    stats = request(install.server.url, "GET", "/cgi-bin/stats.py?site=example.com",
+                    headers={"X-Footfall-Key": install.key})
+    assert stats.json()["totals"]["pageviews"] == 1
+
+
+# Each way of breaking the install: what to do, what to undo, the ✗ line, the fix it names.
+def _chmod(path, mode):
+    return lambda install: os.chmod(os.path.join(install.server.base, path), mode)
+
+
+def _move(source, target):
+    def move(install):
+        os.rename(os.path.join(install.server.base, source),
+                  os.path.join(install.server.base, target))
+    return move
+
+
+def _copy_db_into_web_root(install):
+    folder = os.path.join(install.server.docroot, "footfall")
+    os.makedirs(folder)
+    shutil.copy(install.server.db, folder)
+    os.chmod(os.path.join(folder, "footfall.db"), 0o644)  # as an upload by FTP leaves it
+
+
+def _remove_db_copy(install):
+    shutil.rmtree(os.path.join(install.server.docroot, "footfall"))
+
+
+def _root_owns_the_database(install):
+    for path in [install.server.db_dir] + [install.server.db + s for s in ("", "-wal", "-shm")]:
+        if os.path.exists(path):
+            os.chown(path, 0, 0)
+            os.chmod(path, 0o755 if path == install.server.db_dir else 0o644)
+
+
+def _hand_back(install):
+    setup_db(install.server)
+
+
+def _make_public(install):
+    setup_db(install.server, "--public", "--remove-key")
+
+
+def _new_key(install):
+    install.key = re.search(r"read key: (\S+)", setup_db(install.server, "--new-key")).group(1)
+
+
+def _edit_htaccess(folder, old, new):
+    def edit(install):
+        path = os.path.join(install.server.docroot, folder, ".htaccess")
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        assert old in text
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text.replace(old, new))
+    return edit
+
+
+HEADER_LINE = "Header always unset X-Content-Type-Options\n"
+
+# name: (break it, repair it, the ✗ line, the fix named). All on the ScriptAlias cgi-bin but the
+# .htaccess rule's, which needs the plain folder: under ScriptAlias, Apache would run the
+# .htaccess as a script rather than serve it.
+BROKEN = {
+    "script-not-executable": (
+        _chmod("home/public_html/cgi-bin/stats.py", 0o644),
+        _chmod("home/public_html/cgi-bin/stats.py", 0o755),
+        "✗ the script does not answer JSON (status 500)", "chmod 755 stats.py"),
+    "htaccess-without-its-dotfile-rule": (
+        _edit_htaccess("stats", HTACCESS_RULE, ""),
+        _edit_htaccess("stats", "# Dot-files", HTACCESS_RULE + "# Dot-files"),
+        "✗ /stats/.htaccess is served", "denies .ht* files"),
+    "database-folder-in-the-web-root": (
+        _copy_db_into_web_root, _remove_db_copy,
+        "✗ downloadable by anyone: /footfall/footfall.db", "outside the web root"),
+    "database-owned-by-root": (
+        _root_owns_the_database, _hand_back,
+        "answers 500", "--web-user www-data"),
+    "read-key-missing": (
+        _make_public, _new_key,
+        "✗ stats are readable WITHOUT the read key", "records a hash of the key"),
+    "dashboard-missing": (
+        _move("home/public_html/view_stats.html", "dashboard-aside"),
+        _move("dashboard-aside", "home/public_html/view_stats.html"),
+        "✗ the dashboard", "upload everything in footfall's static/ folder"),
+    "headers-rewritten": (
+        _edit_htaccess("cgi-bin", "\nLimitRequestBody 65536", "\n" + HEADER_LINE
+                       + "LimitRequestBody 65536"),
+        _edit_htaccess("cgi-bin", HEADER_LINE, ""),
+        "X-Content-Type-Options: (missing)", "must pass them on as they are"),
+}
+
+
+@pytest.mark.parametrize("name", list(BROKEN))
+def test_doctor_names_the_fix_for_each_broken_install(install, name):
+    if name == "database-owned-by-root" and not install.server.as_root:
+        pytest.skip("needs root to give the database to root (test.sh and CI run as root)")
+    args = [install.url]
+    if name == "htaccess-without-its-dotfile-rule":  # its settings: a key, one allowed site
+        args = [f"{install.server.url}/stats/stats.py", "--site", ALLOWED_SITE, "--key", READ_KEY]
+    breaker, repair, line, fix = BROKEN[name]
+    breaker(install)
+    try:
+        result = doctor(*args, "--key", install.key) if len(args) == 1 else doctor(*args)
+    finally:
+        repair(install)
+    assert result.returncode == 1, result.stdout
+    assert line in result.stdout, result.stdout
+    assert fix in result.stdout, result.stdout
+    repaired = doctor(*args, "--key", install.key) if len(args) == 1 else doctor(*args)
+    assert repaired.returncode == 0, repaired.stdout
+
+
+def test_doctor_says_when_its_test_hit_is_for_a_site_not_allowed(install):
+    result = doctor(f"{install.server.url}/stats/stats.py", "--key", READ_KEY)
+    assert result.returncode == 1
+    assert "✗ the test hit was not counted: site not allowed" in result.stdout
+    assert "pass --site with one of your allowed sites (FOOTFALL_SITES)" in result.stdout
+
+
+def test_doctor_sees_source_code_served_where_cgi_is_not_enabled(install):
+    # The plain folder (no ScriptAlias): without its .htaccess, Apache sends stats.py as text.
+    folder = install.server.plain_dir
+    os.rename(os.path.join(folder, ".htaccess"), os.path.join(install.server.base, "plain-aside"))
+    try:
+        result = doctor(f"{install.server.url}/stats/stats.py", "--key", READ_KEY)
+    finally:
+        os.rename(os.path.join(install.server.base, "plain-aside"),
+                  os.path.join(folder, ".htaccess"))
+    assert result.returncode == 1
+    assert "sends the script's source instead of running it" in result.stdout
+    assert "upload footfall's .htaccess beside stats.py" in result.stdout
+
+
+def test_the_site_root_shows_the_dashboard_where_there_is_no_index(install):
+    root = request(install.server.url, "GET", "/")
+    assert root.status == 200
+    assert b'<script src="dashboard.js" defer></script>' in root.body
+
+
+def test_doctor_says_in_one_line_when_nothing_answers():
+    result = doctor(f"http://127.0.0.1:{free_port()}/cgi-bin/stats.py")
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert re.fullmatch(r"doctor: no answer from http://127\.0\.0\.1:\d+: Connection refused: "
+                        r"is the web server running and the address right\?\n", result.stderr)
+
+
+def test_doctor_passes_footfall_behind_nginx(nginx):  # noqa: F811
+    result = doctor(f"{nginx}/cgi-bin/stats.py")
+    assert result.returncode == 0, result.stdout
+    assert "✓ the database, its -wal, the config file and the footfall/ package are not " \
+           "downloadable" in result.stdout
+
+
+def test_doctor_finds_a_database_nginx_would_serve(nginx, apache):  # noqa: F811
+    copy = os.path.join(apache.docroot, "footfall.db")  # as if uploaded into the web root
+    sqlite3.connect(copy).execute("create table hits (id integer)").connection.close()
+    os.chmod(copy, 0o644)
+    try:
+        result = doctor(f"{nginx}/cgi-bin/stats.py")
+    finally:
+        os.remove(copy)
+    assert result.returncode == 1
+    assert "✗ downloadable by anyone: /footfall.db" in result.stdout
