@@ -64,8 +64,11 @@ def test_get_is_public_without_a_read_key(app):
     ({"page": "/"}, {"Origin": "https://evil.test"}, False),
     ({"page": "/", "site": "example.com"}, {"Referer": "https://evil.test/page"}, False),
     ({"page": "/"}, {"Origin": "https://www.example.com"}, True),
+    ({"page": "/", "site": "."}, {}, False),
+    ({"page": "/", "site": ":"}, {}, False),
+    ({"page": "/", "site": "www.example.com"}, {}, True),
 ], ids=["allowed-site", "subdomain", "other-site", "other-origin", "forged-site-field",
-        "allowed-origin"])
+        "allowed-origin", "site-of-a-dot", "site-of-a-colon", "www-is-the-site"])
 def test_only_allowed_sites_are_counted(db_path, clock, fields, headers, counted):
     app = make(settings.Config(db=db_path, sites="example.com"), clock)
     answer = app(method="POST", body=post_form(fields), headers=headers).json()
@@ -187,10 +190,9 @@ def test_database_locked_too_long_is_503_and_keeps_stored_hits(db_path, clock, m
     app(method="POST", body=post_form({"page": "/kept"}))
     blocker = sqlite3.connect(db_path, isolation_level=None)
     blocker.execute("begin immediate")
-    monkeypatch.setattr(database, "BUSY_TIMEOUT_SECONDS", 0.05)
-    monkeypatch.setattr(database, "WRITE_ATTEMPTS", 2)
+    monkeypatch.setattr(database, "REQUEST_WAIT_SECONDS", 0.3)
     try:
-        fresh = make(settings.Config(db=db_path), clock)  # new connection, short timeout
+        fresh = make(settings.Config(db=db_path), clock)  # new connection, short deadline
         response = fresh(method="POST", body=post_form({"page": "/late"}))
     finally:
         blocker.execute("rollback")

@@ -18,8 +18,15 @@ from footfall import counting
     ("  /padded  ", "/padded"),
     ("/ünïcode/页面", "/ünïcode/页面"),
     ("/<img src=x onerror=alert(1)>", "/<img src=x onerror=alert(1)>"),
+    ("/a?next=https://x.com/b", "/a"),
+    ("/login?r=http://e", "/login"),
+    ("/a#https://x.com/b", "/a"),
+    ("https://example.com/a?next=https://x.com/b", "/a"),
+    ("/a://b", "/a://b"),
 ], ids=["path", "query-and-fragment", "fragment-first", "full-url", "bare-origin",
-        "protocol-relative", "no-leading-slash", "whitespace", "unicode", "html-kept-as-text"])
+        "protocol-relative", "no-leading-slash", "whitespace", "unicode", "html-kept-as-text",
+        "url-in-query", "short-url-in-query", "url-in-fragment", "full-url-with-url-in-query",
+        "colon-slashes-in-path"])
 def test_page_is_reduced_to_its_path(raw, page):
     assert counting.normalize_page(raw, 1024) == page
 
@@ -46,7 +53,10 @@ def test_long_query_string_does_not_make_a_page_too_long():
     ("not a url", ""),
     ("javascript:alert(1)", ""),
     ("https://x.example/a\x00", ""),
-], ids=["query-dropped", "empty", "not-a-url", "javascript", "control-characters"])
+    ("https://user:secret@x.example/a?q=1", "https://x.example/a"),
+    ("https://user@x.example", "https://x.example"),
+], ids=["query-dropped", "empty", "not-a-url", "javascript", "control-characters",
+        "password-dropped", "user-dropped"])
 def test_referrer_keeps_scheme_host_and_path_only(raw, ref):
     assert counting.normalize_ref(raw) == ref
 
@@ -64,7 +74,10 @@ def test_host_of_url(url, host):
 @pytest.mark.parametrize("raw, site", [
     ("Example.COM", "example.com"), ("example.com:8080", "example.com"),
     ("example.com.", "example.com"), ("localhost", "localhost"),
-])
+    ("www.example.com", "example.com"), ("WWW.Example.com:443", "example.com"),
+    ("[::1]:8080", "[::1]"), ("[2001:db8::1]", "[2001:db8::1]"), ("www", "www"),
+], ids=["case", "port", "trailing-dot", "localhost", "www", "www-case-port", "ipv6-port",
+        "ipv6", "a-host-named-www"])
 def test_site_is_a_lower_case_host_without_port(raw, site):
     assert counting.normalize_site(raw) == site
 
@@ -81,7 +94,10 @@ def test_site_that_is_not_a_host_name_is_refused(raw):
     ("blog.example.com", ("example.com",), True),
     ("notexample.com", ("example.com",), False),
     ("example.com.evil.net", ("example.com",), False),
-], ids=["no-list", "listed", "subdomain", "suffix-is-not-subdomain", "prefix-trick"])
+    ("", ("example.com",), False),
+    ("www.example.com", ("example.com",), True),
+], ids=["no-list", "listed", "subdomain", "suffix-is-not-subdomain", "prefix-trick",
+        "empty-site-with-a-list", "www-of-a-listed-site"])
 def test_site_allowed(site, allowed, expected):
     assert counting.site_allowed(site, allowed) is expected
 

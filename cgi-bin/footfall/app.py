@@ -115,8 +115,7 @@ class Application:
 
             _log(environ, "footfall: unexpected error\n" + traceback.format_exc())
             status, payload = 500, {"error": "internal error"}
-        if method != "POST":
-            forms.discard_body(environ)  # only POST reads its body; see discard_body
+        forms.discard_body(environ)  # unless POST read it already; see discard_body
         if payload is None:  # 204: no body, so no Content-Type either
             body, headers = b"", [h for h in BASE_HEADERS if h[0] != "Content-Type"]
         else:
@@ -270,8 +269,10 @@ class Application:
         else:
             stored = totals.first_day(self.connection(), site, page)
             first = counting.parse_day(stored, "first day") if stored else last
-            # With more history than one answer may hold, default to its last MAX_RANGE_DAYS.
-            first = min(max(first, last - _days(MAX_RANGE_DAYS - 1)), last)
+            # With more history than one answer may hold, default to its last MAX_RANGE_DAYS
+            # (or as many as the calendar has before `to`).
+            earliest = last - _days(min(MAX_RANGE_DAYS - 1, (last - datetime.date.min).days))
+            first = min(max(first, earliest), last)
         if first > last:
             raise HTTPError(400, "from is after to")
         span = (last - first).days + 1

@@ -14,6 +14,11 @@ CHUNK_SIZE = 8192
 DISCARD_CAP = 1024 * 1024
 
 
+# Set in the WSGI environ once read_body has been called, so the body is never read twice and a
+# request that failed before reading it (a config error) still has it drained.
+BODY_READ = "footfall.body_read"
+
+
 class FormError(ValueError):
     """The data is not valid UTF-8 form data (application/x-www-form-urlencoded)."""
 
@@ -69,6 +74,7 @@ def read_body(environ, limit):
     end; under a WSGI server only CONTENT_LENGTH bytes are read, as PEP 3333 asks.
     """
     stream = environ["wsgi.input"]
+    environ[BODY_READ] = True
     length_header = environ.get("CONTENT_LENGTH", "").strip()
     if length_header:
         try:
@@ -91,8 +97,11 @@ def read_body(environ, limit):
 
 
 def discard_body(environ):
-    """Read and drop a body nobody asked for (a GET, PUT or DELETE that sent one): mod_cgid
-    cuts the answer short when a CGI script exits with its input unread."""
+    """Read and drop a body nobody asked for (a GET, PUT or DELETE that sent one, or a POST that
+    failed before its body was read): mod_cgid cuts the answer short when a CGI script exits
+    with its input unread."""
+    if environ.get(BODY_READ):
+        return
     length_header = environ.get("CONTENT_LENGTH", "").strip()
     if length_header.isdigit():
         _drain(environ["wsgi.input"], min(int(length_header), DISCARD_CAP))

@@ -23,7 +23,7 @@ def live_db(apache):
     """
     apache.request("POST", "/cgi-bin/stats.py", body="page=/&site=htaccess.example")
     reader = sqlite3.connect(apache.db)
-    reader.execute("select count(*) from hits").fetchone()
+    reader.execute("select count(*) from daily_site").fetchone()
     for name in DB_FILES:
         assert os.path.exists(os.path.join(apache.db_dir, name)), name
     yield apache

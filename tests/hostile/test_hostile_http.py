@@ -154,7 +154,7 @@ def test_a_page_just_over_the_page_limit_is_refused(apache, site):
 # --- SQL and markup are data ------------------------------------------------------------------
 
 HOSTILE_PAGES = [
-    "/'; drop table hits; --",
+    "/'; drop table daily_site; --",
     "/\" or 1=1 --",
     "/x' union select salt from salts --",
     "/<script>alert(1)</script>",

@@ -1,0 +1,162 @@
+"""Every failure answers its documented status: a locked database 503 within the request's
+deadline, a database the server cannot write 500 with one log line naming path and permission,
+dates at the ends of the calendar 400, and a POST body drained whatever failed."""
+
+import datetime
+import os
+import pathlib
+import pwd
+import shutil
+import sqlite3
+import subprocess
+import tempfile
+import time
+
+import pytest
+from footfall import settings
+from footfall.app import Application
+from footfall.storage import database
+from footfall_testing import CGI_BIN, NOON, Clock, call_app, run_cgi
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+
+def make_app(config):
+    return Application(config, Clock(NOON))
+
+
+@pytest.fixture
+def held_lock(db_path):
+    """Another process's write transaction on an old schema: a GET must migrate, and cannot."""
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    conn.execute("pragma journal_mode = wal")
+    conn.execute("pragma user_version = 3")
+    conn.execute("begin immediate")
+    yield
+    conn.execute("rollback")
+    conn.close()
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_a_database_locked_at_connect_answers_503_by_the_deadline(db_path, held_lock, method,
+                                                                   monkeypatch):
+    monkeypatch.setattr(database, "REQUEST_WAIT_SECONDS", 0.5)
+    app = make_app(settings.Config(db=db_path, timezone="UTC"))
+    started = time.monotonic()
+    response = call_app(app, method, body=b"page=/a" if method == "POST" else b"")
+    assert response.status == 503
+    assert response.headers["retry-after"] == "1"
+    assert response.json() == {"error": "database busy, try again"}
+    assert time.monotonic() - started < 3
+
+
+def test_the_cgi_script_answers_a_held_lock_503_within_ten_seconds(db_path, held_lock):
+    started = time.monotonic()
+    response = run_cgi(db_path, "GET", timeout=30)
+    elapsed = time.monotonic() - started
+    assert response.status == 503
+    assert response.headers["retry-after"] == "1"
+    assert elapsed < 10, elapsed  # docs/deploy.md promises the 503 within 10 s
+
+
+@pytest.fixture
+def www_tmp():
+    """A folder www-data can enter (pytest's tmp_path lives under a root-only 0700 folder)."""
+    path = pathlib.Path(tempfile.mkdtemp(prefix="footfall-www-"))
+    os.chmod(path, 0o755)
+    yield path
+    shutil.rmtree(path)
+
+
+def as_www_data(base):
+    """A copy of cgi-bin that www-data may read, and www-data's account to run it as."""
+    if os.geteuid() != 0:
+        pytest.skip("needs root to run the CGI script as www-data")
+    web = pwd.getpwnam("www-data")
+    code = base / "cgi"
+    shutil.copytree(CGI_BIN, code, ignore=shutil.ignore_patterns("__pycache__"))
+    for root, dirs, files in os.walk(code):
+        for name in dirs:
+            os.chmod(os.path.join(root, name), 0o755)
+        for name in files:
+            os.chmod(os.path.join(root, name), 0o755)
+    return str(code / "stats.py"), web
+
+
+def run_as(user, script, db, method="POST", body=b"page=/a&site=example.com"):
+    env = {"PATH": "/usr/bin:/bin", "REQUEST_METHOD": method, "QUERY_STRING": "",
+           "GATEWAY_INTERFACE": "CGI/1.1", "SERVER_PROTOCOL": "HTTP/1.1", "SERVER_NAME": "x",
+           "SERVER_PORT": "80", "SCRIPT_NAME": "/cgi-bin/stats.py", "REMOTE_ADDR": "192.0.2.1",
+           "HTTP_USER_AGENT": "Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0 Safari/537.36",
+           "CONTENT_LENGTH": str(len(body)), "FOOTFALL_DB": db, "HOME": "/nonexistent"}
+    return subprocess.run(["/usr/bin/python3", script], input=body, env=env, user=user.pw_uid,
+                          group=user.pw_gid, extra_groups=[], capture_output=True, check=False,
+                          timeout=30)
+
+
+@pytest.mark.www_data
+def test_a_folder_the_server_cannot_write_is_a_500_naming_path_and_permission(www_tmp):
+    script, web = as_www_data(www_tmp)
+    folder = www_tmp / "data"
+    folder.mkdir(mode=0o755)  # root's: www-data may enter, not write
+    db = str(folder / "footfall.db")
+    proc = run_as(web, script, db)
+    assert b"Status: 500" in proc.stdout
+    assert b'{"error":"server misconfigured; see the server\'s error log"}' in proc.stdout
+    log = proc.stderr.decode()
+    assert log.count("\n") == 1, log  # one line
+    assert f"cannot create the database {db}" in log
+    assert f"user www-data needs to write the directory {folder}" in log
+
+
+@pytest.mark.www_data
+def test_a_database_the_server_cannot_write_is_a_500_naming_it(www_tmp):
+    script, web = as_www_data(www_tmp)
+    folder = www_tmp / "data"
+    folder.mkdir()
+    db = str(folder / "footfall.db")
+    database.connect(db).close()  # made by root: 0600, root's
+    os.chmod(folder, 0o755)
+    proc = run_as(web, script, db)
+    assert b"Status: 500" in proc.stdout
+    log = proc.stderr.decode()
+    assert log.count("\n") == 1, log
+    assert f"the database {db} is not readable and writable by user www-data" in log
+
+
+DAYS_AT_THE_ENDS = st.one_of(
+    st.dates(max_value=datetime.date(1, 3, 1)),
+    st.dates(min_value=datetime.date(9999, 10, 1)),
+).map(lambda d: d.isoformat())
+
+
+@hypothesis_settings(max_examples=60, deadline=None)
+@given(first=st.one_of(st.none(), DAYS_AT_THE_ENDS), last=st.one_of(st.none(), DAYS_AT_THE_ENDS))
+def test_dates_at_the_ends_of_the_calendar_never_answer_500(tmp_path_factory, first, last):
+    db = str(tmp_path_factory.mktemp("ends") / "footfall.db")
+    app = make_app(settings.Config(db=db, timezone="UTC"))
+    call_app(app, "POST", body=b"page=/a")
+    query = "&".join(f"{name}={value}" for name, value in (("from", first), ("to", last)) if value)
+    response = call_app(app, "GET", query=query)
+    assert response.status in (200, 400), response.body
+    if response.status == 400:
+        assert set(response.json()) == {"error"}
+
+
+@pytest.mark.parametrize("query", ["to=0001-01-05", "to=0001-01-01", "from=9999-12-31",
+                                   "from=9999-12-31&to=9999-12-31", "from=0001-01-01&to=0001-01-01"])
+def test_named_dates_at_the_ends_of_the_calendar_are_answered(db_path, query):
+    response = call_app(make_app(settings.Config(db=db_path, timezone="UTC")), "GET", query=query)
+    assert response.status in (200, 400)
+
+
+def test_a_post_whose_config_fails_reads_its_whole_body(tmp_path, monkeypatch):
+    import io
+
+    monkeypatch.setenv("FOOTFALL_CONFIG", str(tmp_path / "missing.ini"))
+    app = make_app(None)
+    stream = io.BytesIO(b"page=/a&" + b"x" * 3000)
+    response = call_app(app, "POST", environ={"wsgi.input": stream, "CONTENT_LENGTH": "3008"})
+    assert response.status == 500
+    assert stream.read() == b""  # nothing left for mod_cgid to choke on

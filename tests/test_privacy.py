@@ -1,0 +1,71 @@
+"""No raw IP address is ever written to disk, in any form: the bytes of the database, its -wal
+and -shm, and a backup are scanned for each visitor's address as text, as IPv4-mapped IPv6 and
+packed in 4 and 16 bytes."""
+
+import ipaddress
+import os
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+from footfall_testing import FIXED_CLOCK_ENV, SCRIPTS, run_cgi
+
+ADDRESSES = ["203.0.113.77", "198.51.100.4", "2001:db8::beef:7", "::ffff:192.0.2.201"]
+
+
+def forms_of(address):
+    """Every way an address could sit in a file: text (and its IPv4-mapped text), packed."""
+    ip = ipaddress.ip_address(address)
+    forms = {address.encode(), ip.packed, str(ip).encode(), ip.exploded.encode()}
+    mapped = getattr(ip, "ipv4_mapped", None)
+    if ip.version == 4:
+        v6 = ipaddress.IPv6Address(f"::ffff:{address}")
+        forms |= {f"::ffff:{address}".encode(), v6.packed, address.encode("utf-16-le")}
+    elif mapped is not None:
+        forms |= {str(mapped).encode(), mapped.packed}
+    return forms
+
+
+@pytest.fixture
+def hit_by_everyone(tmp_path):
+    """The CGI script counts hits of every address while a reader keeps -wal and -shm on disk
+    (SQLite removes them when the last connection closes); then a backup is made."""
+    db = str(tmp_path / "footfall.db")
+    run_cgi(db, "POST", body=b"page=/first", env=FIXED_CLOCK_ENV)
+    reader = sqlite3.connect(db)
+    reader.execute("select count(*) from daily_site").fetchone()
+    for i, address in enumerate(ADDRESSES * 3):
+        answer = run_cgi(db, "POST", body=f"page=/p{i % 5}&ref=https://ref.example/".encode(),
+                         env={"REMOTE_ADDR": address, **FIXED_CLOCK_ENV})
+        assert answer.json()["counted"] is True
+    files = [db + suffix for suffix in ("", "-wal", "-shm")]
+    assert all(os.path.exists(path) for path in files)
+    contents = {path: open(path, "rb").read() for path in files}
+    backup = str(tmp_path / "backup.db")
+    subprocess.run([sys.executable, os.path.join(SCRIPTS, "backup.py"), backup, "--db", db],
+                   check=True, capture_output=True)
+    contents[backup] = open(backup, "rb").read()
+    reader.close()
+    return contents
+
+
+@pytest.mark.parametrize("address", ADDRESSES)
+def test_no_form_of_a_visitors_address_is_in_any_file(hit_by_everyone, address):
+    for path, data in hit_by_everyone.items():
+        for form in forms_of(address):
+            assert form not in data, (path, form)
+
+
+def test_the_scan_would_see_an_address_that_was_written(tmp_path):
+    # The scan is only worth something if it finds what is there: write one form of each kind.
+    path = tmp_path / "leak.db"
+    conn = sqlite3.connect(path)
+    conn.execute("create table leak (text_form text, packed blob)")
+    conn.execute("insert into leak values (?, ?)",
+                 ("::ffff:203.0.113.77", ipaddress.ip_address("2001:db8::beef:7").packed))
+    conn.commit()
+    conn.close()
+    data = path.read_bytes()
+    assert any(form in data for form in forms_of("203.0.113.77"))
+    assert any(form in data for form in forms_of("2001:db8::beef:7"))
