@@ -64,6 +64,9 @@ def site(api, files):
 
 class ThreadingWSGIServer(socketserver.ThreadingMixIn, WSGIServer):
     daemon_threads = True
+    # The default backlog of 5 resets connections when a page loads its files at once on a busy
+    # machine (seen as ERR_CONNECTION_RESET in the browser tests).
+    request_queue_size = 64
 
 
 class QuietHandler(WSGIRequestHandler):

@@ -1,6 +1,7 @@
 """Helpers and fixtures shared by footfall's tests: a fresh database file, the app in-process, the CGI script
 as a real process."""
 
+import glob
 import io
 import json
 import os
@@ -26,10 +27,12 @@ BROWSER_UA = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like G
               "Chrome/131.0.0.0 Safari/537.36")
 # 2026-11-28 12:00:00 UTC: a fixed "now" for in-process tests.
 NOON = 1795867200.0
-# Environment that starts the clock of a Python process the tests run at NOON (see
-# tests/fixed_clock/sitecustomize.py): its "today" is 2026-11-28 whenever the tests run.
-FIXED_CLOCK_ENV = {"PYTHONPATH": os.path.join(ROOT, "tests", "fixed_clock"),
-                   "FOOTFALL_TEST_NOW": str(NOON)}
+# Debian's faketime library, preloaded into a process the tests start (the CGI script, the
+# scripts, serve.py): its clock starts at NOON and runs at the real pace, so a test that checks
+# "today" against what a process counted cannot see the day change between the two at midnight.
+FAKETIME_LIBRARY = next(iter(sorted(glob.glob("/usr/lib/*/faketime/libfaketime.so.1"))), "")
+FIXED_CLOCK_ENV = {"LD_PRELOAD": FAKETIME_LIBRARY, "FAKETIME": "@2026-11-28 12:00:00",
+                   "TZ": "UTC"}
 
 
 class Response:
