@@ -35,7 +35,8 @@ BASE_HEADERS = (
     ("Cross-Origin-Resource-Policy", "cross-origin"),
 )
 
-_REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 405: "Method Not Allowed",
+_REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found",
+            405: "Method Not Allowed",
             413: "Content Too Large", 500: "Internal Server Error", 503: "Service Unavailable"}
 
 
@@ -47,6 +48,26 @@ class HTTPError(Exception):
         self.status = status
         self.message = message
         self.headers = list(headers)
+
+
+class Raw:
+    """An answer that is not JSON (the pixel, the badge, a CSV export): status, headers, body.
+
+    body is an iterable of bytes, handed to the server as it is, so a CSV export can stream.
+    """
+
+    def __init__(self, status, headers, body):
+        self.status, self.headers, self.body = status, list(headers), body
+
+    def respond(self, environ, start_response, method):
+        forms.discard_body(environ)
+        start_response(f"{self.status} {_REASONS.get(self.status, 'Error')}", self.headers)
+        if method == "HEAD":
+            close = getattr(self.body, "close", None)
+            if close:
+                close()
+            return [b""]
+        return self.body
 
 
 class Application:
@@ -83,6 +104,8 @@ class Application:
                 status, payload, extra = self.post(environ)
             elif method in ("GET", "HEAD"):
                 status, payload = 200, self.get(environ)
+                if isinstance(payload, Raw):
+                    return payload.respond(environ, start_response, method)
             else:
                 raise HTTPError(405, f"method {method} is not allowed",
                                 [("Allow", ALLOWED_METHODS)])
@@ -121,6 +144,14 @@ class Application:
             raise HTTPError(413, f"body is larger than {config.max_body_bytes} bytes") from None
         except forms.FormError as exc:
             raise HTTPError(400, str(exc)) from None
+        return self.count(environ, fields)
+
+    def count(self, environ, fields):
+        """Count one hit from its fields (page, ref, site): (200, answer, extra headers).
+
+        The one counting path of a POST and of the <noscript> pixel's GET.
+        """
+        config = self.config
         if "page" not in fields:
             raise HTTPError(400, "page is required")
         try:
@@ -161,6 +192,14 @@ class Application:
     def get(self, environ):
         """The answer to a GET: per-day series, totals, top pages and referrers of a range."""
         config = self.config
+        try:
+            params = forms.parse_query_string(environ.get("QUERY_STRING", ""))
+        except forms.FormError as exc:
+            raise HTTPError(400, str(exc)) from None
+        if params.get("pixel") or params.get("badge"):
+            from . import images  # the pixel and the badge need no read key; see images.py
+
+            return images.answer(self, environ, params)
         if config.read_key:
             import hmac
 
@@ -168,10 +207,6 @@ class Application:
             if not hmac.compare_digest(given.encode("utf-8", "surrogateescape"),
                                        config.read_key.encode("utf-8")):
                 raise HTTPError(401, "a read key is required (header X-Footfall-Key)")
-        try:
-            params = forms.parse_query_string(environ.get("QUERY_STRING", ""))
-        except forms.FormError as exc:
-            raise HTTPError(400, str(exc)) from None
         try:
             page = None
             if params.get("page", "").strip():
@@ -182,6 +217,10 @@ class Application:
             raise HTTPError(400, str(exc)) from None
 
         conn = self.connection()
+        if "format" in params:
+            from . import exports
+
+            return exports.answer(conn, params, first, last, site, page)
         span = (last - first).days + 1
         counts = totals.read_days(conn, first.isoformat(), last.isoformat(), site, page)
         visitors, pageviews = [], []
@@ -207,6 +246,11 @@ class Application:
                                                TOP_LIMIT)
             answer["referrers"] = totals.top_referrers(conn, first.isoformat(), last.isoformat(),
                                                        site, TOP_LIMIT)
+        from .storage import notes  # annotations; written only by scripts/note.py
+
+        today = counting.day_of(self.clock(), config.zone)
+        answer["notes"] = notes.in_range(conn, first.isoformat(), last.isoformat(), today, site,
+                                         page)
         return answer
 
     def _range(self, params, site, page):

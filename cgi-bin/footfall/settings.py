@@ -47,7 +47,34 @@ SETTINGS = (
             "Most pageviews counted per visitor and page within flood_window_seconds."),
     Setting("flood_window_seconds", "FOOTFALL_FLOOD_WINDOW_SECONDS", 60,
             "Length of the sliding window of the flood rule, in seconds."),
+    Setting("badges", "FOOTFALL_BADGES", "off",
+            "on: GET ?badge=1 answers an SVG counter of all-time pageviews to anyone, even with a "
+            "read key; off: 404."),
+    # scripts/report.py: where the weekly report and the spike alert are sent.
+    Setting("smtp_host", "FOOTFALL_SMTP_HOST", "",
+            "SMTP server that scripts/report.py sends through; empty: report.py --send refuses."),
+    Setting("smtp_port", "FOOTFALL_SMTP_PORT", 587,
+            "Port of the SMTP server (587 for starttls, 465 for tls, 25 for none)."),
+    Setting("smtp_security", "FOOTFALL_SMTP_SECURITY", "starttls",
+            "starttls, tls (TLS from the first byte) or none (plain text: only to a server on the "
+            "same machine)."),
+    Setting("smtp_user", "FOOTFALL_SMTP_USER", "",
+            "Login name for the SMTP server; empty: no login."),
+    Setting("smtp_password", "FOOTFALL_SMTP_PASSWORD", "",
+            "Password of smtp_user: from the environment or the config file only, never the "
+            "command line."),
+    Setting("mail_from", "FOOTFALL_MAIL_FROM", "",
+            "From address of the reports; empty: smtp_user."),
+    Setting("mail_to", "FOOTFALL_MAIL_TO", "",
+            "Comma-separated addresses the reports are sent to."),
+    Setting("alert_multiple", "FOOTFALL_ALERT_MULTIPLE", 3,
+            "report.py --alert mails when today's visitors so far exceed this many times the "
+            "median of the same hours of the last 28 days."),
 )
+
+SMTP_SECURITY = ("starttls", "tls", "none")
+_ON = {"on": True, "yes": True, "true": True, "1": True,
+       "off": False, "no": False, "false": False, "0": False, "": False}
 
 # {name: default}, for scripts that show or use a default (``DEFAULTS["db"]``).
 DEFAULTS = {setting.name: setting.default for setting in SETTINGS}
@@ -84,6 +111,7 @@ class Config:
         if isinstance(self.sites, str):
             self.sites = tuple(s.strip().lower().strip(".") for s in self.sites.split(",")
                                if s.strip())
+        self._check_extras()
         self.timezone = str(self.timezone).strip()
         if self.timezone:
             # Imported here: zoneinfo costs start-up time that a zone-less install never pays.
@@ -94,6 +122,21 @@ class Config:
                 raise ConfigError(f"timezone is not a known IANA zone: {self.timezone!r}") from None
         else:
             self.zone = None
+
+
+    def _check_extras(self):
+        # badges: on/off as a bool; the SMTP security one of three words; addresses as tuples.
+        if not isinstance(self.badges, bool):
+            word = str(self.badges).strip().lower()
+            if word not in _ON:
+                raise ConfigError(f"badges must be on or off, not {self.badges!r}")
+            self.badges = _ON[word]
+        self.smtp_security = str(self.smtp_security).strip().lower()
+        if self.smtp_security not in SMTP_SECURITY:
+            raise ConfigError(f"smtp_security must be one of {', '.join(SMTP_SECURITY)}, "
+                              f"not {self.smtp_security!r}")
+        if isinstance(self.mail_to, str):
+            self.mail_to = tuple(a.strip() for a in self.mail_to.split(",") if a.strip())
 
 
 def config_file_path(environ=None):

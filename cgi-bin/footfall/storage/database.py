@@ -16,7 +16,7 @@ import time
 
 # The whole schema as it is now: what a new database is created with. An older database is
 # brought here by MIGRATIONS; tests/test_migrations.py checks both end with the same schema.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 SCHEMA = """
     -- One row per counted pageview. Pruned after the retention period; the rollups stay.
@@ -87,6 +87,16 @@ SCHEMA = """
     );
     create index views_visitor on views (visitor, page, ts);
     create index views_day on views (day);
+
+    -- The owner's notes on days ("launched on HN"), written only by scripts/note.py: the read
+    -- key may be shared, so nothing that comes over HTTP writes here.
+    create table notes (
+        id       integer primary key,
+        day      text    not null,  -- YYYY-MM-DD
+        text     text    not null,
+        created  real    not null   -- Unix time the note was written
+    );
+    create index notes_day on notes (day);
 """
 
 # Migration N brings a database from user_version N-1 to N; a new database gets SCHEMA instead,
@@ -124,6 +134,16 @@ MIGRATIONS = {
         insert into monthly_page (month, site, page, visitors, pageviews)
             select substr(day, 1, 7), site, page, sum(visitors), sum(pageviews)
               from daily_page group by 1, 2, 3;
+    """),
+    4: ("notes on days", """
+        -- Annotations written by scripts/note.py; GET answers them with before/after.
+        create table notes (
+            id       integer primary key,
+            day      text    not null,
+            text     text    not null,
+            created  real    not null
+        );
+        create index notes_day on notes (day);
     """),
 }
 
