@@ -10,6 +10,7 @@ import mimetypes
 import os
 import socketserver
 import sys
+import time
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir))
@@ -17,7 +18,7 @@ sys.path.insert(0, os.path.join(ROOT, "cgi-bin"))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import seed_db  # noqa: E402
-from footfall import settings  # noqa: E402
+from footfall import counting, settings  # noqa: E402
 from footfall.app import Application  # noqa: E402
 from footfall.storage import database  # noqa: E402
 
@@ -83,6 +84,7 @@ def main(argv=None):
     if not os.path.exists(config.db):
         conn = database.connect(config.db)
         counted = seed_db.seed(conn, config)
+        seed_db.add_demo_notes(conn, counting.day_of(time.time(), config.zone))
         conn.close()
         print(f"created a demo database with {counted} hits: {config.db}")
 
