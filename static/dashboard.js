@@ -452,6 +452,7 @@
     notes.forEach(function (note) {
       var item = document.createElement("li");
       item.appendChild(cell("span", longDate(parseDay(note.day)), "day"));
+      item.appendChild(document.createTextNode(" "));
       item.appendChild(cell("span", note.text, "text"));
       item.appendChild(cell("span", beforeAfter(note) + " (means of " + days(note.before_days) +
         " before, " + days(note.after_days) + " from it)", "change-line"));
