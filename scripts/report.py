@@ -196,12 +196,19 @@ def alert_text(found, multiple, site=None):
 # Mail
 # ---------------------------------------------------------------------------------------------
 
-def make_message(config, subject, text, html_body=None, now=None):
-    sender = config.mail_from or config.smtp_user
+def check_mail_settings(config):
+    """Refuse early, before any work, when --send could not send: a quiet alert run too."""
+    if not config.smtp_host:
+        raise ReportError("smtp_host is not set (FOOTFALL_SMTP_HOST or the config file)")
     if not config.mail_to:
         raise ReportError("mail_to is not set (FOOTFALL_MAIL_TO or the config file)")
-    if not sender:
+    if not (config.mail_from or config.smtp_user):
         raise ReportError("mail_from is not set (FOOTFALL_MAIL_FROM or the config file)")
+
+
+def make_message(config, subject, text, html_body=None, now=None):
+    check_mail_settings(config)
+    sender = config.mail_from or config.smtp_user
     message = EmailMessage()
     message["Subject"] = subject
     message["From"] = sender
@@ -216,8 +223,7 @@ def make_message(config, subject, text, html_body=None, now=None):
 
 def send(config, message):
     """Send through the configured server: STARTTLS or TLS with the certificate checked, or none."""
-    if not config.smtp_host:
-        raise ReportError("smtp_host is not set (FOOTFALL_SMTP_HOST or the config file)")
+    check_mail_settings(config)
     context = ssl.create_default_context()
     try:
         if config.smtp_security == "tls":
@@ -279,6 +285,8 @@ def main(argv=None):
     now = time.time() if args.now is None else args.now
     try:
         config = settings.load_config(db=args.db)
+        if args.send:
+            check_mail_settings(config)
         conn = database.connect(config.db, create=False)
         site = counting.normalize_site(args.site) if args.site else None
         today = _day(counting.day_of(now, config.zone))

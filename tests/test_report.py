@@ -4,6 +4,7 @@
 import datetime
 import email
 import email.policy
+import os
 import random
 import socket
 import ssl
@@ -13,6 +14,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from footfall.storage import database, record
+from footfall_testing import ROOT
 from test_scripts import run_script
 
 # aiosmtpd cannot tell that a server started with ssl_context is TLS from the first byte, so the
@@ -269,11 +271,13 @@ def hourly_db(db_path, today_visitors):
     return db_path
 
 
-def test_alert_stays_quiet_at_the_multiple(db_path, tmp_path):
-    result = report(hourly_db(db_path, 60), "--alert", "--send", home=tmp_path,
-                    env={"FOOTFALL_TIMEZONE": "UTC"})
+def test_alert_stays_quiet_at_the_multiple(db_path, tmp_path, smtp):
+    mailbox, env = smtp("none", login=False)
+    env["FOOTFALL_TIMEZONE"] = "UTC"
+    result = report(hourly_db(db_path, 60), "--alert", "--send", env=env, home=tmp_path)
     assert result.returncode == 0
     assert result.stdout == "no spike: 60 visitors today so far, alert above 60\n"
+    assert mailbox.messages == []
 
 
 def test_alert_mails_above_the_multiple_of_the_median_of_the_same_hours(db_path, tmp_path, smtp):
@@ -294,3 +298,32 @@ def test_alert_multiple_is_a_setting(db_path, tmp_path):
     result = report(hourly_db(db_path, 61), "--alert", home=tmp_path,
                     env={"FOOTFALL_TIMEZONE": "UTC", "FOOTFALL_ALERT_MULTIPLE": "4"})
     assert result.stdout == "no spike: 61 visitors today so far, alert above 80\n"
+
+
+def documented_commands():
+    """The arguments of every report.py command line in docs/reports.md (shell and crontab)."""
+    with open(os.path.join(ROOT, "docs", "reports.md"), encoding="utf-8") as f:
+        text = f.read()
+    commands = []
+    for line in text.splitlines():
+        if "scripts/report.py" in line and not line.startswith("`"):
+            args = line.split("scripts/report.py", 1)[1].split("#", 1)[0].split()
+            commands.append(args)
+    return commands
+
+
+def test_docs_show_the_crontab_lines():
+    assert ["--send"] in documented_commands() and ["--alert", "--send"] in documented_commands()
+
+
+@pytest.mark.parametrize("args", documented_commands(), ids=" ".join)
+def test_every_documented_report_command_runs(week_db, tmp_path, args):
+    with_hours = hourly_db(week_db, 0)
+    if "--now" not in args:
+        args = args + ["--now", NOW]
+    result = run_script("report.py", "--db", with_hours, *args, home=tmp_path)
+    if "--send" in args:  # no SMTP server configured here: the command parses, then says so
+        assert result.stderr == ("report: smtp_host is not set (FOOTFALL_SMTP_HOST or the "
+                                 "config file)\n")
+    else:
+        assert result.returncode == 0, result.stderr
