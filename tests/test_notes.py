@@ -116,10 +116,13 @@ def test_read_key_reads_notes_and_no_request_writes_them(db_path, clock):
     assert notes.all_notes(database.connect(db_path)) == [(1, "2026-11-20", "launched")]
 
 
-def test_migration_from_schema_3_adds_the_notes_table(db_path):
+def test_migration_adds_the_notes_table_to_an_older_database(db_path):
+    # The notes migration is the newest: a database one version older lacks only the table.
+    number = next(n for n, (name, _) in database.MIGRATIONS.items() if name == "notes on days")
+    assert number == database.SCHEMA_VERSION
     conn = database.connect(db_path)
     conn.execute("drop table notes")
-    conn.execute("pragma user_version = 3")
+    conn.execute(f"pragma user_version = {number - 1}")
     conn.close()
     conn = database.connect(db_path)
     assert database.schema_version(conn) == database.SCHEMA_VERSION
