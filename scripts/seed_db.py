@@ -17,7 +17,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "cgi-bin"))
 
 from footfall import counting, settings  # noqa: E402
-from footfall.storage import database, meta, record, totals  # noqa: E402
+from footfall.storage import database, meta, notes, record, totals  # noqa: E402
 from footfall.storage.bulk import record_day  # noqa: E402
 from footfall.storage.days import close_ended_days  # noqa: E402
 
@@ -97,6 +97,19 @@ def demo_days(count, days, site, now, zone, rng, pages=PAGES):
         yield spill[0].day, sorted(spill, key=lambda hit: hit.ts)
 
 
+# Two notes for the demo's chart, so the dashboard shows how notes look (days before today).
+DEMO_NOTES = ((41, "New design"), (12, "Posted on Hacker News"))
+
+
+def add_demo_notes(conn, today):
+    """The demo notes, unless the database has notes already (seeding twice adds none)."""
+    if notes.all_notes(conn):
+        return
+    for days_ago, text in DEMO_NOTES:
+        day = datetime.date.fromisoformat(today) - datetime.timedelta(days=days_ago)
+        notes.add_note(conn, day.isoformat(), text, time.time())
+
+
 def _moment(day, seconds, zone):
     seconds = min(max(seconds, 0), 86399)
     midnight = datetime.datetime(day.year, day.month, day.day, tzinfo=zone)
@@ -162,6 +175,8 @@ def main(argv=None):
     parser.add_argument("--force", action="store_true",
                         help="add demo hits even to a database that holds hits seed_db did not "
                              "make (real stats)")
+    parser.add_argument("--notes", action="store_true",
+                        help="also add two demo notes (see scripts/note.py), unless there are some")
     args = parser.parse_args(argv)
     if args.hits < 0 or args.days < 1 or args.pages < 1:
         parser.error("--hits must be 0 or more, --days and --pages at least 1")
@@ -184,6 +199,8 @@ def main(argv=None):
                    pages=demo_pages(args.pages))
     if empty:
         mark_demo(conn)
+    if args.notes:
+        add_demo_notes(conn, counting.day_of(time.time(), config.zone))
     print(f"seeded {args.hits} hits over {args.days} days into {config.db} ({counted} counted) "
           f"in {time.perf_counter() - started:.1f} s")
     return 0

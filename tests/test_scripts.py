@@ -23,7 +23,8 @@ def run_script(name, *args, env=None, home=None):
                           capture_output=True, text=True, timeout=120, check=False)
 
 
-@pytest.mark.parametrize("name", ["setup_db.py", "seed_db.py", "serve.py", "backup.py"])
+@pytest.mark.parametrize("name", ["setup_db.py", "seed_db.py", "serve.py", "backup.py", "note.py",
+                                  "report.py"])
 def test_every_script_has_help(name):
     result = run_script(name, "--help")
     assert result.returncode == 0

@@ -36,8 +36,8 @@ BASE_HEADERS = (
 )
 
 _REASONS = {200: "OK", 204: "No Content", 400: "Bad Request", 401: "Unauthorized",
-            405: "Method Not Allowed", 413: "Content Too Large", 500: "Internal Server Error",
-            503: "Service Unavailable"}
+            404: "Not Found", 405: "Method Not Allowed", 413: "Content Too Large",
+            500: "Internal Server Error", 503: "Service Unavailable"}
 
 
 class HTTPError(Exception):
@@ -48,6 +48,27 @@ class HTTPError(Exception):
         self.status = status
         self.message = message
         self.headers = list(headers)
+
+
+class Raw:
+    """An answer that is not JSON (the pixel, the badge, a CSV export): status, headers, body.
+
+    body is an iterable of bytes, handed to the server as it is, so a CSV export can stream.
+    """
+
+    def __init__(self, status, headers, body):
+        self.status, self.headers, self.body = status, list(headers), body
+
+    def respond(self, environ, start_response, method, cors=()):
+        forms.discard_body(environ)
+        start_response(f"{self.status} {_REASONS.get(self.status, 'Error')}",
+                       self.headers + list(cors))
+        if method == "HEAD":
+            close = getattr(self.body, "close", None)
+            if close:
+                close()
+            return [b""]
+        return self.body
 
 
 class Application:
@@ -92,11 +113,14 @@ class Application:
             cors = _dashboard_cors(environ, self.config, method)
             # Whatever the request, a day that has ended loses its salt and views now: a quiet
             # day, a day of bots only or a site read but not visited keeps no identifier longer.
-            days.close_ended_days(self.connection(), self.today())
+            if not _is_pixel(environ):  # the pixel does it inside its own guard: always a GIF
+                days.close_ended_days(self.connection(), self.today())
             if method == "POST":
                 status, payload, extra = self.post(environ)
             elif method in ("GET", "HEAD"):
                 status, payload = 200, self.get(environ)
+                if isinstance(payload, Raw):
+                    return payload.respond(environ, start_response, method, cors)
             elif method == "OPTIONS":
                 status, payload, extra = 204, None, _preflight(cors)
             else:
@@ -140,6 +164,14 @@ class Application:
             raise HTTPError(413, f"body is larger than {config.max_body_bytes} bytes") from None
         except forms.FormError as exc:
             raise HTTPError(400, str(exc)) from None
+        return self.count(environ, fields)
+
+    def count(self, environ, fields):
+        """Count one hit from its fields (page, ref, site): (200, answer, extra headers).
+
+        The one counting path of a POST and of the <noscript> pixel's GET.
+        """
+        config = self.config
         if "page" not in fields:
             raise HTTPError(400, "page is required")
         try:
@@ -215,11 +247,15 @@ class Application:
     def get(self, environ):
         """The answer to a GET: per-day series, totals, top pages and referrers of a range."""
         config = self.config
-        self._check_read_access(environ)
         try:
             params = forms.parse_query_string(environ.get("QUERY_STRING", ""))
         except forms.FormError as exc:
             raise HTTPError(400, str(exc)) from None
+        if params.get("pixel") or params.get("badge"):
+            from . import images  # the pixel and the badge need no read key; see images.py
+
+            return images.answer(self, environ, params)
+        self._check_read_access(environ)
         try:
             page = None
             if params.get("page", "").strip():
@@ -232,6 +268,10 @@ class Application:
             raise HTTPError(400, str(exc)) from None
 
         conn = self.connection()
+        if "format" in params:
+            from . import exports
+
+            return exports.answer(conn, params, first, last, site, page)
         span = (last - first).days + 1
         counts = totals.read_days(conn, first.isoformat(), last.isoformat(), site, page)
         visitors, pageviews = [], []
@@ -259,6 +299,10 @@ class Application:
                                                TOP_LIMIT)
             answer["referrers"] = totals.top_referrers(conn, first.isoformat(), last.isoformat(),
                                                        site, TOP_LIMIT)
+        from .storage import notes  # annotations; written only by scripts/note.py
+
+        answer["notes"] = notes.in_range(conn, first.isoformat(), last.isoformat(),
+                                         today.isoformat(), site, page)
         return answer
 
     def _range(self, params, site, page, today):
@@ -279,6 +323,11 @@ class Application:
         if span > MAX_RANGE_DAYS:
             raise HTTPError(400, f"range is {span} days; at most {MAX_RANGE_DAYS} are allowed")
         return first, last
+
+
+def _is_pixel(environ):
+    return environ.get("REQUEST_METHOD", "GET").upper() in ("GET", "HEAD") and \
+        "pixel=" in environ.get("QUERY_STRING", "")
 
 
 def _log(environ, message):

@@ -16,7 +16,7 @@ import time
 
 # The whole schema as it is now: what a new database is created with. An older database is
 # brought here by MIGRATIONS; tests/test_migrations.py checks both end with the same schema.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 SCHEMA = """
     -- Per-day totals for a whole site: what the chart reads.
@@ -165,6 +165,16 @@ SCHEMA = """
         sketch        blob not null,
         primary key (filter, filter_value, day, site)
     ) without rowid;
+
+    -- The owner's notes on days ("launched on HN"), written only by scripts/note.py: the read
+    -- key may be shared, so nothing that comes over HTTP writes here.
+    create table notes (
+        id       integer primary key,
+        day      text    not null,  -- YYYY-MM-DD
+        text     text    not null,
+        created  real    not null   -- Unix time the note was written
+    );
+    create index notes_day on notes (day);
 """
 
 # Migration N brings a database from user_version N-1 to N; a new database gets SCHEMA instead,
@@ -284,6 +294,16 @@ MIGRATIONS = {
             sketch        blob not null,
             primary key (filter, filter_value, day, site)
         ) without rowid;
+    """),
+    7: ("notes on days", """
+        -- Annotations written by scripts/note.py; GET answers them with before/after.
+        create table notes (
+            id       integer primary key,
+            day      text    not null,
+            text     text    not null,
+            created  real    not null
+        );
+        create index notes_day on notes (day);
     """),
 }
 

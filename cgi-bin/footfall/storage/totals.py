@@ -143,3 +143,20 @@ def top_referrers(conn, first, last, site=None, limit=50):
     params = {"first": first, "last": last, "site": site, "limit": limit}
     return [{"ref": ref, "pageviews": pageviews}
             for ref, pageviews in conn.execute(SELECT_TOP_REFERRERS, params)]
+
+
+# The hourly_site rollup (issue 8): visitors are counted in the hour of each visitor's first view
+# of the day, so the hours of a day add up to its distinct visitors. Read by report.py --alert.
+SELECT_HOURS = """
+    select day, hour, sum(visitors), sum(pageviews)
+      from hourly_site
+     where day between :first and :last and (:site is null or site = :site)
+     group by day, hour
+"""
+
+
+def hourly(conn, first, last, site=None):
+    """{(day, hour): (visitors, pageviews)} for the hours in [first, last] that have hits."""
+    params = {"first": first, "last": last, "site": site}
+    return {(day, hour): (visitors, pageviews)
+            for day, hour, visitors, pageviews in conn.execute(SELECT_HOURS, params)}
