@@ -155,3 +155,8 @@ def counts(db, **params):
         conn.close()
     return {"visitors": sum(v for v, _ in days.values()),
             "pageviews": sum(p for _, p in days.values())}
+
+
+def visits(totals):
+    """The visitors and pageviews of an answer's totals, which hold more (bounces, unique...)."""
+    return {"visitors": totals["visitors"], "pageviews": totals["pageviews"]}

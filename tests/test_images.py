@@ -49,7 +49,7 @@ def test_pixel_takes_its_referrer_from_ref_never_from_the_referer_header(app):
     app(query=pixel_query(page="/x", site="example.com"),
         headers={"Referer": "https://elsewhere.example/from"})
     referrers = app(query="from=2026-11-28").json()["referrers"]
-    assert referrers == [{"ref": "news.ycombinator.com", "pageviews": 1}]
+    assert referrers == [{"ref": "news.ycombinator.com", "visitors": 1, "pageviews": 1}]
 
 
 @pytest.mark.parametrize("query, headers, reason", [

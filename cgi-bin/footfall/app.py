@@ -11,7 +11,7 @@ import json
 import os
 import time
 
-from . import counting, forms, settings
+from . import counting, forms, insights, settings, traits
 from .storage import database, days, meta, record, totals
 
 # A CGI process serves one hit and exits, so every import is paid per hit: modules that only a read
@@ -194,10 +194,33 @@ class Application:
         reason = counting.skip_reason(user_agent, environ)
         if reason is None and not allowed:
             reason = "site not allowed"
+        if "seconds" in fields:
+            return self._seconds(environ, fields, page, site, now, day, reason, headers)
         if reason is None:
+            described = traits.describe(user_agent, fields.get("w", ""), fields.get("tz", ""),
+                                        environ.get("HTTP_ACCEPT_LANGUAGE", ""),
+                                        fields.get("q", ""), environ.get("HTTP_CF_IPCOUNTRY", ""))
             hit = record.Hit(now, day, site, page, ref, _client_ip(environ, config.client_ip_header),
-                           user_agent)
+                             user_agent, described)
             reason = self._store_hit(environ, hit, answer)
+        if reason is not None:
+            answer["counted"] = False
+            answer["reason"] = reason
+            headers.append(("X-Footfall", f"not counted: {reason}"))
+        return 200, answer, headers
+
+    def _seconds(self, environ, fields, page, site, now, day, reason, headers):
+        """How long a page was visible, sent by footfall.js when it is left: added to the
+        visitor's latest view of the page today (time on page), never a pageview."""
+        text = fields["seconds"].strip()
+        if not (text.isascii() and text.isdigit()) or int(text) > 86400:
+            raise HTTPError(400, "seconds must be a whole number from 0 to 86400")
+        seconds = int(text)
+        answer = {"page": page, "seconds": seconds, "counted": True}
+        if reason is None:
+            hit = record.Hit(now, day, site, page, "", _client_ip(environ, self.config.client_ip_header),
+                             environ.get("HTTP_USER_AGENT", ""))
+            reason = record.record_seconds(self.connection(), hit, seconds, self.today)
         if reason is not None:
             answer["counted"] = False
             answer["reason"] = reason
@@ -261,6 +284,8 @@ class Application:
             if params.get("page", "").strip():
                 page = counting.normalize_page(params["page"], config.max_page_length)
             site = counting.normalize_site(params["site"]) if params.get("site", "").strip() else None
+            filter_name, filter_value = insights.read_filter(params, page)
+            limit = insights.read_limit(params)
             now = self.clock()
             today = counting.parse_day(counting.day_of(now, config.zone), "today")
             first, last = self._range(params, site, page, today)
@@ -294,11 +319,8 @@ class Application:
             "pageviews": pageviews,
             "totals": {"visitors": total_visitors, "pageviews": total_pageviews},
         }
-        if page is None:
-            answer["pages"] = totals.top_pages(conn, first.isoformat(), last.isoformat(), site,
-                                               TOP_LIMIT)
-            answer["referrers"] = totals.top_referrers(conn, first.isoformat(), last.isoformat(),
-                                                       site, TOP_LIMIT)
+        insights.add_to_answer(answer, conn, first.isoformat(), last.isoformat(), today.isoformat(),
+                               now, site, filter_name, filter_value, limit)
         from .storage import notes  # annotations; written only by scripts/note.py
 
         answer["notes"] = notes.in_range(conn, first.isoformat(), last.isoformat(),
