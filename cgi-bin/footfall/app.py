@@ -7,13 +7,12 @@ and answered with a plain 500, never the traceback.
 
 import _thread
 import datetime
-import json
 import time
 
-from . import counting, forms, settings, storage
+from . import counting, forms, jsonout, settings, storage
 
-# A CGI process serves one hit and exits, so every import is paid per hit: modules that only a read
-# key or an error needs (hmac, traceback) are imported where they are used, and the thread
+# A CGI process serves one hit and exits, so every import is paid per hit: modules that only a GET,
+# a read key or an error needs (json, hmac, traceback) are imported where they are used, and the thread
 # local comes from _thread, which the interpreter has loaded already (threading.local is this very
 # class, but importing threading costs a POST half a millisecond). See docs/performance.md.
 
@@ -94,7 +93,7 @@ def make_application(config=None, clock=time.time):
             status, payload = 500, {"error": "internal error"}
         if environ.get("REQUEST_METHOD", "").upper() != "POST":
             forms.discard_body(environ)  # only POST reads its body; see discard_body
-        body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        body = jsonout.encode(payload).encode("utf-8")  # json itself only for GET: see jsonout
         headers = list(BASE_HEADERS) + extra + [("Content-Length", str(len(body)))]
         start_response(f"{status} {_REASONS.get(status, 'Error')}", headers)
         if environ.get("REQUEST_METHOD", "").upper() == "HEAD":
