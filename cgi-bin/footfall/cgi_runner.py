@@ -2,9 +2,9 @@
 
 It writes what ``wsgiref.handlers.CGIHandler().run(application)`` writes, byte for byte
 (tests/test_cgi_runner.py runs both on every request of the HTTP contract), without its imports:
-wsgiref.headers compiles a regular expression at import, which pulls in re, enum and functools,
-about a tenth of a CGI hit (docs/performance.md). The answer is small, so it is buffered and
-written in one go.
+wsgiref.headers compiles a regular expression at import, which pulls in re and with it enum,
+several milliseconds of every CGI hit (docs/performance.md). The answer is small, so it is
+buffered and written in one go.
 """
 
 import os
