@@ -214,7 +214,7 @@ def print_reading(rows, profile):
 # ---------------------------------------------------------------------------------------------
 
 # The processes of the comparison, in the order of the table.
-POST_PROCESSES = ("start", "sqlite3", "floor", "footfall", "uncompiled")
+POST_PROCESSES = ("start", "sqlite3", "floor", "footfall", "uncompiled", "wsgiref")
 
 
 def measure_posting(meta, profile, python, cgi_bin, uncompiled, work):
@@ -224,11 +224,12 @@ def measure_posting(meta, profile, python, cgi_bin, uncompiled, work):
     other run, so a change in the machine's load hits them all alike; two warm-up runs (file
     cache, bytecode) come before the first round.
     """
-    dbs = {name: harness.copy_db(meta["path"], work, f"{name}.db")
-           for name in ("footfall", "floor", "uncompiled")}
+    counters = ("footfall", "wsgiref", "uncompiled")
+    dbs = {name: harness.copy_db(meta["path"], work, f"{name}.db") for name in counters + ("floor",)}
     commands = {"start": [python, "-c", "pass"], "sqlite3": [python, "-c", "import sqlite3"],
                 "floor": [python, harness.FLOOR_SCRIPT],
                 "footfall": [python, os.path.join(cgi_bin, "stats.py")],
+                "wsgiref": [python, harness.WSGIREF_SCRIPT, cgi_bin],
                 "uncompiled": [python, os.path.join(uncompiled, "stats.py")]}
 
     def request(i):
@@ -243,14 +244,16 @@ def measure_posting(meta, profile, python, cgi_bin, uncompiled, work):
 
     def once(i, name):
         env, body = request(i)
+        if name in counters:
+            env = dict(env, FOOTFALL_DB=dbs[name])
         if name == "uncompiled":
-            env = dict(env, PYTHONDONTWRITEBYTECODE="1", FOOTFALL_DB=dbs["uncompiled"])
+            env = dict(env, PYTHONDONTWRITEBYTECODE="1")
         elapsed, out = harness.run_process(commands[name], env, body)
-        if name in ("footfall", "uncompiled") and b'"counted":true' not in out:
+        if name in counters and b'"counted":true' not in out:
             raise RuntimeError(f"POST not counted: {out!r}")
         return elapsed
 
-    before = {name: harness.raw_hits(dbs[name]) for name in ("footfall", "uncompiled")}
+    before = {name: harness.raw_hits(dbs[name]) for name in counters}
     warm_up = 2
     for i in range(warm_up):
         for name in POST_PROCESSES:
@@ -264,7 +267,7 @@ def measure_posting(meta, profile, python, cgi_bin, uncompiled, work):
                 samples[name].append(once(i, name))
             i += 1
         rounds.append(samples)
-    for name in ("footfall", "uncompiled"):
+    for name in counters:
         stored = harness.raw_hits(dbs[name]) - before[name]
         if stored != i:
             raise RuntimeError(f"{stored} of {i} POSTs stored ({name})")
@@ -298,6 +301,8 @@ def print_posting(post, size, profile, python):
         "sqlite3": "start-up + `import sqlite3`",
         "floor": "floor: read body, insert a row into WAL, commit",
         "footfall": "footfall `stats.py` POST",
+        "wsgiref": "footfall through `wsgiref.handlers.CGIHandler`, `json` imported "
+                   "(stats.py before issue 9)",
         "uncompiled": "the same, never compiled (`PYTHONDONTWRITEBYTECODE=1`, no `__pycache__`)",
     }
     rows = []

@@ -37,6 +37,7 @@ from footfall.app import make_application  # noqa: E402
 # cached or not, like stats.py itself.
 ARTICLE_SCRIPT = os.path.join(HERE, "article.py")
 FLOOR_SCRIPT = os.path.join(HERE, "floor.py")
+WSGIREF_SCRIPT = os.path.join(HERE, "wsgiref_cgi.py")
 
 DAYS = 1096  # three years
 PAGES = 50
