@@ -1,8 +1,8 @@
 """The benchmark's harness: databases built once and cached, CGI processes timed from spawn to exit,
 the WSGI callable called in a warm process, a local WSGI server (serve.py's), writer threads.
 
-Every function here returns numbers (seconds, bytes, counts) or paths; scripts/bench.py turns them
-into the report. Standard library only.
+Its functions return figures as numbers (seconds, bytes, counts), paths and facts about the
+machine; scripts/bench.py measures with them and formats the report. Standard library only.
 """
 
 import contextlib
