@@ -7,15 +7,14 @@ and answered with a plain 500, never the traceback.
 
 import _thread
 import datetime
-import json
 import os
 import time
 
-from . import counting, forms, insights, settings, traits
+from . import counting, forms, jsonout, settings, traits
 from .storage import database, days, meta, record, totals
 
-# A CGI process serves one hit and exits, so every import is paid per hit: modules that only a read
-# key or an error needs (hmac, traceback) are imported where they are used, and the thread
+# A CGI process serves one hit and exits, so every import is paid per hit: modules that only a GET,
+# a read key or an error needs (json, hmac, traceback) are imported where they are used, and the thread
 # local comes from _thread, which the interpreter has loaded already (threading.local is this very
 # class, but importing threading costs a POST half a millisecond). See docs/performance.md.
 
@@ -143,7 +142,7 @@ class Application:
         if payload is None:  # 204: no body, so no Content-Type either
             body, headers = b"", [h for h in BASE_HEADERS if h[0] != "Content-Type"]
         else:
-            body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+            body = jsonout.encode(payload).encode("utf-8")  # json itself only for GET: see jsonout
             headers = list(BASE_HEADERS)
         headers = headers + extra + cors + [("Content-Length", str(len(body)))]
         start_response(f"{status} {_REASONS.get(status, 'Error')}", headers)
@@ -279,6 +278,8 @@ class Application:
 
             return images.answer(self, environ, params)
         self._check_read_access(environ)
+        from . import insights  # the lists and sketches only a GET reads: a hit never imports them
+
         try:
             page = None
             if params.get("page", "").strip():
