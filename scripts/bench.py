@@ -226,6 +226,10 @@ def measure_posting(meta, profile, python, cgi_bin, uncompiled, work):
     """
     counters = ("footfall", "wsgiref", "uncompiled")
     dbs = {name: harness.copy_db(meta["path"], work, f"{name}.db") for name in counters + ("floor",)}
+    # The floor's own table of raw hits (footfall keeps none), in the same database file.
+    floor = sqlite3.connect(dbs["floor"])
+    floor.execute("create table if not exists hits (ts real, day text, site text, page text, ref text)")
+    floor.close()
     commands = {"start": [python, "-c", "pass"], "sqlite3": [python, "-c", "import sqlite3"],
                 "floor": [python, harness.FLOOR_SCRIPT],
                 "footfall": [python, os.path.join(cgi_bin, "stats.py")],

@@ -10,8 +10,9 @@ import sys
 from wsgiref.handlers import BaseCGIHandler, read_environ
 
 import pytest
-from footfall import cgi_runner, settings, storage
-from footfall.app import make_application
+from footfall import cgi_runner, settings
+from footfall.app import Application
+from footfall.storage import database
 from footfall_testing import CGI_SCRIPT, ROOT, cgi_process, post_form
 
 REFERENCE_SCRIPT = os.path.join(ROOT, "tests", "wsgiref_stats.py")
@@ -133,14 +134,13 @@ CGI_ENVIRON = {"REQUEST_METHOD": "POST", "CONTENT_TYPE": "application/x-www-form
 
 
 def test_runner_writes_what_cgihandler_writes_for_a_locked_database_503(db_path, monkeypatch):
-    blocker = storage.connect(db_path)
+    blocker = database.connect(db_path)
     blocker.execute("begin immediate")
-    monkeypatch.setattr(storage, "BUSY_TIMEOUT_SECONDS", 0.05)
-    monkeypatch.setattr(storage, "WRITE_ATTEMPTS", 2)
+    monkeypatch.setattr(database, "REQUEST_WAIT_SECONDS", 0.3)
     body = b"page=/late"
     environ = dict(CGI_ENVIRON, CONTENT_LENGTH=str(len(body)))
     try:
-        application = make_application(settings.Config(db=db_path, timezone="UTC"))
+        application = Application(settings.Config(db=db_path, timezone="UTC"))
         ours, reference = _in_process(application, environ, body)
     finally:
         blocker.execute("rollback")
