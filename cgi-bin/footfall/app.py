@@ -207,6 +207,9 @@ class Application:
                                                TOP_LIMIT)
             answer["referrers"] = totals.top_referrers(conn, first.isoformat(), last.isoformat(),
                                                        site, TOP_LIMIT)
+            # Broken links, from imported access logs only (scripts/import_log.py).
+            answer["not_found"] = totals.not_found(conn, first.isoformat(), last.isoformat(), site,
+                                                   TOP_LIMIT)
         return answer
 
     def _range(self, params, site, page):
