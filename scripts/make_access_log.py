@@ -6,11 +6,12 @@
 
 People arrive from search engines, other sites or nowhere, read a few pages (each with its
 stylesheet, script, images and favicon; a returning visitor's browser gets 304s), sometimes
-follow a broken link (404), post a form (303), hit an old address (301), or reload a page a dozen
-times in a minute. Crawlers, taken from the crawler-user-agents corpus in tests/corpora when it
-is there (else a short built-in list), fetch pages, robots.txt, sitemaps and probe for
-/wp-login.php. A few lines are garbage (a TLS handshake sent to port 80). All times are UTC.
-tests/test_goaccess.py counts this log with footfall and with GoAccess. Standard library only.
+follow a broken link (404), post a form (303) or a search (200), hit an old address (301), or
+reload a page a dozen times in a minute. Crawlers (nine in ten lines from a few big ones, the rest
+from the crawler-user-agents corpus in tests/corpora when it is there) fetch a few pages,
+robots.txt and sitemaps per session, and probe for /wp-login.php. A few lines are garbage (a TLS
+handshake sent to port 80). All times are UTC. tests/test_goaccess.py counts this log with
+footfall and with GoAccess. Standard library only.
 """
 
 import argparse
@@ -75,6 +76,7 @@ IMAGES = ("/images/hero.jpg", "/images/chart.png", "/images/photo.webp")
 BOT_PATHS = ("/robots.txt", "/sitemap.xml", "/feed.xml") + tuple(path for path, _ in PAGES)
 PROBES = ("/wp-login.php", "/.env", "/xmlrpc.php", "/admin/config.php")
 VISIT_LENGTHS = (1, 1, 1, 2, 2, 3, 4, 6)
+CRAWL_LENGTHS = (1, 2, 3, 5, 8)  # requests per crawler session
 START = datetime.date(2026, 1, 1)
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -106,6 +108,7 @@ def generate(out, seed=1, days=30, visits=300, start=START, lines=None, crawler_
     bots = crawler_agents if crawler_agents is not None else crawlers()
     page_values, page_weights = zip(*PAGES)
     ref_values, ref_weights = zip(*REFERRERS)
+    bot_addresses = {}  # agent -> its latest address
     regulars = []  # visitors who come back on later days, with the same address and browser
     written = 0
     day_number = 0
@@ -127,14 +130,21 @@ def generate(out, seed=1, days=30, visits=300, start=START, lines=None, crawler_
                         del regulars[rng.randrange(len(regulars))]
             ts = midnight + min(max(rng.gauss(14 * 3600, 4 * 3600), 0), 86399)
             _visit(events, rng, visitor, ts, page_values, page_weights, ref_values, ref_weights)
-        for _ in range(int(visits * 1.5)):  # crawlers: a little more than people, as on most sites
-            agent = rng.choice(BIG_CRAWLERS) if rng.random() < 0.7 else rng.choice(bots)
-            ip = f"66.249.{rng.randrange(64, 96)}.{rng.randrange(1, 255)}"
-            ts = midnight + rng.uniform(0, 86399)
-            path = rng.choice(PROBES) if rng.random() < 0.05 else rng.choice(BOT_PATHS)
-            status = 404 if path in PROBES else 200
+        # Crawlers: a little more lines than people, as on most sites, a few paths per session.
+        crawled = 0
+        while crawled < visits * 1.5:
+            agent = rng.choice(BIG_CRAWLERS) if rng.random() < 0.9 else rng.choice(bots)
+            ip = bot_addresses.get(agent)
+            if ip is None or rng.random() < 0.2:  # a crawler comes from a few addresses
+                ip = bot_addresses[agent] = f"66.249.{rng.randrange(64, 96)}.{rng.randrange(1, 255)}"
+            ts = midnight + rng.uniform(0, 86000)
             method = "HEAD" if "UptimeRobot" in agent else "GET"
-            events.append((ts, len(events), _line(ip, ts, method, path, status, "-", agent, rng)))
+            for _ in range(rng.choice(CRAWL_LENGTHS)):
+                path = rng.choice(PROBES) if rng.random() < 0.05 else rng.choice(BOT_PATHS)
+                status = 404 if path in PROBES else 200
+                events.append((ts, len(events), _line(ip, ts, method, path, status, "-", agent, rng)))
+                ts += rng.uniform(1, 30)
+                crawled += 1
         for _ in range(2):  # garbage: a TLS handshake sent to the plain HTTP port
             ts = midnight + rng.uniform(0, 86399)
             events.append((ts, len(events), f'{_address(rng)} - - [{_when(ts)}] '
@@ -173,11 +183,15 @@ def _visit(events, rng, visitor, ts, page_values, page_weights, ref_values, ref_
             ts += rng.uniform(20, 90)
             events.append((ts, len(events), _line(ip, ts, "POST", "/contact", 303,
                                                   f"https://{SITE}/contact", agent, rng)))
-        if rng.random() < 0.003:  # a reload storm: a dozen views of one page in a minute
+        if rng.random() < 0.0005:  # a reload storm: a dozen views of one page in a minute
             for _ in range(12):
                 ts += rng.uniform(1, 4)
                 events.append((ts, len(events), _line(ip, ts, "GET", page, 200,
                                                       f"https://{SITE}{page}", agent, rng)))
+        if rng.random() < 0.001:  # a search form that answers its POST with the results
+            ts += rng.uniform(5, 30)
+            events.append((ts, len(events), _line(ip, ts, "POST", "/search", 200,
+                                                  f"https://{SITE}{page}", agent, rng)))
         ref = f"https://{SITE}{page}"
         ts += rng.uniform(15, 240)
 
@@ -185,7 +199,8 @@ def _visit(events, rng, visitor, ts, page_values, page_weights, ref_values, ref_
 def _address(rng):
     if rng.random() < 0.15:
         return f"2001:db8:{rng.randrange(65536):x}:{rng.randrange(65536):x}::{rng.randrange(1, 65536):x}"
-    return f"{rng.choice((198, 203, 192))}.{rng.randrange(0, 256)}.{rng.randrange(0, 256)}.{rng.randrange(1, 255)}"
+    first = rng.choice((198, 203, 192))
+    return f"{first}.{rng.randrange(0, 256)}.{rng.randrange(0, 256)}.{rng.randrange(1, 255)}"
 
 
 def _when(ts):
