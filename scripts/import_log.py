@@ -15,6 +15,7 @@ Standard library only.
 import argparse
 import datetime
 import gzip
+import itertools
 import os
 import sys
 import time
@@ -136,10 +137,11 @@ class LogFile:
         return False
 
     def lines(self):
+        """An iterator of the lines from here on (the stream itself, but for stdin's head)."""
         if self._head:
             head, self._head = self._head, b""
-            yield head
-        yield from self.stream
+            return itertools.chain((head,), self.stream)
+        return self.stream
 
     def close(self):
         if self.name != "-":
@@ -269,7 +271,8 @@ class Importer:
         self._agents = {}  # User-Agent -> (is bot, browser, os, device)
         self._sites = {}  # host as logged -> site, or None when it is not a host name
         self._day_of = {}  # quarter hour -> day (time zones change on quarter hours)
-        self._pages = {}  # request target -> (page, campaign, source) or (False/None, why, '')
+        self._pages = {}  # request target -> (page, campaign, source) or ('', why, '')
+        self._refs = {}  # referrer as logged -> as kept
 
     # -- files ------------------------------------------------------------------------------
 
@@ -307,7 +310,7 @@ class Importer:
     def _first_time(self, log):
         line = log.first_line()
         parsed = self.parse(line.decode("utf-8", "replace")) if line else None
-        return parsed.ts if parsed is not None else 0.0
+        return parsed[1] if parsed is not None else 0.0
 
     def read_file(self, log):
         """Read one file on from where the last import of it stopped. True when --until stops it."""
@@ -344,12 +347,14 @@ class Importer:
     def read_lines(self, state):
         """Read a file's lines to its end; True when --until stops it. A file read from its
         top is first checked against the format."""
-        parse, take = self.parse, self._take
+        parse = self.parse
         lines = state.log.lines()
+        partial = False
         if state.number == 0:
             head = []
             for raw in lines:
-                if not raw.endswith(b"\n"):
+                if raw[-1:] != b"\n":
+                    partial = True
                     break
                 head.append(raw)
                 if len(head) == FORMAT_CHECK_LINES:
@@ -358,127 +363,154 @@ class Importer:
             if sum(line is None for line in parsed) * 2 > len(parsed):
                 example = next(raw for raw, line in zip(head, parsed) if line is None)
                 raise ImportStopped(self._format_message(state.log.name, example))
-            for raw, line in zip(head, parsed):
-                if take(state, raw, line):
-                    return True
+            if self._take_lines(state, head):
+                return True
+        if not partial:
+            if self._take_lines(state, lines):
+                return True
+            partial = self._partial
+        if partial and state.log.name != "-":
+            # A line still being written: read again from its start next time.
+            state.log.stream.seek(state.offset)
+        return False
+
+    def _take_lines(self, state, raws):
+        """Each line into its day's bucket or counted under a reason; True when --until stops
+        the file. One loop with everything in local variables: this is where an import spends
+        its time. Stops at a line without its newline (still being written): self._partial."""
+        reasons, summary = self.summary.reasons, self.summary
+        pending, agents_seen, pages_seen, refs_seen = self._pending, self._agents, self._pages, self._refs
+        sites_seen, day_of = self._sites, self._day_of
+        covered, ranges = state.covered, state.ranges
+        until, live, zone = self.until, self.live, self.config.zone
+        allowed = self.config.sites
+        default_site = self.site
+        number, offset, last_ts = state.number, state.offset, state.last_ts
+        lines = 0
         countdown = PROGRESS_EVERY
-        for raw in lines:
-            if raw[-1:] != b"\n":
-                break  # a line still being written: left for the next read
-            if take(state, raw, parse(raw.decode("utf-8", "replace"))):
-                return True
-            countdown -= 1
-            if not countdown:
-                countdown = PROGRESS_EVERY
-                if self.stopping:
+        parse = self.parse
+        self._partial = False
+        try:
+            for raw in raws:
+                if raw[-1:] != b"\n":
+                    self._partial = True
                     return False
-                if self.progress is not None:
-                    self.progress.update(self.summary.lines,
-                                         self._done_bytes + state.log.position())
-        return False
+                line = parse(raw.decode("utf-8", "replace"))
+                countdown -= 1
+                if not countdown:
+                    countdown = PROGRESS_EVERY
+                    if self.stopping:
+                        return False
+                    if self.progress is not None:
+                        self.progress.update(summary.lines + lines,
+                                             self._done_bytes + state.log.position())
+                if line is None:
+                    number += 1
+                    offset += len(raw)
+                    lines += 1
+                    self._note_malformed(state.log.name, number)
+                    continue
+                ip, ts, method, target, status, referrer, user_agent, host, language, purpose = line
+                if host:
+                    site = sites_seen.get(host, False)
+                    if site is False:
+                        site = self._site_of(host)
+                    if site is None:
+                        number += 1
+                        offset += len(raw)
+                        lines += 1
+                        self._note_malformed(state.log.name, number)
+                        continue
+                else:
+                    site = default_site
+                if covered:
+                    spans = covered.get(site)
+                    if spans and _inside(ts, spans):
+                        number += 1
+                        offset += len(raw)
+                        lines += 1
+                        reasons["already imported"] += 1
+                        continue
+                quarter = ts // 900
+                day = day_of.get(quarter)
+                if day is None:
+                    day = day_of[quarter] = counting.day_of(ts, zone)
+                if until is not None and day > until:
+                    if not live:
+                        summary.stopped = (f"stopped before line {number + 1:,} of "
+                                           f"{state.log.name}: {day} is after --until {until}; "
+                                           "a later import goes on from there")
+                        return True
+                    number += 1
+                    offset += len(raw)
+                    lines += 1
+                    reasons["after --until"] += 1
+                    continue
+                # The line is read: it moves the file's offset and the time it covers.
+                number += 1
+                offset += len(raw)
+                lines += 1
+                last_ts = ts
+                span = ranges.get(site)
+                if span is None:
+                    ranges[site] = [ts, ts]
+                elif ts > span[1]:
+                    span[1] = ts
+                elif ts < span[0]:
+                    span[0] = ts
+                agent = agents_seen.get(user_agent)
+                if agent is None:
+                    agent = self._agent(user_agent)
+                if status == 404 or status == 410:
+                    if (method == "GET" or method == "HEAD") and not agent[0]:
+                        self._broken_link(day, site, target, referrer)
+                    reasons["status"] += 1
+                    continue
+                if method != "GET":
+                    reasons["method"] += 1
+                    continue
+                if not (200 <= status < 300 or status == 304):
+                    reasons["status"] += 1
+                    continue
+                page = pages_seen.get(target)
+                if page is None:
+                    page = self._page_of(target)
+                if not page[0]:
+                    reasons[page[1]] += 1
+                    if page[1] == "malformed":
+                        self._note_malformed(state.log.name, number, counted=True)
+                    continue
+                if agent[0]:
+                    reasons["bot"] += 1
+                    continue
+                if purpose and ("prefetch" in purpose.lower() or "preview" in purpose.lower()):
+                    reasons["prefetch"] += 1
+                    continue
+                if allowed and not counting.site_allowed(site, allowed):
+                    reasons["site not allowed"] += 1
+                    continue
+                hits = pending.get(day)
+                if hits is None:
+                    hits = pending[day] = []
+                    if len(pending) > OPEN_DAYS:
+                        self.flush()
+                ref = refs_seen.get(referrer)
+                if ref is None:
+                    ref = self._ref_of(referrer)
+                hits.append(LogHit(ts, day, site, page[0], ref, ip, user_agent, agent[1],
+                                   agent[2], agent[3],
+                                   languages.language_of(language) if language else "",
+                                   page[1], page[2]))
+            return False
+        finally:
+            state.number, state.offset, state.last_ts = number, offset, last_ts
+            summary.lines += lines
 
-    def _take(self, state, raw, line):
-        """One line: into its day's bucket, or counted under a reason. True to stop (--until)."""
-        summary = self.summary
-        reasons = summary.reasons
-        if line is None:
-            return self._malformed(state, raw)
-        host = line.host
-        if host:
-            site = self._sites.get(host, False)
-            if site is False:
-                site = self._site_of(host)
-            if site is None:
-                return self._malformed(state, raw)
-        else:
-            site = self.site
-        ts = line.ts
-        spans = state.covered.get(site)
-        if spans and _inside(ts, spans):
-            self._passed(state, raw)
-            reasons["already imported"] += 1
-            return False
-        quarter = ts // 900
-        day = self._day_of.get(quarter)
-        if day is None:
-            day = self._day_of[quarter] = counting.day_of(ts, self.config.zone)
-        if self.until is not None and day > self.until:
-            if not self.live:
-                summary.stopped = (f"stopped before line {state.number + 1:,} of "
-                                   f"{state.log.name}: {day} is after --until {self.until}; "
-                                   "a later import goes on from there")
-                return True
-            self._passed(state, raw)
-            reasons["after --until"] += 1
-            return False
-        # The line is read: it moves the file's offset and the time it covers.
-        state.number += 1
-        state.offset += len(raw)
-        state.last_ts = ts
-        span = state.ranges.get(site)
-        if span is None:
-            state.ranges[site] = [ts, ts]
-        elif ts > span[1]:
-            span[1] = ts
-        elif ts < span[0]:
-            span[0] = ts
-        summary.lines += 1
-        status = line.status
-        agent = self._agents.get(line.user_agent)
-        if agent is None:
-            agent = self._agent(line.user_agent)
-        method = line.method
-        if status == 404 or status == 410:
-            if (method == "GET" or method == "HEAD") and not agent[0]:
-                self._broken_link(day, site, line)
-            reasons["status"] += 1
-            return False
-        if method != "GET":
-            reasons["method"] += 1
-            return False
-        if not (200 <= status < 300 or status == 304):
-            reasons["status"] += 1
-            return False
-        target = line.target
-        page = self._pages.get(target)
-        if page is None:
-            page = self._page_of(target)
-        if not page[0]:
-            reasons[page[1]] += 1
-            if page[1] == "malformed" and len(summary.malformed) < MALFORMED_SHOWN:
-                summary.malformed.append((state.log.name, state.number))
-            return False
-        if agent[0]:
-            reasons["bot"] += 1
-            return False
-        purpose = line.purpose
-        if purpose and ("prefetch" in purpose.lower() or "preview" in purpose.lower()):
-            reasons["prefetch"] += 1
-            return False
-        if self.config.sites and not counting.site_allowed(site, self.config.sites):
-            reasons["site not allowed"] += 1
-            return False
-        hits = self._pending.get(day)
-        if hits is None:
-            hits = self._pending[day] = []
-            if len(self._pending) > OPEN_DAYS:
-                self.flush()
-        hits.append(LogHit(ts, day, site, page[0], counting.normalize_ref(line.referrer), line.ip,
-                           line.user_agent, agent[1], agent[2], agent[3],
-                           languages.language_of(line.language), page[1], page[2]))
-        return False
-
-    def _passed(self, state, raw):
-        state.number += 1
-        state.offset += len(raw)
-        self.summary.lines += 1
-
-    def _malformed(self, state, raw):
-        self._passed(state, raw)
-        self.summary.reasons["malformed"] += 1
+    def _note_malformed(self, name, number, counted=False):
+        if not counted:
+            self.summary.reasons["malformed"] += 1
         if len(self.summary.malformed) < MALFORMED_SHOWN:
-            self.summary.malformed.append((state.log.name, state.number))
-        return False
+            self.summary.malformed.append((name, number))
 
     def _site_of(self, host):
         try:
@@ -497,6 +529,13 @@ class Importer:
             self._agents.clear()
         self._agents[user_agent] = agent
         return agent
+
+    def _ref_of(self, referrer):
+        ref = counting.normalize_ref(referrer)
+        if len(self._refs) > 50_000:
+            self._refs.clear()
+        self._refs[referrer] = ref
+        return ref
 
     def _page_of(self, target):
         """(page, campaign, source), or ('', reason, '') for a line that is no page view."""
@@ -518,14 +557,14 @@ class Importer:
         self._pages[target] = page
         return page
 
-    def _broken_link(self, day, site, line):
+    def _broken_link(self, day, site, target, referrer):
         try:
-            page = counting.normalize_page(line.target, self.config.max_page_length)
+            page = counting.normalize_page(target, self.config.max_page_length)
         except counting.InvalidInput:
             return
         # The host of the referring page, the site's own included: a broken link inside a site
         # is the one its owner can fix.
-        key = (day, site, page, counting.host_of(counting.normalize_ref(line.referrer)))
+        key = (day, site, page, counting.host_of(counting.normalize_ref(referrer)))
         self._not_found[key] = self._not_found.get(key, 0) + 1
         self.summary.not_found += 1
 

@@ -102,7 +102,7 @@ def compared(tmp_path_factory):
     lines = []
     parse = logformats.compile_format("combined")
     with open(log_path, encoding="utf-8") as f:
-        lines = [line for line in map(parse, f) if line is not None]
+        lines = [logformats.LogLine._make(line) for line in map(parse, f) if line is not None]
     crawlers = goaccess_crawlers(sorted({line.user_agent for line in lines}), tmp_path)
     return {"footfall": footfall_days(db), "goaccess": goaccess_days(run_goaccess(log_path, str(
         tmp_path / "report.json"))), "rules": lines_by_rule(lines, crawlers)}
