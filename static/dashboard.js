@@ -277,6 +277,7 @@
     fillTop("refs", answer.referrers, function (row) {
       return [row.ref, row.pageviews];
     });
+    fillBroken(answer.not_found);
   }
 
   function cssVar(name) {
@@ -393,6 +394,24 @@
     });
     box.querySelector("table").hidden = !rows.length;
     box.querySelector(".none").hidden = rows.length > 0;
+  }
+
+  // Only an imported access log knows a status, so the table shows only when it has rows.
+  function fillBroken(rows) {
+    var box = $id("broken-box");
+    box.hidden = !Array.isArray(rows) || !rows.length;
+    if (box.hidden) return;
+    var body = $id("broken-body");
+    body.textContent = "";
+    rows.forEach(function (row) {
+      var tr = document.createElement("tr");
+      var head = cell("th", String(row.page), "name");
+      head.scope = "row";
+      tr.appendChild(head);
+      tr.appendChild(cell("td", row.ref ? String(row.ref) : "(none)", "name"));
+      tr.appendChild(cell("td", number.format(row.count), "num"));
+      body.appendChild(tr);
+    });
   }
 
   function showError(message) {
