@@ -763,7 +763,7 @@ def main(argv=None):
         importer.flush(everything=True)
         sys.stderr.write(f"import_log: {exc}\n")
         sys.stdout.write(importer.summary.text(time.perf_counter() - started))
-        return 2
+        return 1
     except database.StorageError as exc:
         parser.exit(1, f"import_log: {exc}\n")
     sys.stdout.write(summary.text(time.perf_counter() - started))
