@@ -625,12 +625,12 @@ class Importer:
                 rotated = False
                 if log is None:
                     log = _open_if_there(name)
+                    if log is not None and not log.first_line():  # empty so far
+                        log.close()
+                        log = None
                     if log is not None:
                         self.read_file(log)
-                        state = self._states[-1] if self._states else None
-                        if state is None or state.log is not log:  # empty so far
-                            log.close()
-                            log = state = None
+                        state = self._states[-1]
                 else:
                     rotated = _rotated(name, log, state)
                     self.read_lines(state)  # the rest of it, even when it was just rotated away

@@ -409,3 +409,61 @@ def test_migration_4_gives_a_version_3_database_the_tables_of_a_new_one(tmp_path
 
     assert [name for name, _ in tables(str(tmp_path / "old.db"))] == [
         name for name, _ in tables(str(tmp_path / "new.db"))]
+
+
+# ---------------------------------------------------------------------------------------------
+# --follow
+# ---------------------------------------------------------------------------------------------
+
+def wait_for(condition, what, seconds=60):
+    """Poll the database until condition() holds; fail after `seconds` (the follower polls
+    every 0.1 s, so this is only ever reached when it is broken)."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    pytest.fail(f"the follower did not count {what}")
+
+
+def test_follow_counts_lines_as_they_are_written_and_across_rotation(db, tmp_path):
+    import signal
+
+    log = tmp_path / "access.log"
+    log.write_text(days_log("2026-03-01", "2026-03-02"), encoding="utf-8")
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("FOOTFALL_")}
+    environ["FOOTFALL_TIMEZONE"] = "UTC"
+    follower = subprocess.Popen(
+        [sys.executable, os.path.join(SCRIPTS, "import_log.py"), "--db", db, "--site",
+         "example.com", "--follow", "--poll", "0.1", "--stop-after", "120", str(log)],
+        env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        def day(name):
+            return [row[2:] for row in site_days(db) if row[0] == name]
+
+        wait_for(lambda: os.path.exists(db) and day("2026-03-02") == [(1, 1)], "the catch-up")
+        with open(log, "a", encoding="utf-8") as f:  # the server writes on
+            f.write(line("203.0.113.2", "2026-03-02", "/about", clock="13:00:00"))
+        wait_for(lambda: day("2026-03-02") == [(2, 2)], "an appended line")
+        # logrotate: the log is renamed; the server writes a last line to it before it reopens.
+        log.rename(tmp_path / "access.log.1")
+        with open(tmp_path / "access.log.1", "a", encoding="utf-8") as f:
+            f.write(line("203.0.113.3", "2026-03-02", "/", clock="14:00:00"))
+        log.write_text(line("203.0.113.2", "2026-03-02", "/", clock="15:00:00")
+                       + line("203.0.113.4", "2026-03-03", "/", clock="09:00:00"), encoding="utf-8")
+        wait_for(lambda: day("2026-03-02") == [(3, 4)] and day("2026-03-03") == [(1, 1)],
+                 "the rotated log's last line and the new log")
+        follower.send_signal(signal.SIGTERM)
+        out, err = follower.communicate(timeout=60)
+    finally:
+        if follower.poll() is None:
+            follower.kill()
+            follower.wait()
+    assert follower.returncode == 0, err
+    assert "page views counted: 6 on 3 day(s)" in out.decode()
+    # A second follower of the same files counts none of their lines again.
+    again = run_import("--db", db, "--site", "example.com", "--until", "2026-12-31",
+                       str(tmp_path / "access.log.1"), str(log)).stdout.decode()
+    assert "page views counted: 0" in again
