@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every footfall test on a fresh machine: installs what the tests need (Debian's chromium,
-# apache2, nginx and fcgiwrap, the dev tools from pyproject.toml into .venv, axe-core from npm),
+# apache2, nginx, fcgiwrap and goaccess, the dev tools from pyproject.toml into .venv, axe-core from npm),
 # then lints and runs pytest. The tests start their own servers (footfall's serve.py, a private
 # Apache, a private nginx with fcgiwrap); never the system services.
 set -euo pipefail
@@ -11,6 +11,8 @@ command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 [ -x /usr/sbin/apache2 ] || need_apt+=(apache2)
 [ -x /usr/sbin/nginx ] || need_apt+=(nginx)
 [ -x /usr/sbin/fcgiwrap ] || need_apt+=(fcgiwrap)
+# GoAccess: tests/test_goaccess.py counts the same generated log with it and with footfall.
+command -v goaccess >/dev/null 2>&1 || need_apt+=(goaccess)
 if [ ${#need_apt[@]} -gt 0 ]; then
     echo "test.sh: installing ${need_apt[*]} with apt-get"
     export DEBIAN_FRONTEND=noninteractive
@@ -40,7 +42,7 @@ npm ci --no-audit --no-fund --silent --prefix tests/browser
 npm ci --no-audit --no-fund --silent --prefix tests/corpora
 
 # Installed above, so a missing server is a failure here, not a skipped test.
-export FOOTFALL_REQUIRE_APACHE=1 FOOTFALL_REQUIRE_NGINX=1
+export FOOTFALL_REQUIRE_APACHE=1 FOOTFALL_REQUIRE_NGINX=1 FOOTFALL_REQUIRE_GOACCESS=1
 
 .venv/bin/ruff check .
 .venv/bin/python -m pytest "$@"
