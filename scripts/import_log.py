@@ -697,6 +697,17 @@ def default_until(conn, config, follow, now):
     return (today - datetime.timedelta(days=1)).isoformat()
 
 
+def default_site(conn, config):
+    """The site of a log without a host: the one site the database counts (its tracker's), else
+    the one site of the sites setting, else '' (unknown). None when there are several."""
+    sites = imports.sites(conn)
+    if len(sites) > 1:
+        return None
+    if sites:
+        return sites[0]
+    return config.sites[0] if len(config.sites) == 1 else ""
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -710,7 +721,7 @@ def main(argv=None):
                              "string (default combined: Apache's and nginx's default)")
     parser.add_argument("--site", default="",
                         help="the site of a log whose format has no host (%%v); default: the one "
-                             "site of the sites setting")
+                             "site the database has hits of, else the one of the sites setting")
     parser.add_argument("--until", metavar="YYYY-MM-DD",
                         help="last day to import (default: the day before the first live hit; "
                              "without live hits, yesterday)")
@@ -735,10 +746,10 @@ def main(argv=None):
         if site:
             site = counting.normalize_site(site)
         elif not getattr(parse, "has_host", True):
-            if len(config.sites) != 1:
-                parser.error(f"the format {args.format} has no host: say which site the log is "
-                             "of with --site")
-            site = config.sites[0]
+            site = default_site(conn, config)
+            if site is None:
+                parser.error(f"the format {args.format} has no host and the database has hits "
+                             "of several sites: say which site the log is of with --site")
         show = not args.quiet and sys.stderr.isatty()
         importer = Importer(conn, config, args.format, site, until,
                             progress_stream=sys.stderr if show else None)

@@ -205,10 +205,24 @@ def test_each_log_format_is_read(db, tmp_path, log_format, text, args, expected)
     assert site_days(db) == expected
 
 
-def test_a_format_without_a_host_needs_a_site(db, access_log):
+def test_a_log_without_a_host_counts_for_the_one_site_the_database_has(db, access_log):
+    conn = database.connect(db)
+    record.record_hit(conn, record.Hit(1772539200.0, "2026-03-03", "tracked.example", "/", "",
+                                       "192.0.2.1", FIREFOX), record.Rules())
+    conn.close()
+    assert run_import("--db", db, access_log).returncode == 0
+    assert site_days(db)[0] == (DAY, "tracked.example", 2, 3)
+
+
+def test_a_log_without_a_host_needs_a_site_when_the_database_has_several(db, access_log):
+    conn = database.connect(db)
+    for site in ("a.example", "b.example"):
+        record.record_hit(conn, record.Hit(1772539200.0, "2026-03-03", site, "/", "",
+                                           "192.0.2.1", FIREFOX), record.Rules())
+    conn.close()
     result = run_import("--db", db, access_log)
     assert result.returncode == 2
-    assert b"has no host: say which site the log is of with --site" in result.stderr
+    assert b"say which site the log is of with --site" in result.stderr
 
 
 def test_gzip_is_read_whatever_the_file_is_called(db, tmp_path):

@@ -93,3 +93,17 @@ def test_times_of_the_same_hour_share_one_calendar_sum_and_stay_exact():
     times = [logformats.apache_time(f"31/Dec/2025:23:{minute:02d}:59 +0130")
              for minute in (0, 59)]
     assert times == [1767216659, 1767220199]  # 21:30:59 and 22:29:59 UTC
+
+
+def test_the_hit_path_never_imports_the_log_reader():
+    import subprocess
+    import sys
+
+    from footfall_testing import CGI_BIN
+
+    program = ("import sys\nimport footfall.app\n"
+               "print(sorted(m for m in ('footfall.logformats', 'footfall.storage.imports', "
+               "'footfall.storage.bulk') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", program], cwd=CGI_BIN, capture_output=True,
+                            text=True, check=True)
+    assert result.stdout == "[]\n"

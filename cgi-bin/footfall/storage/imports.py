@@ -50,6 +50,14 @@ NEW_NOT_FOUND = """
 """
 
 
+SELECT_SITES = "select distinct site from daily_site order by site"
+
+
+def sites(conn):
+    """Every site the database has counts of."""
+    return [site for site, in conn.execute(SELECT_SITES)]
+
+
 def file_progress(conn, fingerprint):
     """(offset, lines, last_ts) of a file read before, or None."""
     return conn.execute(SELECT_LOG, {"fingerprint": fingerprint}).fetchone()
