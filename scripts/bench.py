@@ -703,15 +703,17 @@ def log_import_row(data, python, lines=LOG_LINES, runs=LOG_RUNS):
 
 def _child_usage(argv, env):
     """(wall seconds, CPU seconds, peak resident bytes) of one child process."""
-    started = time.perf_counter()
-    child = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(child.pid, 0)
-    elapsed = time.perf_counter() - started
-    child.returncode = os.waitstatus_to_exitcode(status)
-    error = child.stderr.read().decode(errors="replace")
-    child.stderr.close()
-    if child.returncode != 0:
-        raise RuntimeError(f"{argv[0]} failed: {error}")
+    # stderr to a file, not a pipe read at the end: GoAccess writes its progress there, and a
+    # full pipe would stall it.
+    with tempfile.TemporaryFile() as errors:
+        started = time.perf_counter()
+        child = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(child.pid, 0)
+        elapsed = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if child.returncode != 0:
+            errors.seek(0)
+            raise RuntimeError(f"{argv[0]} failed: {errors.read().decode(errors='replace')}")
     return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024  # maxrss is KiB
 
 
