@@ -434,6 +434,8 @@ class Importer:
                 quarter = ts // 900
                 day = day_of.get(quarter)
                 if day is None:
+                    if len(day_of) > 100_000:  # three years of quarter hours: memory stays bounded
+                        day_of.clear()
                     day = day_of[quarter] = counting.day_of(ts, zone)
                 if until is not None and day > until:
                     if not live:

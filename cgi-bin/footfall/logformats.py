@@ -75,27 +75,31 @@ def compile_format(log_format):
             field = _DIRECTIVES.get(directive, _DIRECTIVES.get(letter))
         else:
             raise LogFormatError(f"{match.group(0)} is not an Apache LogFormat directive")
-        if quoted:
-            # Apache escapes a '"' inside a quoted field as '\"'. Unrolled: (?:[^"\\]|\\.)* is
-            # four times slower.
-            value = r'[^"\\]*(?:\\.[^"\\]*)*'
-        else:
-            value = r"\S*"
         if field == "time":
-            value = r"\[([^\]]*)\]"
+            pattern.append(r"\[([^\]]*)\]")
+        elif quoted:  # the pattern of a quoted field is chosen below
+            pattern += ["(", _QUOTED, ")"] if field else [_QUOTED]
+        else:
+            pattern.append(r"(\S*)" if field else r"\S*")  # only what footfall reads is captured
+        if field:
             fields.append(field)
-        elif field:  # only what footfall reads is captured
-            value = "(" + value + ")"
-            fields.append(field)
-        pattern.append(value)
     pattern.append(_literal(log_format[position:]))
     for need in ("ip", "time"):
         if need not in fields:
             raise LogFormatError(f"the format has no {'%h' if need == 'ip' else '%t'}")
     if "request" not in fields and "path" not in fields:
         raise LogFormatError("the format has no %r (or %U)")
-    regex = re.compile("".join(pattern) + r"\s*$")
-    return _make_parser(regex, fields)
+    pattern.append(r"\s*$")
+    # Two expressions: [^"]* for the usual line, which has no backslash, and, for a line with
+    # one, a quoted field that may hold \" as Apache escapes a quote (unrolled: (?:[^"\\]|\\.)* is
+    # slower still). Without a backslash both read a line alike; the first is three times faster.
+    plain = re.compile("".join(r'[^"]*' if part is _QUOTED else part for part in pattern))
+    escaped = re.compile("".join(r'[^"\\]*(?:\\.[^"\\]*)*' if part is _QUOTED else part
+                                 for part in pattern))
+    return _make_parser(plain, escaped, fields)
+
+
+_QUOTED = object()  # where compile_format's pattern has a quoted field
 
 
 def _literal(text):
@@ -103,8 +107,8 @@ def _literal(text):
     return " +".join(re.escape(part) for part in text.replace("%%", "%").split(" "))
 
 
-def _make_parser(regex, fields):
-    match = regex.match
+def _make_parser(plain, escaped, fields):
+    match_plain, match_escaped = plain.match, escaped.match
     # Positions in match.groups(); -1 reads the '' appended for a field the format lacks.
     index = {field: number for number, field in enumerate(fields) if field}
     at = lambda field: index.get(field, -1)  # noqa: E731
@@ -116,7 +120,7 @@ def _make_parser(regex, fields):
     parse_time = apache_time
 
     def parse(line):
-        found = match(line)
+        found = match_plain(line) if "\\" not in line else match_escaped(line)
         if found is None:
             return None
         groups = found.groups() + ("",)
