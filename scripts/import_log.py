@@ -736,18 +736,17 @@ def main(argv=None):
     if args.follow and (len(args.files) != 1 or args.files[0] == "-"):
         parser.error("--follow takes one FILE (not '-')")
     try:
+        until = counting.parse_day(args.until, "--until").isoformat() if args.until else None
+        site = counting.normalize_site(args.site) if args.site else ""
+    except counting.InvalidInput as exc:
+        parser.error(str(exc))
+    try:
         config = settings.load_config(db=args.db)
-        until = args.until
-        if until is not None:
-            until = counting.parse_day(until, "--until").isoformat()
         conn = database.connect(config.db)
         if until is None:
             until = default_until(conn, config, args.follow, time.time())
         parse = logformats.compile_format(args.format)
-        site = args.site
-        if site:
-            site = counting.normalize_site(site)
-        elif not getattr(parse, "has_host", True):
+        if not site and not getattr(parse, "has_host", True):
             site = default_site(conn, config)
             if site is None:
                 parser.error(f"the format {args.format} has no host and the database has hits "
@@ -755,8 +754,8 @@ def main(argv=None):
         show = not args.quiet and sys.stderr.isatty()
         importer = Importer(conn, config, args.format, site, until,
                             progress_stream=sys.stderr if show else None)
-    except (settings.ConfigError, database.StorageError, counting.InvalidInput,
-            logformats.LogFormatError, ImportStopped, OSError) as exc:
+    except (settings.ConfigError, database.StorageError, logformats.LogFormatError, ImportStopped,
+            OSError) as exc:
         parser.exit(1, f"import_log: {exc}\n")
 
     def stop(signum, frame):

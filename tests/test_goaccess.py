@@ -192,3 +192,12 @@ def test_every_differing_rule_shows_up_in_the_generated_log(compared):
             for rule in DIFFERING + ("footfall only bot rule",)}
     print(json.dumps(seen))
     assert all(seen[rule] > 0 for rule in DIFFERING), seen
+
+
+def test_bench_prints_the_import_row_beside_goaccess(tmp_path):
+    result = subprocess.run([sys.executable, os.path.join(SCRIPTS, "bench.py"), "--data",
+                             str(tmp_path), "--logs", "3000"], capture_output=True, text=True,
+                            timeout=300, check=True)
+    assert "| footfall import_log.py |" in result.stdout
+    assert "| GoAccess 1." in result.stdout
+    assert "footfall / GoAccess: " in result.stdout

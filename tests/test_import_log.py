@@ -481,3 +481,27 @@ def test_follow_counts_lines_as_they_are_written_and_across_rotation(db, tmp_pat
     again = run_import("--db", db, "--site", "example.com", "--until", "2026-12-31",
                        str(tmp_path / "access.log.1"), str(log)).stdout.decode()
     assert "page views counted: 0" in again
+
+
+# ---------------------------------------------------------------------------------------------
+# The command line
+# ---------------------------------------------------------------------------------------------
+
+def test_help_names_every_option():
+    result = run_import("--help")
+    assert result.returncode == 0
+    for option in ("--db", "--format", "--site", "--until", "--follow", "--quiet"):
+        assert option.encode() in result.stdout
+
+
+@pytest.mark.parametrize("args, status, message", [
+    (["--until", "2026-13-01"], 2, b"--until must be a date as YYYY-MM-DD"),
+    (["--site", "not a host"], 2, b"site is not a host name"),
+    (["--format", "%h %t %Q"], 1, b"import_log: %Q is not an Apache LogFormat directive"),
+    (["--follow", "-"], 2, b"--follow takes one FILE (not '-')"),
+], ids=["bad-until", "bad-site", "unknown-directive", "follow-stdin"])
+def test_a_wrong_command_line_is_a_short_message(db, access_log, args, status, message):
+    files = [] if "--follow" in args else [access_log]
+    result = run_import("--db", db, *args, *files)
+    assert (result.returncode, b"Traceback" in result.stderr) == (status, False)
+    assert message in result.stderr
