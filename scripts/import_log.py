@@ -266,6 +266,7 @@ class Importer:
         self._not_found = {}  # (day, site, page, referring host) -> count
         self._days = set()  # (day, site) counted since the last save
         self._states = []  # every file of this run, saved (again) with each flush of everything
+        self._unsaved = False  # lines read since the last save
         self._done_bytes = 0  # sizes of the files read before the current one, for progress
         # Caches: a log repeats its agents, hosts, pages and hours over and over.
         self._agents = {}  # User-Agent -> (is bot, browser, os, device)
@@ -507,6 +508,7 @@ class Importer:
         finally:
             state.number, state.offset, state.last_ts = number, offset, last_ts
             summary.lines += lines
+            self._unsaved = self._unsaved or lines > 0
 
     def _note_malformed(self, name, number, counted=False):
         if not counted:
@@ -597,10 +599,11 @@ class Importer:
             self.summary.views += len(hits) - flooded
             self.summary.days.add(day)
             self._days.update((day, hit.site) for hit in hits)
-        if everything:
+        if everything and self._unsaved:  # a follower with nothing new writes nothing
             self._save()
 
     def _save(self):
+        self._unsaved = False
         not_found, self._not_found = self._not_found, {}
         days, self._days = self._days, set()
         days.update((day, site) for day, site, _, _ in not_found)
