@@ -50,6 +50,13 @@ UA = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
         ("203.0.113.9", 1767225600.25, "GET", "/gone?x=1", 404, "https://a.example/", UA,
          "example.com", "fr", ""),
         id="caddy-json"),
+    pytest.param(
+        "caddy",
+        json.dumps({"ts": "2026-01-01T00:00:00Z", "status": 200,
+                    "request": {"remote_ip": "203.0.113.9", "method": "GET", "host": "example.com",
+                                "uri": "/", "headers": {}}}),
+        ("203.0.113.9", 1767225600.0, "GET", "/", 200, "", "", "example.com", "", ""),
+        id="caddy-json-time-as-text"),
 ])
 def test_a_line_is_read_into_its_fields(log_format, line, expected):
     assert logformats.compile_format(log_format)(line + "\n") == expected
