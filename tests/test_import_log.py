@@ -276,6 +276,15 @@ def test_importing_the_same_file_twice_counts_nothing_more(db, access_log):
     assert site_days(db) == [(DAY, "example.com", 2, 3)]
 
 
+def test_the_same_log_under_two_names_in_one_run_is_read_once(db, access_log, tmp_path):
+    alias = tmp_path / "alias.log"
+    alias.symlink_to(access_log)
+    summary = run_import("--db", db, "--site", "example.com", "--until", "2026-12-31", access_log,
+                         str(alias)).stdout.decode()
+    assert "the same log as one read above: skipped" in summary
+    assert site_days(db) == [(DAY, "example.com", 2, 3)]
+
+
 def test_a_grown_log_is_read_on_from_where_the_last_import_stopped(db, tmp_path):
     log = tmp_path / "access.log"
     log.write_text(days_log("2026-03-01", "2026-03-02"), encoding="utf-8")
