@@ -601,6 +601,18 @@ class Importer:
             self._days.update((day, hit.site) for hit in hits)
         if everything and self._unsaved:  # a follower with nothing new writes nothing
             self._save()
+        elif days and not everything:
+            self._save_broken_links(days[0])
+
+    def _save_broken_links(self, through_day):
+        """Write the broken links of the days up to one just counted, so that memory stays flat
+        over years of log; the rest go with _save."""
+        done = {key: count for key, count in self._not_found.items() if key[0] <= through_day}
+        if done:
+            for key in done:
+                del self._not_found[key]
+            self._days.update((day, site) for day, site, _, _ in done)
+            database.in_transaction(self.conn, lambda conn: imports.add_not_found(conn, done))
 
     def _save(self):
         self._unsaved = False

@@ -120,6 +120,21 @@ def test_broken_links_are_kept_by_day_path_and_referring_host_and_answered_by_ge
     assert answer["not_found"] == [{"page": "/old-page", "ref": "blog.example.org", "count": 1}]
 
 
+def test_broken_links_of_every_day_of_a_long_log_are_kept(db, tmp_path):
+    # Written as the days are counted, not only at the end: every one must arrive.
+    days = [f"2026-03-{n:02d}" for n in range(1, 8)]
+    log = tmp_path / "long.log"
+    log.write_text("".join(line("203.0.113.1", day, "/") + line("203.0.113.1", day, f"/gone-{day}",
+                                                                   status=404)
+                           for day in days) + line("203.0.113.1", "2026-03-09", "/x", status=410),
+                   encoding="utf-8")
+    run_import("--db", db, "--site", "example.com", "--until", "2026-12-31", str(log))
+    assert rows(db, "select day, page, count from daily_not_found order by day") == [
+        (day, f"/gone-{day}", 1) for day in days] + [("2026-03-09", "/x", 1)]
+    assert [day for day, in rows(db, "select day from imported_days order by day")] == days + [
+        "2026-03-09"]
+
+
 def test_get_answers_an_empty_not_found_without_imported_logs(db):
     app = Application(settings.Config(db=db, timezone="UTC"), clock=lambda: 1772323200.0)
     assert call_app(app, "GET", query="from=2026-03-01&to=2026-03-01").json()["not_found"] == []
