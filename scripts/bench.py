@@ -16,8 +16,10 @@ rerun starts measuring at once. Prints Markdown tables. Standard library only.
 import argparse
 import datetime
 import os
+import shutil
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -26,7 +28,7 @@ import urllib.parse
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from benchmark import article, harness  # noqa: E402
-from benchmark.harness import DAYS, PAGES  # noqa: E402
+from benchmark.harness import DAYS, PAGES, ROOT, SEED  # noqa: E402
 from footfall.storage import database  # noqa: E402  (on sys.path through the harness)
 
 PROFILES = {
@@ -54,7 +56,13 @@ def main(argv=None):
     parser.add_argument("--rounds", type=int, help="rounds of the CGI POST comparison")
     parser.add_argument("--importtime", action="store_true",
                         help="also print python -X importtime of one CGI POST")
+    parser.add_argument("--logs", nargs="?", type=int, const=LOG_LINES, metavar="LINES",
+                        help="only the access log import beside GoAccess, on a log of LINES "
+                             f"lines (default {LOG_LINES:,})")
     args = parser.parse_args(argv)
+    if args.logs:
+        os.makedirs(args.data, exist_ok=True)
+        return log_import_row(args.data, args.python, args.logs)
     profile = dict(PROFILES["quick" if args.quick else "full"])
     if args.sizes:
         profile["sizes"] = sorted(int(size) for size in args.sizes.split(","))
@@ -442,6 +450,95 @@ def print_seeding(built):
     table(["hits", "seconds", "hits/s", "built"], [
         [f"{size:,}", f"{meta['seed_seconds']:.1f}", f"{size / meta['seed_seconds']:,.0f}",
          "earlier run" if meta["cached"] else "this run"] for size, meta in built.items()])
+
+
+# ---------------------------------------------------------------------------------------------
+# Importing an access log, beside GoAccess (self-contained: bench.py --logs)
+# ---------------------------------------------------------------------------------------------
+
+LOG_LINES = 1_000_000
+LOG_RUNS = 3
+
+
+def log_import_row(data, python, lines=LOG_LINES, runs=LOG_RUNS):
+    """Lines/s of scripts/import_log.py on a generated combined log, beside GoAccess on the same
+    file in the same run (interleaved), with each child's peak memory (ru_maxrss). Prints a
+    Markdown table; returns 0."""
+    import make_access_log  # scripts/, beside this file
+
+    log = os.path.join(data, f"access-{lines}.log")
+    if not os.path.exists(log):
+        with open(log + ".part", "w", encoding="utf-8") as out:
+            make_access_log.generate(out, seed=SEED, lines=lines)
+        os.replace(log + ".part", log)
+    goaccess = shutil.which("goaccess")
+    print(f"## Importing an access log\n\n{lines:,} lines of `make_access_log.py --seed {SEED}` "
+          f"({os.path.getsize(log) / 2**20:,.0f} MiB, combined format); the median of {runs} "
+          "runs each, interleaved; peak memory is the largest ru_maxrss of the child. Load "
+          f"average before: {_load(harness.load_average())}.\n")
+    commands = {"footfall import_log.py": lambda work: [
+        python, os.path.join(ROOT, "scripts", "import_log.py"), "--db",
+        os.path.join(work, "import.db"), "--site", "example.com", "--until", "2999-12-31",
+        "--quiet", log]}
+    if goaccess:
+        commands["GoAccess " + _goaccess_version(goaccess)] = lambda work: [
+            goaccess, log, "--no-global-config", "--log-format=COMBINED", "--ignore-crawlers",
+            "--unknowns-as-crawlers", "--ignore-statics=panel", "--all-static-files",
+            *[f"--static-file=.{extension}" for extension in _asset_extensions()],
+            "-o", os.path.join(work, "goaccess.json")]
+    samples = {name: [] for name in commands}
+    env = dict(os.environ, FOOTFALL_TIMEZONE="UTC")
+    for _ in range(runs):
+        for name, command in commands.items():
+            with tempfile.TemporaryDirectory(prefix="footfall-logs-") as work:
+                samples[name].append(_child_usage(command(work), env))
+    rows, rates = [], {}
+    for name, runs_of in samples.items():
+        seconds = statistics.median(wall for wall, _, _ in runs_of)
+        cpu = statistics.median(cpu for _, cpu, _ in runs_of)
+        peak = max(peak for _, _, peak in runs_of)
+        rates[name] = (lines / seconds, lines / cpu)
+        rows.append([name, f"{seconds:.1f}", f"{lines / seconds:,.0f}", f"{cpu:.1f}",
+                     f"{lines / cpu:,.0f}", f"{peak / 2**20:.0f}"])
+    print("| tool | seconds | lines/s | CPU seconds | lines per CPU second | peak MiB |\n"
+          "|---|---:|---:|---:|---:|---:|")
+    print("\n".join("| " + " | ".join(row) + " |" for row in rows) + "\n")
+    if goaccess:
+        footfall = rates.pop("footfall import_log.py")
+        other = rates.popitem()[1]
+        print(f"footfall / GoAccess: {footfall[0] / other[0]:.2f}x the lines/s, "
+              f"{footfall[1] / other[1]:.2f}x the lines per CPU second. "
+              f"Load average after: {_load(harness.load_average())}.\n")
+    else:
+        print("GoAccess is not installed (apt-get install goaccess): no ratio.\n")
+    return 0
+
+
+def _child_usage(argv, env):
+    """(wall seconds, CPU seconds, peak resident bytes) of one child process."""
+    # stderr to a file, not a pipe read at the end: GoAccess writes its progress there, and a
+    # full pipe would stall it.
+    with tempfile.TemporaryFile() as errors:
+        started = time.perf_counter()
+        child = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(child.pid, 0)
+        elapsed = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if child.returncode != 0:
+            errors.seek(0)
+            raise RuntimeError(f"{argv[0]} failed: {errors.read().decode(errors='replace')}")
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024  # maxrss is KiB
+
+
+def _goaccess_version(goaccess):
+    out = subprocess.run([goaccess, "--version"], capture_output=True, text=True).stdout
+    return out.split()[2].rstrip(".") if out.startswith("GoAccess - ") else ""
+
+
+def _asset_extensions():
+    from footfall import logformats
+
+    return sorted(logformats.ASSET_EXTENSIONS)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every footfall test on a fresh machine: installs what the tests need (Debian's chromium,
-# apache2, nginx, fcgiwrap and faketime, the dev tools from pyproject.toml into .venv, axe-core
-# from npm), then lints and runs pytest. The tests start their own servers (footfall's serve.py,
-# a private Apache, a private nginx with fcgiwrap); never the system services.
+# apache2, nginx, fcgiwrap, faketime and goaccess, the dev tools from pyproject.toml into .venv,
+# axe-core and the user-agent corpora from npm), then lints and runs pytest. The tests start their
+# own servers (footfall's serve.py, a private Apache, a private nginx with fcgiwrap); never the
+# system services.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +14,8 @@ command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 [ -x /usr/sbin/fcgiwrap ] || need_apt+=(fcgiwrap)
 # faketime: the dashboard's time zone test runs footfall at a moment Berlin and New York disagree.
 command -v faketime >/dev/null 2>&1 || need_apt+=(faketime)
+# GoAccess: tests/test_goaccess.py counts the same generated log with it and with footfall.
+command -v goaccess >/dev/null 2>&1 || need_apt+=(goaccess)
 if [ ${#need_apt[@]} -gt 0 ]; then
     echo "test.sh: installing ${need_apt[*]} with apt-get"
     export DEBIAN_FRONTEND=noninteractive
@@ -42,7 +45,7 @@ npm ci --no-audit --no-fund --silent --prefix tests/browser
 npm ci --no-audit --no-fund --silent --prefix tests/corpora
 
 # Installed above, so a missing server is a failure here, not a skipped test.
-export FOOTFALL_REQUIRE_APACHE=1 FOOTFALL_REQUIRE_NGINX=1
+export FOOTFALL_REQUIRE_APACHE=1 FOOTFALL_REQUIRE_NGINX=1 FOOTFALL_REQUIRE_GOACCESS=1
 # As root (CI), the servers run the CGI script as www-data, and the checks of that must run:
 # a skipped one fails. Otherwise they are skipped, and pytest's summary says so.
 if [ "$(id -u)" = 0 ]; then

@@ -316,6 +316,7 @@
       return [row.ref, row.pageviews];
     });
     fillNotes(answer.notes);
+    fillBroken(answer.not_found);
   }
 
   // The days are the server's: name its zone when it is not this browser's.
@@ -450,6 +451,25 @@
     box.querySelector("table").hidden = !rows.length;
     box.querySelector(".none").hidden = rows.length > 0;
   }
+
+  // Only an imported access log knows a status, so the table shows only when it has rows.
+  function fillBroken(rows) {
+    var box = $id("broken-box");
+    box.hidden = !Array.isArray(rows) || !rows.length;
+    if (box.hidden) return;
+    var body = $id("broken-body");
+    body.textContent = "";
+    rows.forEach(function (row) {
+      var tr = document.createElement("tr");
+      var head = cell("th", String(row.page), "name");
+      head.scope = "row";
+      tr.appendChild(head);
+      tr.appendChild(cell("td", row.ref ? String(row.ref) : "(none)", "name"));
+      tr.appendChild(cell("td", number.format(row.count), "num"));
+      body.appendChild(tr);
+    });
+  }
+
 
   /* ---- notes (written on the server by scripts/note.py; the dashboard only reads them) ---- */
 

@@ -326,6 +326,9 @@ class Application:
 
         answer["notes"] = notes.in_range(conn, first.isoformat(), last.isoformat(),
                                          today.isoformat(), site, page)
+        # Broken links, from imported access logs only (scripts/import_log.py).
+        answer["not_found"] = totals.not_found(conn, first.isoformat(), last.isoformat(), site,
+                                               limit)
         return answer
 
     def _range(self, params, site, page, today):

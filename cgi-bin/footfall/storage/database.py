@@ -16,7 +16,7 @@ import time
 
 # The whole schema as it is now: what a new database is created with. An older database is
 # brought here by MIGRATIONS; tests/test_migrations.py checks both end with the same schema.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 SCHEMA = """
     -- Per-day totals for a whole site: what the chart reads.
@@ -175,6 +175,47 @@ SCHEMA = """
         created  real    not null   -- Unix time the note was written
     );
     create index notes_day on notes (day);
+
+    -- Requests an imported access log shows answered 404 or 410, per day, site, path and
+    -- referring host: the broken links. Only logs know a status; live hits never fill it.
+    create table daily_not_found (
+        day    text    not null,
+        site   text    not null,
+        page   text    not null,  -- path only, as daily_page
+        ref    text    not null,  -- host name of the referrer (the site's own too), '' when none
+        count  integer not null default 0,
+        primary key (day, site, page, ref)
+    ) without rowid;
+
+    -- Access log files scripts/import_log.py has read, so that no line is counted twice: a
+    -- file is known by the hash of its first line, which stays when it grows, is rotated or is
+    -- compressed; a second import resumes after the bytes already read.
+    create table imported_logs (
+        fingerprint  text    primary key,  -- blake2b of the first line, hex
+        name         text    not null,     -- the path it was last read from, for people
+        offset       integer not null,     -- bytes (uncompressed) read so far
+        lines        integer not null,     -- lines read so far
+        last_ts      real,                 -- Unix time of the last line counted
+        imported_at  real    not null
+    );
+
+    -- The time each imported file covers for each site: a line of another file inside one of
+    -- these (an overlapping rotation) is taken as already counted.
+    create table imported_ranges (
+        fingerprint  text not null,
+        site         text not null,
+        first_ts     real not null,
+        last_ts      real not null,
+        primary key (fingerprint, site)
+    ) without rowid;
+
+    -- Days whose counts came from imported logs: the first day not in here with counts is
+    -- the first live day, before which an import stops by default (--until).
+    create table imported_days (
+        day   text not null,
+        site  text not null,
+        primary key (day, site)
+    ) without rowid;
 """
 
 # Migration N brings a database from user_version N-1 to N; a new database gets SCHEMA instead,
@@ -304,6 +345,48 @@ MIGRATIONS = {
             created  real    not null
         );
         create index notes_day on notes (day);
+    """),
+    8: ("access log imports and broken links", """
+        -- Requests an imported access log shows answered 404 or 410, per day, site, path and
+        -- referring host: the broken links. Only logs know a status; live hits never fill it.
+        create table daily_not_found (
+            day    text    not null,
+            site   text    not null,
+            page   text    not null,  -- path only, as daily_page
+            ref    text    not null,  -- host name of the referrer (the site's own too), '' when none
+            count  integer not null default 0,
+            primary key (day, site, page, ref)
+        ) without rowid;
+
+        -- Access log files scripts/import_log.py has read, so that no line is counted twice: a
+        -- file is known by the hash of its first line, which stays when it grows, is rotated or is
+        -- compressed; a second import resumes after the bytes already read.
+        create table imported_logs (
+            fingerprint  text    primary key,  -- blake2b of the first line, hex
+            name         text    not null,     -- the path it was last read from, for people
+            offset       integer not null,     -- bytes (uncompressed) read so far
+            lines        integer not null,     -- lines read so far
+            last_ts      real,                 -- Unix time of the last line counted
+            imported_at  real    not null
+        );
+
+        -- The time each imported file covers for each site: a line of another file inside one of
+        -- these (an overlapping rotation) is taken as already counted.
+        create table imported_ranges (
+            fingerprint  text not null,
+            site         text not null,
+            first_ts     real not null,
+            last_ts      real not null,
+            primary key (fingerprint, site)
+        ) without rowid;
+
+        -- Days whose counts came from imported logs: the first day not in here with counts is
+        -- the first live day, before which an import stops by default (--until).
+        create table imported_days (
+            day   text not null,
+            site  text not null,
+            primary key (day, site)
+        ) without rowid;
     """),
 }
 

@@ -195,3 +195,21 @@ def live(conn, day, since, site=None, filter_name="", filter_value=""):
         query += f" and {filter_name} = :value"
         params["value"] = filter_value
     return tuple(conn.execute(query, params).fetchone())
+
+
+# Broken links: filled only by scripts/import_log.py (a live hit cannot know the status).
+SELECT_NOT_FOUND = """
+    select page, ref, sum(count) as count
+      from daily_not_found
+     where day between :first and :last and (:site is null or site = :site)
+     group by page, ref
+     order by count desc, page, ref
+     limit :limit
+"""
+
+
+def not_found(conn, first, last, site=None, limit=50):
+    """The paths answered 404 or 410 in [first, last] by referring host: [{"page", "ref", "count"}]."""
+    params = {"first": first, "last": last, "site": site, "limit": limit}
+    return [{"page": page, "ref": ref, "count": count}
+            for page, ref, count in conn.execute(SELECT_NOT_FOUND, params)]

@@ -1,0 +1,105 @@
+"""What scripts/import_log.py keeps besides the counts: which files it has read and how far, the
+time each covers, the days it filled, and the broken links (404 and 410) only a log can show.
+
+The hit path never imports this module; the counts themselves go through bulk.record_day.
+"""
+
+SELECT_LOG = """
+    select offset, lines, last_ts from imported_logs where fingerprint = :fingerprint
+"""
+UPDATE_LOG = """
+    update imported_logs
+       set name = :name, offset = :offset, lines = :lines,
+           last_ts = coalesce(:last_ts, last_ts), imported_at = :now
+     where fingerprint = :fingerprint
+"""
+INSERT_LOG = """
+    insert into imported_logs (fingerprint, name, offset, lines, last_ts, imported_at)
+    values (:fingerprint, :name, :offset, :lines, :last_ts, :now)
+"""
+SELECT_RANGES = """
+    select site, first_ts, last_ts from imported_ranges where fingerprint != :fingerprint
+"""
+UPDATE_RANGE = """
+    update imported_ranges
+       set first_ts = min(first_ts, :first_ts), last_ts = max(last_ts, :last_ts)
+     where fingerprint = :fingerprint and site = :site
+"""
+INSERT_RANGE = """
+    insert into imported_ranges (fingerprint, site, first_ts, last_ts)
+    values (:fingerprint, :site, :first_ts, :last_ts)
+"""
+INSERT_DAY = "insert or ignore into imported_days (day, site) values (:day, :site)"
+# The first day with counts that no import wrote: a live hit's, or today's salt (a live day
+# whose hits may all have been floods so far).
+SELECT_FIRST_LIVE_DAY = """
+    select min(day) from (
+        select day from daily_site as d
+         where not exists (select 1 from imported_days as i where i.day = d.day and i.site = d.site)
+        union all
+        select day from salts
+         where not exists (select 1 from imported_days as i where i.day = salts.day)
+    )
+"""
+ADD_NOT_FOUND = """
+    update daily_not_found set count = count + :count
+     where day = :day and site = :site and page = :page and ref = :ref
+"""
+NEW_NOT_FOUND = """
+    insert into daily_not_found (day, site, page, ref, count) values (:day, :site, :page, :ref, :count)
+"""
+
+
+SELECT_SITES = "select distinct site from daily_site order by site"
+
+
+def sites(conn):
+    """Every site the database has counts of."""
+    return [site for site, in conn.execute(SELECT_SITES)]
+
+
+def file_progress(conn, fingerprint):
+    """(offset, lines, last_ts) of a file read before, or None."""
+    return conn.execute(SELECT_LOG, {"fingerprint": fingerprint}).fetchone()
+
+
+def ranges_of_other_files(conn, fingerprint):
+    """{site: [(first_ts, last_ts), ...]} covered by every imported file but this one."""
+    ranges = {}
+    for site, first_ts, last_ts in conn.execute(SELECT_RANGES, {"fingerprint": fingerprint}):
+        ranges.setdefault(site, []).append((first_ts, last_ts))
+    return ranges
+
+
+def first_live_day(conn):
+    """The first day with counts that no import wrote ('YYYY-MM-DD'), or None."""
+    return conn.execute(SELECT_FIRST_LIVE_DAY).fetchone()[0]
+
+
+def save_file(conn, fingerprint, name, offset, lines, last_ts, now, ranges):
+    """Inside the caller's transaction: how far a file is read and the time it covers per site
+    ({site: (first_ts, last_ts)}); saving the same again changes nothing."""
+    params = {"fingerprint": fingerprint, "name": name, "offset": offset, "lines": lines,
+              "last_ts": last_ts, "now": now}
+    _add(conn, UPDATE_LOG, INSERT_LOG, params)
+    for site, (first_ts, last_ts) in ranges.items():
+        _add(conn, UPDATE_RANGE, INSERT_RANGE, {"fingerprint": fingerprint, "site": site,
+                                                "first_ts": first_ts, "last_ts": last_ts})
+
+
+def add_days(conn, days):
+    """Inside the caller's transaction: mark days ({(day, site)}) as filled by an import."""
+    conn.executemany(INSERT_DAY, [{"day": day, "site": site} for day, site in days])
+
+
+def add_not_found(conn, not_found):
+    """Inside the caller's transaction: add broken links ({(day, site, page, ref): count})."""
+    for (day, site, page, ref), count in not_found.items():
+        _add(conn, ADD_NOT_FOUND, NEW_NOT_FOUND,
+             {"day": day, "site": site, "page": page, "ref": ref, "count": count})
+
+
+def _add(conn, update, insert, params):
+    # No UPSERT: SQLite before 3.24 lacks it (as record.py).
+    if conn.execute(update, params).rowcount == 0:
+        conn.execute(insert, params)

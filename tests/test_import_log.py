@@ -1,0 +1,517 @@
+"""scripts/import_log.py: access logs into the database, as a site owner runs it (a real process
+over real files, gzip and stdin, and a real SQLite file)."""
+
+import datetime
+import gzip
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+from footfall import settings
+from footfall.app import Application
+from footfall.storage import database, record
+from footfall_testing import SCRIPTS, call_app
+
+sys.path.insert(0, SCRIPTS)
+import import_log  # noqa: E402
+
+FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
+IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, "
+          "like Gecko) Version/18.1 Mobile/15E148 Safari/604.1")
+GOOGLEBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def when(day, clock="12:00:00"):
+    """Apache's %t of a UTC day ('2026-03-01') and time."""
+    date = datetime.date.fromisoformat(day)
+    return f"{date.day:02d}/{MONTHS[date.month - 1]}/{date.year}:{clock} +0000"
+
+
+def line(ip, day, target, status=200, ref="-", agent=FIREFOX, method="GET", clock="12:00:00"):
+    return (f'{ip} - - [{when(day, clock)}] "{method} {target} HTTP/1.1" {status} 512 "{ref}" '
+            f'"{agent}"\n')
+
+
+# One day of a small site: two people, one of them reading two pages; what is not a page view.
+DAY = "2026-03-01"
+LOG = "".join([
+    line("203.0.113.1", DAY, "/", ref="https://www.google.com/search?q=x", clock="09:00:00"),
+    line("203.0.113.1", DAY, "/static/site.css", ref="https://example.com/", clock="09:00:01"),
+    line("203.0.113.1", DAY, "/about?utm_campaign=spring&utm_source=news",
+         ref="https://example.com/", clock="09:01:00"),
+    line("198.51.100.7", DAY, "/", agent=IPHONE, clock="10:00:00"),
+    line("198.51.100.7", DAY, "/old-page", status=404, ref="https://blog.example.org/post",
+         agent=IPHONE, clock="10:00:05"),
+    line("198.51.100.7", DAY, "/contact", method="POST", status=303, agent=IPHONE,
+         clock="10:02:00"),
+    line("198.51.100.7", DAY, "/moved", status=301, agent=IPHONE, clock="10:03:00"),
+    line("66.249.66.1", DAY, "/", agent=GOOGLEBOT, clock="11:00:00"),
+    line("66.249.66.1", DAY, "/wp-login.php", status=404, agent=GOOGLEBOT, clock="11:00:01"),
+    "this is not a log line\n",
+])
+
+
+def run_import(*args, stdin=None, env=None):
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("FOOTFALL_")}
+    environ.update({"FOOTFALL_TIMEZONE": "UTC", "HOME": "/nonexistent"})
+    environ.update(env or {})
+    return subprocess.run([sys.executable, os.path.join(SCRIPTS, "import_log.py"), *args],
+                          input=stdin, env=environ, capture_output=True, timeout=120, check=False)
+
+
+def rows(db, query):
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(query).fetchall()
+    finally:
+        conn.close()
+
+
+def site_days(db):
+    return rows(db, "select day, site, visitors, pageviews from daily_site order by day, site")
+
+
+@pytest.fixture
+def db(tmp_path):
+    return str(tmp_path / "footfall.db")
+
+
+@pytest.fixture
+def access_log(tmp_path):
+    path = tmp_path / "access.log"
+    path.write_text(LOG, encoding="utf-8")
+    return str(path)
+
+
+# ---------------------------------------------------------------------------------------------
+# What counts
+# ---------------------------------------------------------------------------------------------
+
+def test_page_views_visitors_and_referrers_are_counted_like_live_hits(db, access_log):
+    result = run_import("--db", db, "--site", "example.com", "--until", "2026-12-31", access_log)
+    assert result.returncode == 0, result.stderr
+    assert site_days(db) == [(DAY, "example.com", 2, 3)]
+    assert rows(db, "select page, visitors, pageviews from daily_page order by page") == [
+        ("/", 2, 2), ("/about", 1, 1)]
+    # The /about view came with ?utm_source=news: a source counts under its name, as live.
+    assert rows(db, "select ref, pageviews from daily_ref order by ref") == [
+        ("news", 1), ("www.google.com", 1)]
+
+
+def test_summary_gives_every_skip_reason_and_the_malformed_line_numbers(db, access_log):
+    summary = run_import("--db", db, "--site", "example.com", "--until", "2026-12-31",
+                         access_log).stdout.decode()
+    assert "10 lines in" in summary
+    assert "page views counted: 3 on 1 day(s), 2026-03-01 to 2026-03-01" in summary
+    assert "skipped: malformed 1, method 1, status 3, asset 1, bot 1\n" in summary
+    assert "broken links (404/410 of people): 1 lines" in summary
+    assert f"malformed lines: {access_log}:10\n" in summary
+
+
+def test_broken_links_are_kept_by_day_path_and_referring_host_and_answered_by_get(db, access_log):
+    run_import("--db", db, "--site", "example.com", "--until", "2026-12-31", access_log)
+    # The bot's probe for /wp-login.php is no broken link of the site.
+    assert rows(db, "select day, site, page, ref, count from daily_not_found") == [
+        (DAY, "example.com", "/old-page", "blog.example.org", 1)]
+    app = Application(settings.Config(db=db, timezone="UTC"), clock=lambda: 1772323200.0)
+    answer = call_app(app, "GET", query="from=2026-03-01&to=2026-03-01").json()
+    assert answer["not_found"] == [{"page": "/old-page", "ref": "blog.example.org", "count": 1}]
+
+
+def test_broken_links_of_every_day_of_a_long_log_are_kept(db, tmp_path):
+    # Written as the days are counted, not only at the end: every one must arrive.
+    days = [f"2026-03-{n:02d}" for n in range(1, 8)]
+    log = tmp_path / "long.log"
+    log.write_text("".join(line("203.0.113.1", day, "/") + line("203.0.113.1", day, f"/gone-{day}",
+                                                                   status=404)
+                           for day in days) + line("203.0.113.1", "2026-03-09", "/x", status=410),
+                   encoding="utf-8")
+    run_import("--db", db, "--site", "example.com", "--until", "2026-12-31", str(log))
+    assert rows(db, "select day, page, count from daily_not_found order by day") == [
+        (day, f"/gone-{day}", 1) for day in days] + [("2026-03-09", "/x", 1)]
+    assert [day for day, in rows(db, "select day from imported_days order by day")] == days + [
+        "2026-03-09"]
+
+
+def test_get_answers_an_empty_not_found_without_imported_logs(db):
+    app = Application(settings.Config(db=db, timezone="UTC"), clock=lambda: 1772323200.0)
+    assert call_app(app, "GET", query="from=2026-03-01&to=2026-03-01").json()["not_found"] == []
+
+
+def test_no_ip_address_of_the_log_reaches_the_disk(db, tmp_path):
+    addresses = ["203.0.113.77", "2001:db8:beef::42", "198.51.100.200"]
+    log = tmp_path / "ips.log"
+    log.write_text("".join(line(ip, DAY, page, status=status)
+                           for ip in addresses for page, status in (("/", 200), ("/gone", 404)))
+                   + line("203.0.113.78", "2026-03-02", "/"), encoding="utf-8")
+    run_import("--db", db, "--site", "example.com", "--until", "2026-12-31", str(log))
+    stored = b"".join(open(path, "rb").read() for path in (db, db + "-wal", db + "-shm")
+                      if os.path.exists(path))
+    assert site_days(db)[0][2:] == (3, 3)
+    for address in addresses + ["203.0.113.78"]:
+        assert address.encode() not in stored
+        assert address.encode("utf-16-le") not in stored
+
+
+def test_hits_carry_what_the_breakdowns_read(db, access_log, monkeypatch):
+    counted = []
+    real = import_log.count_hits
+
+    def keep(conn, hits, rules, live):
+        counted.extend(hits)
+        return real(conn, hits, rules, live)
+
+    monkeypatch.setattr(import_log, "count_hits", keep)
+    config = settings.Config(db=db, timezone="UTC")
+    import_log.Importer(database.connect(db), config, "combined", "example.com",
+                        until="2026-12-31").run([access_log])
+    assert [(hit.page, hit.traits["browser"], hit.traits["os"], hit.traits["device"],
+             hit.traits["campaign"], hit.traits["source"], hit.traits["country"])
+            for hit in counted] == [
+        ("/", "Firefox", "Linux", "desktop", "", "", ""),
+        ("/about", "Firefox", "Linux", "desktop", "spring", "news", ""),
+        ("/", "Safari", "iOS", "phone", "", "", ""),
+    ]
+
+
+def test_a_log_with_prefetches_and_languages_in_its_format_uses_them(db, tmp_path):
+    log_format = '%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i" "%{Sec-Purpose}i"'
+    log = tmp_path / "custom.log"
+    log.write_text(line("203.0.113.1", DAY, "/").rstrip("\n") + ' "-"\n'
+                   + line("203.0.113.2", DAY, "/next").rstrip("\n") + ' "prefetch"\n',
+                   encoding="utf-8")
+    summary = run_import("--db", db, "--site", "example.com", "--until", "2026-12-31",
+                         "--format", log_format, str(log)).stdout.decode()
+    assert "skipped: prefetch 1\n" in summary
+    assert site_days(db) == [(DAY, "example.com", 1, 1)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Formats and inputs
+# ---------------------------------------------------------------------------------------------
+
+CADDY_LINE = json.dumps({
+    "level": "info", "ts": 1772366400.5, "logger": "http.log.access", "msg": "handled request",
+    "status": 200, "request": {"client_ip": "203.0.113.5", "method": "GET", "host": "caddy.example",
+                               "uri": "/", "headers": {"User-Agent": [FIREFOX]}}}) + "\n"
+
+
+@pytest.mark.parametrize("log_format, text, args, expected", [
+    pytest.param("combined", line("203.0.113.1", DAY, "/"), ["--site", "a.example"],
+                 [(DAY, "a.example", 1, 1)], id="combined"),
+    pytest.param("common", '203.0.113.1 - - [01/Mar/2026:12:00:00 +0000] "GET / HTTP/1.1" 200 5\n',
+                 ["--site", "a.example"], [], id="common-has-no-agent-so-it-is-a-bot"),
+    pytest.param("vhost_combined",
+                 "www.a.example:443 " + line("203.0.113.1", DAY, "/")
+                 + "b.example:80 " + line("203.0.113.1", DAY, "/"),
+                 [], [(DAY, "a.example", 1, 1), (DAY, "b.example", 1, 1)],
+                 id="vhost_combined-host-decides-the-site"),
+    pytest.param("caddy", CADDY_LINE, [], [(DAY, "caddy.example", 1, 1)], id="caddy"),
+    pytest.param('%h %t "%r" %>s "%{User-Agent}i" %v',
+                 f'203.0.113.1 [{when(DAY)}] "GET / HTTP/1.1" 200 "{FIREFOX}" c.example\n',
+                 [], [(DAY, "c.example", 1, 1)], id="apache-logformat"),
+])
+def test_each_log_format_is_read(db, tmp_path, log_format, text, args, expected):
+    log = tmp_path / "access.log"
+    log.write_text(text, encoding="utf-8")
+    result = run_import("--db", db, "--format", log_format, "--until", "2026-12-31", *args, str(log))
+    assert result.returncode == 0, result.stderr
+    assert site_days(db) == expected
+
+
+def test_a_log_without_a_host_counts_for_the_one_site_the_database_has(db, access_log):
+    conn = database.connect(db)
+    record.record_hit(conn, record.Hit(1772539200.0, "2026-03-03", "tracked.example", "/", "",
+                                       "192.0.2.1", FIREFOX), record.Rules())
+    conn.close()
+    assert run_import("--db", db, access_log).returncode == 0
+    assert site_days(db)[0] == (DAY, "tracked.example", 2, 3)
+
+
+def test_a_log_without_a_host_needs_a_site_when_the_database_has_several(db, access_log):
+    conn = database.connect(db)
+    for site in ("a.example", "b.example"):
+        record.record_hit(conn, record.Hit(1772539200.0, "2026-03-03", site, "/", "",
+                                           "192.0.2.1", FIREFOX), record.Rules())
+    conn.close()
+    result = run_import("--db", db, access_log)
+    assert result.returncode == 2
+    assert b"say which site the log is of with --site" in result.stderr
+
+
+def test_gzip_is_read_whatever_the_file_is_called(db, tmp_path):
+    path = tmp_path / "access.log.1"  # logrotate's delaycompress names vary; the bytes decide
+    path.write_bytes(gzip.compress(LOG.encode()))
+    run_import("--db", db, "--site", "example.com", "--until", "2026-12-31", str(path))
+    assert site_days(db) == [(DAY, "example.com", 2, 3)]
+
+
+def test_stdin_is_read_and_counted_once(db):
+    args = ("--db", db, "--site", "example.com", "--until", "2026-12-31", "-")
+    first = run_import(*args, stdin=LOG.encode())
+    second = run_import(*args, stdin=LOG.encode())
+    assert first.returncode == second.returncode == 0
+    assert "0 new lines (after the 10 read before)" in second.stdout.decode()
+    assert site_days(db) == [(DAY, "example.com", 2, 3)]
+
+
+def test_wrong_format_stops_early_showing_a_line_and_the_format(db, tmp_path):
+    log = tmp_path / "access.log"
+    log.write_text(LOG * 20, encoding="utf-8")
+    result = run_import("--db", db, "--site", "example.com", "--format", "common", str(log))
+    assert result.returncode == 1
+    error = result.stderr.decode()
+    assert "most of the first lines do not fit the format" in error
+    assert 'format common: %h %l %u %t "%r" %>s %b' in error
+    assert "a line: 203.0.113.1 - - [01/Mar/2026:09:00:00 +0000]" in error
+    assert "it reads as --format combined" in error
+    assert site_days(db) == []
+
+
+def test_a_missing_file_is_a_clear_error(db, tmp_path):
+    result = run_import("--db", db, "--site", "example.com", str(tmp_path / "nope.log"))
+    assert result.returncode == 1
+    assert b"import_log: cannot read" in result.stderr and b"Traceback" not in result.stderr
+
+
+# ---------------------------------------------------------------------------------------------
+# Counting no line twice
+# ---------------------------------------------------------------------------------------------
+
+def days_log(*days, ip="203.0.113.1", page="/"):
+    return "".join(line(ip, day, page) for day in days)
+
+
+def test_importing_the_same_file_twice_counts_nothing_more(db, access_log):
+    args = ("--db", db, "--site", "example.com", "--until", "2026-12-31", access_log)
+    run_import(*args)
+    second = run_import(*args).stdout.decode()
+    assert "0 new lines (after the 10 read before)" in second
+    assert site_days(db) == [(DAY, "example.com", 2, 3)]
+
+
+def test_the_same_log_under_two_names_in_one_run_is_read_once(db, access_log, tmp_path):
+    alias = tmp_path / "alias.log"
+    alias.symlink_to(access_log)
+    summary = run_import("--db", db, "--site", "example.com", "--until", "2026-12-31", access_log,
+                         str(alias)).stdout.decode()
+    assert "the same log as one read above: skipped" in summary
+    assert site_days(db) == [(DAY, "example.com", 2, 3)]
+
+
+def test_a_grown_log_is_read_on_from_where_the_last_import_stopped(db, tmp_path):
+    log = tmp_path / "access.log"
+    log.write_text(days_log("2026-03-01", "2026-03-02"), encoding="utf-8")
+    args = ("--db", db, "--site", "example.com", "--until", "2026-12-31", str(log))
+    run_import(*args)
+    with open(log, "a", encoding="utf-8") as f:
+        f.write(days_log("2026-03-03"))
+    assert "1 new lines (after the 2 read before)" in run_import(*args).stdout.decode()
+    assert [row[0] for row in site_days(db)] == ["2026-03-01", "2026-03-02", "2026-03-03"]
+
+
+def test_a_rotated_and_compressed_log_is_not_counted_again(db, tmp_path):
+    log = tmp_path / "access.log"
+    log.write_text(days_log("2026-03-01", "2026-03-02"), encoding="utf-8")
+    args = ("--db", db, "--site", "example.com", "--until", "2026-12-31")
+    run_import(*args, str(log))
+    # logrotate: the old log moves aside and is compressed; a new one begins.
+    rotated = tmp_path / "access.log.1.gz"
+    rotated.write_bytes(gzip.compress(log.read_bytes()))
+    log.write_text(days_log("2026-03-03", "2026-03-04"), encoding="utf-8")
+    summary = run_import(*args, str(log), str(rotated)).stdout.decode()
+    assert "0 new lines (after the 2 read before)" in summary
+    assert site_days(db) == [(day, "example.com", 1, 1) for day in
+                             ("2026-03-01", "2026-03-02", "2026-03-03", "2026-03-04")]
+
+
+def test_an_overlapping_log_counts_only_its_lines_after_the_last_import(db, tmp_path):
+    first, second = tmp_path / "a.log", tmp_path / "b.log"
+    first.write_text(days_log("2026-03-01", "2026-03-02", "2026-03-03"), encoding="utf-8")
+    # Another file (its first line differs) that repeats the end of the first one.
+    second.write_text(days_log("2026-03-02", "2026-03-03", "2026-03-04"), encoding="utf-8")
+    args = ("--db", db, "--site", "example.com", "--until", "2026-12-31")
+    run_import(*args, str(first))
+    summary = run_import(*args, str(second)).stdout.decode()
+    assert "skipped: already imported 2\n" in summary
+    assert [row[2:] for row in site_days(db)] == [(1, 1)] * 4
+
+
+def test_until_defaults_to_the_day_before_the_first_live_hit(db, tmp_path):
+    conn = database.connect(db)
+    noon_march_3 = 1772539200.0
+    record.record_hit(conn, record.Hit(noon_march_3, "2026-03-03", "example.com", "/live", "",
+                                       "192.0.2.1", FIREFOX), record.Rules())
+    conn.close()
+    log = tmp_path / "access.log"
+    log.write_text(days_log("2026-03-01", "2026-03-02", "2026-03-03", "2026-03-04"),
+                   encoding="utf-8")
+    summary = run_import("--db", db, "--site", "example.com", str(log)).stdout.decode()
+    assert "stopped before line 3 of" in summary and "2026-03-03 is after --until 2026-03-02" in summary
+    assert site_days(db) == [("2026-03-01", "example.com", 1, 1), ("2026-03-02", "example.com", 1, 1),
+                             ("2026-03-03", "example.com", 1, 1)]
+    assert rows(db, "select page from daily_page where day = '2026-03-03'") == [("/live",)]
+
+
+def test_without_live_hits_until_defaults_to_yesterday(db, tmp_path):
+    today = datetime.datetime.now(datetime.timezone.utc).date()
+    days = [(today - datetime.timedelta(days=n)).isoformat() for n in (2, 1, 0)]
+    log = tmp_path / "access.log"
+    log.write_text(days_log(*days), encoding="utf-8")
+    run_import("--db", db, "--site", "example.com", str(log))
+    assert [row[0] for row in site_days(db)] == days[:2]
+
+
+def test_an_import_stopped_by_until_goes_on_from_there_later(db, tmp_path):
+    log = tmp_path / "access.log"
+    log.write_text(days_log("2026-03-01", "2026-03-02", "2026-03-03"), encoding="utf-8")
+    run_import("--db", db, "--site", "example.com", "--until", "2026-03-01", str(log))
+    later = run_import("--db", db, "--site", "example.com", "--until", "2026-12-31", str(log))
+    assert "2 new lines (after the 1 read before)" in later.stdout.decode()
+    assert [row[0] for row in site_days(db)] == ["2026-03-01", "2026-03-02", "2026-03-03"]
+
+
+def test_a_day_split_across_two_rotated_files_counts_its_visitor_once(db, tmp_path):
+    older, newer = tmp_path / "access.log.1", tmp_path / "access.log"
+    older.write_text(line("203.0.113.1", DAY, "/", clock="10:00:00"), encoding="utf-8")
+    newer.write_text(line("203.0.113.1", DAY, "/about", clock="18:00:00"), encoding="utf-8")
+    run_import("--db", db, "--site", "example.com", "--until", "2026-12-31", str(newer), str(older))
+    assert site_days(db) == [(DAY, "example.com", 1, 2)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Progress
+# ---------------------------------------------------------------------------------------------
+
+def run_on_a_terminal(*args):
+    """Run the import with stderr on a real pseudo-terminal; returns what the terminal showed."""
+    import pty
+
+    leader, follower = pty.openpty()
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("FOOTFALL_")}
+    environ["FOOTFALL_TIMEZONE"] = "UTC"
+    process = subprocess.Popen([sys.executable, os.path.join(SCRIPTS, "import_log.py"), *args],
+                               stdout=subprocess.DEVNULL, stderr=follower, env=environ)
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closes with the process
+            break
+        if not chunk:
+            break
+        shown += chunk
+    process.wait(timeout=120)
+    os.close(leader)
+    return shown.decode()
+
+
+@pytest.fixture
+def long_log(tmp_path):
+    path = tmp_path / "long.log"
+    path.write_text(LOG * 3000, encoding="utf-8")
+    return str(path)
+
+
+def test_progress_bar_shows_lines_rate_and_time_left_on_a_terminal(db, long_log):
+    shown = run_on_a_terminal("--db", db, "--site", "example.com", "--until", "2026-12-31", long_log)
+    assert "lines/s" in shown and " left" in shown and "[" in shown
+
+
+def test_quiet_and_a_stderr_that_is_no_terminal_show_no_progress(db, long_log):
+    args = ("--db", db, "--site", "example.com", "--until", "2026-12-31", long_log)
+    assert run_on_a_terminal("--quiet", *args) == ""
+    result = run_import(*args)
+    assert result.stderr == b""
+    assert b"page views counted" in result.stdout
+
+
+# ---------------------------------------------------------------------------------------------
+# Schema
+# ---------------------------------------------------------------------------------------------
+
+# ---------------------------------------------------------------------------------------------
+# --follow
+# ---------------------------------------------------------------------------------------------
+
+def wait_for(condition, what, seconds=60):
+    """Poll the database until condition() holds; fail after `seconds` (the follower polls
+    every 0.1 s, so this is only ever reached when it is broken)."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    pytest.fail(f"the follower did not count {what}")
+
+
+def test_follow_counts_lines_as_they_are_written_and_across_rotation(db, tmp_path):
+    import signal
+
+    log = tmp_path / "access.log"
+    log.write_text(days_log("2026-03-01", "2026-03-02"), encoding="utf-8")
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("FOOTFALL_")}
+    environ["FOOTFALL_TIMEZONE"] = "UTC"
+    follower = subprocess.Popen(
+        [sys.executable, os.path.join(SCRIPTS, "import_log.py"), "--db", db, "--site",
+         "example.com", "--follow", "--poll", "0.1", "--stop-after", "120", str(log)],
+        env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        def day(name):
+            return [row[2:] for row in site_days(db) if row[0] == name]
+
+        wait_for(lambda: os.path.exists(db) and day("2026-03-02") == [(1, 1)], "the catch-up")
+        with open(log, "a", encoding="utf-8") as f:  # the server writes on
+            f.write(line("203.0.113.2", "2026-03-02", "/about", clock="13:00:00"))
+        wait_for(lambda: day("2026-03-02") == [(2, 2)], "an appended line")
+        # logrotate: the log is renamed; the server writes a last line to it before it reopens.
+        log.rename(tmp_path / "access.log.1")
+        with open(tmp_path / "access.log.1", "a", encoding="utf-8") as f:
+            f.write(line("203.0.113.3", "2026-03-02", "/", clock="14:00:00"))
+        log.write_text(line("203.0.113.2", "2026-03-02", "/", clock="15:00:00")
+                       + line("203.0.113.4", "2026-03-03", "/", clock="09:00:00"), encoding="utf-8")
+        wait_for(lambda: day("2026-03-02") == [(3, 4)] and day("2026-03-03") == [(1, 1)],
+                 "the rotated log's last line and the new log")
+        follower.send_signal(signal.SIGTERM)
+        out, err = follower.communicate(timeout=60)
+    finally:
+        if follower.poll() is None:
+            follower.kill()
+            follower.wait()
+    assert follower.returncode == 0, err
+    assert "page views counted: 6 on 3 day(s)" in out.decode()
+    # A second follower of the same files counts none of their lines again.
+    again = run_import("--db", db, "--site", "example.com", "--until", "2026-12-31",
+                       str(tmp_path / "access.log.1"), str(log)).stdout.decode()
+    assert "page views counted: 0" in again
+
+
+# ---------------------------------------------------------------------------------------------
+# The command line
+# ---------------------------------------------------------------------------------------------
+
+def test_help_names_every_option():
+    result = run_import("--help")
+    assert result.returncode == 0
+    for option in ("--db", "--format", "--site", "--until", "--follow", "--quiet"):
+        assert option.encode() in result.stdout
+
+
+@pytest.mark.parametrize("args, status, message", [
+    (["--until", "2026-13-01"], 2, b"--until must be a date as YYYY-MM-DD"),
+    (["--site", "not a host"], 2, b"site is not a host name"),
+    (["--format", "%h %t %Q"], 1, b"import_log: %Q is not an Apache LogFormat directive"),
+    (["--follow", "-"], 2, b"--follow takes one FILE (not '-')"),
+], ids=["bad-until", "bad-site", "unknown-directive", "follow-stdin"])
+def test_a_wrong_command_line_is_a_short_message(db, access_log, args, status, message):
+    files = [] if "--follow" in args else [access_log]
+    result = run_import("--db", db, *args, *files)
+    assert (result.returncode, b"Traceback" in result.stderr) == (status, False)
+    assert message in result.stderr
