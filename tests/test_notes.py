@@ -1,7 +1,6 @@
 """Notes on days: written only by scripts/note.py, read in the GET answer with before and after."""
 
 import datetime
-import sqlite3
 
 import pytest
 from footfall import settings
@@ -114,19 +113,3 @@ def test_read_key_reads_notes_and_no_request_writes_them(db_path, clock):
     ]
     assert [a.status for a in attempts] == [400, 200, 405, 405, 200]
     assert notes.all_notes(database.connect(db_path)) == [(1, "2026-11-20", "launched")]
-
-
-def test_migration_adds_the_notes_table_to_an_older_database(db_path):
-    # The notes migration is the newest: a database one version older lacks only the table.
-    number = next(n for n, (name, _) in database.MIGRATIONS.items() if name == "notes on days")
-    assert number == database.SCHEMA_VERSION
-    conn = database.connect(db_path)
-    conn.execute("drop table notes")
-    conn.execute(f"pragma user_version = {number - 1}")
-    conn.close()
-    conn = database.connect(db_path)
-    assert database.schema_version(conn) == database.SCHEMA_VERSION
-    notes.add_note(conn, "2026-11-01", "after the upgrade", 0)
-    assert notes.all_notes(conn) == [(1, "2026-11-01", "after the upgrade")]
-    with pytest.raises(sqlite3.IntegrityError):
-        conn.execute("insert into notes (day, text) values ('2026-11-01', 'no created')")

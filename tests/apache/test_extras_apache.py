@@ -38,7 +38,8 @@ def test_pixel_through_apache_counts_and_answers_the_gif(apache, site):
     assert response.headers["X-Footfall"] is None
     answer = get(apache, site=site).json()
     assert answer["totals"]["pageviews"] == 1
-    assert answer["pages"] == [{"page": "/noscript", "visitors": 1, "pageviews": 1}]
+    assert [(p["page"], p["visitors"], p["pageviews"]) for p in answer["pages"]] == [
+        ("/noscript", 1, 1)]
 
 
 @pytest.mark.parametrize("page", HOSTILE_PAGES, ids=["script", "attribute", "nul", "long"])
