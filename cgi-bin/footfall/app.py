@@ -10,7 +10,7 @@ import datetime
 import os
 import time
 
-from . import counting, forms, jsonout, settings, traits
+from . import counting, forms, jsonout, origins, settings, traits
 from .storage import database, days, meta, record, totals
 
 # A CGI process serves one hit and exits, so every import is paid per hit: modules that only a GET,
@@ -109,7 +109,7 @@ class Application:
         method = environ.get("REQUEST_METHOD", "GET").upper()
         extra, cors = [], []
         try:
-            cors = _dashboard_cors(environ, self.config, method)
+            cors = origins.dashboard_cors(environ, self.config, method)
             # Whatever the request, a day that has ended loses its salt and views now: a quiet
             # day, a day of bots only or a site read but not visited keeps no identifier longer.
             if not _is_pixel(environ):  # the pixel does it inside its own guard: always a GIF
@@ -121,7 +121,7 @@ class Application:
                 if isinstance(payload, Raw):
                     return payload.respond(environ, start_response, method, cors)
             elif method == "OPTIONS":
-                status, payload, extra = 204, None, _preflight(cors)
+                status, payload, extra = 204, None, origins.preflight(cors, ALLOWED_METHODS)
             else:
                 raise HTTPError(405, f"method {method} is not allowed",
                                 [("Allow", ALLOWED_METHODS)])
@@ -176,7 +176,7 @@ class Application:
         try:
             page = counting.normalize_page(fields["page"], config.max_page_length)
             ref = counting.normalize_ref(fields.get("ref", ""))
-            site = _site_of(environ, fields)
+            site = origins.site_of(environ, fields)
         except counting.InvalidInput as exc:
             raise HTTPError(400, str(exc)) from None
 
@@ -185,7 +185,7 @@ class Application:
         answer = {"page": page, "day": day, "counted": True}
         origin = environ.get("HTTP_ORIGIN", "")
         headers = []
-        allowed = _sites_allowed(environ, site, config.sites)
+        allowed = origins.sites_allowed(environ, site, config.sites)
         if allowed and origin and origin != "null":
             # The tracked site may live on another host than footfall: let its page read the answer.
             headers = [("Access-Control-Allow-Origin", origin), ("Vary", "Origin")]
@@ -199,7 +199,7 @@ class Application:
             described = traits.describe(user_agent, fields.get("w", ""), fields.get("tz", ""),
                                         environ.get("HTTP_ACCEPT_LANGUAGE", ""),
                                         fields.get("q", ""), environ.get("HTTP_CF_IPCOUNTRY", ""))
-            hit = record.Hit(now, day, site, page, ref, _client_ip(environ, config.client_ip_header),
+            hit = record.Hit(now, day, site, page, ref, origins.client_ip(environ, config.client_ip_header),
                              user_agent, described)
             reason = self._store_hit(environ, hit, answer)
         if reason is not None:
@@ -217,8 +217,8 @@ class Application:
         seconds = int(text)
         answer = {"page": page, "seconds": seconds, "counted": True}
         if reason is None:
-            hit = record.Hit(now, day, site, page, "", _client_ip(environ, self.config.client_ip_header),
-                             environ.get("HTTP_USER_AGENT", ""))
+            address = origins.client_ip(environ, self.config.client_ip_header)
+            hit = record.Hit(now, day, site, page, "", address, environ.get("HTTP_USER_AGENT", ""))
             reason = record.record_seconds(self.connection(), hit, seconds, self.today)
         if reason is not None:
             answer["counted"] = False
@@ -361,78 +361,6 @@ def _log(environ, message):
     if stream is not None:
         stream.write(message.rstrip("\n") + "\n")
         stream.flush()
-
-
-# ---------------------------------------------------------------------------------------------
-# Dashboards on other origins (CORS)
-# ---------------------------------------------------------------------------------------------
-
-def _dashboard_cors(environ, config, method):
-    """Let a dashboard served from an origin listed in dashboard_origins read GET answers.
-
-    Errors included: a dashboard that cannot read a 401 cannot ask for the read key. POST has
-    its own rule (the tracked sites), so it gets nothing here.
-    """
-    origin = environ.get("HTTP_ORIGIN", "")
-    if (method in ("GET", "HEAD", "OPTIONS") and origin
-            and origin.lower() in config.dashboard_origins):
-        return [("Access-Control-Allow-Origin", origin), ("Vary", "Origin")]
-    return []
-
-
-def _preflight(cors):
-    """OPTIONS: the methods answered here and, for an allowed dashboard, the CORS preflight.
-
-    The dashboard sends X-Footfall-Key, which no simple request may carry: the browser asks
-    first. To any other origin no Access-Control header is given, so the browser refuses.
-    """
-    headers = [("Allow", ALLOWED_METHODS)]
-    if cors:
-        headers += [("Access-Control-Allow-Methods", "GET, HEAD"),
-                    ("Access-Control-Allow-Headers", "X-Footfall-Key"),
-                    ("Access-Control-Max-Age", "600")]
-    return headers
-
-
-# ---------------------------------------------------------------------------------------------
-# Who and where a hit is from
-# ---------------------------------------------------------------------------------------------
-
-def _client_ip(environ, header):
-    """The visitor's address: REMOTE_ADDR, or the last hop of a header a trusted proxy sets.
-
-    Only the right-most address is the proxy's own observation; anything left of it is what the
-    client claimed, so trusting it would let a script pose as any number of visitors.
-    """
-    if header:
-        forwarded = environ.get("HTTP_" + header.upper().replace("-", "_"), "")
-        last = forwarded.rsplit(",", 1)[-1].strip()
-        if last:
-            return last
-    return environ.get("REMOTE_ADDR", "")
-
-
-def _site_of(environ, fields):
-    """The site a hit belongs to: the site field, else the host of Origin or Referer, else ours."""
-    if fields.get("site", "").strip():
-        return counting.normalize_site(fields["site"])
-    for header in ("HTTP_ORIGIN", "HTTP_REFERER"):
-        host = counting.host_of(environ.get(header, ""))
-        if host:
-            return counting.normalize_site(host)
-    return counting.normalize_site(environ.get("HTTP_HOST", "") or environ.get("SERVER_NAME", ""))
-
-
-def _sites_allowed(environ, site, allowed):
-    """Every origin a hit names (site field, Origin, Referer) must be an allowed site."""
-    if not allowed:
-        return True
-    hosts = {site}
-    for header in ("HTTP_ORIGIN", "HTTP_REFERER"):
-        host = counting.host_of(environ.get(header, ""))
-        if host:
-            hosts.add(host)
-    return all(counting.site_allowed(host, allowed) for host in hosts)
 
 
 def _days(n):

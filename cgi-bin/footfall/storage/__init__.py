@@ -1,8 +1,14 @@
 """Storage: every SQL statement footfall runs, one module per job.
 
-- ``database``: connections, the schema, migrations and write transactions.
-- ``record``: the write path of one hit (what a POST runs).
-- ``totals``: the read queries of the rollups (what a GET runs).
+- ``schema``: the whole current schema in one constant, and the named migrations of older ones.
+- ``database``: connections, migrating, write transactions, locks and their deadline, backups.
+- ``days``: a day's salt and its end (its views summed up, then deleted); a month's salt.
+- ``record``: the write path of one hit (what a POST runs), and time on page.
+- ``totals``: the read queries of the per-hit rollups (what a GET runs).
+- ``breakdowns``: the day summaries stored when a day ends, and read for a GET's lists.
+- ``meta``: the install's facts (who may read the stats, demo data).
+- ``notes``: the owner's notes on days.
+- ``imports``: which access log files were read, and the broken links they showed.
 - ``bulk``: counting whole days at once (seeding, log imports); the hit path never imports it.
 
 Only these modules write SQL. This file imports none of them, so a hit pays for what it uses.

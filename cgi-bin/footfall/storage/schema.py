@@ -1,0 +1,380 @@
+"""The schema: the whole of it as it is now, in one constant a new database is created with, and
+the numbered migrations, each with a name saying what it does, that bring an older database to it.
+tests/test_migrations.py checks both roads end at the same tables, columns, indexes and keys.
+"""
+
+# The whole schema as it is now: what a new database is created with. An older database is
+# brought here by MIGRATIONS; tests/test_migrations.py checks both end with the same schema.
+SCHEMA_VERSION = 8
+
+SCHEMA = """
+    -- Per-day totals for a whole site: what the chart reads.
+    create table daily_site (
+        day        text    not null,
+        site       text    not null,
+        visitors   integer not null default 0,  -- distinct visitors that day
+        pageviews  integer not null default 0,
+        primary key (day, site)
+    ) without rowid;
+
+    -- Per-day totals for one page. Keyed by day first: the top pages of a range read one
+    -- stretch of the table; a page's own chart uses the index on page.
+    create table daily_page (
+        page       text    not null,
+        day        text    not null,
+        site       text    not null,
+        visitors   integer not null default 0,  -- distinct visitors of this page that day
+        pageviews  integer not null default 0,
+        primary key (day, site, page)
+    ) without rowid;
+    create index daily_page_page on daily_page (page, day, site);
+
+    -- Per-month totals of a page: the top pages of a range read whole months here and only the
+    -- days at its ends from daily_page. visitors is the sum of the daily distinct visitors.
+    create table monthly_page (
+        month      text    not null,  -- YYYY-MM
+        site       text    not null,
+        page       text    not null,
+        visitors   integer not null default 0,
+        pageviews  integer not null default 0,
+        primary key (month, site, page)
+    ) without rowid;
+
+    -- Per-hour totals for a whole site, the hour on the configured zone's clock. A visitor counts
+    -- in the hour of their first pageview of the day, so the hours of a day add up to its visitors.
+    create table hourly_site (
+        day        text    not null,
+        site       text    not null,
+        hour       integer not null,  -- 0-23
+        visitors   integer not null default 0,
+        pageviews  integer not null default 0,
+        primary key (day, site, hour)
+    ) without rowid;
+
+    -- Per-day pageviews arriving from another site, by referring host.
+    create table daily_ref (
+        day        text    not null,
+        site       text    not null,
+        ref        text    not null,  -- host name of the referrer
+        pageviews  integer not null default 0,
+        primary key (day, site, ref)
+    ) without rowid;
+
+    -- The random salt of a day. Deleted by the first request of a later day. Tomorrow's may be
+    -- made in the last moments of today, for the views carried over (see views).
+    create table salts (
+        day   text primary key,
+        salt  blob not null
+    );
+
+    -- Who viewed which page when, for the current day only: distinct visitors, the flood rule
+    -- and the day's summary (summary.py) read it; it is emptied with the salt. A view in the
+    -- last flood window of a day is also written for the next day, keyed by that day's salt and
+    -- with counted = 0: the flood rule sees it, nothing else does.
+    create table views (
+        visitor         blob    not null,  -- counting.visitor_id(): keyed by the day's salt
+        page            text    not null,
+        ts              real    not null,
+        day             text    not null,
+        counted         integer not null default 1,  -- 0: carried over from the day before
+        site            text    not null default '',
+        hour            integer not null default 0,  -- on the configured zone's clock
+        ref             text    not null default '',  -- referring host, or the campaign's source
+        browser         text    not null default '',
+        os              text    not null default '',
+        device          text    not null default '',
+        country         text    not null default '',
+        language        text    not null default '',
+        campaign        text    not null default '',
+        seconds         real    not null default 0,  -- visible seconds footfall.js reported
+        timed           integer not null default 0,  -- 1 once it reported them
+        unique_visitor  blob                          -- keyed by the month's salt, for sketches
+    );
+    create index views_visitor on views (visitor, page, ts, counted);
+    create index views_day on views (day);
+
+    -- Facts about the install itself, one row each (storage/meta.py): whether the stats are
+    -- public or need a read key, and whether the data is demo data that seed_db.py made.
+    create table meta (
+        name   text primary key,
+        value  text not null
+    );
+
+    -- The random salt of a calendar month, for the unique-visitor sketches. Deleted by the first
+    -- request of a later month.
+    create table month_salts (
+        month  text primary key,  -- YYYY-MM
+        salt   blob not null
+    );
+
+    -- A day's visits summed up when the day ends (summary.py): for a filter (a dimension and a
+    -- value hits must match; '' for none), the counts of each value of a dimension ('' for the
+    -- filter's own totals). Keyed so that one filter's series or list over a range of days is
+    -- one stretch of the table.
+    create table daily_breakdown (
+        filter        text    not null,  -- '', page, ref, browser, os, device, country, ...
+        filter_value  text    not null,
+        dim           text    not null,  -- '', page, ref, browser, ..., hour
+        day           text    not null,
+        site          text    not null,
+        value         text    not null,
+        visitors      integer not null default 0,
+        pageviews     integer not null default 0,
+        entries       integer not null default 0,  -- visits that began on the page
+        bounces       integer not null default 0,  -- visits with one pageview
+        seconds       real    not null default 0,  -- visible seconds reported
+        timed         integer not null default 0,  -- views (visits, for totals) that reported
+        primary key (filter, filter_value, dim, day, site, value)
+    ) without rowid;
+
+    -- The same per month: a year's list reads twelve months and the days at its ends.
+    create table monthly_breakdown (
+        filter        text    not null,
+        filter_value  text    not null,
+        dim           text    not null,
+        month         text    not null,  -- YYYY-MM
+        site          text    not null,
+        value         text    not null,
+        visitors      integer not null default 0,
+        pageviews     integer not null default 0,
+        entries       integer not null default 0,
+        bounces       integer not null default 0,
+        seconds       real    not null default 0,
+        timed         integer not null default 0,
+        primary key (filter, filter_value, dim, month, site, value)
+    ) without rowid;
+
+    -- A day's distinct visitors as a HyperLogLog sketch (sketch.py) of their month-keyed hashes:
+    -- the union of a month's days counts each person once; no visitor can be read back out.
+    create table daily_unique (
+        filter        text not null,
+        filter_value  text not null,
+        day           text not null,
+        site          text not null,
+        sketch        blob not null,
+        primary key (filter, filter_value, day, site)
+    ) without rowid;
+
+    -- The owner's notes on days ("launched on HN"), written only by scripts/note.py: the read
+    -- key may be shared, so nothing that comes over HTTP writes here.
+    create table notes (
+        id       integer primary key,
+        day      text    not null,  -- YYYY-MM-DD
+        text     text    not null,
+        created  real    not null   -- Unix time the note was written
+    );
+    create index notes_day on notes (day);
+
+    -- Requests an imported access log shows answered 404 or 410, per day, site, path and
+    -- referring host: the broken links. Only logs know a status; live hits never fill it.
+    create table daily_not_found (
+        day    text    not null,
+        site   text    not null,
+        page   text    not null,  -- path only, as daily_page
+        ref    text    not null,  -- host name of the referrer (the site's own too), '' when none
+        count  integer not null default 0,
+        primary key (day, site, page, ref)
+    ) without rowid;
+
+    -- Access log files scripts/import_log.py has read, so that no line is counted twice: a
+    -- file is known by the hash of its first line, which stays when it grows, is rotated or is
+    -- compressed; a second import resumes after the bytes already read.
+    create table imported_logs (
+        fingerprint  text    primary key,  -- blake2b of the first line, hex
+        name         text    not null,     -- the path it was last read from, for people
+        offset       integer not null,     -- bytes (uncompressed) read so far
+        lines        integer not null,     -- lines read so far
+        last_ts      real,                 -- Unix time of the last line counted
+        imported_at  real    not null
+    );
+
+    -- The time each imported file covers for each site: a line of another file inside one of
+    -- these (an overlapping rotation) is taken as already counted.
+    create table imported_ranges (
+        fingerprint  text not null,
+        site         text not null,
+        first_ts     real not null,
+        last_ts      real not null,
+        primary key (fingerprint, site)
+    ) without rowid;
+
+    -- Days whose counts came from imported logs: the first day not in here with counts is
+    -- the first live day, before which an import stops by default (--until).
+    create table imported_days (
+        day   text not null,
+        site  text not null,
+        primary key (day, site)
+    ) without rowid;
+"""
+
+# Migration N brings a database from user_version N-1 to N; a new database gets SCHEMA instead,
+# so these only ever upgrade. Never edit a released one: add N+1 and change SCHEMA to match.
+# Version 1 is the first released schema (footfall 0.1's first form of SCHEMA).
+MIGRATIONS = {
+    2: ("daily_page keyed by day first", """
+        -- The top pages of a range read one stretch of the table (18 000 rows for a year of 50
+        -- pages) instead of looking each row up from an index on day, which made that query 6x
+        -- slower at a million hits. A page's own chart uses the index on page. Same rows.
+        create table daily_page_by_day (
+            page       text    not null,
+            day        text    not null,
+            site       text    not null,
+            visitors   integer not null default 0,
+            pageviews  integer not null default 0,
+            primary key (day, site, page)
+        ) without rowid;
+        insert into daily_page_by_day (page, day, site, visitors, pageviews)
+            select page, day, site, visitors, pageviews from daily_page;
+        drop table daily_page;
+        alter table daily_page_by_day rename to daily_page;
+        create index daily_page_page on daily_page (page, day, site);
+    """),
+    3: ("monthly_page rollup", """
+        -- A year of top pages then costs ~700 rows, not 18 000, however many hits there are.
+        create table monthly_page (
+            month      text    not null,
+            site       text    not null,
+            page       text    not null,
+            visitors   integer not null default 0,
+            pageviews  integer not null default 0,
+            primary key (month, site, page)
+        ) without rowid;
+        insert into monthly_page (month, site, page, visitors, pageviews)
+            select substr(day, 1, 7), site, page, sum(visitors), sum(pageviews)
+              from daily_page group by 1, 2, 3;
+    """),
+    4: ("no raw hits; views carried across midnight; hourly_site", """
+        -- Raw hits are dropped: nothing reads them, and their times could be joined to the day's
+        -- views to rebuild a visitor's path. The rollups hold every count they fed.
+        drop table hits;
+        alter table views add column counted integer not null default 1;
+        drop index views_visitor;
+        create index views_visitor on views (visitor, page, ts, counted);
+        create table hourly_site (
+            day        text    not null,
+            site       text    not null,
+            hour       integer not null,
+            visitors   integer not null default 0,
+            pageviews  integer not null default 0,
+            primary key (day, site, hour)
+        ) without rowid;
+    """),
+    5: ("meta: the read-access decision and the demo marker", """
+        -- Kept here, not only in a config file that the web server's user may not be able to
+        -- read: a database that says it needs a key is never served without one.
+        create table meta (
+            name   text primary key,
+            value  text not null
+        );
+    """),
+    6: ("views carry site, hour, referrer and traits; month salts; breakdowns and sketches", """
+        -- What a visit's summary (summary.py) reads at the end of its day. Old days simply have
+        -- no breakdowns.
+        alter table views add column site text not null default '';
+        alter table views add column hour integer not null default 0;
+        alter table views add column ref text not null default '';
+        alter table views add column browser text not null default '';
+        alter table views add column os text not null default '';
+        alter table views add column device text not null default '';
+        alter table views add column country text not null default '';
+        alter table views add column language text not null default '';
+        alter table views add column campaign text not null default '';
+        alter table views add column seconds real not null default 0;
+        alter table views add column timed integer not null default 0;
+        alter table views add column unique_visitor blob;
+        create table month_salts (
+            month  text primary key,
+            salt   blob not null
+        );
+        create table daily_breakdown (
+            filter        text    not null,
+            filter_value  text    not null,
+            dim           text    not null,
+            day           text    not null,
+            site          text    not null,
+            value         text    not null,
+            visitors      integer not null default 0,
+            pageviews     integer not null default 0,
+            entries       integer not null default 0,
+            bounces       integer not null default 0,
+            seconds       real    not null default 0,
+            timed         integer not null default 0,
+            primary key (filter, filter_value, dim, day, site, value)
+        ) without rowid;
+        create table monthly_breakdown (
+            filter        text    not null,
+            filter_value  text    not null,
+            dim           text    not null,
+            month         text    not null,
+            site          text    not null,
+            value         text    not null,
+            visitors      integer not null default 0,
+            pageviews     integer not null default 0,
+            entries       integer not null default 0,
+            bounces       integer not null default 0,
+            seconds       real    not null default 0,
+            timed         integer not null default 0,
+            primary key (filter, filter_value, dim, month, site, value)
+        ) without rowid;
+        create table daily_unique (
+            filter        text not null,
+            filter_value  text not null,
+            day           text not null,
+            site          text not null,
+            sketch        blob not null,
+            primary key (filter, filter_value, day, site)
+        ) without rowid;
+    """),
+    7: ("notes on days", """
+        -- Annotations written by scripts/note.py; GET answers them with before/after.
+        create table notes (
+            id       integer primary key,
+            day      text    not null,
+            text     text    not null,
+            created  real    not null
+        );
+        create index notes_day on notes (day);
+    """),
+    8: ("access log imports and broken links", """
+        -- Requests an imported access log shows answered 404 or 410, per day, site, path and
+        -- referring host: the broken links. Only logs know a status; live hits never fill it.
+        create table daily_not_found (
+            day    text    not null,
+            site   text    not null,
+            page   text    not null,  -- path only, as daily_page
+            ref    text    not null,  -- host name of the referrer (the site's own too), '' when none
+            count  integer not null default 0,
+            primary key (day, site, page, ref)
+        ) without rowid;
+
+        -- Access log files scripts/import_log.py has read, so that no line is counted twice: a
+        -- file is known by the hash of its first line, which stays when it grows, is rotated or is
+        -- compressed; a second import resumes after the bytes already read.
+        create table imported_logs (
+            fingerprint  text    primary key,  -- blake2b of the first line, hex
+            name         text    not null,     -- the path it was last read from, for people
+            offset       integer not null,     -- bytes (uncompressed) read so far
+            lines        integer not null,     -- lines read so far
+            last_ts      real,                 -- Unix time of the last line counted
+            imported_at  real    not null
+        );
+
+        -- The time each imported file covers for each site: a line of another file inside one of
+        -- these (an overlapping rotation) is taken as already counted.
+        create table imported_ranges (
+            fingerprint  text not null,
+            site         text not null,
+            first_ts     real not null,
+            last_ts      real not null,
+            primary key (fingerprint, site)
+        ) without rowid;
+
+        -- Days whose counts came from imported logs: the first day not in here with counts is
+        -- the first live day, before which an import stops by default (--until).
+        create table imported_days (
+            day   text not null,
+            site  text not null,
+            primary key (day, site)
+        ) without rowid;
+    """),
+}
