@@ -245,11 +245,15 @@ def measure_posting(meta, profile, python, cgi_bin, uncompiled, work):
                 "uncompiled": [python, os.path.join(uncompiled, "stats.py")]}
 
     def request(i):
+        # What footfall.js sends: the page, referrer, screen width, time zone and query string.
         body = urllib.parse.urlencode({"page": f"/blog/post-{i % 40}",
-                                       "ref": "https://www.google.com/"}).encode()
+                                       "ref": "https://www.google.com/", "w": "1920",
+                                       "tz": "Europe/Berlin",
+                                       "q": "utm_source=newsletter&utm_campaign=spring"}).encode()
         env = harness.cgi_environ(
             REQUEST_METHOD="POST", CONTENT_TYPE="application/x-www-form-urlencoded",
-            CONTENT_LENGTH=str(len(body)), REMOTE_ADDR=f"10.{i // 65536 % 256}.{i // 256 % 256}."
+            CONTENT_LENGTH=str(len(body)), HTTP_ACCEPT_LANGUAGE="de-DE,de;q=0.9,en;q=0.8",
+            REMOTE_ADDR=f"10.{i // 65536 % 256}.{i // 256 % 256}."
             f"{i % 256}", FOOTFALL_DB=dbs["footfall"], FLOOR_DB=dbs["floor"],
             FLOOR_TS=str(time.time()))
         return env, body

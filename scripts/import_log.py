@@ -294,6 +294,7 @@ class Importer:
             for log in logs:
                 log.close()
         self.flush(everything=True)
+        database.checkpoint(self.conn)  # the import's day salts, deleted, leave the WAL too
         if self.stopping:
             self.summary.stopped = "interrupted: the lines read so far are counted and remembered"
         return self.summary

@@ -150,6 +150,8 @@ def seed(conn, config, hits=1000, days=90, site="example.com", seed=None, now=No
         counted += record.record_hits(conn, pending, rules).count(None)
     # Salts made for past days end with the work that made them.
     close_ended_days(conn, today)
+    # Bulk days end without a checkpoint each: one now, so their salts leave the WAL.
+    database.checkpoint(conn)
     return counted
 
 

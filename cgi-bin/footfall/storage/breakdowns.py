@@ -20,8 +20,10 @@ ADD_DAILY = """
      where filter = :filter and filter_value = :filter_value and dim = :dim and day = :day
        and site = :site and value = :value
 """
+# "or ignore": added after ADD_DAILY ran over the same rows, it inserts only the rows that were
+# not there to update (no UPSERT, which SQLite before 3.24, still on some hosts, lacks).
 NEW_DAILY = """
-    insert into daily_breakdown
+    insert or ignore into daily_breakdown
         (filter, filter_value, dim, day, site, value, visitors, pageviews, entries, bounces,
          seconds, timed)
     values (:filter, :filter_value, :dim, :day, :site, :value, :visitors, :pageviews, :entries,
@@ -36,7 +38,7 @@ ADD_MONTHLY = """
        and month = :month and site = :site and value = :value
 """
 NEW_MONTHLY = """
-    insert into monthly_breakdown
+    insert or ignore into monthly_breakdown
         (filter, filter_value, dim, month, site, value, visitors, pageviews, entries, bounces,
          seconds, timed)
     values (:filter, :filter_value, :dim, :month, :site, :value, :visitors, :pageviews, :entries,
@@ -82,15 +84,16 @@ def day_views(conn, day, site=None):
 def add_summary(conn, day, site, rows, uniques):
     """Add one day and site's summary to the daily and monthly rows and the day's sketches."""
     month = day[:7]
-    for (filter_name, filter_value, dim, value), counts in rows.items():
-        params = {"filter": filter_name, "filter_value": filter_value, "dim": dim, "day": day,
-                  "month": month, "site": site, "value": value, "visitors": counts[0],
-                  "pageviews": counts[1], "entries": counts[2], "bounces": counts[3],
-                  "seconds": counts[4], "timed": counts[5]}
-        if conn.execute(ADD_DAILY, params).rowcount == 0:
-            conn.execute(NEW_DAILY, params)
-        if conn.execute(ADD_MONTHLY, params).rowcount == 0:
-            conn.execute(NEW_MONTHLY, params)
+    params = [{"filter": filter_name, "filter_value": filter_value, "dim": dim, "day": day,
+               "month": month, "site": site, "value": value, "visitors": counts[0],
+               "pageviews": counts[1], "entries": counts[2], "bounces": counts[3],
+               "seconds": counts[4], "timed": counts[5]}
+              for (filter_name, filter_value, dim, value), counts in rows.items()]
+    # Add to the rows there are, then insert the rest: two statements for all of a day's rows.
+    conn.executemany(ADD_DAILY, params)
+    conn.executemany(NEW_DAILY, params)
+    conn.executemany(ADD_MONTHLY, params)
+    conn.executemany(NEW_MONTHLY, params)
     for (filter_name, filter_value), hashes in uniques.items():
         key = {"filter": filter_name, "filter_value": filter_value, "day": day, "site": site}
         day_sketch = sketch.Sketch()
