@@ -17,9 +17,9 @@ from footfall.app import Application  # noqa: E402
 application = Application()
 
 if __name__ == "__main__":
-    # The standard library's CGI gateway, as the design asks: its imports (wsgiref.headers pulls
-    # in re) cost a hit about 5 ms, measured in docs/performance.md, and buy a handler we do not
-    # have to maintain. A hand-written one was tried and measured, and left out on purpose.
-    from wsgiref.handlers import CGIHandler
+    # footfall's own CGI runner, not wsgiref.handlers.CGIHandler: it writes the same bytes
+    # (tests/test_cgi_runner.py) without importing re, which costs a hit more than all of
+    # footfall's code (docs/performance.md).
+    from footfall.cgi_runner import run
 
-    CGIHandler().run(application)
+    run(application)

@@ -9,6 +9,7 @@ each page visible for some seconds.
 
 import argparse
 import datetime
+import functools
 import itertools
 import os
 import random
@@ -18,8 +19,8 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "cgi-bin"))
 
-from footfall import counting, settings  # noqa: E402
-from footfall.storage import database, meta, record, totals  # noqa: E402
+from footfall import counting, settings, traits  # noqa: E402
+from footfall.storage import database, meta, notes, record, totals  # noqa: E402
 from footfall.storage.bulk import record_day  # noqa: E402
 from footfall.storage.days import close_ended_days  # noqa: E402
 
@@ -137,18 +138,39 @@ def demo_visit(length, start, site, rng, chooser=None):
     return views
 
 
-# The Hit attributes a demo view fills when footfall.storage.record.Hit has them.
-OPTIONAL = ("w", "tz", "query", "accept_language", "seconds")
+class DemoHit(record.Hit):
+    """A record.Hit with the visible seconds its page's beacon reported (None: none came);
+    bulk.record_day adds them to the day's views as record.record_seconds adds a live one's."""
+
+    __slots__ = ("seconds",)
+
+    def __init__(self, *args, seconds=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.seconds = seconds
+
+
+@functools.cache
+def _traits(user_agent, width, tz, accept_language, query):
+    # A demo has a few hundred combinations: describe each once, not once per hit.
+    return traits.describe(user_agent, width, tz or "", accept_language, query or "")
 
 
 def demo_hit(view, day, site):
-    """A record.Hit of a demo_visit view."""
-    hit = record.Hit(view["ts"], day, site, view["page"], view["ref"], view["ip"],
-                     view["user_agent"])
-    for name in OPTIONAL:
-        if name in record.Hit.__slots__:
-            setattr(hit, name, view[name])
-    return hit
+    """The DemoHit of a demo_visit view: what the server makes of the same POST."""
+    described = _traits(view["user_agent"], view["w"], view["tz"], view["accept_language"],
+                        view["query"])
+    return DemoHit(view["ts"], day, site, view["page"], view["ref"], view["ip"],
+                   view["user_agent"], described, seconds=view["seconds"])
+
+
+def record_seconds(conn, hits, now):
+    """Send the beacons of hits counted hit by hit, as footfall.js would when each page was
+    left (at most now); their day must not have ended yet."""
+    for hit in hits:
+        if hit.seconds is not None:
+            beacon = record.Hit(min(hit.ts + hit.seconds, now), hit.day, hit.site, hit.page,
+                                hit.ref, hit.ip, hit.user_agent)
+            record.record_seconds(conn, beacon, hit.seconds)
 
 
 def demo_days(count, days, site, now, zone, rng, pages=PAGES):
@@ -188,6 +210,19 @@ def demo_days(count, days, site, now, zone, rng, pages=PAGES):
         yield spill[0].day, sorted(spill, key=lambda hit: hit.ts)
 
 
+# Two notes for the demo's chart, so the dashboard shows how notes look (days before today).
+DEMO_NOTES = ((41, "New design"), (12, "Posted on Hacker News"))
+
+
+def add_demo_notes(conn, today):
+    """The demo notes, unless the database has notes already (seeding twice adds none)."""
+    if notes.all_notes(conn):
+        return
+    for days_ago, text in DEMO_NOTES:
+        day = datetime.date.fromisoformat(today) - datetime.timedelta(days=days_ago)
+        notes.add_note(conn, day.isoformat(), text, time.time())
+
+
 def _moment(day, seconds, zone):
     seconds = min(max(seconds, 0), 86399)
     midnight = datetime.datetime(day.year, day.month, day.day, tzinfo=zone)
@@ -215,17 +250,14 @@ def seed(conn, config, hits=1000, days=90, site="example.com", seed=None, now=No
         # Bulk transactions are big: a page cache to match (negative: KiB, here 256 MiB).
         conn.execute("pragma cache_size = -262144")
     counted = 0
-    pending = []
     for day, day_hits in demo_days(hits, days, site, now, config.zone, rng, pages):
         if bulk and day < today:
             counted += record_day(conn, day_hits, rules, today).count(None)
             continue
-        pending.extend(day_hits)
-        while len(pending) >= batch:
-            counted += record.record_hits(conn, pending[:batch], rules).count(None)
-            del pending[:batch]
-    if pending:
-        counted += record.record_hits(conn, pending, rules).count(None)
+        # A day at a time, its beacons after its hits: a later day's first hit ends it.
+        for start in range(0, len(day_hits), batch):
+            counted += record.record_hits(conn, day_hits[start:start + batch], rules).count(None)
+        record_seconds(conn, day_hits, now)
     # Salts made for past days end with the work that made them.
     close_ended_days(conn, today)
     return counted
@@ -253,6 +285,8 @@ def main(argv=None):
     parser.add_argument("--force", action="store_true",
                         help="add demo hits even to a database that holds hits seed_db did not "
                              "make (real stats)")
+    parser.add_argument("--notes", action="store_true",
+                        help="also add two demo notes (see scripts/note.py), unless there are some")
     args = parser.parse_args(argv)
     if args.hits < 0 or args.days < 1 or args.pages < 1:
         parser.error("--hits must be 0 or more, --days and --pages at least 1")
@@ -275,6 +309,8 @@ def main(argv=None):
                    pages=demo_pages(args.pages))
     if empty:
         mark_demo(conn)
+    if args.notes:
+        add_demo_notes(conn, counting.day_of(time.time(), config.zone))
     print(f"seeded {args.hits} hits over {args.days} days into {config.db} ({counted} counted) "
           f"in {time.perf_counter() - started:.1f} s")
     return 0

@@ -12,6 +12,7 @@ import os
 import socketserver
 import sqlite3
 import sys
+import time
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir))
@@ -19,7 +20,7 @@ sys.path.insert(0, os.path.join(ROOT, "cgi-bin"))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import seed_db  # noqa: E402
-from footfall import settings  # noqa: E402
+from footfall import counting, settings  # noqa: E402
 from footfall.app import Application  # noqa: E402
 from footfall.storage import database  # noqa: E402
 
@@ -84,6 +85,7 @@ def prepare(config):
         if os.path.abspath(config.db) == DEMO_DB:
             counted = seed_db.seed(conn, config)
             seed_db.mark_demo(conn)
+            seed_db.add_demo_notes(conn, counting.day_of(time.time(), config.zone))
             print(f"created a demo database with {counted} hits: {config.db}")
         else:
             print(f"created an empty database: {config.db} (for demo hits: python3 "

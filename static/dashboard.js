@@ -376,6 +376,7 @@
     LISTS.forEach(function (list) {
       fillTop(list, answer[list.list]);
     });
+    fillNotes(answer.notes);
   }
 
   // A share as a whole percent ("38%"), or a dash when there is nothing to divide.
@@ -422,7 +423,8 @@
       yaxis: { min: 0, tickDecimals: 0, minTickSize: 1, showMinorTicks: false,
         color: cssVar("--grid") },
       grid: { hoverable: true, borderWidth: 0, color: cssVar("--muted"), mouseActiveRadius: 30,
-        margin: { top: 8, right: 12, bottom: 4, left: 0 } },
+        margin: { top: 8, right: 12, bottom: 4, left: 0 },
+        markings: hourly ? [] : noteMarkings() },
       legend: { show: false }
     });
   }
@@ -462,26 +464,36 @@
   function hover() {
     var tip = $id("tip");
     jQuery("#chart").on("plothover", function (event, pos, item) {
-      if (!item || !lastAnswer) {
+      // Over a note's line, the note shows even away from the day's points (notes are days:
+      // the hourly chart has none).
+      var notes = lastAnswer && !chartSeries()[2] ? notesOn(item ? item.datapoint[0] : pos.x)
+        : [];
+      if ((!item && !notes.length) || !lastAnswer) {
         tip.hidden = true;
         return;
       }
       var series = chartSeries();
-      var i = item.dataIndex;
       tip.textContent = "";
       var title = document.createElement("strong");
-      title.textContent = series[2] ? hourName(series[0][i][0]) : longDate(series[0][i][0]);
       tip.appendChild(title);
-      [["Visits", series[0][i][1]], ["Pageviews", series[1][i][1]]].forEach(function (pair) {
-        var line = document.createElement("span");
-        line.textContent = pair[0] + ": " + number.format(pair[1]);
-        tip.appendChild(line);
+      if (item) {
+        var i = item.dataIndex;
+        title.textContent = series[2] ? hourName(series[0][i][0]) : longDate(series[0][i][0]);
+        [["Visits", series[0][i][1]], ["Pageviews", series[1][i][1]]].forEach(function (pair) {
+          tip.appendChild(cell("span", pair[0] + ": " + number.format(pair[1])));
+        });
+      } else {
+        title.textContent = longDate(parseDay(notes[0].day));
+      }
+      notes.forEach(function (note) {
+        tip.appendChild(cell("span", note.text, "note"));
+        tip.appendChild(cell("span", beforeAfter(note)));
       });
       tip.hidden = false;
       // Keep the tip inside the chart: flip it to the left of the point on the right half.
       var box = this.getBoundingClientRect();
-      var x = item.pageX - window.scrollX - box.left;
-      var y = item.pageY - window.scrollY - box.top;
+      var x = (item ? item.pageX : pos.pageX) - window.scrollX - box.left;
+      var y = (item ? item.pageY : pos.pageY) - window.scrollY - box.top;
       tip.style.left = (x > box.width / 2 ? x - tip.offsetWidth - 12 : x + 12) + "px";
       tip.style.top = Math.max(0, y - tip.offsetHeight - 8) + "px";
     });
@@ -700,6 +712,108 @@
     });
   }
 
+
+  /* ---- notes (written on the server by scripts/note.py; the dashboard only reads them) ---- */
+
+  function noteMarkings() {
+    var notes = (lastAnswer && lastAnswer.notes) || [];
+    return notes.map(function (note) {
+      var ms = parseDay(note.day);
+      return { xaxis: { from: ms, to: ms }, color: cssVar("--note"), lineWidth: 2 };
+    });
+  }
+
+  // The notes of the day nearest to x (epoch ms), if any.
+  function notesOn(x) {
+    var day = Math.round(x / DAY) * DAY;
+    return (lastAnswer.notes || []).filter(function (note) {
+      return parseDay(note.day) === day;
+    });
+  }
+
+  // "before 41/day → after 67/day (+63%)", from the mean daily visitors the API answers.
+  function beforeAfter(note) {
+    var perDay = function (n) {
+      return number.format(Math.round(n)) + "/day";
+    };
+    if (note.before === null && note.after === null) return "no visitors data around this day";
+    if (note.before === null) return "after " + perDay(note.after) + " (no data before)";
+    if (note.after === null) return "before " + perDay(note.before) + " (no data after yet)";
+    var text = "before " + perDay(note.before) + " \u2192 after " + perDay(note.after);
+    if (note.before > 0) {
+      var pct = Math.round(((note.after - note.before) / note.before) * 100);
+      text += " (" + (pct > 0 ? "+" : pct < 0 ? "\u2212" : "\u00B1") + number.format(Math.abs(pct)) +
+        "%)";
+    }
+    return text;
+  }
+
+  function days(n) {
+    return n + (n === 1 ? " day" : " days");
+  }
+
+  function fillNotes(notes) {
+    var box = $id("notes-box");
+    box.hidden = !Array.isArray(notes) || !notes.length;
+    if (box.hidden) return;
+    var list = $id("notes-list");
+    list.textContent = "";
+    notes.forEach(function (note) {
+      var item = document.createElement("li");
+      item.appendChild(cell("span", longDate(parseDay(note.day)), "day"));
+      item.appendChild(document.createTextNode(" "));
+      item.appendChild(cell("span", note.text, "text"));
+      item.appendChild(cell("span", beforeAfter(note) + " (means of " + days(note.before_days) +
+        " before, " + days(note.after_days) + " from it)", "change-line"));
+      // No delete button: the read key may be shared, and only the owner's shell may write.
+      var del = cell("span", "To delete it, run on the server: ", "delete");
+      del.appendChild(cell("code", "python3 scripts/note.py delete " + note.id));
+      item.appendChild(del);
+      list.appendChild(item);
+    });
+  }
+
+  /* ---- CSV download ---- */
+
+  // A link cannot carry the X-Footfall-Key header, and a key in a URL would end up in the
+  // server's logs and the browser's history: so the CSV is fetched with the header, like the
+  // JSON, and handed to the browser as a file through a Blob URL.
+  function download() {
+    if (!lastAnswer) return;
+    var status = $id("download-status");
+    var url = query(lastAnswer.from, lastAnswer.to);
+    url.searchParams.set("format", "csv");
+    var headers = {};
+    var key = storedKey();
+    if (key) headers["X-Footfall-Key"] = key;
+    status.textContent = "Preparing the file\u2026";
+    fetch(url, { headers: headers, cache: "no-store", credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) throw new Error("the API answered " + response.status);
+        var match = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "");
+        return response.blob().then(function (blob) {
+          save(blob, match ? match[1] : "footfall-" + lastAnswer.from + "-" + lastAnswer.to +
+            ".csv");
+          status.textContent = "";
+        });
+      })
+      .catch(function (error) {
+        status.textContent = "The CSV could not be downloaded: " + error.message;
+      });
+  }
+
+  function save(blob, name) {
+    var link = document.createElement("a");
+    link.href = URL.createObjectURL(blob);
+    link.download = name;
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(function () {
+      URL.revokeObjectURL(link.href);
+    }, 10000);
+  }
+
   function showError(message) {
     $id("error-text").textContent = message;
     show("error-box");
@@ -795,6 +909,7 @@
     siteControls();
     refreshToday();
     $id("retry").addEventListener("click", load);
+    $id("download").addEventListener("click", download);
     hover();
     followResizes();
     // Canvas colours come from CSS variables: redraw when the system switches light/dark.

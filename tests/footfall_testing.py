@@ -113,6 +113,13 @@ def post_form(fields):
 def run_cgi(db, method="GET", query="", body=b"", headers=None, env=None, chunked=False,
             script=CGI_SCRIPT, timeout=30):
     """Run cgi-bin/stats.py as a real CGI process: environment variables in, body on stdin."""
+    proc = cgi_process([script], db, method, query, body, headers, env, chunked, timeout)
+    return parse_cgi_output(proc.stdout, proc.stderr.decode("utf-8", "replace"))
+
+
+def cgi_process(argv, db, method="GET", query="", body=b"", headers=None, env=None, chunked=False,
+                timeout=30):
+    """Run argv as the CGI process of one request; the finished process, its output as bytes."""
     cgi_env = {
         "PATH": "/usr/local/bin:/usr/bin:/bin",  # what Apache hands a CGI script
         "GATEWAY_INTERFACE": "CGI/1.1", "SERVER_PROTOCOL": "HTTP/1.1",
@@ -129,9 +136,8 @@ def run_cgi(db, method="GET", query="", body=b"", headers=None, env=None, chunke
     for name, value in (headers or {}).items():
         cgi_env["HTTP_" + name.upper().replace("-", "_")] = value
     cgi_env.update(env or {})
-    proc = subprocess.run([script], input=body, env=cgi_env, capture_output=True,
-                          timeout=timeout, check=False)
-    return parse_cgi_output(proc.stdout, proc.stderr.decode("utf-8", "replace"))
+    return subprocess.run(argv, input=body, env=cgi_env, capture_output=True, timeout=timeout,
+                          check=False)
 
 
 def parse_cgi_output(stdout, stderr=""):
@@ -155,3 +161,8 @@ def counts(db, **params):
         conn.close()
     return {"visitors": sum(v for v, _ in days.values()),
             "pageviews": sum(p for _, p in days.values())}
+
+
+def visits(totals):
+    """The visitors and pageviews of an answer's totals, which hold more (bounces, unique...)."""
+    return {"visitors": totals["visitors"], "pageviews": totals["pageviews"]}

@@ -20,4 +20,6 @@ def test_bench_quick_runs_and_prints_every_table(tmp_path):
                     "## Storage", "## Seeding"):
         assert heading in result.stdout
     assert "| footfall `stats.py` POST |" in result.stdout
+    assert "| footfall through `wsgiref.handlers.CGIHandler`" in result.stdout
+    assert "footfall / floor in each round: " in result.stdout and "goal at most 1.25x: " in result.stdout
     assert "| 100,000 | 365 |" in result.stdout

@@ -9,11 +9,14 @@ from footfall.storage import days, record
 from footfall_testing import NOON, Clock, call_app
 from storage_testing import RULES, hit, rows
 
-SALT = b"\x5a\xa5" * 16
+SALT = b"\x5a\xa5" * 16  # the day's salt
+MONTH_SALT = b"\x3c\xc3" * 16  # the month's, which outlives the day (test_months_salt_...)
 
 
-def salt_source(n):
-    return SALT[:n]
+def salt_source():
+    """The salts a first hit makes, in order: its day's, then its month's."""
+    salts = iter([SALT, MONTH_SALT])
+    return lambda n: next(salts)[:n]
 
 
 def file_bytes(db_path):
@@ -31,7 +34,7 @@ def test_closing_ends_the_days_before_today_only(conn):
 
 
 def test_closed_days_leave_no_salt_bytes_in_the_database_or_its_wal(db_path, conn):
-    record.record_hit(conn, hit(), RULES, new_salt=salt_source)
+    record.record_hit(conn, hit(), RULES, new_salt=salt_source())
     assert SALT in file_bytes(db_path)
     days.close_ended_days(conn, "2026-11-29")
     assert os.path.getsize(db_path + "-wal") == 0  # checkpointed and truncated
@@ -40,7 +43,7 @@ def test_closed_days_leave_no_salt_bytes_in_the_database_or_its_wal(db_path, con
 
 def make_app(db_path, clock):
     config = settings.Config(db=db_path, timezone="UTC")
-    return Application(config, clock, new_salt=salt_source)
+    return Application(config, clock, new_salt=salt_source())
 
 
 def post(app, **headers):
@@ -69,7 +72,7 @@ def test_a_bot_on_a_later_day_ends_the_salt_too(db_path):
 def test_a_refused_read_ends_the_salt_too(db_path):
     clock = Clock(NOON)
     config = settings.Config(db=db_path, timezone="UTC", read_key="secret-key")
-    app = Application(config, clock, new_salt=salt_source)
+    app = Application(config, clock, new_salt=salt_source())
     post(app)
     clock.now = NOON + 86400
     assert call_app(app, "GET").status == 401

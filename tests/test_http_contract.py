@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 import pytest
 from footfall import settings
 from footfall.app import Application
-from footfall_testing import BROWSER_UA, FIXED_CLOCK_ENV, NOON, call_app, run_cgi
+from footfall_testing import BROWSER_UA, FIXED_CLOCK_ENV, NOON, call_app, run_cgi, visits
 
 # Both clients' clocks start at NOON of this day and run at the real pace: a test that runs at
 # midnight still finds its hits on the day it expects.
@@ -68,7 +68,7 @@ def test_posted_hit_is_visible_through_get(client):
     post(client, page="/a")
     post(client, page="/b")
     answer = get(client, **{"from": "2026-11-28"}).json()
-    assert answer["totals"] == {"visitors": 1, "pageviews": 2}
+    assert visits(answer["totals"]) == {"visitors": 1, "pageviews": 2}
     assert answer["data"] == [[ms(TODAY), 1]]
     assert answer["pageviews"] == [[ms(TODAY), 2]]
 
@@ -87,14 +87,14 @@ def test_get_fills_days_without_hits_with_zero(client):
 def test_get_defaults_to_first_day_with_data_up_to_today(client):
     answer = get(client).json()
     assert answer["from"] == answer["to"] == "2026-11-28"  # no data yet: just today
-    assert answer["totals"] == {"visitors": 0, "pageviews": 0}
+    assert visits(answer["totals"]) == {"visitors": 0, "pageviews": 0}
 
 
 def test_get_filters_by_page(client):
     post(client, page="/a")
     post(client, page="/b")
     post(client, page="/b", headers={"User-Agent": BROWSER_UA + " other"})
-    assert get(client, page="/b").json()["totals"] == {"visitors": 2, "pageviews": 2}
+    assert visits(get(client, page="/b").json()["totals"]) == {"visitors": 2, "pageviews": 2}
     assert get(client, page="https://example.org/b?x").json()["totals"]["pageviews"] == 2
 
 
@@ -109,8 +109,9 @@ def test_get_filters_by_site(client):
 def test_get_lists_top_pages_and_referrers_as_text(client):
     post(client, page="/<b>bold</b>", ref="https://news.ycombinator.com/item")
     answer = get(client).json()
-    assert answer["pages"] == [{"page": "/<b>bold</b>", "visitors": 1, "pageviews": 1}]
-    assert answer["referrers"] == [{"ref": "news.ycombinator.com", "pageviews": 1}]
+    assert answer["pages"] == [{"page": "/<b>bold</b>", "visitors": 1, "pageviews": 1,
+                                "entries": 1, "bounces": 1, "seconds": None}]
+    assert answer["referrers"] == [{"ref": "news.ycombinator.com", "visitors": 1, "pageviews": 1}]
 
 
 @pytest.mark.parametrize("agent, headers, reason", [

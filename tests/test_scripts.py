@@ -11,7 +11,7 @@ import urllib.request
 
 import pytest
 from footfall.storage import database, record, totals
-from footfall_testing import FIXED_CLOCK_ENV, ROOT, SCRIPTS, counts
+from footfall_testing import FIXED_CLOCK_ENV, ROOT, SCRIPTS, counts, visits
 
 
 def run_script(name, *args, env=None, home=None):
@@ -23,7 +23,8 @@ def run_script(name, *args, env=None, home=None):
                           capture_output=True, text=True, timeout=120, check=False)
 
 
-@pytest.mark.parametrize("name", ["setup_db.py", "seed_db.py", "serve.py", "backup.py"])
+@pytest.mark.parametrize("name", ["setup_db.py", "seed_db.py", "serve.py", "backup.py", "note.py",
+                                  "report.py"])
 def test_every_script_has_help(name):
     result = run_script(name, "--help")
     assert result.returncode == 0
@@ -116,7 +117,7 @@ def test_serve_never_seeds_a_database_outside_its_demo_folder(tmp_path):
     proc, text, api, _dashboard = start_serve(tmp_path, "--db", str(db))
     try:
         with urllib.request.urlopen(api, timeout=10) as response:
-            assert json.load(response)["totals"] == {"visitors": 0, "pageviews": 0}
+            assert visits(json.load(response)["totals"]) == {"visitors": 0, "pageviews": 0}
     finally:
         proc.terminate()
         proc.wait(10)

@@ -7,15 +7,14 @@ and answered with a plain 500, never the traceback.
 
 import _thread
 import datetime
-import json
 import os
 import time
 
-from . import counting, forms, settings
+from . import counting, forms, jsonout, settings, traits
 from .storage import database, days, meta, record, totals
 
-# A CGI process serves one hit and exits, so every import is paid per hit: modules that only a read
-# key or an error needs (hmac, traceback) are imported where they are used, and the thread
+# A CGI process serves one hit and exits, so every import is paid per hit: modules that only a GET,
+# a read key or an error needs (json, hmac, traceback) are imported where they are used, and the thread
 # local comes from _thread, which the interpreter has loaded already (threading.local is this very
 # class, but importing threading costs a POST half a millisecond). See docs/performance.md.
 
@@ -36,8 +35,8 @@ BASE_HEADERS = (
 )
 
 _REASONS = {200: "OK", 204: "No Content", 400: "Bad Request", 401: "Unauthorized",
-            405: "Method Not Allowed", 413: "Content Too Large", 500: "Internal Server Error",
-            503: "Service Unavailable"}
+            404: "Not Found", 405: "Method Not Allowed", 413: "Content Too Large",
+            500: "Internal Server Error", 503: "Service Unavailable"}
 
 
 class HTTPError(Exception):
@@ -48,6 +47,27 @@ class HTTPError(Exception):
         self.status = status
         self.message = message
         self.headers = list(headers)
+
+
+class Raw:
+    """An answer that is not JSON (the pixel, the badge, a CSV export): status, headers, body.
+
+    body is an iterable of bytes, handed to the server as it is, so a CSV export can stream.
+    """
+
+    def __init__(self, status, headers, body):
+        self.status, self.headers, self.body = status, list(headers), body
+
+    def respond(self, environ, start_response, method, cors=()):
+        forms.discard_body(environ)
+        start_response(f"{self.status} {_REASONS.get(self.status, 'Error')}",
+                       self.headers + list(cors))
+        if method == "HEAD":
+            close = getattr(self.body, "close", None)
+            if close:
+                close()
+            return [b""]
+        return self.body
 
 
 class Application:
@@ -92,11 +112,14 @@ class Application:
             cors = _dashboard_cors(environ, self.config, method)
             # Whatever the request, a day that has ended loses its salt and views now: a quiet
             # day, a day of bots only or a site read but not visited keeps no identifier longer.
-            days.close_ended_days(self.connection(), self.today())
+            if not _is_pixel(environ):  # the pixel does it inside its own guard: always a GIF
+                days.close_ended_days(self.connection(), self.today())
             if method == "POST":
                 status, payload, extra = self.post(environ)
             elif method in ("GET", "HEAD"):
                 status, payload = 200, self.get(environ)
+                if isinstance(payload, Raw):
+                    return payload.respond(environ, start_response, method, cors)
             elif method == "OPTIONS":
                 status, payload, extra = 204, None, _preflight(cors)
             else:
@@ -119,7 +142,7 @@ class Application:
         if payload is None:  # 204: no body, so no Content-Type either
             body, headers = b"", [h for h in BASE_HEADERS if h[0] != "Content-Type"]
         else:
-            body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+            body = jsonout.encode(payload).encode("utf-8")  # json itself only for GET: see jsonout
             headers = list(BASE_HEADERS)
         headers = headers + extra + cors + [("Content-Length", str(len(body)))]
         start_response(f"{status} {_REASONS.get(status, 'Error')}", headers)
@@ -140,6 +163,14 @@ class Application:
             raise HTTPError(413, f"body is larger than {config.max_body_bytes} bytes") from None
         except forms.FormError as exc:
             raise HTTPError(400, str(exc)) from None
+        return self.count(environ, fields)
+
+    def count(self, environ, fields):
+        """Count one hit from its fields (page, ref, site): (200, answer, extra headers).
+
+        The one counting path of a POST and of the <noscript> pixel's GET.
+        """
+        config = self.config
         if "page" not in fields:
             raise HTTPError(400, "page is required")
         try:
@@ -162,10 +193,33 @@ class Application:
         reason = counting.skip_reason(user_agent, environ)
         if reason is None and not allowed:
             reason = "site not allowed"
+        if "seconds" in fields:
+            return self._seconds(environ, fields, page, site, now, day, reason, headers)
         if reason is None:
+            described = traits.describe(user_agent, fields.get("w", ""), fields.get("tz", ""),
+                                        environ.get("HTTP_ACCEPT_LANGUAGE", ""),
+                                        fields.get("q", ""), environ.get("HTTP_CF_IPCOUNTRY", ""))
             hit = record.Hit(now, day, site, page, ref, _client_ip(environ, config.client_ip_header),
-                           user_agent)
+                             user_agent, described)
             reason = self._store_hit(environ, hit, answer)
+        if reason is not None:
+            answer["counted"] = False
+            answer["reason"] = reason
+            headers.append(("X-Footfall", f"not counted: {reason}"))
+        return 200, answer, headers
+
+    def _seconds(self, environ, fields, page, site, now, day, reason, headers):
+        """How long a page was visible, sent by footfall.js when it is left: added to the
+        visitor's latest view of the page today (time on page), never a pageview."""
+        text = fields["seconds"].strip()
+        if not (text.isascii() and text.isdigit()) or int(text) > 86400:
+            raise HTTPError(400, "seconds must be a whole number from 0 to 86400")
+        seconds = int(text)
+        answer = {"page": page, "seconds": seconds, "counted": True}
+        if reason is None:
+            hit = record.Hit(now, day, site, page, "", _client_ip(environ, self.config.client_ip_header),
+                             environ.get("HTTP_USER_AGENT", ""))
+            reason = record.record_seconds(self.connection(), hit, seconds, self.today)
         if reason is not None:
             answer["counted"] = False
             answer["reason"] = reason
@@ -215,16 +269,24 @@ class Application:
     def get(self, environ):
         """The answer to a GET: per-day series, totals, top pages and referrers of a range."""
         config = self.config
-        self._check_read_access(environ)
         try:
             params = forms.parse_query_string(environ.get("QUERY_STRING", ""))
         except forms.FormError as exc:
             raise HTTPError(400, str(exc)) from None
+        if params.get("pixel") or params.get("badge"):
+            from . import images  # the pixel and the badge need no read key; see images.py
+
+            return images.answer(self, environ, params)
+        self._check_read_access(environ)
+        from . import insights  # the lists and sketches only a GET reads: a hit never imports them
+
         try:
             page = None
             if params.get("page", "").strip():
                 page = counting.normalize_page(params["page"], config.max_page_length)
             site = counting.normalize_site(params["site"]) if params.get("site", "").strip() else None
+            filter_name, filter_value = insights.read_filter(params, page)
+            limit = insights.read_limit(params)
             now = self.clock()
             today = counting.parse_day(counting.day_of(now, config.zone), "today")
             first, last = self._range(params, site, page, today)
@@ -232,6 +294,10 @@ class Application:
             raise HTTPError(400, str(exc)) from None
 
         conn = self.connection()
+        if "format" in params:
+            from . import exports
+
+            return exports.answer(conn, params, first, last, site, page)
         span = (last - first).days + 1
         counts = totals.read_days(conn, first.isoformat(), last.isoformat(), site, page)
         visitors, pageviews = [], []
@@ -254,11 +320,12 @@ class Application:
             "pageviews": pageviews,
             "totals": {"visitors": total_visitors, "pageviews": total_pageviews},
         }
-        if page is None:
-            answer["pages"] = totals.top_pages(conn, first.isoformat(), last.isoformat(), site,
-                                               TOP_LIMIT)
-            answer["referrers"] = totals.top_referrers(conn, first.isoformat(), last.isoformat(),
-                                                       site, TOP_LIMIT)
+        insights.add_to_answer(answer, conn, first.isoformat(), last.isoformat(), today.isoformat(),
+                               now, site, filter_name, filter_value, limit)
+        from .storage import notes  # annotations; written only by scripts/note.py
+
+        answer["notes"] = notes.in_range(conn, first.isoformat(), last.isoformat(),
+                                         today.isoformat(), site, page)
         return answer
 
     def _range(self, params, site, page, today):
@@ -279,6 +346,11 @@ class Application:
         if span > MAX_RANGE_DAYS:
             raise HTTPError(400, f"range is {span} days; at most {MAX_RANGE_DAYS} are allowed")
         return first, last
+
+
+def _is_pixel(environ):
+    return environ.get("REQUEST_METHOD", "GET").upper() in ("GET", "HEAD") and \
+        "pixel=" in environ.get("QUERY_STRING", "")
 
 
 def _log(environ, message):

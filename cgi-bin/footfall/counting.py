@@ -284,6 +284,11 @@ def day_ms(day):
     return (day - _EPOCH).days * 86_400_000
 
 
+def day_of_ms(ms):
+    """The YYYY-MM-DD day of a day_ms() value."""
+    return (_EPOCH + datetime.timedelta(days=ms // 86_400_000)).isoformat()
+
+
 def parse_day(text, name):
     """A YYYY-MM-DD parameter as a date, or InvalidInput naming the parameter."""
     try:

@@ -50,12 +50,39 @@ SETTINGS = (
             "Length of the sliding window of the flood rule, in seconds."),
     Setting("daily_limit", "FOOTFALL_DAILY_LIMIT", 300,
             "Most pageviews counted per visitor and day, across all pages."),
+    Setting("badges", "FOOTFALL_BADGES", "off",
+            "on: GET ?badge=1 answers an SVG counter of all-time pageviews to anyone, even with a "
+            "read key; off: 404."),
+    # scripts/report.py: where the weekly report and the spike alert are sent.
+    Setting("smtp_host", "FOOTFALL_SMTP_HOST", "",
+            "SMTP server that scripts/report.py sends through; empty: report.py --send refuses."),
+    Setting("smtp_port", "FOOTFALL_SMTP_PORT", 587,
+            "Port of the SMTP server (587 for starttls, 465 for tls, 25 for none)."),
+    Setting("smtp_security", "FOOTFALL_SMTP_SECURITY", "starttls",
+            "starttls, tls (TLS from the first byte) or none (plain text: only to a server on the "
+            "same machine)."),
+    Setting("smtp_user", "FOOTFALL_SMTP_USER", "",
+            "Login name for the SMTP server; empty: no login."),
+    Setting("smtp_password", "FOOTFALL_SMTP_PASSWORD", "",
+            "Password of smtp_user: from the environment or the config file only, never the "
+            "command line."),
+    Setting("mail_from", "FOOTFALL_MAIL_FROM", "",
+            "From address of the reports; empty: smtp_user."),
+    Setting("mail_to", "FOOTFALL_MAIL_TO", "",
+            "Comma-separated addresses the reports are sent to."),
+    Setting("alert_multiple", "FOOTFALL_ALERT_MULTIPLE", 3,
+            "report.py --alert mails when today's visitors so far exceed this many times the "
+            "median of the same hours of the last 28 days."),
 )
 
 # Settings footfall no longer has, with why: a config file that still names one loads as before.
 RETIRED_SETTINGS = {
     "retention_days": "footfall keeps no raw hits since 0.2, so there is nothing to prune",
 }
+
+SMTP_SECURITY = ("starttls", "tls", "none")
+_ON = {"on": True, "yes": True, "true": True, "1": True,
+       "off": False, "no": False, "false": False, "0": False, "": False}
 
 # {name: default}, for scripts that show or use a default (``DEFAULTS["db"]``).
 DEFAULTS = {setting.name: setting.default for setting in SETTINGS}
@@ -97,6 +124,7 @@ class Config:
         self.read_key = str(self.read_key)
         if self.read_key:
             check_read_key(self.read_key)
+        _check_badges_and_mail(self)
         self.timezone = str(self.timezone).strip()
         if self.timezone:
             # Imported here: zoneinfo costs start-up time that a zone-less install never pays.
@@ -140,6 +168,21 @@ def check_read_key(key):
     if key != key.strip() or not all(" " <= c <= "~" for c in key):
         raise ConfigError("read_key must be printable ASCII (letters, digits, punctuation; "
                           "no spaces at either end, no accented letters or control characters)")
+
+
+def _check_badges_and_mail(config):
+    """badges: on/off as a bool; smtp_security one of three words; mail_to as a tuple."""
+    if not isinstance(config.badges, bool):
+        word = str(config.badges).strip().lower()
+        if word not in _ON:
+            raise ConfigError(f"badges must be on or off, not {config.badges!r}")
+        config.badges = _ON[word]
+    config.smtp_security = str(config.smtp_security).strip().lower()
+    if config.smtp_security not in SMTP_SECURITY:
+        raise ConfigError(f"smtp_security must be one of {', '.join(SMTP_SECURITY)}, "
+                          f"not {config.smtp_security!r}")
+    if isinstance(config.mail_to, str):
+        config.mail_to = tuple(a.strip() for a in config.mail_to.split(",") if a.strip())
 
 
 def config_file_path(environ=None):

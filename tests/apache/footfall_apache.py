@@ -129,7 +129,8 @@ class Apache:
             f.write(f"\nSetEnv FOOTFALL_DB {self.private_db}\n"
                     f"SetEnv FOOTFALL_READ_KEY {READ_KEY}\n"
                     f"SetEnv FOOTFALL_SITES {ALLOWED_SITE}\n"
-                    f"SetEnv FOOTFALL_DASHBOARD_ORIGINS {DASHBOARD_ORIGIN}\n")
+                    f"SetEnv FOOTFALL_DASHBOARD_ORIGINS {DASHBOARD_ORIGIN}\n"
+                    "SetEnv FOOTFALL_BADGES on\n")
         # As docs/deploy.md says: precompile with the python the CGI scripts run, because the
         # CGI user cannot write __pycache__ into the site owner's folders, and would otherwise
         # compile the footfall package again on every hit.

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 
 import pytest
 from footfall_apache import CGI_PATH, CGI_USER, HERE, free_port, render, request
+from footfall_testing import visits  # noqa: E402
 
 NGINX = "/usr/sbin/nginx"
 FCGIWRAP = "/usr/sbin/fcgiwrap"
@@ -112,7 +113,7 @@ def test_hits_through_nginx_are_counted_and_read_back(nginx, site):
     assert posted.headers["Content-Type"] == "application/json; charset=utf-8"
     assert posted.json()["counted"] is True
     stats = request(nginx, "GET", f"{SCRIPT}?site={site}")
-    assert stats.json()["totals"] == {"visitors": 1, "pageviews": 1}
+    assert visits(stats.json()["totals"]) == {"visitors": 1, "pageviews": 1}
 
 
 def test_errors_keep_their_status_and_json_through_fcgiwrap(nginx):

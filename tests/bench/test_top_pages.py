@@ -49,7 +49,7 @@ def test_top_pages_of_any_range_equal_the_sum_of_its_days(conn, start, length, s
 
 
 def test_a_year_of_top_pages_reads_months_and_the_days_at_its_ends_only(conn):
-    first_month, last_month, days = totals._whole_months(conn, "2026-01-20", "2026-12-31", None)
+    first_month, last_month, days = totals.whole_months(conn, "2026-01-20", "2026-12-31", None)
     assert (first_month, last_month) == ("2026-02", "2026-12")
     assert days == [("2026-01-20", "2026-01-31")]
 

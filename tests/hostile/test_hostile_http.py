@@ -191,7 +191,7 @@ def test_markup_in_referrer_and_user_agent_never_comes_back(apache, site):
     assert posted.json()["counted"] is True
     answer = apache.request("GET", f"{SCRIPT}?site={site}")
     # Referrers are reported by host; the User-Agent only ever feeds the visitor hash.
-    assert answer.json()["referrers"] == [{"ref": "evil.example", "pageviews": 1}]
+    assert answer.json()["referrers"] == [{"ref": "evil.example", "visitors": 1, "pageviews": 1}]
     assert b"alert" not in answer.body
 
 

@@ -15,7 +15,16 @@ from bisect import bisect_right, insort
 from .. import counting
 from . import days
 from .database import checkpoint, in_transaction
-from .record import SqlViews, add_page_day, add_referral, add_site_day, add_site_hour
+from .record import (
+    ADD_SECONDS,
+    INSERT_VIEW,
+    SqlViews,
+    add_page_day,
+    add_referral,
+    add_site_day,
+    add_site_hour,
+    view_columns,
+)
 
 SELECT_DAY_VIEWS = "select visitor, page, ts, counted from views where day = :day order by ts"
 
@@ -72,10 +81,11 @@ def record_day(conn, hits, rules, today, new_salt=os.urandom):
 
     def work(conn):
         salt = days.salt_of(conn, day) or new_salt(32)  # a new one lives in memory only
+        unique_salt = days.month_salt(conn, day[:7], new_salt)
         views = DayViews()
         for visitor, page, ts, counted in conn.execute(SELECT_DAY_VIEWS, {"day": day}):
             views.add(visitor, page, ts, bool(counted))
-        reasons, counts, carried = count_day(hits, rules, salt, views)
+        reasons, counts, counted_views, carried = count_day(hits, rules, salt, views)
         sites, hours, pages, refs = counts
         for site, (visitors, pageviews) in sites.items():
             add_site_day(conn, day, site, visitors, pageviews)
@@ -85,6 +95,19 @@ def record_day(conn, hits, rules, today, new_salt=os.urandom):
             add_page_day(conn, day, site, page, visitors, pageviews)
         for (site, ref_host), pageviews in refs.items():
             add_referral(conn, day, site, ref_host, pageviews)
+        # The counted views go to the views table as a live hit's do, so the day's end sums
+        # them up (breakdowns.store_ended_days) with the very code that ends a live day.
+        uniques = {}
+        rows = []
+        for hit, visitor, hour in counted_views:
+            key = (hit.ip, hit.user_agent, hit.site)
+            unique = uniques.get(key)
+            if unique is None:
+                unique = uniques[key] = counting.visitor_id(unique_salt, *key)
+            rows.append(dict(view_columns(hit, hour, hit.referral(), unique), visitor=visitor,
+                             page=hit.page, ts=hit.ts, day=day, counted=1))
+        conn.executemany(INSERT_VIEW, rows)
+        add_beacons(conn, hits, salt, day)
         if carried:
             tomorrow = counting.next_day(day)
             next_salt = days.salt_of(conn, tomorrow) or days.make_salt(conn, tomorrow, new_salt)
@@ -92,6 +115,9 @@ def record_day(conn, hits, rules, today, new_salt=os.urandom):
             for hit in carried:
                 visitor = counting.visitor_id(next_salt, hit.ip, hit.user_agent, hit.site)
                 next_views.add(visitor, hit.page, hit.ts, counted=False)
+        if days.salt_of(conn, day) is None:
+            # end_days_before ends the days that have a salt: this one's lived in memory.
+            conn.execute(days.INSERT_SALT, {"day": day, "salt": salt})
         days.end_days_before(conn, counting.next_day(day))
         return reasons
 
@@ -100,18 +126,31 @@ def record_day(conn, hits, rules, today, new_salt=os.urandom):
     return reasons
 
 
+def add_beacons(conn, hits, salt, day):
+    """The visible seconds that hits carry (seed_db's DemoHit: its page's beacon, sent when the
+    page was left), added to the day's views by record's ADD_SECONDS before the day ends, as
+    record.record_seconds adds a live beacon's. A Hit without them adds nothing."""
+    for hit in hits:
+        seconds = getattr(hit, "seconds", None)
+        if seconds is not None:
+            conn.execute(ADD_SECONDS, {
+                "visitor": counting.visitor_id(salt, hit.ip, hit.user_agent, hit.site),
+                "page": hit.page, "day": day, "seconds": seconds, "now": hit.ts + seconds})
+
+
 def count_day(hits, rules, salt, views=None):
     """Apply the rules of a live hit to one day's hits in memory.
 
-    Returns (reasons, (sites, hours, pages, referrers) counts, the hits to carry over midnight).
+    Returns (reasons, (sites, hours, pages, referrers) counts, the counted views as (hit,
+    visitor, hour), the hits to carry over midnight).
     """
-    reasons, carried = [], []
+    reasons, counted, carried = [], [], []
     sites, hours, pages, refs = {}, {}, {}, {}
     views = DayViews() if views is None else views
     judge, visitor_id = counting.judge_view, counting.visitor_id
     known = {}  # (ip, user agent, site) -> visitor: a visitor's later views skip the hashing
     if not hits:
-        return reasons, (sites, hours, pages, refs), carried
+        return reasons, (sites, hours, pages, refs), counted, carried
     start = counting.day_start(hits[0].day, rules.zone)
     end = counting.day_start(counting.next_day(hits[0].day), rules.zone)
     carry_from = end - rules.flood_window_seconds
@@ -121,6 +160,7 @@ def count_day(hits, rules, salt, views=None):
         if steady and start <= ts < end:
             return int((ts - start) // 3600)
         return counting.hour_of(ts, zone)
+
     for hit in hits:
         key = (hit.ip, hit.user_agent, hit.site)
         visitor = known.get(key)
@@ -131,18 +171,20 @@ def count_day(hits, rules, salt, views=None):
             reasons.append("flood")
             continue
         reasons.append(None)
+        hour = hour_of(hit.ts, rules.zone)
+        counted.append((hit, visitor, hour))
         counts = sites.setdefault(hit.site, [0, 0])
         counts[0] += verdict[0]
         counts[1] += 1
-        counts = hours.setdefault((hit.site, hour_of(hit.ts, rules.zone)), [0, 0])
+        counts = hours.setdefault((hit.site, hour), [0, 0])
         counts[0] += verdict[0]
         counts[1] += 1
         counts = pages.setdefault((hit.page, hit.site), [0, 0])
         counts[0] += verdict[1]
         counts[1] += 1
-        ref_host = counting.referrer_host(hit.ref, hit.site)
-        if ref_host:
-            refs[hit.site, ref_host] = refs.get((hit.site, ref_host), 0) + 1
+        referral = hit.referral()
+        if referral:
+            refs[hit.site, referral] = refs.get((hit.site, referral), 0) + 1
         if hit.ts > carry_from:
             carried.append(hit)
-    return reasons, (sites, hours, pages, refs), carried
+    return reasons, (sites, hours, pages, refs), counted, carried

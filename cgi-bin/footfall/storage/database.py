@@ -16,7 +16,7 @@ import time
 
 # The whole schema as it is now: what a new database is created with. An older database is
 # brought here by MIGRATIONS; tests/test_migrations.py checks both end with the same schema.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 7
 
 SCHEMA = """
     -- Per-day totals for a whole site: what the chart reads.
@@ -78,16 +78,28 @@ SCHEMA = """
         salt  blob not null
     );
 
-    -- Who viewed which page when, for the current day only: distinct visitors and the flood
-    -- rule read it; it is emptied with the salt. A view in the last flood window of a day is
-    -- also written for the next day, keyed by that day's salt and with counted = 0: the flood
-    -- rule sees it, the visitor counts do not.
+    -- Who viewed which page when, for the current day only: distinct visitors, the flood rule
+    -- and the day's summary (summary.py) read it; it is emptied with the salt. A view in the
+    -- last flood window of a day is also written for the next day, keyed by that day's salt and
+    -- with counted = 0: the flood rule sees it, nothing else does.
     create table views (
-        visitor  blob    not null,  -- counting.visitor_id(): keyed by the day's salt
-        page     text    not null,
-        ts       real    not null,
-        day      text    not null,
-        counted  integer not null default 1  -- 0: carried over from the day before
+        visitor         blob    not null,  -- counting.visitor_id(): keyed by the day's salt
+        page            text    not null,
+        ts              real    not null,
+        day             text    not null,
+        counted         integer not null default 1,  -- 0: carried over from the day before
+        site            text    not null default '',
+        hour            integer not null default 0,  -- on the configured zone's clock
+        ref             text    not null default '',  -- referring host, or the campaign's source
+        browser         text    not null default '',
+        os              text    not null default '',
+        device          text    not null default '',
+        country         text    not null default '',
+        language        text    not null default '',
+        campaign        text    not null default '',
+        seconds         real    not null default 0,  -- visible seconds footfall.js reported
+        timed           integer not null default 0,  -- 1 once it reported them
+        unique_visitor  blob                          -- keyed by the month's salt, for sketches
     );
     create index views_visitor on views (visitor, page, ts, counted);
     create index views_day on views (day);
@@ -98,6 +110,71 @@ SCHEMA = """
         name   text primary key,
         value  text not null
     );
+
+    -- The random salt of a calendar month, for the unique-visitor sketches. Deleted by the first
+    -- request of a later month.
+    create table month_salts (
+        month  text primary key,  -- YYYY-MM
+        salt   blob not null
+    );
+
+    -- A day's visits summed up when the day ends (summary.py): for a filter (a dimension and a
+    -- value hits must match; '' for none), the counts of each value of a dimension ('' for the
+    -- filter's own totals). Keyed so that one filter's series or list over a range of days is
+    -- one stretch of the table.
+    create table daily_breakdown (
+        filter        text    not null,  -- '', page, ref, browser, os, device, country, ...
+        filter_value  text    not null,
+        dim           text    not null,  -- '', page, ref, browser, ..., hour
+        day           text    not null,
+        site          text    not null,
+        value         text    not null,
+        visitors      integer not null default 0,
+        pageviews     integer not null default 0,
+        entries       integer not null default 0,  -- visits that began on the page
+        bounces       integer not null default 0,  -- visits with one pageview
+        seconds       real    not null default 0,  -- visible seconds reported
+        timed         integer not null default 0,  -- views (visits, for totals) that reported
+        primary key (filter, filter_value, dim, day, site, value)
+    ) without rowid;
+
+    -- The same per month: a year's list reads twelve months and the days at its ends.
+    create table monthly_breakdown (
+        filter        text    not null,
+        filter_value  text    not null,
+        dim           text    not null,
+        month         text    not null,  -- YYYY-MM
+        site          text    not null,
+        value         text    not null,
+        visitors      integer not null default 0,
+        pageviews     integer not null default 0,
+        entries       integer not null default 0,
+        bounces       integer not null default 0,
+        seconds       real    not null default 0,
+        timed         integer not null default 0,
+        primary key (filter, filter_value, dim, month, site, value)
+    ) without rowid;
+
+    -- A day's distinct visitors as a HyperLogLog sketch (sketch.py) of their month-keyed hashes:
+    -- the union of a month's days counts each person once; no visitor can be read back out.
+    create table daily_unique (
+        filter        text not null,
+        filter_value  text not null,
+        day           text not null,
+        site          text not null,
+        sketch        blob not null,
+        primary key (filter, filter_value, day, site)
+    ) without rowid;
+
+    -- The owner's notes on days ("launched on HN"), written only by scripts/note.py: the read
+    -- key may be shared, so nothing that comes over HTTP writes here.
+    create table notes (
+        id       integer primary key,
+        day      text    not null,  -- YYYY-MM-DD
+        text     text    not null,
+        created  real    not null   -- Unix time the note was written
+    );
+    create index notes_day on notes (day);
 """
 
 # Migration N brings a database from user_version N-1 to N; a new database gets SCHEMA instead,
@@ -159,6 +236,74 @@ MIGRATIONS = {
             name   text primary key,
             value  text not null
         );
+    """),
+    6: ("views carry site, hour, referrer and traits; month salts; breakdowns and sketches", """
+        -- What a visit's summary (summary.py) reads at the end of its day. Old days simply have
+        -- no breakdowns.
+        alter table views add column site text not null default '';
+        alter table views add column hour integer not null default 0;
+        alter table views add column ref text not null default '';
+        alter table views add column browser text not null default '';
+        alter table views add column os text not null default '';
+        alter table views add column device text not null default '';
+        alter table views add column country text not null default '';
+        alter table views add column language text not null default '';
+        alter table views add column campaign text not null default '';
+        alter table views add column seconds real not null default 0;
+        alter table views add column timed integer not null default 0;
+        alter table views add column unique_visitor blob;
+        create table month_salts (
+            month  text primary key,
+            salt   blob not null
+        );
+        create table daily_breakdown (
+            filter        text    not null,
+            filter_value  text    not null,
+            dim           text    not null,
+            day           text    not null,
+            site          text    not null,
+            value         text    not null,
+            visitors      integer not null default 0,
+            pageviews     integer not null default 0,
+            entries       integer not null default 0,
+            bounces       integer not null default 0,
+            seconds       real    not null default 0,
+            timed         integer not null default 0,
+            primary key (filter, filter_value, dim, day, site, value)
+        ) without rowid;
+        create table monthly_breakdown (
+            filter        text    not null,
+            filter_value  text    not null,
+            dim           text    not null,
+            month         text    not null,
+            site          text    not null,
+            value         text    not null,
+            visitors      integer not null default 0,
+            pageviews     integer not null default 0,
+            entries       integer not null default 0,
+            bounces       integer not null default 0,
+            seconds       real    not null default 0,
+            timed         integer not null default 0,
+            primary key (filter, filter_value, dim, month, site, value)
+        ) without rowid;
+        create table daily_unique (
+            filter        text not null,
+            filter_value  text not null,
+            day           text not null,
+            site          text not null,
+            sketch        blob not null,
+            primary key (filter, filter_value, day, site)
+        ) without rowid;
+    """),
+    7: ("notes on days", """
+        -- Annotations written by scripts/note.py; GET answers them with before/after.
+        create table notes (
+            id       integer primary key,
+            day      text    not null,
+            text     text    not null,
+            created  real    not null
+        );
+        create index notes_day on notes (day);
     """),
 }
 
@@ -351,8 +496,8 @@ def checkpoint(conn):
 def backup(conn, target_path):
     """Copy the live database to target_path, consistent even while hits keep arriving.
 
-    The copy is private (0600) and carries no salt and no visitor hash: the day's salts and
-    views are deleted from it and it is vacuumed, so their bytes are not in its free pages.
+    The copy is private (0600) and carries no salt and no visitor hash: the day's and month's
+    salts and the views are deleted from it and it is vacuumed, so their bytes are not in its free pages.
     """
     fd = os.open(target_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.fchmod(fd, 0o600)
@@ -362,6 +507,7 @@ def backup(conn, target_path):
         conn.backup(target)
         target.execute("pragma secure_delete = on")
         target.execute("delete from salts")
+        target.execute("delete from month_salts")
         target.execute("delete from views")
         target.execute("pragma journal_mode = delete")  # one self-contained file, no -wal
         target.execute("vacuum")

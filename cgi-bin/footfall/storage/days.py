@@ -1,7 +1,8 @@
 """The life of a day: its salt is made by its first counted hit (or, for the views carried over
 midnight, in the last moments of the day before), and the first request of any later day ends
-it: the salt and the views keyed by it are deleted, after which no visitor hash of that day can
-be tied to an address.
+it: its views are summed up (summary.py, stored by breakdowns.py), then the salt and the views
+keyed by it are deleted, after which no visitor hash of that day can be tied to an address.
+A month's salt, which keys the unique-visitor sketches, ends the same way with its month.
 """
 
 from .database import checkpoint, in_transaction
@@ -12,6 +13,9 @@ INSERT_SALT = "insert into salts (day, salt) values (:day, :salt)"
 SELECT_ENDED = "select 1 from salts where day < :today limit 1"
 FORGET_SALTS_BEFORE = "delete from salts where day < :today"
 FORGET_VIEWS_BEFORE = "delete from views where day < :today"
+SELECT_MONTH_SALT = "select salt from month_salts where month = :month"
+INSERT_MONTH_SALT = "insert into month_salts (month, salt) values (:month, :salt)"
+FORGET_MONTH_SALTS_BEFORE = "delete from month_salts where month < :month"
 
 
 def salt_of(conn, day):
@@ -27,6 +31,16 @@ def make_salt(conn, day, new_salt):
     return salt
 
 
+def month_salt(conn, month, new_salt):
+    """The salt of a calendar month (YYYY-MM), made on first use."""
+    row = conn.execute(SELECT_MONTH_SALT, {"month": month}).fetchone()
+    if row is not None:
+        return row[0]
+    salt = new_salt(32)
+    conn.execute(INSERT_MONTH_SALT, {"month": month, "salt": salt})
+    return salt
+
+
 def has_ended_days(conn, today):
     """Whether salts (and so views) of days before today are still stored."""
     return conn.execute(SELECT_ENDED, {"today": today}).fetchone() is not None
@@ -36,8 +50,12 @@ def end_days_before(conn, today):
     """Inside a transaction: delete the salts and views of days before today. True if any were."""
     if not has_ended_days(conn, today):
         return False
+    from .breakdowns import store_ended_days  # only the first request of a day gets here
+
+    store_ended_days(conn, today)
     conn.execute(FORGET_SALTS_BEFORE, {"today": today})
     conn.execute(FORGET_VIEWS_BEFORE, {"today": today})
+    conn.execute(FORGET_MONTH_SALTS_BEFORE, {"month": today[:7]})
     return True
 
 

@@ -13,13 +13,20 @@ from .database import checkpoint, in_transaction
 
 
 class Hit:
-    """One pageview as received. ip and user_agent only ever feed the visitor hash."""
+    """One pageview as received. ip and user_agent only ever feed the visitor hashes; traits is
+    traits.describe()'s {name: value} (browser, country, campaign, source...), or empty."""
 
-    __slots__ = ("ts", "day", "site", "page", "ref", "ip", "user_agent")
+    __slots__ = ("ts", "day", "site", "page", "ref", "ip", "user_agent", "traits")
 
-    def __init__(self, ts, day, site, page, ref, ip, user_agent):
+    def __init__(self, ts, day, site, page, ref, ip, user_agent, traits=None):
         self.ts, self.day, self.site, self.page = ts, day, site, page
         self.ref, self.ip, self.user_agent = ref, ip, user_agent
+        self.traits = traits or {}
+
+    def referral(self):
+        """What the referrers list counts this hit under: the campaign's source if the page's
+        query named one, else the referring host if it is another site, else ''."""
+        return self.traits.get("source") or counting.referrer_host(self.ref, self.site)
 
 
 class Rules:
@@ -49,7 +56,18 @@ SELECT_VISITOR_HISTORY = """
           where visitor = :visitor and page = :page and ts > :since) as recent_views
 """
 INSERT_VIEW = """
-    insert into views (visitor, page, ts, day, counted) values (:visitor, :page, :ts, :day, :counted)
+    insert into views (visitor, page, ts, day, counted, site, hour, ref, browser, os, device,
+                       country, language, campaign, unique_visitor)
+    values (:visitor, :page, :ts, :day, :counted, :site, :hour, :ref, :browser, :os, :device,
+            :country, :language, :campaign, :unique_visitor)
+"""
+# The visible seconds footfall.js reports when a page is left: added to the visitor's latest
+# view of the page today, and never more than the time since that view.
+ADD_SECONDS = """
+    update views set seconds = min(seconds + :seconds, max(:now - ts, 0)), timed = 1
+     where rowid = (select rowid from views
+                     where visitor = :visitor and page = :page and day = :day and counted
+                     order by ts desc limit 1)
 """
 # Rollups: update first and insert only when no row was touched (one statement on all but the
 # first hit of a day), and no UPSERT, which SQLite before 3.24 (still on some hosts) lacks.
@@ -97,21 +115,36 @@ NEW_DAILY_REF = """
 class SqlViews:
     """The day's views as the views table holds them: what counting.judge_view reads and adds to.
 
-    bulk.DayViews answers the same questions from memory for a day counted in one go.
+    bulk.DayViews answers the same questions from memory for a day counted in one go. columns
+    are the view's other columns (site, hour, referral, traits, month-keyed visitor).
     """
 
-    __slots__ = ("conn", "day")
+    __slots__ = ("conn", "day", "columns")
 
-    def __init__(self, conn, day):
-        self.conn, self.day = conn, day
+    def __init__(self, conn, day, columns=None):
+        self.conn, self.day, self.columns = conn, day, columns or NO_COLUMNS
 
     def history(self, visitor, page, since):
         params = {"visitor": visitor, "page": page, "since": since}
         return self.conn.execute(SELECT_VISITOR_HISTORY, params).fetchone()
 
     def add(self, visitor, page, ts, counted=True):
-        self.conn.execute(INSERT_VIEW, {"visitor": visitor, "page": page, "ts": ts, "day": self.day,
-                                        "counted": 1 if counted else 0})
+        self.conn.execute(INSERT_VIEW, dict(self.columns, visitor=visitor, page=page, ts=ts,
+                                            day=self.day, counted=1 if counted else 0))
+
+
+NO_COLUMNS = {"site": "", "hour": 0, "ref": "", "browser": "", "os": "", "device": "",
+              "country": "", "language": "", "campaign": "", "unique_visitor": None}
+
+
+def view_columns(hit, hour, referral, unique_visitor):
+    """The columns of a counted view beside visitor, page, ts and day."""
+    traits = hit.traits
+    return {"site": hit.site, "hour": hour, "ref": referral,
+            "browser": traits.get("browser", ""), "os": traits.get("os", ""),
+            "device": traits.get("device", ""), "country": traits.get("country", ""),
+            "language": traits.get("language", ""), "campaign": traits.get("campaign", ""),
+            "unique_visitor": unique_visitor}
 
 
 def record_hit(conn, hit, rules, today=None, new_salt=os.urandom):
@@ -144,25 +177,49 @@ def count_hit(conn, hit, rules, today=None, new_salt=os.urandom):
     """Count one hit inside the caller's transaction: (None or the reason, whether days ended)."""
     today_day = hit.day if today is None else today()
     hour = counting.hour_of(hit.ts, rules.zone)
-    ref_host = counting.referrer_host(hit.ref, hit.site)
+    referral = hit.referral()
     salt = days.salt_of(conn, hit.day)
     if salt is None:
         if hit.day < today_day:
             # The day ended while this hit waited: its salt is gone, and an ended day never gets
             # a new one. The pageview counts in its day; the visitor cannot be told apart.
-            add_to_rollups(conn, hit.day, hour, hit.site, hit.page, 0, 0, 1, ref_host)
+            add_to_rollups(conn, hit.day, hour, hit.site, hit.page, 0, 0, 1, referral)
             return None, days.end_days_before(conn, today_day)
         salt = days.make_salt(conn, hit.day, new_salt)
     visitor = counting.visitor_id(salt, hit.ip, hit.user_agent, hit.site)
-    verdict = counting.judge_view(SqlViews(conn, hit.day), visitor, hit.page, hit.ts, rules)
+    unique = counting.visitor_id(days.month_salt(conn, hit.day[:7], new_salt), hit.ip,
+                                 hit.user_agent, hit.site)
+    views = SqlViews(conn, hit.day, view_columns(hit, hour, referral, unique))
+    verdict = counting.judge_view(views, visitor, hit.page, hit.ts, rules)
     if verdict is None:
         return "flood", days.end_days_before(conn, today_day)
     new_visitor, new_page_visitor = verdict
     add_to_rollups(conn, hit.day, hour, hit.site, hit.page, new_visitor, new_page_visitor, 1,
-                   ref_host)
+                   referral)
     if hour >= 23 - rules.flood_window_seconds // 3600:
         _carry_over(conn, hit, rules, new_salt)
     return None, days.end_days_before(conn, today_day)
+
+
+def record_seconds(conn, hit, seconds, today=None):
+    """Add the visible seconds footfall.js reported for a page to the visitor's latest view of
+    it today, at most the time since that view. Returns None if added, else 'no view'."""
+
+    def work(conn):
+        today_day = hit.day if today is None else today()
+        salt = days.salt_of(conn, hit.day)
+        ended = days.end_days_before(conn, today_day)
+        if salt is None or hit.day < today_day:
+            return "no view", ended
+        visitor = counting.visitor_id(salt, hit.ip, hit.user_agent, hit.site)
+        params = {"visitor": visitor, "page": hit.page, "day": hit.day, "seconds": seconds,
+                  "now": hit.ts}
+        return (None if conn.execute(ADD_SECONDS, params).rowcount else "no view"), ended
+
+    reason, ended = in_transaction(conn, work)
+    if ended:
+        checkpoint(conn)
+    return reason
 
 
 def _carry_over(conn, hit, rules, new_salt):

@@ -77,7 +77,7 @@ def first_day(conn, site=None, page=None):
 
 def top_pages(conn, first, last, site=None, limit=50):
     """The pages with most visitors in [first, last]: [{"page", "visitors", "pageviews"}, ...]."""
-    split = _whole_months(conn, first, last, site)
+    split = whole_months(conn, first, last, site)
     if split is None:  # less than a month: the days themselves
         params = {"first": first, "last": last, "site": site, "limit": limit}
         return [{"page": page, "visitors": visitors, "pageviews": pageviews}
@@ -97,7 +97,7 @@ def top_pages(conn, first, last, site=None, limit=50):
             for page, (visitors, pageviews) in ranked[:limit]]
 
 
-def _whole_months(conn, first, last, site):
+def whole_months(conn, first, last, site):
     """Split [first, last] into whole months and the days left at its ends.
 
     A month at an end counts as whole when the range holds all of its days that have hits: so
@@ -143,3 +143,55 @@ def top_referrers(conn, first, last, site=None, limit=50):
     params = {"first": first, "last": last, "site": site, "limit": limit}
     return [{"ref": ref, "pageviews": pageviews}
             for ref, pageviews in conn.execute(SELECT_TOP_REFERRERS, params)]
+
+
+# The hourly_site rollup (issue 8): visitors are counted in the hour of each visitor's first view
+# of the day, so the hours of a day add up to its distinct visitors. Read by report.py --alert.
+SELECT_HOURS = """
+    select day, hour, sum(visitors), sum(pageviews)
+      from hourly_site
+     where day between :first and :last and (:site is null or site = :site)
+     group by day, hour
+"""
+
+
+def hourly(conn, first, last, site=None):
+    """{(day, hour): (visitors, pageviews)} for the hours in [first, last] that have hits."""
+    params = {"first": first, "last": last, "site": site}
+    return {(day, hour): (visitors, pageviews)
+            for day, hour, visitors, pageviews in conn.execute(SELECT_HOURS, params)}
+
+
+SELECT_SITES = """
+    select site, sum(visitors) as visitors
+      from daily_site
+     where day between :first and :last
+     group by site
+     order by visitors desc, site
+"""
+# Today's views since a moment, for the "last 30 minutes" number; the filter's column is one of
+# LIVE_FILTER_COLUMNS, never text from a request.
+SELECT_LIVE = """
+    select count(distinct visitor), count(*)
+      from views
+     where day = :day and counted and ts > :since and (:site is null or site = :site)
+"""
+LIVE_FILTER_COLUMNS = frozenset(("page", "ref", "browser", "os", "device", "country", "language",
+                                 "campaign"))
+
+
+def sites(conn, first, last):
+    """[{"site", "visitors"}] of the sites with hits in [first, last], most visitors first."""
+    return [{"site": site, "visitors": visitors}
+            for site, visitors in conn.execute(SELECT_SITES, {"first": first, "last": last})]
+
+
+def live(conn, day, since, site=None, filter_name="", filter_value=""):
+    """(visitors, pageviews) of today's counted views later than since, matching the filter."""
+    query, params = SELECT_LIVE, {"day": day, "since": since, "site": site}
+    if filter_name:
+        if filter_name not in LIVE_FILTER_COLUMNS:
+            raise ValueError(f"not a filter: {filter_name}")
+        query += f" and {filter_name} = :value"
+        params["value"] = filter_value
+    return tuple(conn.execute(query, params).fetchone())

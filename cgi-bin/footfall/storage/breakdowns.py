@@ -1,0 +1,209 @@
+"""The day's summary (summary.py) stored when a day ends, and read back for a GET: lists by
+browser, country, campaign and the rest, one filter at a time, bounces, time on page, unique
+visitors and hours. Today has no stored rows yet: its views are summed up on each read.
+"""
+
+from .. import sketch, summary
+
+SELECT_DAY_VIEWS = """
+    select site, visitor, unique_visitor, ts, hour, page, ref, browser, os, device, country,
+           language, campaign, seconds, timed
+      from views
+     where day = :day and counted
+"""
+SELECT_ENDED_VIEW_DAYS = "select distinct day from views where day < :today and counted"
+ADD_DAILY = """
+    update daily_breakdown
+       set visitors = visitors + :visitors, pageviews = pageviews + :pageviews,
+           entries = entries + :entries, bounces = bounces + :bounces,
+           seconds = seconds + :seconds, timed = timed + :timed
+     where filter = :filter and filter_value = :filter_value and dim = :dim and day = :day
+       and site = :site and value = :value
+"""
+NEW_DAILY = """
+    insert into daily_breakdown
+        (filter, filter_value, dim, day, site, value, visitors, pageviews, entries, bounces,
+         seconds, timed)
+    values (:filter, :filter_value, :dim, :day, :site, :value, :visitors, :pageviews, :entries,
+            :bounces, :seconds, :timed)
+"""
+ADD_MONTHLY = """
+    update monthly_breakdown
+       set visitors = visitors + :visitors, pageviews = pageviews + :pageviews,
+           entries = entries + :entries, bounces = bounces + :bounces,
+           seconds = seconds + :seconds, timed = timed + :timed
+     where filter = :filter and filter_value = :filter_value and dim = :dim
+       and month = :month and site = :site and value = :value
+"""
+NEW_MONTHLY = """
+    insert into monthly_breakdown
+        (filter, filter_value, dim, month, site, value, visitors, pageviews, entries, bounces,
+         seconds, timed)
+    values (:filter, :filter_value, :dim, :month, :site, :value, :visitors, :pageviews, :entries,
+            :bounces, :seconds, :timed)
+"""
+SELECT_SKETCH = """
+    select sketch from daily_unique
+     where filter = :filter and filter_value = :filter_value and day = :day and site = :site
+"""
+DELETE_SKETCH = """
+    delete from daily_unique
+     where filter = :filter and filter_value = :filter_value and day = :day and site = :site
+"""
+INSERT_SKETCH = """
+    insert into daily_unique (filter, filter_value, day, site, sketch)
+    values (:filter, :filter_value, :day, :site, :sketch)
+"""
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing: a day that ends
+# ---------------------------------------------------------------------------------------------
+
+def store_ended_days(conn, today):
+    """Inside a transaction, before their views are deleted: sum up and store each day before
+    today that has counted views."""
+    for (day,) in conn.execute(SELECT_ENDED_VIEW_DAYS, {"today": today}).fetchall():
+        for site, views in day_views(conn, day).items():
+            rows, uniques = summary.summarize(views)
+            add_summary(conn, day, site, rows, uniques)
+
+
+def day_views(conn, day, site=None):
+    """{site: [summary.View]} of a day's counted views (one site's, if given)."""
+    by_site = {}
+    for row in conn.execute(SELECT_DAY_VIEWS, {"day": day}):
+        if site is not None and row[0] != site:
+            continue
+        by_site.setdefault(row[0], []).append(summary.View(*row[1:]))
+    return by_site
+
+
+def add_summary(conn, day, site, rows, uniques):
+    """Add one day and site's summary to the daily and monthly rows and the day's sketches."""
+    month = day[:7]
+    for (filter_name, filter_value, dim, value), counts in rows.items():
+        params = {"filter": filter_name, "filter_value": filter_value, "dim": dim, "day": day,
+                  "month": month, "site": site, "value": value, "visitors": counts[0],
+                  "pageviews": counts[1], "entries": counts[2], "bounces": counts[3],
+                  "seconds": counts[4], "timed": counts[5]}
+        if conn.execute(ADD_DAILY, params).rowcount == 0:
+            conn.execute(NEW_DAILY, params)
+        if conn.execute(ADD_MONTHLY, params).rowcount == 0:
+            conn.execute(NEW_MONTHLY, params)
+    for (filter_name, filter_value), hashes in uniques.items():
+        key = {"filter": filter_name, "filter_value": filter_value, "day": day, "site": site}
+        day_sketch = sketch.Sketch()
+        day_sketch.update(h for h in hashes if h)
+        stored = conn.execute(SELECT_SKETCH, key).fetchone()
+        if stored is not None:
+            day_sketch.merge(sketch.Sketch.from_bytes(stored[0]))
+            conn.execute(DELETE_SKETCH, key)
+        conn.execute(INSERT_SKETCH, dict(key, sketch=day_sketch.to_bytes()))
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading: a range of days, stored and (for today) summed up live
+# ---------------------------------------------------------------------------------------------
+
+SELECT_DAYS = """
+    select day, value, sum(visitors), sum(pageviews), sum(entries), sum(bounces), sum(seconds),
+           sum(timed)
+      from daily_breakdown
+     where filter = :filter and filter_value = :filter_value and dim = :dim
+       and day between :first and :last and (:site is null or site = :site)
+     group by day, value
+"""
+SELECT_MONTHS = """
+    select month, value, sum(visitors), sum(pageviews), sum(entries), sum(bounces), sum(seconds),
+           sum(timed)
+      from monthly_breakdown
+     where filter = :filter and filter_value = :filter_value and dim = :dim
+       and month between :first and :last and (:site is null or site = :site)
+     group by month, value
+"""
+SELECT_SKETCHES = """
+    select day, sketch from daily_unique
+     where filter = :filter and filter_value = :filter_value and day between :first and :last
+       and (:site is null or site = :site)
+"""
+
+
+class Reader:
+    """The breakdowns of one range, site and filter; today's part summed up from its views."""
+
+    def __init__(self, conn, first, last, site, filter_name, filter_value, today, whole_months):
+        self.conn, self.first, self.last, self.site = conn, first, last, site
+        self.filter, self.filter_value = filter_name, filter_value
+        self.whole_months = whole_months  # totals.whole_months(first, last): the split
+        self._today_rows, self._today_uniques = {}, {}
+        self.today = today if first <= today <= last else None
+        if self.today is not None:
+            for views in day_views(conn, today, site).values():
+                rows, uniques = summary.summarize(views)
+                for key, counts in rows.items():
+                    _sum_into(self._today_rows, key, counts)
+                for key, hashes in uniques.items():
+                    self._today_uniques.setdefault(key, set()).update(hashes)
+
+    def _params(self, dim, first, last):
+        return {"filter": self.filter, "filter_value": self.filter_value, "dim": dim,
+                "first": first, "last": last, "site": self.site}
+
+    def per_day(self, dim=""):
+        """{day: {value: counts}} of the range (counts: visitors, pageviews, entries, bounces,
+        seconds, timed); for the series (dim '') and hours."""
+        days = {}
+        for day, value, *counts in self.conn.execute(SELECT_DAYS,
+                                                     self._params(dim, self.first, self.last)):
+            days.setdefault(day, {})[value] = counts
+        if self.today is not None:
+            for (f, fv, d, value), counts in self._today_rows.items():
+                if (f, fv, d) == (self.filter, self.filter_value, dim):
+                    days.setdefault(self.today, {})[value] = list(counts)
+        return days
+
+    def totals(self, dim):
+        """{value: counts} over the whole range: whole months from monthly rows, the rest from
+        daily ones, today from its views."""
+        result = {}
+        split = self.whole_months
+        if split is None:
+            parts = [(SELECT_DAYS, self._params(dim, self.first, self.last))]
+        else:
+            first_month, last_month, day_ranges = split
+            parts = [(SELECT_MONTHS, self._params(dim, first_month, last_month))]
+            parts += [(SELECT_DAYS, self._params(dim, start, end)) for start, end in day_ranges]
+        for query, params in parts:
+            for _when, value, *counts in self.conn.execute(query, params):
+                _sum_into(result, value, counts)
+        if self.today is not None:
+            for (f, fv, d, value), counts in self._today_rows.items():
+                if (f, fv, d) == (self.filter, self.filter_value, dim):
+                    _sum_into(result, value, counts)
+        return result
+
+    def unique(self):
+        """(distinct visitors, 'range' or 'month'): the union of each month's day sketches,
+        summed over months, since a month's salt keys its sketches and dies with it."""
+        months = {}
+        params = {"filter": self.filter, "filter_value": self.filter_value,
+                  "first": self.first, "last": self.last, "site": self.site}
+        for day, data in self.conn.execute(SELECT_SKETCHES, params):
+            months.setdefault(day[:7], []).append(sketch.Sketch.from_bytes(data))
+        if self.today is not None:
+            hashes = self._today_uniques.get((self.filter, self.filter_value), set())
+            today_sketch = sketch.Sketch()
+            today_sketch.update(h for h in hashes if h)
+            months.setdefault(self.today[:7], []).append(today_sketch)
+        total = sum(sketch.Sketch.union(parts).estimate() for parts in months.values())
+        return total, ("range" if self.first[:7] == self.last[:7] else "month")
+
+
+def _sum_into(result, key, counts):
+    current = result.get(key)
+    if current is None:
+        result[key] = list(counts)
+    else:
+        for i, n in enumerate(counts):
+            current[i] += n

@@ -1,0 +1,26 @@
+"""What a hit tells about its visitor and how they came, read by the parsers beside this module:
+browser, system and device (agents), country (places, from the browser's time zone), language,
+and the campaign and source named in the page's query string (campaigns).
+
+A live hit, a seeded one and an imported log line all go through describe(), so each trait has
+one meaning. The values are labels shared by many visitors, never an identifier.
+"""
+
+from . import agents, campaigns, languages, places
+
+# The traits a hit carries, in the order of the views table's columns and of the GET filters.
+NAMES = ("browser", "os", "device", "country", "language", "campaign", "source")
+
+
+def describe(user_agent, width="", tz="", accept_language="", query="", cf_ipcountry=""):
+    """{trait: value} of one hit; '' where a trait is unknown."""
+    campaign, source = campaigns.campaign_of(query) if query else ("", "")
+    return {
+        "browser": agents.browser_of(user_agent),
+        "os": agents.os_of(user_agent),
+        "device": agents.device_of(user_agent, width),
+        "country": places.country_of(tz, cf_ipcountry) if (tz or cf_ipcountry) else "",
+        "language": languages.language_of(accept_language),
+        "campaign": campaign,
+        "source": source,
+    }

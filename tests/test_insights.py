@@ -1,0 +1,202 @@
+"""What a GET answers beyond the daily line (issue 11): lists of browsers, systems, devices,
+countries, languages, campaigns and referrers with visitors; one filter at a time over all of it;
+bounces, entries and time on page; unique visitors over a range; the hours of a day; the last 30
+minutes; the sites. Through the WSGI callable with a pinned clock, and as a real CGI process."""
+
+import json
+
+import pytest
+from footfall import settings
+from footfall.app import Application
+from footfall_testing import FIXED_CLOCK_ENV, NOON, Clock, call_app, run_cgi
+
+FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
+IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+          "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1")
+DAY = 86400
+
+
+class Site:
+    """footfall in-process at a pinned time, with visitors who browse it."""
+
+    def __init__(self, db_path, now=NOON - 2 * DAY):
+        self.clock = Clock(now)
+        self.app = Application(settings.Config(db=db_path, timezone="UTC"), self.clock)
+
+    def view(self, ip, agent, page, seconds_later=10, **fields):
+        body = "&".join(f"{k}={v}" for k, v in dict(page=page, site="example.com", **fields).items())
+        answer = call_app(self.app, "POST", body=body.encode(), headers={"user_agent": agent},
+                          environ={"REMOTE_ADDR": ip, "HTTP_ACCEPT_LANGUAGE": "de-CH,de;q=0.9"})
+        self.clock.now += seconds_later
+        return answer.json()
+
+    def stay(self, ip, agent, page, seconds):
+        return call_app(self.app, "POST",
+                        body=f"page={page}&site=example.com&seconds={seconds}".encode(),
+                        headers={"user_agent": agent}, environ={"REMOTE_ADDR": ip}).json()
+
+    def get(self, query):
+        response = call_app(self.app, "GET", query=query)
+        assert response.status == 200, response.body
+        return response.json()
+
+
+@pytest.fixture
+def site(db_path):
+    """Three days (26th to 28th, now at noon of the 28th): each day a Firefox visitor from
+    Berlin on a desktop who comes through a spring campaign, reads /a then /b for 20 s, and an
+    iPhone visitor from New York who reads /a only."""
+    site = Site(db_path)
+    for _day in range(3):
+        site.view("10.0.0.1", FIREFOX, "/a", w=1920, tz="Europe/Berlin",
+                  q="utm_campaign%3Dspring%26utm_source%3Dnewsletter")
+        site.view("10.0.0.1", FIREFOX, "/b", seconds_later=25, w=1920, tz="Europe/Berlin")
+        assert site.stay("10.0.0.1", FIREFOX, "/b", 20)["counted"] is True
+        site.view("10.0.0.2", IPHONE, "/a", w=390, tz="America/New_York",
+                  ref="https://news.example/item")
+        site.clock.now += DAY - 45
+    site.clock.now = NOON
+    return site
+
+
+RANGE = "from=2026-11-26&to=2026-11-28"
+
+
+@pytest.mark.parametrize("name, entries", [
+    ("browsers", [{"browser": "Firefox", "visitors": 3, "pageviews": 6},
+                  {"browser": "Safari", "visitors": 3, "pageviews": 3}]),
+    ("systems", [{"os": "Linux", "visitors": 3, "pageviews": 6},
+                 {"os": "iOS", "visitors": 3, "pageviews": 3}]),
+    ("devices", [{"device": "desktop", "visitors": 3, "pageviews": 6},
+                 {"device": "phone", "visitors": 3, "pageviews": 3}]),
+    ("countries", [{"country": "DE", "name": "Germany", "visitors": 3, "pageviews": 6},
+                   {"country": "US", "name": "United States", "visitors": 3, "pageviews": 3}]),
+    ("languages", [{"language": "de", "visitors": 6, "pageviews": 9}]),
+    ("campaigns", [{"campaign": "spring", "visitors": 3, "pageviews": 3}]),
+    ("referrers", [{"ref": "news.example", "visitors": 3, "pageviews": 3},
+                   {"ref": "newsletter", "visitors": 3, "pageviews": 3}]),
+], ids=["browsers", "systems", "devices", "countries", "languages", "campaigns", "referrers"])
+def test_each_list_counts_visitors_and_pageviews_over_the_range(site, name, entries):
+    assert site.get(RANGE)[name] == entries
+
+
+def test_pages_say_how_visits_began_bounced_and_stayed(site):
+    assert site.get(RANGE)["pages"] == [
+        {"page": "/a", "visitors": 6, "pageviews": 6, "entries": 6, "bounces": 3, "seconds": None},
+        {"page": "/b", "visitors": 3, "pageviews": 3, "entries": 0, "bounces": 0, "seconds": 20.0},
+    ]
+
+
+def test_totals_count_bounces_time_per_visit_and_unique_visitors(site):
+    totals = site.get(RANGE)["totals"]
+    assert totals == {"visitors": 6, "pageviews": 9, "bounces": 3, "seconds": 20.0,
+                      "unique": 2, "unique_by": "range"}
+
+
+def test_a_range_over_two_months_counts_unique_visitors_once_per_month(db_path):
+    site = Site(db_path, now=NOON - 2 * DAY - 26 * DAY)  # 2026-10-31, then 2026-11-01
+    site.view("10.0.0.1", FIREFOX, "/a")
+    site.clock.now += DAY
+    site.view("10.0.0.1", FIREFOX, "/a")
+    site.clock.now = NOON
+    totals = site.get("from=2026-10-31&to=2026-11-01")["totals"]
+    assert (totals["visitors"], totals["unique"], totals["unique_by"]) == (2, 2, "month")
+
+
+@pytest.mark.parametrize("query, visitors, pageviews, pages", [
+    ("browser=Firefox", 3, 6, ["/a", "/b"]),
+    ("country=US", 3, 3, ["/a"]),
+    ("country=us", 3, 3, ["/a"]),
+    ("campaign=spring", 3, 3, ["/a"]),
+    ("ref=news.example", 3, 3, ["/a"]),
+    ("device=phone", 3, 3, ["/a"]),
+    ("page=/b", 3, 3, ["/b"]),
+    ("browser=Netscape", 0, 0, []),
+], ids=["browser", "country", "country-lower-case", "campaign", "referrer", "device", "page",
+        "nothing-matches"])
+def test_one_filter_narrows_the_series_totals_and_every_list(site, query, visitors, pageviews,
+                                                              pages):
+    answer = site.get(f"{RANGE}&{query}")
+    assert answer["totals"]["visitors"] == visitors
+    assert answer["totals"]["pageviews"] == pageviews
+    assert sum(n for _ms, n in answer["visitors"]) == visitors
+    assert [entry["page"] for entry in answer["pages"]] == pages
+    assert sum(e["visitors"] for e in answer["browsers"]) == visitors
+
+
+def test_the_filter_is_echoed_and_two_filters_are_refused(site):
+    assert site.get(f"{RANGE}&browser=Firefox")["filter"] == {"browser": "Firefox"}
+    response = call_app(site.app, "GET", query=f"{RANGE}&browser=Firefox&country=DE")
+    assert response.status == 400
+    assert response.json() == {"error": "one filter at a time, not browser and country"}
+
+
+def test_the_hours_of_one_day_add_up_to_its_visitors(site):
+    answer = site.get("from=2026-11-27&to=2026-11-27")
+    hours = answer["hours"]
+    assert len(hours["visitors"]) == len(hours["pageviews"]) == 24
+    assert hours["visitors"][12] == [1795780800000, 2]  # Date.UTC(2026, 10, 27, 12)
+    assert sum(n for _ms, n in hours["visitors"]) == answer["totals"]["visitors"] == 2
+    assert "hours" not in site.get(RANGE)
+
+
+def test_the_hours_of_a_filtered_day(site):
+    hours = site.get("from=2026-11-27&to=2026-11-27&browser=Safari")["hours"]
+    assert [n for _ms, n in hours["pageviews"] if n] == [1]
+
+
+def test_live_counts_the_last_30_minutes_of_today(site):
+    live = site.get("from=2026-11-28&to=2026-11-28")["live"]
+    assert live == {"visitors": 2, "pageviews": 3, "minutes": 30}
+    site.clock.now += 31 * 60
+    assert site.get("from=2026-11-28&to=2026-11-28")["live"]["pageviews"] == 0
+    assert "live" not in site.get("from=2026-11-26&to=2026-11-27")
+
+
+def test_sites_are_listed_when_more_than_one_reports(site):
+    assert "sites" not in site.get(RANGE)
+    call_app(site.app, "POST", body=b"page=/&site=blog.example")
+    assert site.get(RANGE)["sites"] == [{"site": "example.com", "visitors": 6},
+                                        {"site": "blog.example", "visitors": 1}]
+
+
+def test_limit_cuts_every_list(site):
+    answer = site.get(f"{RANGE}&limit=1")
+    assert len(answer["browsers"]) == len(answer["pages"]) == 1
+    response = call_app(site.app, "GET", query=f"{RANGE}&limit=0")
+    assert response.status == 400
+
+
+@pytest.mark.parametrize("seconds, status", [("-1", 400), ("1.5", 400), ("86401", 400),
+                                             ("x", 400)], ids=["negative", "fraction", "too-many",
+                                                               "word"])
+def test_seconds_must_be_a_whole_number_of_a_day_at_most(site, seconds, status):
+    response = call_app(site.app, "POST", body=f"page=/a&seconds={seconds}".encode())
+    assert response.status == status
+
+
+def test_seconds_never_exceed_the_time_since_the_view(db_path):
+    site = Site(db_path, now=NOON)
+    site.view("10.0.0.9", FIREFOX, "/long", seconds_later=5)
+    assert site.stay("10.0.0.9", FIREFOX, "/long", 3600)["counted"] is True
+    assert site.get("from=2026-11-28&to=2026-11-28")["pages"][0]["seconds"] == 5.0
+
+
+def test_seconds_without_a_view_today_are_not_counted(db_path):
+    site = Site(db_path, now=NOON)
+    answer = site.stay("10.0.0.9", FIREFOX, "/never-seen", 10)
+    assert answer == {"page": "/never-seen", "seconds": 10, "counted": False, "reason": "no view"}
+
+
+def test_a_hit_through_the_cgi_script_is_listed_with_its_traits(db_path):
+    body = b"page=/a&site=example.com&w=390&tz=Asia%2FTokyo&q=utm_campaign%3Dlaunch"
+    assert run_cgi(db_path, "POST", body=body, env=FIXED_CLOCK_ENV,
+                   headers={"User-Agent": IPHONE, "Accept-Language": "ja"}).json()["counted"]
+    answer = run_cgi(db_path, "GET", query="from=2026-11-28&to=2026-11-28",
+                     env=FIXED_CLOCK_ENV).json()
+    assert answer["countries"] == [{"country": "JP", "name": "Japan", "visitors": 1,
+                                    "pageviews": 1}]
+    assert answer["devices"] == [{"device": "phone", "visitors": 1, "pageviews": 1}]
+    assert answer["languages"] == [{"language": "ja", "visitors": 1, "pageviews": 1}]
+    assert answer["campaigns"] == [{"campaign": "launch", "visitors": 1, "pageviews": 1}]
+    json.dumps(answer)
