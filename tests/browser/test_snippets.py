@@ -54,7 +54,7 @@ def is_hit(site):
 
 
 def page_stats(site, page):
-    return site.stats(page=page)["totals"]
+    return visits(site.stats(page=page)["totals"])
 
 
 def test_jquery_snippet_records_exactly_one_hit(pages, fresh_site, snippet_pages):
