@@ -197,8 +197,11 @@ def demo_days(count, days, site, now, zone, rng, pages=PAGES):
         name, next_name = day.isoformat(), (day + datetime.timedelta(days=1)).isoformat()
         midnight = _moment(day + datetime.timedelta(days=1), 0, zone)
         hits, spill = spill, []
+        # Today: the shape of a whole day squeezed into the hours gone by, not piled up at now.
+        squeeze = 1.0 if offset else max(now - _moment(day, 0, zone), 0) / 86400
         for length in visits.get(offset, ()):
-            start = _moment(day, rng.gauss(14 * 3600, 4 * 3600), zone)
+            start = _moment(day, min(max(rng.gauss(14 * 3600, 4 * 3600), 0), 86399) * squeeze,
+                            zone)
             for view in demo_visit(length, start, site, rng, chooser):
                 view["ts"] = ts = min(view["ts"], now)
                 hit = demo_hit(view, name if ts < midnight else next_name, site)

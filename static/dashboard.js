@@ -331,6 +331,7 @@
       : longDate(first) + " \u2013 " + longDate(last)) + zoneNote(answer.timezone);
     document.title = "Visits, " + RANGES[range].name + " \u00B7 footfall";
     showSites(answer.sites);
+    showFilter(answer);
 
     if (!answer.totals.visitors && !answer.totals.pageviews && !currentFilter()) {
       show("empty-box");
@@ -617,7 +618,7 @@
   /* ---- the filter, the site, and Today's refresh ---- */
 
   // Show the filter in force as a chip (or hide it), and say it in the title of the tab.
-  function showFilter() {
+  function showFilter(answer) {
     var filter = currentFilter();
     $id("filter").hidden = !filter;
     if (!filter) return;
@@ -626,8 +627,11 @@
     })[0];
     var row = {};
     row[filter.key] = filter.value;
-    $id("filter-text").textContent = filter.label + ": " + (filter.key === "country"
-      ? filter.value : shown(list, row));
+    // A country reads by its name once an answer has given it.
+    (answer && answer.countries || []).forEach(function (c) {
+      if (c.country === filter.value) row.name = c.name;
+    });
+    $id("filter-text").textContent = filter.label + ": " + shown(list, row);
     $id("filter-remove-text").textContent = "Remove the filter " + filter.label + ": " +
       filter.value;
   }
