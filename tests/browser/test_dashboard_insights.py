@@ -23,6 +23,8 @@ LISTS = [
     ("devices", "devices", "device"),
     ("languages", "languages", "language"),
 ]
+FILTER_LABELS = {"browser": "Browser", "country": "Country", "campaign": "Campaign",
+                 "page": "Page", "device": "Device"}
 THIRTY_DAYS = {"from": (today() - datetime.timedelta(days=29)).isoformat()}
 
 
@@ -60,6 +62,9 @@ def assert_screen_shows(page, answer):
     expect(page.locator("#total-bounce")).to_have_text(
         percent(totals["bounces"], totals["visitors"]))
     expect(page.locator("#total-time")).to_have_text(duration(totals["seconds"]))
+    if "hours" not in answer:
+        drawn = page.evaluate("jQuery('#chart').data('plot').getData().map(s => s.data)")
+        assert drawn == [answer["visitors"], answer["pageviews"]]
     for box, name, key in LISTS:
         rows = page.locator(f"#{box}-body tr")
         expect(rows).to_have_count(len(answer[name]))
@@ -109,6 +114,14 @@ def test_clicking_a_row_filters_every_number_on_screen(pages, seeded_site, box, 
     assert "range=30d" in page.url
     expect(page.locator("#filter")).to_be_visible()
     expect(page.locator("#filter-text")).to_contain_text(": ")
+    # The CSV applies page alone: with another filter the dashboard offers no wrong file.
+    if key == "page":
+        expect(page.locator("#download")).to_be_visible()
+    else:
+        expect(page.locator("#download")).to_be_hidden()
+        expect(page.locator("#download-status")).to_have_text(
+            f"The CSV download has no {FILTER_LABELS[key].lower()} filter: remove the filter "
+            "to download these days.")
     answer = seeded_site.stats(**THIRTY_DAYS, **{key: value})
     assert answer["filter"] == {key: value}
     assert_screen_shows(page, answer)
