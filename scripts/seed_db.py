@@ -2,11 +2,14 @@
 """Fill footfall's database with demo hits, counted by the same rules as real ones.
 
 Visitors arrive on random days of the last --days days (today included, fewer on weekends and a
-gentle upward trend), each reading a few pages, the first often from a search engine or a link.
+gentle upward trend), each reading a few pages, the first often from a search engine, a link or
+one of two campaigns, on the browsers, screens, time zones and languages of a real site's mix,
+each page visible for some seconds.
 """
 
 import argparse
 import datetime
+import functools
 import itertools
 import os
 import random
@@ -16,7 +19,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "cgi-bin"))
 
-from footfall import counting, settings  # noqa: E402
+from footfall import counting, settings, traits  # noqa: E402
 from footfall.storage import database, meta, notes, record, totals  # noqa: E402
 from footfall.storage.bulk import record_day  # noqa: E402
 from footfall.storage.days import close_ended_days  # noqa: E402
@@ -31,26 +34,143 @@ REFERRERS = (  # where a visit starts; '' is typed in or a bookmark
     ("https://news.ycombinator.com/item", 6), ("https://www.reddit.com/r/selfhosted/", 5),
     ("https://github.com/", 4), ("https://mastodon.social/@someone", 3),
 )
+# Browsers and devices in shares like a real site's (Chrome about 60%, Safari about 20%, then
+# Edge, Firefox, Samsung Internet, Opera): (User-Agent, screen widths it comes with, weight).
+PHONE, TABLET, DESKTOP = (360, 375, 390, 393, 412, 414, 430), (768, 810, 820, 834), (
+    1280, 1366, 1440, 1536, 1680, 1920, 2560)
 USER_AGENTS = (
-    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/131.0.0.0 Safari/537.36",
-    "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_6) AppleWebKit/605.1.15 (KHTML, like Gecko) "
-    "Version/18.1 Safari/605.1.15",
-    "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0",
-    "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like "
-    "Gecko) Version/18.1 Mobile/15E148 Safari/604.1",
-    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/131.0.0.0 Mobile Safari/537.36",
+    ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+     "Chrome/131.0.0.0 Safari/537.36", DESKTOP, 27),
+    ("Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) "
+     "Chrome/131.0.0.0 Mobile Safari/537.36", PHONE, 18),
+    ("Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like "
+     "Gecko) Version/18.1 Mobile/15E148 Safari/604.1", PHONE, 14),
+    ("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) "
+     "Chrome/131.0.0.0 Safari/537.36", DESKTOP, 7),
+    ("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+     "Version/18.1 Safari/605.1.15", DESKTOP, 5),
+    ("Mozilla/5.0 (iPad; CPU OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+     "Version/18.1 Mobile/15E148 Safari/604.1", TABLET, 2),
+    ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+     "Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0", DESKTOP, 5),
+    ("Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0",
+     DESKTOP, 3),
+    ("Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0", DESKTOP, 2),
+    ("Mozilla/5.0 (Linux; Android 14; SAMSUNG SM-S918B) AppleWebKit/537.36 (KHTML, like Gecko) "
+     "SamsungBrowser/26.0 Chrome/122.0.0.0 Mobile Safari/537.36", PHONE, 3),
+    ("Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like "
+     "Gecko) CriOS/131.0.6778.73 Mobile/15E148 Safari/604.1", PHONE, 2),
+    ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+     "Chrome/131.0.0.0 Safari/537.36", DESKTOP, 2),
+    ("Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 "
+     "Safari/537.36", TABLET, 1),
+    ("Mozilla/5.0 (X11; CrOS x86_64 14541.0.0) AppleWebKit/537.36 (KHTML, like Gecko) "
+     "Chrome/131.0.0.0 Safari/537.36", DESKTOP, 1),
+    ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+     "Chrome/131.0.0.0 Safari/537.36 OPR/115.0.0.0", DESKTOP, 1),
+)
+PLACES = (  # where visitors are: (time zones of the place, Accept-Language, weight)
+    (("America/New_York", "America/Chicago", "America/Los_Angeles"), "en-US,en;q=0.9", 30),
+    (("Europe/Berlin",), "de-DE,de;q=0.9,en;q=0.8", 18),
+    (("Europe/London",), "en-GB,en;q=0.9", 10),
+    (("Europe/Paris",), "fr-FR,fr;q=0.9,en-US;q=0.8,en;q=0.7", 8),
+    (("Asia/Kolkata",), "en-IN,en;q=0.9,hi;q=0.8", 7),
+    (("America/Sao_Paulo",), "pt-BR,pt;q=0.9,en;q=0.8", 6),
+    (("Europe/Amsterdam",), "nl-NL,nl;q=0.9,en;q=0.8", 5),
+    (("Asia/Tokyo",), "ja,en-US;q=0.9,en;q=0.8", 5),
+    (("America/Toronto",), "en-CA,en;q=0.9,fr-CA;q=0.8", 5),
+    (("Europe/Madrid",), "es-ES,es;q=0.9", 4),
+    ((None,), "en", 2),  # a browser that hides its zone
+)
+CAMPAIGNS = (  # how a campaign's visit lands: (query string of its link, weight among visits)
+    (None, 92),
+    ("utm_campaign=spring-sale&utm_source=newsletter&utm_medium=email", 5),
+    ("utm_campaign=launch&utm_source=mastodon", 3),
 )
 
 
-VISIT_LENGTHS = (1, 1, 2, 2, 3, 4, 6)  # pages read per visit
+_BROWSERS = [(agent, widths) for agent, widths, _ in USER_AGENTS]
+_BROWSER_CUM = list(itertools.accumulate(n for _, _, n in USER_AGENTS))
+_PLACES = [(zones, language) for zones, language, _ in PLACES]
+_PLACE_CUM = list(itertools.accumulate(n for _, _, n in PLACES))
+
+VISIT_LENGTHS = (1, 1, 2, 2, 3, 4, 6)  # pages read per visit: a third of visits bounce
+TIMED = 0.9  # share of page views whose visible seconds arrive (some browsers drop the beacon)
 
 
 def demo_pages(count):
     """count pages for a bigger demo: the usual ones, then blog posts, each less popular."""
     extra = [(f"/blog/post-{n}", max(1, 12 * 10 // (n + 10))) for n in range(1, count - len(PAGES) + 1)]
     return (PAGES + tuple(extra))[:count]
+
+
+def demo_visitor(rng):
+    """One visitor's browser, as plain values: User-Agent, screen width, time zone, languages."""
+    agent, widths = rng.choices(_BROWSERS, cum_weights=_BROWSER_CUM)[0]
+    zones, language = rng.choices(_PLACES, cum_weights=_PLACE_CUM)[0]
+    return {"user_agent": agent, "w": rng.choice(widths), "tz": rng.choice(zones),
+            "accept_language": language}
+
+
+def page_chooser(pages=PAGES):
+    """(paths, cumulative weights) of pages, for rng.choices, made once for many visits."""
+    paths, weights = zip(*pages)
+    return paths, list(itertools.accumulate(weights))
+
+
+def demo_visit(length, start, site, rng, chooser=None):
+    """A visit of `length` page views from `start` (epoch s), as plain dicts: the fields of a
+    hit (ts, page, ref, query, ip and the demo_visitor fields) and `seconds`, how long the view
+    was visible (None when its beacon never came)."""
+    chooser = chooser or page_chooser()
+    visitor = demo_visitor(rng)
+    ip = f"198.51.{rng.randrange(100, 116)}.{rng.randrange(1, 255)}"
+    query = _pick(CAMPAIGNS, rng)
+    ref = "" if query else _pick(REFERRERS, rng)
+    views = []
+    for page in rng.choices(chooser[0], cum_weights=chooser[1], k=length):
+        # Visible seconds: most views a few seconds to a minute, a few long reads.
+        seconds = min(1800, int(rng.lognormvariate(3.2, 1.1)))
+        views.append(dict(visitor, ts=start, page=page, ref=ref, query=query, ip=ip,
+                          seconds=seconds if rng.random() < TIMED else None))
+        ref, query = f"https://{site}/", None
+        start += seconds + rng.uniform(2, 30)
+    return views
+
+
+class DemoHit(record.Hit):
+    """A record.Hit with the visible seconds its page's beacon reported (None: none came);
+    bulk.record_day adds them to the day's views as record.record_seconds adds a live one's."""
+
+    __slots__ = ("seconds",)
+
+    def __init__(self, *args, seconds=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.seconds = seconds
+
+
+@functools.cache
+def _traits(user_agent, width, tz, accept_language, query):
+    # A demo has a few hundred combinations: describe each once, not once per hit.
+    return traits.describe(user_agent, width, tz or "", accept_language, query or "")
+
+
+def demo_hit(view, day, site):
+    """The DemoHit of a demo_visit view: what the server makes of the same POST."""
+    described = _traits(view["user_agent"], view["w"], view["tz"], view["accept_language"],
+                        view["query"])
+    return DemoHit(view["ts"], day, site, view["page"], view["ref"], view["ip"],
+                   view["user_agent"], described, seconds=view["seconds"])
+
+
+def record_seconds(conn, hits, now):
+    """Send the beacons of hits counted hit by hit, as footfall.js would when each page was
+    left (at most now); their day must not have ended yet."""
+    for hit in hits:
+        if hit.seconds is not None:
+            beacon = record.Hit(min(hit.ts + hit.seconds, now), hit.day, hit.site, hit.page,
+                                hit.ref, hit.ip, hit.user_agent)
+            record.record_seconds(conn, beacon, hit.seconds)
 
 
 def demo_days(count, days, site, now, zone, rng, pages=PAGES):
@@ -70,26 +190,22 @@ def demo_days(count, days, site, now, zone, rng, pages=PAGES):
         length = min(rng.choice(VISIT_LENGTHS), count - planned)
         visits.setdefault(offset, []).append(length)
         planned += length
-    page_values, page_weights = zip(*pages)
-    page_cum = list(itertools.accumulate(page_weights))
+    chooser = page_chooser(pages)
     spill = []  # hits of visits that went on past midnight
     for offset in range(days - 1, -1, -1):
         day = today - datetime.timedelta(days=offset)
         name, next_name = day.isoformat(), (day + datetime.timedelta(days=1)).isoformat()
         midnight = _moment(day + datetime.timedelta(days=1), 0, zone)
         hits, spill = spill, []
+        # Today: the shape of a whole day squeezed into the hours gone by, not piled up at now.
+        squeeze = 1.0 if offset else max(now - _moment(day, 0, zone), 0) / 86400
         for length in visits.get(offset, ()):
-            start = _moment(day, rng.gauss(14 * 3600, 4 * 3600), zone)
-            ip = f"198.51.{rng.randrange(100, 116)}.{rng.randrange(1, 255)}"
-            agent = rng.choice(USER_AGENTS)
-            ref = _pick(REFERRERS, rng)
-            for page in rng.choices(page_values, cum_weights=page_cum, k=length):
-                ts = min(start, now)
-                hit = record.Hit(ts, name if ts < midnight else next_name, site, page, ref, ip,
-                                  agent)
+            start = _moment(day, min(max(rng.gauss(14 * 3600, 4 * 3600), 0), 86399) * squeeze,
+                            zone)
+            for view in demo_visit(length, start, site, rng, chooser):
+                view["ts"] = ts = min(view["ts"], now)
+                hit = demo_hit(view, name if ts < midnight else next_name, site)
                 (hits if ts < midnight else spill).append(hit)
-                ref = f"https://{site}/"
-                start += rng.uniform(20, 240)
         if hits:
             hits.sort(key=lambda hit: hit.ts)
             yield name, hits
@@ -137,17 +253,14 @@ def seed(conn, config, hits=1000, days=90, site="example.com", seed=None, now=No
         # Bulk transactions are big: a page cache to match (negative: KiB, here 256 MiB).
         conn.execute("pragma cache_size = -262144")
     counted = 0
-    pending = []
     for day, day_hits in demo_days(hits, days, site, now, config.zone, rng, pages):
         if bulk and day < today:
             counted += record_day(conn, day_hits, rules, today).count(None)
             continue
-        pending.extend(day_hits)
-        while len(pending) >= batch:
-            counted += record.record_hits(conn, pending[:batch], rules).count(None)
-            del pending[:batch]
-    if pending:
-        counted += record.record_hits(conn, pending, rules).count(None)
+        # A day at a time, its beacons after its hits: a later day's first hit ends it.
+        for start in range(0, len(day_hits), batch):
+            counted += record.record_hits(conn, day_hits[start:start + batch], rules).count(None)
+        record_seconds(conn, day_hits, now)
     # Salts made for past days end with the work that made them.
     close_ended_days(conn, today)
     # Bulk days end without a checkpoint each: one now, so their salts leave the WAL.

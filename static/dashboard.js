@@ -8,6 +8,7 @@
 
   var DAY = 86400000;
   var RANGES = {
+    today: { days: 1, name: "today" },
     "7d": { days: 7, name: "7 days" },
     "30d": { days: 30, name: "30 days" },
     "90d": { days: 90, name: "90 days" },
@@ -16,6 +17,22 @@
   };
   var DEFAULT_RANGE = "30d";
   var KEY_STORE = "footfall_read_key";
+  var REFRESH = 60000; // the Today view asks again this often while the tab is visible
+  // The lists of the answer, each a table; a click on a row filters by `key` (one filter at a
+  // time, named as the API's parameter). label: how the chip names the filter.
+  var LISTS = [
+    { box: "pages", list: "pages", key: "page", label: "Page" },
+    { box: "refs", list: "referrers", key: "ref", label: "Referrer" },
+    { box: "campaigns", list: "campaigns", key: "campaign", label: "Campaign" },
+    { box: "countries", list: "countries", key: "country", label: "Country" },
+    { box: "browsers", list: "browsers", key: "browser", label: "Browser" },
+    { box: "systems", list: "systems", key: "os", label: "System" },
+    { box: "devices", list: "devices", key: "device", label: "Device" },
+    { box: "languages", list: "languages", key: "language", label: "Language" }
+  ];
+  var FILTERS = LISTS.map(function (list) {
+    return list.key;
+  });
 
   var params = new URLSearchParams(location.search);
   var apiProblem = ""; // why there is no API address, shown instead of the numbers
@@ -25,6 +42,8 @@
   var drawnWidth = 0; // width of the chart as last drawn
   var lastAnswer = null;
   var typedKey = false; // the next 401 answers a key just typed into the form
+  var loadedAt = 0; // when the view on screen was last asked for (ms)
+  var knownSites = []; // the API's "sites", kept while one of them is chosen
 
   function $id(id) {
     return document.getElementById(id);
@@ -103,9 +122,9 @@
     var url = new URL(api.href);
     if (from) url.searchParams.set("from", from);
     if (to) url.searchParams.set("to", to);
-    ["site", "page"].forEach(function (name) {
-      if (params.get(name)) url.searchParams.set(name, params.get(name));
-    });
+    if (params.get("site")) url.searchParams.set("site", params.get("site"));
+    var filter = currentFilter();
+    if (filter) url.searchParams.set(filter.key, filter.value);
     return url;
   }
 
@@ -175,14 +194,19 @@
 
   /* ---- loading a range ---- */
 
-  function load() {
+  // quiet: a refresh of the view on screen (Today's, every minute): no "Loading" in between.
+  function load(quiet) {
     var id = ++current;
     var range = rangeName();
     var from = firstDay(range);
+    loadedAt = Date.now();
     markRange(range);
+    showFilter();
     $id("main").setAttribute("aria-busy", "true");
-    document.body.classList.add("is-loading");
-    show("status");
+    if (quiet !== true) {
+      document.body.classList.add("is-loading");
+      show("status");
+    }
     (api ? getJSON(query(from && iso(from))) : Promise.reject(failure(0, apiProblem)))
       .then(function (answer) {
         return id === current ? inServerDays(answer, range, from) : null;
@@ -215,10 +239,25 @@
     return first === null || first === from ? answer : getJSON(query(iso(first)));
   }
 
+  // The one filter of the address (?browser=Firefox): {key, value, label}, or null. Were
+  // there several (a hand-made link), the first in LISTS' order is the one used.
+  function currentFilter() {
+    for (var i = 0; i < LISTS.length; i++) {
+      var value = params.get(LISTS[i].key);
+      if (value) return { key: LISTS[i].key, value: value, label: LISTS[i].label };
+    }
+    return null;
+  }
+
   // The same number of days just before the range, fetched with a second GET, for the change.
   function previous(answer, range, id) {
     var first = parseDay(answer.from);
     var span = answer.visitors.length;
+    if (range === "today") {
+      setChange("visits", null, "so far today");
+      setChange("pageviews", null, "so far today");
+      return null;
+    }
     if (range === "all" || !span) {
       setChange("visits", null, "since " + shortDate(first));
       setChange("pageviews", null, "since " + shortDate(first));
@@ -282,41 +321,76 @@
   }
 
   function render(answer, range) {
-    var visits = answer.visitors;
-    var views = answer.pageviews;
+    var hourly = range === "today" && answer.hours && Array.isArray(answer.hours.visitors);
+    var visits = hourly ? answer.hours.visitors : answer.visitors;
+    var views = hourly ? answer.hours.pageviews : answer.pageviews;
     var first = parseDay(answer.from);
     var last = parseDay(answer.to);
-    $id("period").textContent = (range === "all" ? "All time: " : "Last " + RANGES[range].name +
-      ": ") + longDate(first) + " \u2013 " + longDate(last) + zoneNote(answer.timezone);
+    $id("period").textContent = (range === "all" ? "All time: " : range === "today" ? "Today: "
+      : "Last " + RANGES[range].name + ": ") + (first === last ? longDate(first)
+      : longDate(first) + " \u2013 " + longDate(last)) + zoneNote(answer.timezone);
     document.title = "Visits, " + RANGES[range].name + " \u00B7 footfall";
+    showSites(answer.sites);
+    showFilter(answer);
 
-    if (!answer.totals.visitors && !answer.totals.pageviews) {
+    if (!answer.totals.visitors && !answer.totals.pageviews && !currentFilter()) {
       show("empty-box");
       return;
     }
     show("report");
-    $id("total-visits").textContent = number.format(answer.totals.visitors);
-    $id("total-pageviews").textContent = number.format(answer.totals.pageviews);
+    var totals = answer.totals;
+    $id("total-visits").textContent = number.format(totals.visitors);
+    $id("total-pageviews").textContent = number.format(totals.pageviews);
     setChange("visits", null, "\u2026");
     setChange("pageviews", null, "\u2026");
-    var busiest = visits.reduce(function (best, day) {
+    $id("total-unique").textContent = typeof totals.unique === "number"
+      ? number.format(totals.unique) : "\u2013";
+    $id("unique-note").textContent = totals.unique_by === "month"
+      ? "counted once per month" : "different people in this range";
+    $id("total-bounce").textContent = percent(totals.bounces, totals.visitors);
+    $id("bounce-note").textContent = "visits of one pageview";
+    $id("total-time").textContent = duration(totals.seconds);
+    $id("time-note").textContent = totals.seconds === null || totals.seconds === undefined
+      ? "no visit was timed" : "visible, on average";
+
+    // Today has no busiest day to speak of: its box shows the last 30 minutes instead.
+    $id("busiest-box").hidden = range === "today";
+    $id("live-box").hidden = !(range === "today" && answer.live);
+    if (range === "today" && answer.live) {
+      $id("live").textContent = number.format(answer.live.visitors) +
+        (answer.live.visitors === 1 ? " visitor" : " visitors");
+      $id("live-note").textContent = number.format(answer.live.pageviews) +
+        (answer.live.pageviews === 1 ? " pageview" : " pageviews") + ", updated every minute";
+    }
+    var busiest = answer.visitors.reduce(function (best, day) {
       return day[1] > best[1] ? day : best;
-    }, visits[0]);
+    }, answer.visitors[0]);
     $id("busiest").textContent = number.format(busiest[1]) + (busiest[1] === 1 ? " visit" : " visits");
     $id("busiest-date").textContent = longDate(busiest[0]);
 
-    $id("chart").setAttribute("aria-label", "Line chart of visits and pageviews per day from " +
-      longDate(first) + " to " + longDate(last) + ". The numbers are in the table below it.");
-    drawChart(visits, views);
-    fillDays(visits, views);
-    fillTop("pages", answer.pages, function (row) {
-      return [row.page, row.visitors, row.pageviews];
-    });
-    fillTop("refs", answer.referrers, function (row) {
-      return [row.ref, row.pageviews];
+    $id("chart-title").textContent = hourly ? "Per hour" : "Per day";
+    $id("chart").setAttribute("aria-label", (hourly ? "Line chart of visits and pageviews per " +
+      "hour of " + longDate(first) : "Line chart of visits and pageviews per day from " +
+      longDate(first) + " to " + longDate(last)) + ". The numbers are in the table below it.");
+    drawChart(visits, views, hourly);
+    fillDays(visits, views, hourly);
+    LISTS.forEach(function (list) {
+      fillTop(list, answer[list.list]);
     });
     fillNotes(answer.notes);
     fillBroken(answer.not_found);
+  }
+
+  // A share as a whole percent ("38%"), or a dash when there is nothing to divide.
+  function percent(part, whole) {
+    return typeof part === "number" && whole ? Math.round((part / whole) * 100) + "%" : "\u2013";
+  }
+
+  // Seconds as people say them: "45 s", "2 min 5 s"; a dash when nothing was timed.
+  function duration(seconds) {
+    if (typeof seconds !== "number") return "\u2013";
+    var s = Math.round(seconds);
+    return s < 60 ? s + " s" : Math.floor(s / 60) + " min " + (s % 60) + " s";
   }
 
   // The days are the server's: name its zone when it is not this browser's.
@@ -332,7 +406,7 @@
     return getComputedStyle(document.body).getPropertyValue(name).trim();
   }
 
-  function drawChart(visits, views) {
+  function drawChart(visits, views, hourly) {
     var span = visits.length;
     // Dots on each day only while they have room; on a phone 30 dots become a smear.
     drawnWidth = $id("chart").clientWidth;
@@ -344,18 +418,29 @@
         lines: { show: true, lineWidth: 1.5 } }
     ], {
       series: { shadowSize: 0, points: { show: dots, radius: 2.5, fillColor: cssVar("--bg") } },
-      xaxis: { mode: "time", timeBase: "milliseconds", timezone: "UTC", minTickSize: [1, "day"],
+      // The API's hours, like its days, are UTC-based ms of the server's wall clock.
+      xaxis: { mode: "time", timeBase: "milliseconds", timezone: "UTC",
+        minTickSize: hourly ? [1, "hour"] : [1, "day"], timeformat: hourly ? "%H:%M" : null,
         showMinorTicks: false, color: cssVar("--grid") },
       yaxis: { min: 0, tickDecimals: 0, minTickSize: 1, showMinorTicks: false,
         color: cssVar("--grid") },
       grid: { hoverable: true, borderWidth: 0, color: cssVar("--muted"), mouseActiveRadius: 30,
-        margin: { top: 8, right: 12, bottom: 4, left: 0 }, markings: noteMarkings() },
+        margin: { top: 8, right: 12, bottom: 4, left: 0 },
+        markings: hourly ? [] : noteMarkings() },
       legend: { show: false }
     });
   }
 
+  // What the chart and its table show: hours for Today, else days.
+  function chartSeries() {
+    var hourly = rangeName() === "today" && lastAnswer.hours &&
+      Array.isArray(lastAnswer.hours.visitors);
+    return hourly ? [lastAnswer.hours.visitors, lastAnswer.hours.pageviews, true]
+      : [lastAnswer.visitors, lastAnswer.pageviews, false];
+  }
+
   function redraw() {
-    if (lastAnswer && !$id("report").hidden) drawChart(lastAnswer.visitors, lastAnswer.pageviews);
+    if (lastAnswer && !$id("report").hidden) drawChart.apply(null, chartSeries());
   }
 
   // flot's bundle has no resize plugin: redraw when the box changes width (phone rotation,
@@ -369,25 +454,36 @@
     else window.addEventListener("resize", changed);
   }
 
+  // "14:00–15:00" of an hour's UTC-based ms.
+  function hourName(ms) {
+    var h = new Date(ms).getUTCHours();
+    var two = function (n) {
+      return (n < 10 ? "0" : "") + n + ":00";
+    };
+    return two(h) + "\u2013" + two((h + 1) % 24);
+  }
+
   function hover() {
     var tip = $id("tip");
     jQuery("#chart").on("plothover", function (event, pos, item) {
-      // Over a note's line, the note shows even away from the day's points.
-      var notes = lastAnswer ? notesOn(item ? item.datapoint[0] : pos.x) : [];
+      // Over a note's line, the note shows even away from the day's points (notes are days:
+      // the hourly chart has none).
+      var notes = lastAnswer && !chartSeries()[2] ? notesOn(item ? item.datapoint[0] : pos.x)
+        : [];
       if ((!item && !notes.length) || !lastAnswer) {
         tip.hidden = true;
         return;
       }
+      var series = chartSeries();
       tip.textContent = "";
       var title = document.createElement("strong");
       tip.appendChild(title);
       if (item) {
         var i = item.dataIndex;
-        title.textContent = longDate(lastAnswer.visitors[i][0]);
-        [["Visits", lastAnswer.visitors[i][1]], ["Pageviews", lastAnswer.pageviews[i][1]]].forEach(
-          function (pair) {
-            tip.appendChild(cell("span", pair[0] + ": " + number.format(pair[1])));
-          });
+        title.textContent = series[2] ? hourName(series[0][i][0]) : longDate(series[0][i][0]);
+        [["Visits", series[0][i][1]], ["Pageviews", series[1][i][1]]].forEach(function (pair) {
+          tip.appendChild(cell("span", pair[0] + ": " + number.format(pair[1])));
+        });
       } else {
         title.textContent = longDate(parseDay(notes[0].day));
       }
@@ -415,14 +511,18 @@
     return el;
   }
 
-  function fillDays(visits, views) {
+  function fillDays(visits, views, hourly) {
+    $id("days-title").textContent = hourly ? "Numbers for each hour" : "Numbers for each day";
+    $id("days-caption").textContent = hourly ? "Visits and pageviews per hour"
+      : "Visits and pageviews per day";
+    $id("days-unit").textContent = hourly ? "Hour" : "Day";
     var body = $id("days-body");
     body.textContent = "";
     // Newest first: the days a visitor of the dashboard most likely looks for.
     for (var i = visits.length - 1; i >= 0; i--) {
       var row = document.createElement("tr");
       if (!visits[i][1] && !views[i][1]) row.className = "quiet";
-      var head = cell("th", longDate(visits[i][0]));
+      var head = cell("th", hourly ? hourName(visits[i][0]) : longDate(visits[i][0]));
       head.scope = "row";
       row.appendChild(head);
       row.appendChild(cell("td", number.format(visits[i][1]), "num"));
@@ -431,21 +531,85 @@
     }
   }
 
-  function fillTop(name, rows, columns) {
-    var box = $id(name + "-box");
+  // How a list's value reads on screen: countries by name, devices and languages in words.
+  var languageNames = null;
+  try {
+    languageNames = new Intl.DisplayNames(undefined, { type: "language" });
+  } catch (e) {
+    /* an older browser: language codes as they are */
+  }
+  function shown(list, row) {
+    var value = row[list.key];
+    if (value === "" || value === null || value === undefined) return "Unknown";
+    if (list.key === "country") return row.name ? row.name + " (" + value + ")" : String(value);
+    if (list.key === "device") return value.charAt(0).toUpperCase() + value.slice(1);
+    if (list.key === "language" && languageNames) {
+      try {
+        var name = languageNames.of(value);
+        return name && name !== value ? name + " (" + value + ")" : String(value);
+      } catch (e) {
+        return String(value);
+      }
+    }
+    return String(value);
+  }
+
+  // The address of this view filtered by key=value instead of any other filter.
+  function filterLink(key, value) {
+    var next = new URLSearchParams(params);
+    FILTERS.forEach(function (name) {
+      next.delete(name);
+    });
+    if (key) next.set(key, value);
+    if (!next.has("range")) next.set("range", rangeName());
+    return "?" + next.toString();
+  }
+
+  // One table of the answer: a row per entry, its name a link that filters the dashboard by
+  // it, under a bar as long as its share of the top entry's visitors (the number is text).
+  function fillTop(list, rows) {
+    var box = $id(list.box + "-box");
     box.hidden = !Array.isArray(rows);
     if (box.hidden) return;
-    var body = $id(name + "-body");
+    var body = $id(list.box + "-body");
     body.textContent = "";
+    var most = rows.reduce(function (top, row) {
+      return Math.max(top, row.visitors || 0);
+    }, 0);
+    var filter = currentFilter();
     rows.forEach(function (row) {
-      var values = columns(row);
+      var value = row[list.key];
       var tr = document.createElement("tr");
-      var head = cell("th", String(values[0]), "name");
+      var head = document.createElement("th");
       head.scope = "row";
+      head.className = "name";
+      var bar = document.createElement("span");
+      bar.className = "bar";
+      bar.setAttribute("aria-hidden", "true");
+      bar.style.width = (most ? Math.round(((row.visitors || 0) / most) * 1000) / 10 : 0) + "%";
+      head.appendChild(bar);
+      var name = shown(list, row);
+      if (value === "" || value === null || value === undefined) {
+        head.appendChild(cell("span", name, "label"));
+      } else {
+        var link = cell("a", name, "label");
+        link.href = filterLink(list.key, value);
+        link.setAttribute("data-filter", list.key);
+        link.setAttribute("data-value", String(value));
+        if (filter && filter.key === list.key && filter.value === String(value)) {
+          link.setAttribute("aria-current", "true");
+          tr.className = "current";
+        }
+        head.appendChild(link);
+      }
       tr.appendChild(head);
-      values.slice(1).forEach(function (n) {
-        tr.appendChild(cell("td", number.format(n), "num"));
-      });
+      tr.appendChild(cell("td", number.format(row.visitors || 0), "num"));
+      tr.appendChild(cell("td", number.format(row.pageviews || 0), "num"));
+      if (list.key === "page") {
+        tr.appendChild(cell("td", number.format(row.entries || 0), "num"));
+        tr.appendChild(cell("td", percent(row.bounces, row.entries), "num"));
+        tr.appendChild(cell("td", duration(row.seconds), "num"));
+      }
       body.appendChild(tr);
     });
     box.querySelector("table").hidden = !rows.length;
@@ -467,6 +631,112 @@
       tr.appendChild(cell("td", row.ref ? String(row.ref) : "(none)", "name"));
       tr.appendChild(cell("td", number.format(row.count), "num"));
       body.appendChild(tr);
+    });
+  }
+
+  /* ---- the filter, the site, and Today's refresh ---- */
+
+  // Show the filter in force as a chip (or hide it), and say it in the title of the tab.
+  function showFilter(answer) {
+    var filter = currentFilter();
+    // The API's CSV applies the range, the site and page alone: not a download of another view.
+    var csv = !filter || filter.key === "page";
+    $id("download").hidden = !csv;
+    $id("download-status").textContent = csv ? "" : "The CSV download has no " +
+      filter.label.toLowerCase() + " filter: remove the filter to download these days.";
+    $id("filter").hidden = !filter;
+    if (!filter) return;
+    var list = LISTS.filter(function (l) {
+      return l.key === filter.key;
+    })[0];
+    var row = {};
+    row[filter.key] = filter.value;
+    // A country reads by its name once an answer has given it.
+    (answer && answer.countries || []).forEach(function (c) {
+      if (c.country === filter.value) row.name = c.name;
+    });
+    $id("filter-text").textContent = filter.label + ": " + shown(list, row);
+    $id("filter-remove-text").textContent = "Remove the filter " + filter.label + ": " +
+      filter.value;
+  }
+
+  function go(search) {
+    // A real history entry: reload, back and a shared link all show the same view.
+    history.pushState(null, "", search + location.hash);
+    params = new URLSearchParams(location.search);
+    load();
+  }
+
+  function removeFilter() {
+    if (!currentFilter()) return;
+    go(filterLink(null));
+    $id("period").focus();
+  }
+
+  function filterControls() {
+    // One listener for every table: a click on a row (its name, a number or the bar) filters.
+    $id("report").addEventListener("click", function (event) {
+      var row = event.target.closest && event.target.closest("table.top tbody tr");
+      var link = row && row.querySelector("a[data-filter]");
+      if (!link || event.ctrlKey || event.metaKey || event.shiftKey || event.button) return;
+      event.preventDefault();
+      go(filterLink(link.getAttribute("data-filter"), link.getAttribute("data-value")));
+    });
+    $id("filter-remove").addEventListener("click", removeFilter);
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape" || event.defaultPrevented) return;
+      var target = event.target;
+      if (target && /^(INPUT|SELECT|TEXTAREA)$/.test(target.tagName)) return;
+      removeFilter();
+    });
+  }
+
+  // The site selector, when the API lists several sites (it does only then), or one is chosen.
+  function showSites(sites) {
+    var chosen = params.get("site") || "";
+    if (Array.isArray(sites) && sites.length > 1) knownSites = sites;
+    var picker = $id("site-picker");
+    picker.hidden = !knownSites.length && !chosen;
+    if (picker.hidden) return;
+    var select = $id("site-select");
+    select.textContent = "";
+    var all = cell("option", "All sites");
+    all.value = "";
+    select.appendChild(all);
+    var names = knownSites.map(function (s) {
+      return s.site;
+    });
+    if (chosen && names.indexOf(chosen) < 0) names.push(chosen);
+    names.forEach(function (name) {
+      var option = cell("option", name);
+      option.value = name;
+      select.appendChild(option);
+    });
+    select.value = chosen;
+  }
+
+  function siteControls() {
+    $id("site-select").addEventListener("change", function () {
+      var next = new URLSearchParams(params);
+      if (this.value) next.set("site", this.value);
+      else next.delete("site");
+      $id("site-name").textContent = this.value;
+      go("?" + next.toString());
+    });
+  }
+
+  // Today's numbers change by the minute: ask again every REFRESH ms while the tab is seen,
+  // and at once when it is seen again after longer than that.
+  function refreshToday() {
+    var due = function () {
+      return rangeName() === "today" && document.visibilityState === "visible" &&
+        !$id("report").hidden && Date.now() - loadedAt >= REFRESH - 1000;
+    };
+    setInterval(function () {
+      if (due()) load(true);
+    }, REFRESH);
+    document.addEventListener("visibilitychange", function () {
+      if (due()) load(true);
     });
   }
 
@@ -632,10 +902,9 @@
       button.addEventListener("click", function () {
         var range = button.getAttribute("data-range");
         if (range === rangeName() && params.has("range")) return;
-        params.set("range", range);
-        // A real history entry: reload, back and a shared link all show the same view.
-        history.pushState(null, "", "?" + params.toString() + location.hash);
-        load();
+        var next = new URLSearchParams(params);
+        next.set("range", range);
+        go("?" + next.toString());
       });
     });
     window.addEventListener("popstate", function () {
@@ -664,6 +933,9 @@
     keyFromLink();
     keyControls();
     rangeControls();
+    filterControls();
+    siteControls();
+    refreshToday();
     $id("retry").addEventListener("click", load);
     $id("download").addEventListener("click", download);
     hover();

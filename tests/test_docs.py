@@ -10,8 +10,9 @@ with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
     README = f.read()
 
 
-@pytest.mark.parametrize("page", ["jquery-snippet.html", "footfall-snippet.html",
-                                  "pixel-snippet.html", "badge-snippet.html"])
+@pytest.mark.parametrize("page", ["jquery-snippet.html", "jquery-snippet-w-tz.html",
+                                  "footfall-snippet.html", "pixel-snippet.html",
+                                  "badge-snippet.html"])
 def test_readme_snippet_is_the_one_the_browser_tests_count(page):
     with open(os.path.join(ROOT, "tests", "browser", "pages", page), encoding="utf-8") as f:
         tested = [line for line in f.read().splitlines() if "{{endpoint}}" in line]

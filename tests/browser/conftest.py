@@ -42,9 +42,13 @@ def playwright():
 @pytest.fixture(scope="session")
 def browser(playwright):
     """A Chromium whose pages count: navigator.webdriver is false, as in a person's browser."""
+    # The User-Agent also on the command line: a beacon sent as a page goes away leaves from
+    # the browser itself, without the page's user_agent override, and HeadlessChrome's own
+    # User-Agent is not counted.
     b = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
                                    args=CHROMIUM_FLAGS
-                                   + ["--disable-blink-features=AutomationControlled"])
+                                   + ["--disable-blink-features=AutomationControlled",
+                                      f"--user-agent={DESKTOP_UA}"])
     yield b
     b.close()
 

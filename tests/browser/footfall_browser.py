@@ -51,8 +51,9 @@ class Site:
         assert status == 200, answer
         return answer
 
-    def post_hit(self, page, ref=""):
-        body = urllib.parse.urlencode({"page": page, "ref": ref}).encode()
+    def post_hit(self, page, ref="", **fields):
+        """POST a hit as desktop Chrome; fields adds site, w, tz, q, seconds..."""
+        body = urllib.parse.urlencode({"page": page, "ref": ref, **fields}).encode()
         request = urllib.request.Request(self.api, data=body, headers={"User-Agent": DESKTOP_UA})
         with urllib.request.urlopen(request, timeout=10) as response:
             return json.load(response)

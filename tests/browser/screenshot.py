@@ -3,10 +3,15 @@
 
     .venv/bin/python tests/browser/screenshot.py                       # docs/screenshot.png
     .venv/bin/python tests/browser/screenshot.py --width 360 --scheme dark --out /tmp/phone.png
+    .venv/bin/python tests/browser/screenshot.py --range today --height 1000 \
+        --out docs/screenshot-today.png
+    .venv/bin/python tests/browser/screenshot.py --filter browser=Firefox \
+        --out docs/screenshot-filtered.png
 
 It seeds a temporary database with the demo data (fixed seed), runs scripts/serve.py over it and
-photographs view_stats.html in Debian's Chromium, with the tooltip of one day showing. Look at
-the picture before committing it.
+photographs view_stats.html in Debian's Chromium (1280x1500 by default: the totals, the chart
+and the first tables), with the tooltip of the busiest day (or hour) showing. Look at the
+picture before committing it.
 """
 
 import argparse
@@ -17,29 +22,37 @@ from pathlib import Path
 from playwright.sync_api import expect, sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from footfall_browser import CHROMIUM, CHROMIUM_FLAGS, DESKTOP_UA, ROOT, start_site  # noqa: E402
+from footfall_testing import FIXED_CLOCK_ENV, NOON  # noqa: E402
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshot.png"))
     parser.add_argument("--width", type=int, default=1280)
-    parser.add_argument("--height", type=int, default=800)
+    parser.add_argument("--height", type=int, default=1500)
     parser.add_argument("--scheme", choices=("light", "dark"), default="light")
     parser.add_argument("--range", default="30d")
+    parser.add_argument("--filter", help="one filter of the dashboard, e.g. browser=Firefox")
     parser.add_argument("--full-page", action="store_true")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
-        site = start_site(Path(tmp), seed=7)
+        # Noon on the tests' day, for the server and the page: the same picture on each run,
+        # and a Today of twelve hours.
+        site = start_site(Path(tmp), seed=7, env=FIXED_CLOCK_ENV)
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         try:
             page = browser.new_page(user_agent=DESKTOP_UA, locale="en-US",
                                     color_scheme=args.scheme,
                                     viewport={"width": args.width, "height": args.height})
-            page.goto(f"{site.dashboard}?range={args.range}")
+            page.clock.set_fixed_time(NOON)
+            query = f"?range={args.range}" + (f"&{args.filter}" if args.filter else "")
+            page.goto(site.dashboard + query)
             expect(page.locator("#main")).to_have_attribute("aria-busy", "false")
+            page.locator("#chart").scroll_into_view_if_needed()
             # Point at the busiest day of the range so the tooltip is in the picture.
             point = page.evaluate("""() => {
                 const plot = jQuery('#chart').data('plot');

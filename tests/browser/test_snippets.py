@@ -1,8 +1,10 @@
 """The two tracking snippets in a real Chromium: each page load is one hit the API reports."""
 
+import datetime
+import time
 import urllib.parse
 
-from footfall_testing import visits  # noqa: E402
+from footfall_testing import NOON, visits
 
 # Recorded in the page before any of its scripts run: what the tracker handed to the network.
 # Page loads wait for async scripts, so once goto() returns the tracker has already run.
@@ -36,6 +38,10 @@ console.debug = (...args) => { window.__debug.push(args.join(" ")); debug(...arg
 """
 
 
+# A browser in Berlin on a 1280 px wide screen, so the tracker's w and tz are known.
+BERLIN = {"timezone_id": "Europe/Berlin", "screen": {"width": 1280, "height": 800}}
+
+
 def debug_messages(page):
     """What the page's scripts have said in console.debug since it loaded."""
     return page.evaluate("window.__debug")
@@ -65,12 +71,13 @@ def test_jquery_snippet_records_exactly_one_hit(pages, fresh_site, snippet_pages
 
 
 def test_footfall_js_records_exactly_one_hit(pages, fresh_site, snippet_pages):
-    page = pages.open()
+    page = pages.open(**BERLIN)
     page.add_init_script(RECORD_SENDS)
     with page.expect_response(is_hit(fresh_site)):
         page.goto(snippet_pages + "/footfall-snippet.html")
     sent = page.evaluate("window.__sent")
-    assert sent == ["page=%2Ffootfall-snippet.html&ref=&site=127.0.0.1"]
+    assert sent == ["page=%2Ffootfall-snippet.html&ref=&site=127.0.0.1&w=1280"
+                    "&tz=Europe%2FBerlin"]
     page.close()  # leaving the page must not send a second hit
     assert page_stats(fresh_site, "/footfall-snippet.html") == {"visitors": 1, "pageviews": 1}
     assert visits(fresh_site.stats()["totals"]) == {"visitors": 1, "pageviews": 1}
@@ -103,6 +110,7 @@ def test_footfall_js_counts_each_single_page_app_navigation_once(pages, fresh_si
         page.go_back()  # popstate back to /app/inbox
     sent = [dict(urllib.parse.parse_qsl(body, keep_blank_values=True))
             for body in page.evaluate("window.__sent")]
+    sent = [s for s in sent if "seconds" not in s]  # pageviews only
     assert [s["page"] for s in sent] == ["/footfall-snippet.html", "/app/inbox", "/app/settings",
                                          "/app/inbox"]
     # An in-app navigation's referrer is the page counted before it.
@@ -156,7 +164,7 @@ def test_footfall_js_skips_the_page_it_just_counted(pages, fresh_site, snippet_p
 
 def test_footfall_js_counts_a_prerendered_page_once_it_is_shown(pages, fresh_site,
                                                                  snippet_pages):
-    page = pages.open()
+    page = pages.open(**BERLIN)
     page.add_init_script(PRERENDERED)
     page.add_init_script(RECORD_SENDS)
     page.add_init_script(RECORD_DEBUG)
@@ -166,5 +174,109 @@ def test_footfall_js_counts_a_prerendered_page_once_it_is_shown(pages, fresh_sit
     assert visits(fresh_site.stats()["totals"]) == {"visitors": 0, "pageviews": 0}
     with page.expect_response(is_hit(fresh_site)):
         page.evaluate("window.__activate()")
-    assert page.evaluate("window.__sent") == ["page=%2Ffootfall-snippet.html&ref=&site=127.0.0.1"]
+    assert page.evaluate("window.__sent") == [
+        "page=%2Ffootfall-snippet.html&ref=&site=127.0.0.1&w=1280&tz=Europe%2FBerlin"]
     assert visits(fresh_site.stats()["totals"]) == {"visitors": 1, "pageviews": 1}
+
+
+def test_jquery_snippet_with_w_and_tz_sends_both(pages, fresh_site, snippet_pages):
+    page = pages.open(**BERLIN)
+    with page.expect_request(lambda r: r.method == "POST" and r.url == fresh_site.api) as hit:
+        page.goto(snippet_pages + "/jquery-snippet-w-tz.html")
+    sent = dict(urllib.parse.parse_qsl(hit.value.post_data, keep_blank_values=True))
+    assert sent == {"page": "/jquery-snippet-w-tz.html", "ref": "", "site": "127.0.0.1",
+                    "w": "1280", "tz": "Europe/Berlin"}
+    assert hit.value.response().json()["counted"] is True
+    answer = fresh_site.stats()
+    assert answer["countries"][0]["country"] == "DE"
+    assert answer["devices"][0]["device"] == "desktop"
+
+
+def test_footfall_js_sends_the_query_string_for_campaigns(pages, fresh_site, snippet_pages):
+    page = pages.open(**BERLIN)
+    with page.expect_request(lambda r: r.method == "POST" and r.url == fresh_site.api) as hit:
+        page.goto(snippet_pages + "/footfall-snippet.html?utm_campaign=spring&utm_source=news")
+    sent = dict(urllib.parse.parse_qsl(hit.value.post_data, keep_blank_values=True))
+    assert sent["q"] == "utm_campaign=spring&utm_source=news"
+    hit.value.response().finished()
+    answer = fresh_site.stats()
+    assert answer["campaigns"] == [{"campaign": "spring", "visitors": 1, "pageviews": 1}]
+    assert [row["ref"] for row in answer["referrers"]] == ["news"]
+
+
+# Kept in sessionStorage, so what a page sent as it went away can be read on the next page.
+RECORD_BEACONS = """
+const send = navigator.sendBeacon.bind(navigator);
+navigator.sendBeacon = (url, body) => {
+  const sent = JSON.parse(sessionStorage.getItem("beacons") || "[]");
+  sessionStorage.setItem("beacons", JSON.stringify(sent.concat([String(body)])));
+  return send(url, body);
+};
+"""
+
+
+def seconds_beacons(page):
+    return [b for b in page.evaluate("JSON.parse(sessionStorage.getItem('beacons') || '[]')")
+            if b.startswith("seconds=")]
+
+
+def timed_seconds(site, path):
+    """The page's mean visible seconds once the server has the beacon (it may land a moment
+    after the browser sent it)."""
+    for _ in range(100):
+        rows = site.stats(page=path)["pages"]
+        if rows and rows[0]["seconds"] is not None:
+            return rows[0]["seconds"]
+        time.sleep(0.05)
+    return None
+
+
+def test_footfall_js_sends_the_visible_seconds_when_the_page_is_left(pages, fresh_site,
+                                                                     snippet_pages):
+    page = pages.open(**BERLIN)
+    page.add_init_script(RECORD_BEACONS)
+    page.clock.install(time=datetime.datetime.fromtimestamp(NOON, datetime.timezone.utc))
+    with page.expect_response(is_hit(fresh_site)):
+        page.goto(snippet_pages + "/footfall-snippet.html")
+    page.clock.run_for(12_000)  # twelve seconds on the page, by the page's clock
+    with page.expect_response(is_hit(fresh_site)):
+        page.goto(snippet_pages + "/jquery-snippet.html")  # pagehide, then the next page
+    assert seconds_beacons(page) == ["seconds=12&page=%2Ffootfall-snippet.html"]
+    # The server caps the seconds at the time it has seen since the view (its own clock ran for
+    # less than the page's): a number, where an untimed page has none.
+    assert timed_seconds(fresh_site, "/footfall-snippet.html") is not None
+    assert fresh_site.stats(page="/jquery-snippet.html")["pages"][0]["seconds"] is None
+
+
+HIDE = """() => {
+    Object.defineProperty(document, 'visibilityState', {value: 'hidden', configurable: true});
+    Object.defineProperty(document, 'hidden', {value: true, configurable: true});
+    document.dispatchEvent(new Event('visibilitychange', {bubbles: true}));  // as browsers fire it
+}"""
+SHOW = """() => {
+    delete document.visibilityState;
+    delete document.hidden;
+    document.dispatchEvent(new Event('visibilitychange', {bubbles: true}));
+}"""
+
+
+def test_footfall_js_counts_only_visible_time_and_sends_each_second_once(pages, fresh_site,
+                                                                         snippet_pages):
+    page = pages.open(**BERLIN)
+    page.add_init_script(RECORD_BEACONS)
+    page.clock.install(time=datetime.datetime.fromtimestamp(NOON, datetime.timezone.utc))
+    with page.expect_response(is_hit(fresh_site)):
+        page.goto(snippet_pages + "/footfall-snippet.html")
+    page.clock.run_for(5_000)
+    page.evaluate(HIDE)  # another tab: the 5 visible seconds go now
+    assert seconds_beacons(page) == ["seconds=5&page=%2Ffootfall-snippet.html"]
+    page.clock.run_for(600_000)  # ten minutes in the background count nothing
+    page.evaluate(SHOW)
+    page.clock.run_for(3_000)
+    page.evaluate("history.pushState({}, '', '/next')")  # the page changes: its 3 more go
+    page.clock.run_for(2_000)
+    with page.expect_response(is_hit(fresh_site)):
+        page.goto(snippet_pages + "/jquery-snippet.html")  # the last page of the visit too
+    assert seconds_beacons(page) == ["seconds=5&page=%2Ffootfall-snippet.html",
+                                     "seconds=3&page=%2Ffootfall-snippet.html",
+                                     "seconds=2&page=%2Fnext"]

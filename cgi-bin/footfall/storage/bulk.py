@@ -16,6 +16,7 @@ from .. import counting
 from . import days
 from .database import in_transaction
 from .record import (
+    ADD_SECONDS,
     INSERT_VIEW,
     SqlViews,
     add_page_day,
@@ -106,6 +107,7 @@ def record_day(conn, hits, rules, today, new_salt=os.urandom):
             rows.append(dict(view_columns(hit, hour, hit.referral(), unique), visitor=visitor,
                              page=hit.page, ts=hit.ts, day=day, counted=1))
         conn.executemany(INSERT_VIEW, rows)
+        add_beacons(conn, hits, salt, day)
         if carried:
             tomorrow = counting.next_day(day)
             next_salt = days.salt_of(conn, tomorrow) or days.make_salt(conn, tomorrow, new_salt)
@@ -122,6 +124,18 @@ def record_day(conn, hits, rules, today, new_salt=os.urandom):
     # No checkpoint per day: bulk work runs many days in a row, and its caller checkpoints once
     # at the end (seed_db, import_log), so the ended days' salts leave the WAL then.
     return in_transaction(conn, work)
+
+
+def add_beacons(conn, hits, salt, day):
+    """The visible seconds that hits carry (seed_db's DemoHit: its page's beacon, sent when the
+    page was left), added to the day's views by record's ADD_SECONDS before the day ends, as
+    record.record_seconds adds a live beacon's. A Hit without them adds nothing."""
+    for hit in hits:
+        seconds = getattr(hit, "seconds", None)
+        if seconds is not None:
+            conn.execute(ADD_SECONDS, {
+                "visitor": counting.visitor_id(salt, hit.ip, hit.user_agent, hit.site),
+                "page": hit.page, "day": day, "seconds": seconds, "now": hit.ts + seconds})
 
 
 def count_day(hits, rules, salt, views=None):

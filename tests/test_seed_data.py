@@ -1,0 +1,93 @@
+"""The demo data of scripts/seed_db.py looks like a real site's: the browsers, screens, places,
+languages, campaigns, bounces and reading times the dashboard breaks down."""
+
+import collections
+import random
+import sys
+
+import pytest
+from footfall import counting
+from footfall_testing import SCRIPTS
+
+sys.path.insert(0, SCRIPTS)
+import seed_db  # noqa: E402
+
+
+def visits(seed, count=3000):
+    rng = random.Random(seed)
+    return [seed_db.demo_visit(rng.choice(seed_db.VISIT_LENGTHS), 0.0, "example.com", rng)
+            for _ in range(count)]
+
+
+def family(agent):
+    """The browser family a reader of the User-Agent sees (the order matters: Edge says Chrome)."""
+    for mark, name in (("Edg/", "Edge"), ("OPR/", "Opera"), ("SamsungBrowser", "Samsung Internet"),
+                       ("Firefox", "Firefox"), ("CriOS", "Chrome"), ("Chrome", "Chrome")):
+        if mark in agent:
+            return name
+    return "Safari"
+
+
+def shares(values):
+    counted = collections.Counter(values)
+    return {name: counted[name] / len(values) for name in counted}
+
+
+def test_demo_browsers_have_the_shares_of_a_real_site():
+    views = [view for visit in visits(1) for view in visit]
+    found = shares([family(view["user_agent"]) for view in views])
+    assert 0.55 <= found["Chrome"] <= 0.68
+    assert 0.17 <= found["Safari"] <= 0.27
+    assert {"Edge", "Firefox", "Samsung Internet", "Opera"} <= set(found)
+
+
+@pytest.mark.parametrize("device, low, high", [
+    ("phone", 0.30, 0.50), ("tablet", 0.01, 0.08), ("desktop", 0.45, 0.65)])
+def test_demo_screens_are_phones_tablets_and_desktops(device, low, high):
+    widths = [visit[0]["w"] for visit in visits(2)]
+    kind = ["phone" if w < 600 else "tablet" if w < 1024 else "desktop" for w in widths]
+    assert low <= shares(kind)[device] <= high
+
+
+def test_demo_visitors_come_from_a_handful_of_zones_and_languages():
+    first = [visit[0] for visit in visits(3)]
+    zones = {view["tz"] for view in first}
+    languages = {view["accept_language"].split(",")[0].split("-")[0] for view in first}
+    assert None in zones  # some browsers hide their zone
+    assert {"America/New_York", "Europe/Berlin", "Asia/Tokyo"} <= zones
+    assert languages == {"en", "de", "fr", "pt", "nl", "ja", "es"}
+
+
+def test_demo_has_two_campaigns_on_the_first_page_of_a_visit_only():
+    all_visits = visits(4)
+    landing = collections.Counter(visit[0]["query"] for visit in all_visits)
+    assert set(landing) == {None,
+                            "utm_campaign=spring-sale&utm_source=newsletter&utm_medium=email",
+                            "utm_campaign=launch&utm_source=mastodon"}
+    assert all(view["query"] is None for visit in all_visits for view in visit[1:])
+    # A campaign's link is where the visit came from: no referrer on its first page.
+    assert all(visit[0]["ref"] == "" for visit in all_visits if visit[0]["query"])
+
+
+def test_demo_visits_bounce_and_read_for_some_seconds():
+    all_visits = visits(5)
+    assert 0.2 <= sum(len(visit) == 1 for visit in all_visits) / len(all_visits) <= 0.4
+    seconds = [view["seconds"] for visit in all_visits for view in visit]
+    timed = sorted(s for s in seconds if s is not None)
+    assert 0.85 <= len(timed) / len(seconds) <= 0.95  # some beacons never arrive
+    assert 10 <= timed[len(timed) // 2] <= 60  # the median view: tens of seconds
+    assert timed[-1] <= 1800
+    # The next page starts after the time the previous one was visible.
+    for visit in all_visits:
+        for view, after in zip(visit, visit[1:]):
+            assert after["ts"] >= view["ts"] + view["seconds"] if view["seconds"] else True
+
+
+def test_demo_hits_are_browsers_the_counting_rules_count():
+    agents = {agent for agent, _, _ in seed_db.USER_AGENTS}
+    assert [agent for agent in agents if counting.is_bot(agent)] == []
+
+
+def test_demo_data_is_the_same_for_the_same_seed():
+    assert visits(6, 200) == visits(6, 200)
+    assert visits(6, 200) != visits(7, 200)
