@@ -7,7 +7,7 @@ listed ('' for the filter's own totals). The same function serves a day that has
 are stored, storage/days.py) and today (summed up on each read, from the views on disk). The
 visitor hashes are used only to tell visits apart inside one day; no row holds one.
 
-Definitions (docs/insights.md):
+Definitions (docs/insights.md; tests/test_summary.py holds them as a plain reference):
 - a visit is one visitor's counted views of the day; it enters on its first view's page;
 - visitors: visits with at least one matching view; pageviews: matching views;
 - bounces: visits with one pageview (of the whole day); entries: visits that began on the page;
@@ -19,6 +19,7 @@ Definitions (docs/insights.md):
 # What a GET may filter by and list; 'ref' is the referring host or the campaign's source.
 DIMENSIONS = ("page", "ref", "browser", "os", "device", "country", "language", "campaign")
 LISTED = DIMENSIONS + ("hour",)
+_TOTALS = ("", "")
 
 
 class View:
@@ -35,58 +36,94 @@ class View:
         self.seconds, self.timed = seconds, timed
 
 
-def summarize(views):
+def summarize(views, only=None):
     """Sum up one day and site: ({(filter, fvalue, dim, value): [visitors, pageviews, entries,
-    bounces, seconds, timed]}, {(filter, fvalue): set of month-keyed visitor hashes})."""
+    bounces, seconds, timed]}, {(filter, fvalue): set of month-keyed visitor hashes}).
+
+    only: one (filter, fvalue) to sum up, ('', '') for none: what a read of today needs.
+    """
     rows, uniques = {}, {}
     visits = {}
-    for view in sorted(views, key=lambda v: v.ts):
+    for view in views:
         visits.setdefault(view.visitor, []).append(view)
     for visit in visits.values():
-        entry, bounced = visit[0].page, len(visit) == 1
-        keys = {("", "")}
-        for view in visit:
-            keys.update((dim, getattr(view, dim)) for dim in DIMENSIONS if getattr(view, dim))
-        for key in keys:
-            matching = visit if key == ("", "") else [v for v in visit if getattr(v, key[0]) == key[1]]
-            _add_visit(rows, key, matching, entry, bounced)
-            uniques.setdefault(key, set()).add(visit[0].unique)
+        visit.sort(key=_time)
+        # Each view as a tuple: its value of each dimension, then hour, seconds, timed.
+        values = [(v.page, v.ref, v.browser, v.os, v.device, v.country, v.language, v.campaign,
+                   v.hour, v.seconds if v.timed else 0.0, 1 if v.timed else 0) for v in visit]
+        entry, bounced = values[0][0], len(values) == 1
+        unique = visit[0].unique
+        if only is not None and only != _TOTALS:
+            i = DIMENSIONS.index(only[0])
+            matching = [v for v in values if v[i] == only[1]]
+            if matching:
+                _add(rows, only, _contribution(matching, entry, bounced))
+                uniques.setdefault(only, set()).add(unique)
+            continue
+        whole = _contribution(values, entry, bounced)
+        _add(rows, _TOTALS, whole)
+        uniques.setdefault(_TOTALS, set()).add(unique)
+        if only is not None:
+            continue
+        seen = set()
+        for view in values:
+            for i in range(8):
+                value = view[i]
+                if not value or (i, value) in seen:
+                    continue
+                seen.add((i, value))
+                matching = [v for v in values if v[i] == value]
+                key = (DIMENSIONS[i], value)
+                # A trait of the visitor (its browser, its country...) usually holds for every
+                # view of the visit: then its sums are the visit's own, already made.
+                counts = whole if len(matching) == len(values) else _contribution(
+                    matching, entry, bounced)
+                _add(rows, key, counts)
+                uniques.setdefault(key, set()).add(unique)
     return rows, uniques
 
 
-def _add_visit(rows, key, matching, entry, bounced):
-    filter_name, filter_value = key
-    timed_views = [v for v in matching if v.timed]
-    _bump(rows, (filter_name, filter_value, "", ""), 1, len(matching), 0, int(bounced),
-          sum(v.seconds for v in timed_views), 1 if timed_views else 0)
-    for dim in LISTED:
+def _time(view):
+    return view.ts
+
+
+def _contribution(matching, entry, bounced):
+    """[(dim, value, counts)] of one visit's matching views (value tuples)."""
+    timed = [v for v in matching if v[10]]
+    out = [("", "", (1, len(matching), 0, int(bounced), sum(v[9] for v in timed),
+                     1 if timed else 0))]
+    for i in range(8):
         groups = {}
-        for view in matching:
-            value = getattr(view, dim)
-            if dim != "hour" and not value:
-                continue
-            groups.setdefault(value, []).append(view)
-        if dim == "hour":  # a visitor in the hour of their first matching view only
-            first = matching[0].hour
-            for hour, views in groups.items():
-                _bump(rows, (filter_name, filter_value, "hour", str(hour)),
-                      1 if hour == first else 0, len(views), 0, 0, 0, 0)
-            continue
-        for value, views in groups.items():
-            timed = [v for v in views if v.timed]
-            is_entry = dim == "page" and value == entry
-            _bump(rows, (filter_name, filter_value, dim, value), 1, len(views), int(is_entry),
-                  int(is_entry and bounced), sum(v.seconds for v in timed), len(timed))
+        for v in matching:
+            if v[i]:
+                group = groups.get(v[i])
+                if group is None:
+                    groups[v[i]] = [1, v[9], v[10]]
+                else:
+                    group[0] += 1
+                    group[1] += v[9]
+                    group[2] += v[10]
+        dim = DIMENSIONS[i]
+        for value, (pageviews, seconds, timed_views) in groups.items():
+            is_entry = i == 0 and value == entry
+            out.append((dim, value, (1, pageviews, int(is_entry), int(is_entry and bounced),
+                                     seconds, timed_views)))
+    first = matching[0][8]
+    hours = {}
+    for v in matching:
+        hours[v[8]] = hours.get(v[8], 0) + 1
+    for hour, pageviews in hours.items():
+        out.append(("hour", str(hour), (1 if hour == first else 0, pageviews, 0, 0, 0, 0)))
+    return out
 
 
-def _bump(rows, key, visitors, pageviews, entries, bounces, seconds, timed):
-    counts = rows.get(key)
-    if counts is None:
-        rows[key] = [visitors, pageviews, entries, bounces, seconds, timed]
-        return
-    counts[0] += visitors
-    counts[1] += pageviews
-    counts[2] += entries
-    counts[3] += bounces
-    counts[4] += seconds
-    counts[5] += timed
+def _add(rows, key, contribution):
+    filter_name, filter_value = key
+    for dim, value, counts in contribution:
+        row_key = (filter_name, filter_value, dim, value)
+        current = rows.get(row_key)
+        if current is None:
+            rows[row_key] = list(counts)
+        else:
+            for i in range(6):
+                current[i] += counts[i]

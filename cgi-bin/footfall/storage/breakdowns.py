@@ -44,6 +44,18 @@ NEW_MONTHLY = """
     values (:filter, :filter_value, :dim, :month, :site, :value, :visitors, :pageviews, :entries,
             :bounces, :seconds, :timed)
 """
+SELECT_MONTH_SKETCH = """
+    select sketch from monthly_unique
+     where filter = :filter and filter_value = :filter_value and month = :month and site = :site
+"""
+DELETE_MONTH_SKETCH = """
+    delete from monthly_unique
+     where filter = :filter and filter_value = :filter_value and month = :month and site = :site
+"""
+INSERT_MONTH_SKETCH = """
+    insert into monthly_unique (filter, filter_value, month, site, sketch)
+    values (:filter, :filter_value, :month, :site, :sketch)
+"""
 SELECT_SKETCH = """
     select sketch from daily_unique
      where filter = :filter and filter_value = :filter_value and day = :day and site = :site
@@ -98,11 +110,21 @@ def add_summary(conn, day, site, rows, uniques):
         key = {"filter": filter_name, "filter_value": filter_value, "day": day, "site": site}
         day_sketch = sketch.Sketch()
         day_sketch.update(h for h in hashes if h)
-        stored = conn.execute(SELECT_SKETCH, key).fetchone()
-        if stored is not None:
-            day_sketch.merge(sketch.Sketch.from_bytes(stored[0]))
-            conn.execute(DELETE_SKETCH, key)
-        conn.execute(INSERT_SKETCH, dict(key, sketch=day_sketch.to_bytes()))
+        _merge_into(conn, SELECT_SKETCH, DELETE_SKETCH, INSERT_SKETCH, key, day_sketch)
+        month_key = {"filter": filter_name, "filter_value": filter_value, "month": month,
+                     "site": site}
+        _merge_into(conn, SELECT_MONTH_SKETCH, DELETE_MONTH_SKETCH, INSERT_MONTH_SKETCH,
+                    month_key, day_sketch)
+
+
+def _merge_into(conn, select, delete, insert, key, new):
+    """Store the union of new and the sketch stored under key (if any)."""
+    union = sketch.Sketch.union([new])
+    stored = conn.execute(select, key).fetchone()
+    if stored is not None:
+        union.merge(sketch.Sketch.from_bytes(stored[0]))
+        conn.execute(delete, key)
+    conn.execute(insert, dict(key, sketch=union.to_bytes()))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -130,6 +152,11 @@ SELECT_SKETCHES = """
      where filter = :filter and filter_value = :filter_value and day between :first and :last
        and (:site is null or site = :site)
 """
+SELECT_MONTH_SKETCHES = """
+    select month, sketch from monthly_unique
+     where filter = :filter and filter_value = :filter_value and month between :first and :last
+       and (:site is null or site = :site)
+"""
 
 
 class Reader:
@@ -143,7 +170,7 @@ class Reader:
         self.today = today if first <= today <= last else None
         if self.today is not None:
             for views in day_views(conn, today, site).values():
-                rows, uniques = summary.summarize(views)
+                rows, uniques = summary.summarize(views, only=(filter_name, filter_value))
                 for key, counts in rows.items():
                     _sum_into(self._today_rows, key, counts)
                 for key, hashes in uniques.items():
@@ -187,13 +214,26 @@ class Reader:
         return result
 
     def unique(self):
-        """(distinct visitors, 'range' or 'month'): the union of each month's day sketches,
-        summed over months, since a month's salt keys its sketches and dies with it."""
-        months = {}
-        params = {"filter": self.filter, "filter_value": self.filter_value,
-                  "first": self.first, "last": self.last, "site": self.site}
-        for day, data in self.conn.execute(SELECT_SKETCHES, params):
-            months.setdefault(day[:7], []).append(sketch.Sketch.from_bytes(data))
+        """(distinct visitors, 'range' or 'month'): the union of each month's sketches, summed
+        over months, since a month's salt keys its sketches and dies with it. Whole months read
+        their stored union; the days at the range's ends (and months summed up before the
+        monthly sketches existed) read their days'."""
+        months, whole = {}, set()
+        params = {"filter": self.filter, "filter_value": self.filter_value, "site": self.site}
+        day_ranges = [(self.first, self.last)]
+        if self.whole_months is not None:
+            first_month, last_month, edges = self.whole_months
+            stored = self.conn.execute(SELECT_MONTH_SKETCHES,
+                                       dict(params, first=first_month, last=last_month))
+            for month, data in stored:
+                months.setdefault(month, []).append(sketch.Sketch.from_bytes(data))
+                whole.add(month)
+            day_ranges = list(edges) + [(max(first_month + "-01", self.first),
+                                         min(last_month + "-31", self.last))]
+        for start, end in day_ranges:
+            for day, data in self.conn.execute(SELECT_SKETCHES, dict(params, first=start, last=end)):
+                if day[:7] not in whole:  # a month read whole above needs none of its days
+                    months.setdefault(day[:7], []).append(sketch.Sketch.from_bytes(data))
         if self.today is not None:
             hashes = self._today_uniques.get((self.filter, self.filter_value), set())
             today_sketch = sketch.Sketch()

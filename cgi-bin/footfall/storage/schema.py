@@ -5,7 +5,7 @@ tests/test_migrations.py checks both roads end at the same tables, columns, inde
 
 # The whole schema as it is now: what a new database is created with. An older database is
 # brought here by MIGRATIONS; tests/test_migrations.py checks both end with the same schema.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 SCHEMA = """
     -- Per-day totals for a whole site: what the chart reads.
@@ -153,6 +153,16 @@ SCHEMA = """
         site          text not null,
         sketch        blob not null,
         primary key (filter, filter_value, day, site)
+    ) without rowid;
+
+    -- The union of a month's day sketches, so a year's unique visitors read twelve sketches.
+    create table monthly_unique (
+        filter        text not null,
+        filter_value  text not null,
+        month         text not null,  -- YYYY-MM
+        site          text not null,
+        sketch        blob not null,
+        primary key (filter, filter_value, month, site)
     ) without rowid;
 
     -- The owner's notes on days ("launched on HN"), written only by scripts/note.py: the read
@@ -375,6 +385,17 @@ MIGRATIONS = {
             day   text not null,
             site  text not null,
             primary key (day, site)
+        ) without rowid;
+    """),
+    9: ("monthly_unique: the union of a month's day sketches", """
+        -- Months summed up before this migration have none: unique() unions their days.
+        create table monthly_unique (
+            filter        text not null,
+            filter_value  text not null,
+            month         text not null,
+            site          text not null,
+            sketch        blob not null,
+            primary key (filter, filter_value, month, site)
         ) without rowid;
     """),
 }
