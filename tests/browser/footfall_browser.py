@@ -4,6 +4,7 @@ launched, and footfall started with scripts/serve.py over a temporary database."
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import urllib.error
@@ -59,8 +60,13 @@ class Site:
             return json.load(response)
 
     def stop(self):
+        # serve.py runs in a session of its own: a wrapper such as faketime forks it rather than
+        # becoming it, and stopping the wrapper alone would leave serve.py running.
         if self.process.poll() is None:
-            self.process.terminate()
+            try:
+                os.killpg(self.process.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
             self.process.wait(timeout=10)
 
 
@@ -95,7 +101,7 @@ def serve(db, tmp_path, env=None, port=0, prefix=()):
     process = subprocess.Popen(
         [*prefix, sys.executable, str(SCRIPTS / "serve.py"), "--port", str(port), "--db", str(db),
          "--quiet"],
-        env=run_env, stdout=subprocess.PIPE, stderr=log, text=True)
+        env=run_env, stdout=subprocess.PIPE, stderr=log, text=True, start_new_session=True)
     log.close()  # the child has its own copy
     for line in process.stdout:
         found = re.search(r"running at (http://\S+?)/?$", line.strip())
