@@ -1,6 +1,7 @@
 """Storage: every SQL statement footfall runs, one module per job.
 
-- ``schema``: the whole current schema in one constant, and the named migrations of older ones.
+- ``schema``: the whole current schema in one constant; ``migrations``: the named upgrades of
+  older ones.
 - ``database``: connections, migrating, write transactions, locks and their deadline, backups.
 - ``days``: a day's salt and its end (its views summed up, then deleted); a month's salt.
 - ``record``: the write path of one hit (what a POST runs), and time on page.

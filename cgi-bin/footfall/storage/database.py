@@ -14,7 +14,8 @@ import os
 import sqlite3
 import time
 
-from .schema import MIGRATIONS, SCHEMA, SCHEMA_VERSION  # noqa: F401 (also read as database.X)
+from .migrations import MIGRATIONS  # noqa: F401 (also read as database.MIGRATIONS)
+from .schema import SCHEMA, SCHEMA_VERSION  # noqa: F401 (also read as database.X)
 
 
 class StorageError(Exception):

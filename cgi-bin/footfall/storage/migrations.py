@@ -1,0 +1,186 @@
+"""The numbered migrations, each with a name saying what it does, that bring an older database to
+schema.SCHEMA. A new database gets SCHEMA itself, so these only ever upgrade.
+"""
+
+# Migration N brings a database from user_version N-1 to N; a new database gets SCHEMA instead,
+# so these only ever upgrade. Never edit a released one: add N+1 and change SCHEMA to match.
+# Version 1 is the first released schema (footfall 0.1's first form of SCHEMA).
+MIGRATIONS = {
+    2: ("daily_page keyed by day first", """
+        -- The top pages of a range read one stretch of the table (18 000 rows for a year of 50
+        -- pages) instead of looking each row up from an index on day, which made that query 6x
+        -- slower at a million hits. A page's own chart uses the index on page. Same rows.
+        create table daily_page_by_day (
+            page       text    not null,
+            day        text    not null,
+            site       text    not null,
+            visitors   integer not null default 0,
+            pageviews  integer not null default 0,
+            primary key (day, site, page)
+        ) without rowid;
+        insert into daily_page_by_day (page, day, site, visitors, pageviews)
+            select page, day, site, visitors, pageviews from daily_page;
+        drop table daily_page;
+        alter table daily_page_by_day rename to daily_page;
+        create index daily_page_page on daily_page (page, day, site);
+    """),
+    3: ("monthly_page rollup", """
+        -- A year of top pages then costs ~700 rows, not 18 000, however many hits there are.
+        create table monthly_page (
+            month      text    not null,
+            site       text    not null,
+            page       text    not null,
+            visitors   integer not null default 0,
+            pageviews  integer not null default 0,
+            primary key (month, site, page)
+        ) without rowid;
+        insert into monthly_page (month, site, page, visitors, pageviews)
+            select substr(day, 1, 7), site, page, sum(visitors), sum(pageviews)
+              from daily_page group by 1, 2, 3;
+    """),
+    4: ("no raw hits; views carried across midnight; hourly_site", """
+        -- Raw hits are dropped: nothing reads them, and their times could be joined to the day's
+        -- views to rebuild a visitor's path. The rollups hold every count they fed.
+        drop table hits;
+        alter table views add column counted integer not null default 1;
+        drop index views_visitor;
+        create index views_visitor on views (visitor, page, ts, counted);
+        create table hourly_site (
+            day        text    not null,
+            site       text    not null,
+            hour       integer not null,
+            visitors   integer not null default 0,
+            pageviews  integer not null default 0,
+            primary key (day, site, hour)
+        ) without rowid;
+    """),
+    5: ("meta: the read-access decision and the demo marker", """
+        -- Kept here, not only in a config file that the web server's user may not be able to
+        -- read: a database that says it needs a key is never served without one.
+        create table meta (
+            name   text primary key,
+            value  text not null
+        );
+    """),
+    6: ("views carry site, hour, referrer and traits; month salts; breakdowns and sketches", """
+        -- What a visit's summary (summary.py) reads at the end of its day. Old days simply have
+        -- no breakdowns.
+        alter table views add column site text not null default '';
+        alter table views add column hour integer not null default 0;
+        alter table views add column ref text not null default '';
+        alter table views add column browser text not null default '';
+        alter table views add column os text not null default '';
+        alter table views add column device text not null default '';
+        alter table views add column country text not null default '';
+        alter table views add column language text not null default '';
+        alter table views add column campaign text not null default '';
+        alter table views add column seconds real not null default 0;
+        alter table views add column timed integer not null default 0;
+        alter table views add column unique_visitor blob;
+        create table month_salts (
+            month  text primary key,
+            salt   blob not null
+        );
+        create table daily_breakdown (
+            filter        text    not null,
+            filter_value  text    not null,
+            dim           text    not null,
+            day           text    not null,
+            site          text    not null,
+            value         text    not null,
+            visitors      integer not null default 0,
+            pageviews     integer not null default 0,
+            entries       integer not null default 0,
+            bounces       integer not null default 0,
+            seconds       real    not null default 0,
+            timed         integer not null default 0,
+            primary key (filter, filter_value, dim, day, site, value)
+        ) without rowid;
+        create table monthly_breakdown (
+            filter        text    not null,
+            filter_value  text    not null,
+            dim           text    not null,
+            month         text    not null,
+            site          text    not null,
+            value         text    not null,
+            visitors      integer not null default 0,
+            pageviews     integer not null default 0,
+            entries       integer not null default 0,
+            bounces       integer not null default 0,
+            seconds       real    not null default 0,
+            timed         integer not null default 0,
+            primary key (filter, filter_value, dim, month, site, value)
+        ) without rowid;
+        create table daily_unique (
+            filter        text not null,
+            filter_value  text not null,
+            day           text not null,
+            site          text not null,
+            sketch        blob not null,
+            primary key (filter, filter_value, day, site)
+        ) without rowid;
+    """),
+    7: ("notes on days", """
+        -- Annotations written by scripts/note.py; GET answers them with before/after.
+        create table notes (
+            id       integer primary key,
+            day      text    not null,
+            text     text    not null,
+            created  real    not null
+        );
+        create index notes_day on notes (day);
+    """),
+    8: ("access log imports and broken links", """
+        -- Requests an imported access log shows answered 404 or 410, per day, site, path and
+        -- referring host: the broken links. Only logs know a status; live hits never fill it.
+        create table daily_not_found (
+            day    text    not null,
+            site   text    not null,
+            page   text    not null,  -- path only, as daily_page
+            ref    text    not null,  -- host name of the referrer (the site's own too), '' when none
+            count  integer not null default 0,
+            primary key (day, site, page, ref)
+        ) without rowid;
+
+        -- Access log files scripts/import_log.py has read, so that no line is counted twice: a
+        -- file is known by the hash of its first line, which stays when it grows, is rotated or is
+        -- compressed; a second import resumes after the bytes already read.
+        create table imported_logs (
+            fingerprint  text    primary key,  -- blake2b of the first line, hex
+            name         text    not null,     -- the path it was last read from, for people
+            offset       integer not null,     -- bytes (uncompressed) read so far
+            lines        integer not null,     -- lines read so far
+            last_ts      real,                 -- Unix time of the last line counted
+            imported_at  real    not null
+        );
+
+        -- The time each imported file covers for each site: a line of another file inside one of
+        -- these (an overlapping rotation) is taken as already counted.
+        create table imported_ranges (
+            fingerprint  text not null,
+            site         text not null,
+            first_ts     real not null,
+            last_ts      real not null,
+            primary key (fingerprint, site)
+        ) without rowid;
+
+        -- Days whose counts came from imported logs: the first day not in here with counts is
+        -- the first live day, before which an import stops by default (--until).
+        create table imported_days (
+            day   text not null,
+            site  text not null,
+            primary key (day, site)
+        ) without rowid;
+    """),
+    9: ("monthly_unique: the union of a month's day sketches", """
+        -- Months summed up before this migration have none: unique() unions their days.
+        create table monthly_unique (
+            filter        text not null,
+            filter_value  text not null,
+            month         text not null,
+            site          text not null,
+            sketch        blob not null,
+            primary key (filter, filter_value, month, site)
+        ) without rowid;
+    """),
+}
