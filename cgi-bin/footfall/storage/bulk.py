@@ -130,12 +130,16 @@ def add_beacons(conn, hits, salt, day):
     """The visible seconds that hits carry (seed_db's DemoHit: its page's beacon, sent when the
     page was left), added to the day's views by record's ADD_SECONDS before the day ends, as
     record.record_seconds adds a live beacon's. A Hit without them adds nothing."""
+    known = {}  # (ip, user agent, site) -> visitor: hashed once per visitor, as in count_day
     for hit in hits:
         seconds = getattr(hit, "seconds", None)
         if seconds is not None:
-            conn.execute(ADD_SECONDS, {
-                "visitor": counting.visitor_id(salt, hit.ip, hit.user_agent, hit.site),
-                "page": hit.page, "day": day, "seconds": seconds, "now": hit.ts + seconds})
+            key = (hit.ip, hit.user_agent, hit.site)
+            visitor = known.get(key)
+            if visitor is None:
+                visitor = known[key] = counting.visitor_id(salt, *key)
+            conn.execute(ADD_SECONDS, {"visitor": visitor, "page": hit.page, "day": day,
+                                       "seconds": seconds, "now": hit.ts + seconds})
 
 
 def count_day(hits, rules, salt, views=None):
