@@ -1,9 +1,10 @@
 """The day's summary (summary.py) stored when a day ends, and read back for a GET: lists by
 browser, country, campaign and the rest, one filter at a time, bounces, time on page, unique
-visitors and hours. Today has no stored rows yet: its views are summed up on each read.
+visitors and hours. Today has no stored rows yet: storage/today.py keeps its summary between reads.
 """
 
 from .. import sketch, summary
+from . import today as today_summary
 
 SELECT_DAY_VIEWS = """
     select site, visitor, unique_visitor, ts, hour, page, ref, browser, os, device, country,
@@ -160,21 +161,17 @@ SELECT_MONTH_SKETCHES = """
 
 
 class Reader:
-    """The breakdowns of one range, site and filter; today's part summed up from its views."""
+    """The breakdowns of one range, site and filter; today's part from storage/today.py."""
 
     def __init__(self, conn, first, last, site, filter_name, filter_value, today, whole_months):
         self.conn, self.first, self.last, self.site = conn, first, last, site
         self.filter, self.filter_value = filter_name, filter_value
         self.whole_months = whole_months  # totals.whole_months(first, last): the split
-        self._today_rows, self._today_uniques = {}, {}
+        self._today_rows, self._today_matching = {}, None
         self.today = today if first <= today <= last else None
         if self.today is not None:
-            for views in day_views(conn, today, site).values():
-                rows, uniques = summary.summarize(views, only=(filter_name, filter_value))
-                for key, counts in rows.items():
-                    _sum_into(self._today_rows, key, counts)
-                for key, hashes in uniques.items():
-                    self._today_uniques.setdefault(key, set()).update(hashes)
+            self._today_rows, self._today_matching = today_summary.summary_of(
+                conn, self.today, site, filter_name, filter_value)
 
     def _params(self, dim, first, last):
         return {"filter": self.filter, "filter_value": self.filter_value, "dim": dim,
@@ -235,10 +232,7 @@ class Reader:
                 if day[:7] not in whole:  # a month read whole above needs none of its days
                     months.setdefault(day[:7], []).append(sketch.Sketch.from_bytes(data))
         if self.today is not None:
-            hashes = self._today_uniques.get((self.filter, self.filter_value), set())
-            today_sketch = sketch.Sketch()
-            today_sketch.update(h for h in hashes if h)
-            months.setdefault(self.today[:7], []).append(today_sketch)
+            months.setdefault(self.today[:7], []).append(self._today_matching)
         total = sum(sketch.Sketch.union(parts).estimate() for parts in months.values())
         return total, ("range" if self.first[:7] == self.last[:7] else "month")
 
