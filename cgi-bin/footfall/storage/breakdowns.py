@@ -129,7 +129,7 @@ def _merge_into(conn, select, delete, insert, key, new):
 
 
 # ---------------------------------------------------------------------------------------------
-# Reading: a range of days, stored and (for today) summed up live
+# Reading: a range of days, stored and (for today) kept between reads by today.py
 # ---------------------------------------------------------------------------------------------
 
 SELECT_DAYS = """

@@ -185,7 +185,10 @@ MIGRATIONS = {
     """),
     10: ("today's summary kept between reads; the beacon log it needs", """
         -- A GET of a range ending today summed up all of today's views at each read: its time
-        -- grew with the day's traffic. Now it adds only what changed since the last read.
+        -- grew with the day's traffic. Now it adds only what changed since the last read; and
+        -- views_day gains ts, so the last 30 minutes read only those minutes' views.
+        drop index views_day;
+        create index views_day on views (day, ts);
         -- Today's summary for one filter as a GET last read it (storage/today.py): sums and a sketch,
         -- no visitor hash. A later read adds only the visits that changed since (views after
         -- views_through, beacons after beacons_through). Deleted when the day ends.

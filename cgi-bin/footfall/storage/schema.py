@@ -92,7 +92,8 @@ SCHEMA = """
         unique_visitor  blob                          -- keyed by the month's salt, for sketches
     );
     create index views_visitor on views (visitor, page, ts, counted);
-    create index views_day on views (day);
+    -- By day, then time: the last 30 minutes (totals.live) read only those minutes' views.
+    create index views_day on views (day, ts);
 
     -- Today's summary for one filter as a GET last read it (storage/today.py): sums and a sketch,
     -- no visitor hash. A later read adds only the visits that changed since (views after
