@@ -2,7 +2,7 @@
 that read rollups only."""
 
 import pytest
-from footfall.storage import record, totals, today
+from footfall.storage import record, today, totals
 from footfall_testing import NOON
 from storage_testing import RULES, hit
 
