@@ -8,9 +8,29 @@ runs as root in CI and sets FOOTFALL_REQUIRE_WWW_DATA there, so a skipped one fa
 
 import os
 
+import pg_testing
 import pytest
 from footfall_testing import app, clock, config, db_path  # noqa: F401
 from storage_testing import conn  # noqa: F401
+
+# The storage, contract and privacy tests: each runs against SQLite and against PostgreSQL (a
+# private cluster, tests/pg_testing.py), through the one db_path fixture. A test of something
+# only an SQLite file has is marked sqlite_only.
+BOTH_BACKENDS = {
+    "test_app", "test_database", "test_days", "test_http_contract", "test_insights",
+    "test_notes", "test_privacy", "test_record", "test_today", "test_totals",
+}
+
+
+def pytest_generate_tests(metafunc):
+    module = metafunc.module.__name__.rpartition(".")[2]
+    if ("db_path" in metafunc.fixturenames and module in BOTH_BACKENDS
+            and not metafunc.definition.get_closest_marker("sqlite_only")):
+        metafunc.parametrize("db_path", ["sqlite", "postgresql"], indirect=True)
+
+
+def pytest_sessionfinish(session):
+    pg_testing.stop_cluster()
 
 WWW_DATA_NEEDS = "needs root: only root can make the web server run the CGI script as www-data"
 _www_data = {"ran": 0, "skipped": 0, "not run": 0}

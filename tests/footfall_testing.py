@@ -46,8 +46,21 @@ class Response:
 
 
 @pytest.fixture
-def db_path(tmp_path):
-    return str(tmp_path / "footfall.db")
+def db_path(request, tmp_path):
+    """Where the test's database is: an SQLite file in tmp_path, or, where conftest.py runs a
+    test against both backends, a fresh database on the private PostgreSQL cluster (its URL)."""
+    if getattr(request, "param", "sqlite") == "sqlite":
+        return str(tmp_path / "footfall.db")
+    import pg_testing
+
+    cluster = pg_testing.cluster()
+    url = cluster.create_database()
+    request.addfinalizer(lambda: cluster.drop_database(url))
+    return url
+
+
+def is_postgres(db):
+    return db.startswith("postgresql://")
 
 
 @pytest.fixture
@@ -120,6 +133,9 @@ def run_cgi(db, method="GET", query="", body=b"", headers=None, env=None, chunke
 def cgi_process(argv, db, method="GET", query="", body=b"", headers=None, env=None, chunked=False,
                 timeout=30):
     """Run argv as the CGI process of one request; the finished process, its output as bytes."""
+    if is_postgres(db):
+        # psycopg is installed for the tests' Python, not the system's python3 of the #! line.
+        argv = [sys.executable, *argv]
     cgi_env = {
         "PATH": "/usr/local/bin:/usr/bin:/bin",  # what Apache hands a CGI script
         "GATEWAY_INTERFACE": "CGI/1.1", "SERVER_PROTOCOL": "HTTP/1.1",
@@ -127,7 +143,8 @@ def cgi_process(argv, db, method="GET", query="", body=b"", headers=None, env=No
         "REQUEST_METHOD": method, "QUERY_STRING": query, "SCRIPT_NAME": "/cgi-bin/stats.py",
         "REMOTE_ADDR": "192.0.2.10", "HTTP_USER_AGENT": BROWSER_UA, "HTTP_HOST": "example.org",
         "FOOTFALL_DB": db,
-        "HOME": os.path.dirname(db),  # so no real ~/footfall/footfall.ini is read
+        # So no real ~/footfall/footfall.ini is read.
+        "HOME": "/nonexistent" if is_postgres(db) else os.path.dirname(db),
     }
     if body and not chunked:
         cgi_env["CONTENT_LENGTH"] = str(len(body))

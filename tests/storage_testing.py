@@ -23,6 +23,15 @@ def rows(conn, query):
     return conn.execute(query).fetchall()
 
 
+def table_names(conn):
+    """The names of the database's tables, SQLite's or PostgreSQL's."""
+    if database.is_postgres(conn):
+        query = "select table_name from information_schema.tables where table_schema = 'public'"
+    else:
+        query = "select name from sqlite_master where type = 'table'"
+    return {name for (name,) in rows(conn, query)}
+
+
 @pytest.fixture
 def conn(db_path):
     conn = database.connect(db_path)

@@ -185,6 +185,7 @@ def test_configuration_error_is_answered_and_logged(monkeypatch, tmp_path):
     assert "missing.ini does not exist" in response.errors
 
 
+@pytest.mark.sqlite_only  # SQLite's file lock; test_postgres.py holds PostgreSQL's locks
 def test_database_locked_too_long_is_503_and_keeps_stored_hits(db_path, clock, monkeypatch):
     app = make(settings.Config(db=db_path), clock)
     app(method="POST", body=post_form({"page": "/kept"}))

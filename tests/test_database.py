@@ -16,6 +16,7 @@ def mode(path):
     return stat.S_IMODE(os.stat(path).st_mode)
 
 
+@pytest.mark.sqlite_only  # WAL is SQLite's
 def test_new_database_gets_the_current_schema_in_wal_mode(conn):
     assert database.schema_version(conn) == database.SCHEMA_VERSION
     assert conn.execute("pragma journal_mode").fetchone()[0] == "wal"
@@ -38,6 +39,7 @@ def test_every_migration_has_a_name_saying_what_it_does():
         assert len(name) > 10 and script.strip()
 
 
+@pytest.mark.sqlite_only  # secure_delete is SQLite's; docs/privacy.md says what PostgreSQL does
 def test_deleted_rows_are_overwritten(conn):
     assert conn.execute("pragma secure_delete").fetchone()[0] == 1
 
@@ -65,6 +67,7 @@ def test_an_existing_folder_keeps_the_owners_mode(tmp_path):
     assert mode(folder / "footfall.db") == 0o600
 
 
+@pytest.mark.sqlite_only  # SQLite's file lock; test_postgres.py tests PostgreSQL's waits
 def test_locked_database_is_retried_until_free(db_path, conn):
     other = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
     other.execute("begin immediate")
@@ -79,6 +82,7 @@ def test_locked_database_is_retried_until_free(db_path, conn):
     assert rows(conn, "select visitors, pageviews from daily_site") == [(1, 1)]
 
 
+@pytest.mark.sqlite_only  # SQLite's file lock; test_postgres.py tests PostgreSQL's waits
 def test_database_locked_for_too_long_raises_database_busy(db_path, conn, monkeypatch):
     other = sqlite3.connect(db_path, isolation_level=None)
     other.execute("begin immediate")
@@ -92,6 +96,7 @@ def test_database_locked_for_too_long_raises_database_busy(db_path, conn, monkey
         other.close()
 
 
+@pytest.mark.sqlite_only  # SQLite's file lock; test_postgres.py tests PostgreSQL's waits
 def test_waiting_for_a_lock_ends_at_the_connections_deadline(db_path, conn):
     other = sqlite3.connect(db_path, isolation_level=None)
     other.execute("begin immediate")
@@ -120,6 +125,7 @@ def test_a_migration_held_up_by_another_writer_ends_at_the_deadline(tmp_path):
         old.close()
 
 
+@pytest.mark.sqlite_only  # backup.py copies SQLite files
 def test_backup_is_a_private_consistent_copy_without_salts_or_views(tmp_path, conn):
     record.record_hit(conn, hit(), RULES, new_salt=lambda n: b"\xa5" * n)
     target = str(tmp_path / "copy.db")

@@ -3,6 +3,7 @@ there is, and their bytes do not linger in the database or its WAL."""
 
 import os
 
+import pytest
 from footfall import settings
 from footfall.app import Application
 from footfall.storage import days, record
@@ -33,6 +34,7 @@ def test_closing_ends_the_days_before_today_only(conn):
     assert rows(conn, "select count(*) from views") == [(0,)]
 
 
+@pytest.mark.sqlite_only  # an SQLite file's bytes; test_postgres.py scans PostgreSQL's
 def test_closed_days_leave_no_salt_bytes_in_the_database_or_its_wal(db_path, conn):
     record.record_hit(conn, hit(), RULES, new_salt=salt_source())
     assert SALT in file_bytes(db_path)

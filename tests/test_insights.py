@@ -8,6 +8,7 @@ import json
 import pytest
 from footfall import settings
 from footfall.app import Application
+from footfall.storage import database
 from footfall_testing import FIXED_CLOCK_ENV, NOON, Clock, call_app, run_cgi
 
 FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
@@ -211,9 +212,8 @@ def test_unique_visitors_of_whole_months_read_their_month_sketch_or_else_their_d
     site.clock.now = NOON
     query = "from=2026-11-01&to=2026-11-28"
     assert site.get(query)["totals"]["unique"] == 4  # one Firefox reader, three iPhones
-    conn = __import__("sqlite3").connect(db_path)
+    conn = database.connect(db_path)
     assert conn.execute("select count(*) from monthly_unique").fetchone()[0] > 0
     conn.execute("delete from monthly_unique")  # as a month summed up before schema 9
-    conn.commit()
     conn.close()
     assert site.get(query)["totals"]["unique"] == 4

@@ -1,6 +1,7 @@
 """No raw IP address is ever written to disk, in any form: the bytes of the database, its -wal
 and -shm, and a backup are scanned for each visitor's address as text, as IPv4-mapped IPv6 and
-packed in 4 and 16 bytes."""
+packed in 4 and 16 bytes. With PostgreSQL: the database's files, the write-ahead log, the
+cluster's shared files and the server's log."""
 
 import ipaddress
 import os
@@ -8,8 +9,9 @@ import sqlite3
 import subprocess
 import sys
 
+import pg_testing
 import pytest
-from footfall_testing import FIXED_CLOCK_ENV, SCRIPTS, run_cgi
+from footfall_testing import FIXED_CLOCK_ENV, SCRIPTS, is_postgres, run_cgi
 
 ADDRESSES = ["203.0.113.77", "198.51.100.4", "2001:db8::beef:7", "::ffff:192.0.2.201"]
 
@@ -28,10 +30,12 @@ def forms_of(address):
 
 
 @pytest.fixture
-def hit_by_everyone(tmp_path):
+def hit_by_everyone(db_path, tmp_path):
     """The CGI script counts hits of every address while a reader keeps -wal and -shm on disk
     (SQLite removes them when the last connection closes); then a backup is made."""
-    db = str(tmp_path / "footfall.db")
+    db = db_path
+    if is_postgres(db):
+        return _postgres_files_after_hits(db)
     run_cgi(db, "POST", body=b"page=/first", env=FIXED_CLOCK_ENV)
     reader = sqlite3.connect(db)
     reader.execute("select count(*) from daily_site").fetchone()
@@ -47,6 +51,34 @@ def hit_by_everyone(tmp_path):
                    check=True, capture_output=True)
     contents[backup] = open(backup, "rb").read()
     reader.close()
+    return contents
+
+
+def _postgres_files_after_hits(url):
+    """Every file of the test's database, the WAL, the shared catalog and the server log, after
+    the CGI script counted hits of every address and a checkpoint wrote everything out."""
+    import psycopg
+
+    run_cgi(url, "POST", body=b"page=/first", env=FIXED_CLOCK_ENV)
+    for i, address in enumerate(ADDRESSES * 3):
+        answer = run_cgi(url, "POST", body=f"page=/p{i % 5}&ref=https://ref.example/".encode(),
+                         env={"REMOTE_ADDR": address, **FIXED_CLOCK_ENV})
+        assert answer.json()["counted"] is True
+    cluster = pg_testing.cluster()
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("checkpoint")
+        oid = conn.execute("select oid from pg_database where datname = current_database()"
+                           ).fetchone()[0]
+    places = [os.path.join(cluster.data, "base", str(oid)), os.path.join(cluster.data, "pg_wal"),
+              os.path.join(cluster.data, "global"), cluster.log]
+    contents = {}
+    for place in places:
+        paths = [place] if os.path.isfile(place) else [
+            os.path.join(folder, name) for folder, _, names in os.walk(place) for name in names]
+        for path in paths:
+            with open(path, "rb") as file:
+                contents[path] = file.read()
+    assert any(path.startswith(places[0]) for path in contents)
     return contents
 
 

@@ -4,7 +4,7 @@ day's cap, hours, and what a hit late for its day does."""
 import pytest
 from footfall.storage import record
 from footfall_testing import NOON
-from storage_testing import RULES, UTC, day_counts, hit, rows
+from storage_testing import RULES, UTC, day_counts, hit, rows, table_names
 
 MIDNIGHT = NOON + 12 * 3600  # 2026-11-29 00:00 UTC
 
@@ -34,8 +34,7 @@ def test_same_person_next_day_is_a_new_visitor(conn):
 
 def test_no_raw_hit_is_stored(conn):
     record.record_hit(conn, hit(page="/a", ref="https://news.example/x"), RULES)
-    tables = {name for (name,) in rows(conn, "select name from sqlite_master where type = 'table'")}
-    assert "hits" not in tables
+    assert "hits" not in table_names(conn)
     assert rows(conn, "select page, counted from views") == [("/a", 1)]
 
 

@@ -31,6 +31,7 @@ def test_first_day_of_a_site_without_hits_is_none(conn):
     assert totals.first_day(conn, site="c.example") is None
 
 
+@pytest.mark.sqlite_only  # SQLite's query plans
 @pytest.mark.parametrize("query", [
     totals.SELECT_SITE_DAYS, totals.SELECT_PAGE_DAYS, totals.SELECT_FIRST_SITE_DAY,
     totals.SELECT_FIRST_PAGE_DAY, totals.SELECT_TOP_PAGES, totals.SELECT_TOP_REFERRERS,
@@ -45,6 +46,7 @@ def test_read_queries_search_a_rollup_through_an_index(conn, query, site):
     assert all(step.startswith(("SEARCH daily_", "USE TEMP B-TREE")) for step in plan), plan
 
 
+@pytest.mark.sqlite_only  # SQLite's query plans
 @pytest.mark.parametrize("query", [totals.SELECT_LIVE, today.SELECT_CHANGED_VISITORS,
                                    today.SELECT_BEACONS_AFTER],
                          ids=["last-30-minutes", "visitors-changed", "beacons-after"])

@@ -82,7 +82,8 @@ class Application:
         self._config = config
         self.clock = clock
         self.new_salt = new_salt
-        self._local = _thread._local()  # one SQLite connection per thread: not shared across them
+        # One connection per thread, kept across requests (SQLite's or PostgreSQL's): not shared.
+        self._local = _thread._local()
 
     @property
     def config(self):
@@ -94,6 +95,8 @@ class Application:
         """This thread's connection, waiting for locks at most until the request's deadline."""
         conn = getattr(self._local, "conn", None)
         deadline = getattr(self._local, "deadline", None)
+        if conn is not None and getattr(conn, "broken", False):
+            conn = None  # PostgreSQL went away since the last request: connect again
         if conn is None:
             conn = self._local.conn = database.connect(self.config.db, deadline=deadline)
         conn.wait_until(deadline)
@@ -127,6 +130,11 @@ class Application:
                                 [("Allow", ALLOWED_METHODS)])
         except HTTPError as exc:
             status, payload, extra = exc.status, {"error": exc.message}, exc.headers
+        except database.DatabaseUnavailable as exc:
+            # The tracker does not retry: a hit answered here is lost, and the log says so.
+            _log(environ, f"footfall: {method} not answered, database unavailable: {exc}")
+            status, payload = 503, {"error": "database unavailable, try again later"}
+            extra = [("Retry-After", "5")]
         except database.DatabaseBusy as exc:
             _log(environ, f"footfall: {exc}")
             status, payload, extra = 503, {"error": "database busy, try again"}, [("Retry-After", "1")]

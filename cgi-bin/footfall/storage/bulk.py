@@ -80,6 +80,7 @@ def record_day(conn, hits, rules, today, new_salt=os.urandom):
         raise ValueError("record_day counts days gone by; count today's hits with record_hits")
 
     def work(conn):
+        days.lock_days(conn, today, alone=True)  # PostgreSQL: it ends the day, so alone
         salt = days.salt_of(conn, day) or new_salt(32)  # a new one lives in memory only
         unique_salt = days.month_salt(conn, day[:7], new_salt)
         views = DayViews()

@@ -26,6 +26,10 @@ class DatabaseBusy(StorageError):
     """The database stayed locked through every retry."""
 
 
+class DatabaseUnavailable(DatabaseBusy):
+    """The database server cannot be reached (PostgreSQL down, or the network to it)."""
+
+
 BUSY_TIMEOUT_SECONDS = 5.0
 # Without a deadline (scripts), how many times a locked write is tried.
 WRITE_ATTEMPTS = 6
@@ -43,12 +47,26 @@ class Connection(sqlite3.Connection):
         self.deadline = deadline
 
 
+def is_postgres_url(db):
+    """Whether FOOTFALL_DB names a PostgreSQL database (a URL) rather than an SQLite file."""
+    return db.startswith(("postgresql://", "postgres://"))
+
+
+def is_postgres(conn):
+    return getattr(conn, "dialect", "sqlite") == "postgresql"
+
+
 def connect(path, create=True, deadline=None):
     """Open the database (creating or migrating it if need be) with WAL and a busy timeout.
 
     A new database and the folder footfall makes for it are private to their owner (0600 and
     0700, whatever the umask); SQLite gives the -wal and -shm files the database's mode.
+    A postgresql:// URL opens PostgreSQL instead (postgres.py, which only then imports psycopg).
     """
+    if is_postgres_url(path):
+        from . import postgres
+
+        return postgres.connect(path, deadline)
     if path != ":memory:":
         _prepare_file(path, create)
     # isolation_level=None: transactions are begun explicitly (BEGIN IMMEDIATE for writes).
@@ -119,6 +137,7 @@ def migrate(conn):
     _retry_locked(conn, lambda: conn.execute("pragma journal_mode = wal"))
 
     def apply(conn):
+        lock(conn, "footfall schema")  # PostgreSQL: racing processes migrate one at a time
         current = schema_version(conn)  # another process may have migrated meanwhile
         if current == 0:
             run_script(conn, SCHEMA)
@@ -151,6 +170,8 @@ def _split_statements(script):
 
 def in_transaction(conn, work):
     """Run work(conn) in one write transaction, retrying with back-off while the file is locked."""
+    if is_postgres(conn):
+        return conn.run_transaction(work)
 
     def attempt():
         conn.execute("begin immediate")
@@ -163,6 +184,17 @@ def in_transaction(conn, work):
         return result
 
     return _retry_locked(conn, attempt)
+
+
+def lock(conn, key, shared=False):
+    """Inside a write transaction: hold a lock on key (text) until it ends, shared or not.
+
+    SQLite needs none: BEGIN IMMEDIATE already gives one writer the whole file. PostgreSQL runs
+    writers side by side, so a rule that reads before it writes takes an advisory lock on what
+    it reads (postgres.py lists them).
+    """
+    if is_postgres(conn):
+        conn.lock(key, shared)
 
 
 def _retry_locked(conn, action):
@@ -197,6 +229,8 @@ def _retry_locked(conn, action):
 
 def checkpoint(conn):
     """Write the WAL back into the database and empty it, so deleted bytes do not linger there."""
+    if is_postgres(conn):
+        return  # the server's own checkpoints and vacuum (docs/privacy.md)
     try:
         conn.execute("pragma wal_checkpoint(truncate)")
     except sqlite3.OperationalError:
@@ -209,6 +243,9 @@ def backup(conn, target_path):
     The copy is private (0600) and carries no salt and no visitor hash: the day's and month's
     salts and the views are deleted from it and it is vacuumed, so their bytes are not in its free pages.
     """
+    if is_postgres(conn):
+        raise StorageError("backup.py copies SQLite files; back PostgreSQL up with pg_dump, "
+                           "leaving out salts, month_salts, views and beacon_log (docs/deploy.md)")
     fd = os.open(target_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.fchmod(fd, 0o600)
     os.close(fd)

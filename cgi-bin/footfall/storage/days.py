@@ -5,10 +5,12 @@ keyed by it are deleted, after which no visitor hash of that day can be tied to 
 A month's salt, which keys the unique-visitor sketches, ends the same way with its month.
 """
 
-from .database import checkpoint, in_transaction
+from .database import checkpoint, in_transaction, is_postgres, lock
 
 SELECT_SALT = "select salt from salts where day = :day"
-INSERT_SALT = "insert into salts (day, salt) values (:day, :salt)"
+# "or ignore": under PostgreSQL another writer may have stored the day's salt meanwhile; each
+# reads back the one stored (make_salt).
+INSERT_SALT = "insert or ignore into salts (day, salt) values (:day, :salt)"
 # Cheap enough for every request: the primary key of salts answers it.
 SELECT_ENDED = "select 1 from salts where day < :today limit 1"
 FORGET_SALTS_BEFORE = "delete from salts where day < :today"
@@ -16,8 +18,11 @@ FORGET_VIEWS_BEFORE = "delete from views where day < :today"
 FORGET_BEACONS_BEFORE = "delete from beacon_log where day < :today"
 FORGET_SUMMARIES_BEFORE = "delete from today_summary where day < :today"
 SELECT_MONTH_SALT = "select salt from month_salts where month = :month"
-INSERT_MONTH_SALT = "insert into month_salts (month, salt) values (:month, :salt)"
+INSERT_MONTH_SALT = "insert or ignore into month_salts (month, salt) values (:month, :salt)"
 FORGET_MONTH_SALTS_BEFORE = "delete from month_salts where month < :month"
+# The lock (PostgreSQL's; SQLite's write lock does its work there) that a day's end holds alone
+# and every other write holds shared: see lock_days.
+DAYS_LOCK = "footfall days"
 
 
 def salt_of(conn, day):
@@ -27,10 +32,11 @@ def salt_of(conn, day):
 
 
 def make_salt(conn, day, new_salt):
-    """Give a day its salt (it must have none): new_salt(32) random bytes."""
+    """Give a day its salt (it had none a moment ago): new_salt(32) random bytes, or the salt
+    another writer stored meanwhile (PostgreSQL)."""
     salt = new_salt(32)
     conn.execute(INSERT_SALT, {"day": day, "salt": salt})
-    return salt
+    return salt_of(conn, day) if is_postgres(conn) else salt
 
 
 def month_salt(conn, month, new_salt):
@@ -40,6 +46,8 @@ def month_salt(conn, month, new_salt):
         return row[0]
     salt = new_salt(32)
     conn.execute(INSERT_MONTH_SALT, {"month": month, "salt": salt})
+    if is_postgres(conn):  # another writer's may have been stored first
+        return conn.execute(SELECT_MONTH_SALT, {"month": month}).fetchone()[0]
     return salt
 
 
@@ -48,10 +56,23 @@ def has_ended_days(conn, today):
     return conn.execute(SELECT_ENDED, {"today": today}).fetchone() is not None
 
 
+def lock_days(conn, today, alone=False):
+    """Inside a write transaction, first: under PostgreSQL, hold the days lock until it ends,
+    shared (other writers go on) unless days have ended (or alone), since ending them needs it
+    alone: no hit of a day may still be writing its views while they are summed up and deleted.
+    SQLite's BEGIN IMMEDIATE already gave this transaction the whole file."""
+    if is_postgres(conn):
+        lock(conn, DAYS_LOCK, shared=not (alone or has_ended_days(conn, today)))
+
+
 def end_days_before(conn, today):
     """Inside a transaction: delete the salts and views of days before today. True if any were."""
     if not has_ended_days(conn, today):
         return False
+    if is_postgres(conn):
+        lock(conn, DAYS_LOCK)
+        if not has_ended_days(conn, today):
+            return False  # another process ended them while this one waited for the lock
     from .breakdowns import store_ended_days  # only the first request of a day gets here
 
     store_ended_days(conn, today)

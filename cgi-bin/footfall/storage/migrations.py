@@ -215,4 +215,47 @@ MIGRATIONS = {
             timed    integer not null   -- its timed before the beacon
         );
     """),
+    11: ("views and beacon_log get an id column", """
+        -- SQLite's rowid, which today.py and a beacon read, is not SQL: PostgreSQL has none. An
+        -- id integer primary key is the rowid by another name, so the ids stay what they were.
+        -- Both tables hold today's rows only, so copying them is cheap.
+        create table views_with_id (
+            id              integer primary key,
+            visitor         blob    not null,
+            page            text    not null,
+            ts              real    not null,
+            day             text    not null,
+            counted         integer not null default 1,
+            site            text    not null default '',
+            hour            integer not null default 0,
+            ref             text    not null default '',
+            browser         text    not null default '',
+            os              text    not null default '',
+            device          text    not null default '',
+            country         text    not null default '',
+            language        text    not null default '',
+            campaign        text    not null default '',
+            seconds         real    not null default 0,
+            timed           integer not null default 0,
+            unique_visitor  blob
+        );
+        insert into views_with_id
+            select rowid, visitor, page, ts, day, counted, site, hour, ref, browser, os, device,
+                   country, language, campaign, seconds, timed, unique_visitor
+              from views;
+        drop table views;
+        alter table views_with_id rename to views;
+        create index views_visitor on views (visitor, page, ts, counted);
+        create index views_day on views (day, ts);
+        create table beacon_log_with_id (
+            id       integer primary key,
+            day      text    not null,
+            view     integer not null,
+            seconds  real    not null,
+            timed    integer not null
+        );
+        insert into beacon_log_with_id select rowid, day, view, seconds, timed from beacon_log;
+        drop table beacon_log;
+        alter table beacon_log_with_id rename to beacon_log;
+    """),
 }

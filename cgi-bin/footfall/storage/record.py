@@ -9,7 +9,7 @@ import os
 
 from .. import counting
 from . import days
-from .database import checkpoint, in_transaction
+from .database import checkpoint, in_transaction, lock
 
 
 class Hit:
@@ -68,14 +68,14 @@ INSERT_VIEW = """
 # they change views written in the same batch, newer than any kept summary.
 LOG_BEACON = """
     insert into beacon_log (day, view, seconds, timed)
-    select day, rowid, seconds, timed from views
-     where rowid = (select rowid from views
+    select day, id, seconds, timed from views
+     where id = (select id from views
                      where visitor = :visitor and page = :page and day = :day and counted
                      order by ts desc limit 1)
 """
 ADD_SECONDS = """
     update views set seconds = min(seconds + :seconds, max(:now - ts, 0)), timed = 1
-     where rowid = (select rowid from views
+     where id = (select id from views
                      where visitor = :visitor and page = :page and day = :day and counted
                      order by ts desc limit 1)
 """
@@ -176,16 +176,30 @@ def record_hits(conn, hits, rules, new_salt=os.urandom):
 
     Each hit's own day is taken as the current day, as if they arrived when they were made.
     """
-    results = in_transaction(conn, lambda conn: [count_hit(conn, hit, rules, None, new_salt)
-                                                 for hit in hits])
+    def work(conn):
+        # One lock for the whole batch rather than one per visitor (PostgreSQL keeps a bounded
+        # number of locks per transaction): a batch is seeding or an import, never live traffic.
+        if hits:
+            days.lock_days(conn, hits[0].day, alone=True)
+        return [count_hit(conn, hit, rules, None, new_salt, lock_visitor=False) for hit in hits]
+
+    results = in_transaction(conn, work)
     if any(ended for _reason, ended in results):
         checkpoint(conn)
     return [reason for reason, _ended in results]
 
 
-def count_hit(conn, hit, rules, today=None, new_salt=os.urandom):
-    """Count one hit inside the caller's transaction: (None or the reason, whether days ended)."""
+def count_hit(conn, hit, rules, today=None, new_salt=os.urandom, lock_visitor=True):
+    """Count one hit inside the caller's transaction: (None or the reason, whether days ended).
+
+    Under PostgreSQL other writers run meanwhile: the hit holds the days lock (days.lock_days)
+    and its visitor's lock while it reads and writes the visitor's views, so two hits of one
+    visitor are judged one after the other (lock_visitor=False: the caller holds the days lock
+    alone).
+    """
     today_day = hit.day if today is None else today()
+    if lock_visitor:
+        days.lock_days(conn, today_day)
     hour = counting.hour_of(hit.ts, rules.zone)
     referral = hit.referral()
     salt = days.salt_of(conn, hit.day)
@@ -197,6 +211,8 @@ def count_hit(conn, hit, rules, today=None, new_salt=os.urandom):
             return None, days.end_days_before(conn, today_day)
         salt = days.make_salt(conn, hit.day, new_salt)
     visitor = counting.visitor_id(salt, hit.ip, hit.user_agent, hit.site)
+    if lock_visitor:
+        lock(conn, visitor_lock(hit.day, visitor))
     unique = counting.visitor_id(days.month_salt(conn, hit.day[:7], new_salt), hit.ip,
                                  hit.user_agent, hit.site)
     views = SqlViews(conn, hit.day, view_columns(hit, hour, referral, unique))
@@ -207,8 +223,14 @@ def count_hit(conn, hit, rules, today=None, new_salt=os.urandom):
     add_to_rollups(conn, hit.day, hour, hit.site, hit.page, new_visitor, new_page_visitor, 1,
                    referral)
     if hour >= 23 - rules.flood_window_seconds // 3600:
-        _carry_over(conn, hit, rules, new_salt)
+        _carry_over(conn, hit, rules, new_salt, lock_visitor)
     return None, days.end_days_before(conn, today_day)
+
+
+def visitor_lock(day, visitor):
+    """The name of a visitor's lock on a day (PostgreSQL): their views are read and written
+    under it, so the flood and distinct-visitor rules see every earlier hit of theirs."""
+    return f"footfall visitor {day} {visitor.hex()}"
 
 
 def record_seconds(conn, hit, seconds, today=None):
@@ -217,11 +239,13 @@ def record_seconds(conn, hit, seconds, today=None):
 
     def work(conn):
         today_day = hit.day if today is None else today()
+        days.lock_days(conn, today_day)
         salt = days.salt_of(conn, hit.day)
         ended = days.end_days_before(conn, today_day)
         if salt is None or hit.day < today_day:
             return "no view", ended
         visitor = counting.visitor_id(salt, hit.ip, hit.user_agent, hit.site)
+        lock(conn, visitor_lock(hit.day, visitor))
         params = {"visitor": visitor, "page": hit.page, "day": hit.day, "seconds": seconds,
                   "now": hit.ts}
         conn.execute(LOG_BEACON, params)
@@ -233,7 +257,7 @@ def record_seconds(conn, hit, seconds, today=None):
     return reason
 
 
-def _carry_over(conn, hit, rules, new_salt):
+def _carry_over(conn, hit, rules, new_salt, lock_visitor=True):
     # A view in the last flood window of a day is also a view of the next day's first moments,
     # for the flood rule only. Its key must be the next day's hash, and this day's salt dies at
     # midnight: so it is written now, keyed by the next day's salt, made early if need be.
@@ -242,6 +266,8 @@ def _carry_over(conn, hit, rules, new_salt):
         return
     salt = days.salt_of(conn, tomorrow) or days.make_salt(conn, tomorrow, new_salt)
     visitor = counting.visitor_id(salt, hit.ip, hit.user_agent, hit.site)
+    if lock_visitor:  # after today's lock: a day's lock is always taken before the next day's
+        lock(conn, visitor_lock(tomorrow, visitor))
     SqlViews(conn, tomorrow).add(visitor, hit.page, hit.ts, counted=False)
 
 

@@ -6,7 +6,7 @@ the same tables, columns, indexes and keys.
 
 # The whole schema as it is now: what a new database is created with. An older database is
 # brought here by MIGRATIONS; tests/test_migrations.py checks both end with the same schema.
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 SCHEMA = """
     -- Per-day totals for a whole site: what the chart reads.
@@ -73,6 +73,7 @@ SCHEMA = """
     -- last flood window of a day is also written for the next day, keyed by that day's salt and
     -- with counted = 0: the flood rule sees it, nothing else does.
     create table views (
+        id              integer primary key,  -- grows: today.py reads the views after one
         visitor         blob    not null,  -- counting.visitor_id(): keyed by the day's salt
         page            text    not null,
         ts              real    not null,
@@ -103,8 +104,8 @@ SCHEMA = """
         site             text    not null,  -- '' for all sites
         filter           text    not null,
         filter_value     text    not null,
-        views_through    integer not null,  -- the last views rowid summed up
-        beacons_through  integer not null,  -- the last beacon_log rowid seen
+        views_through    integer not null,  -- the last views id summed up
+        beacons_through  integer not null,  -- the last beacon_log id seen
         views_counted    integer not null,  -- today's counted views up to views_through
         rows             text    not null,  -- JSON: [[dim, value, visitors, pageviews, ...], ...]
         sketch           blob    not null,  -- sketch.py bytes of the matching visitors
@@ -115,8 +116,9 @@ SCHEMA = """
     -- today_summary can take the old visit out before adding the new one. Deleted with the
     -- day's views.
     create table beacon_log (
+        id       integer primary key,
         day      text    not null,
-        view     integer not null,  -- rowid of the view in views
+        view     integer not null,  -- id of the view in views
         seconds  real    not null,  -- its seconds before the beacon
         timed    integer not null   -- its timed before the beacon
     );

@@ -16,7 +16,8 @@ are deleted when the day ends, with the beacon log.
 import json
 
 from .. import sketch, summary
-from .database import StorageError, in_transaction
+from . import days
+from .database import StorageError, in_transaction, lock
 
 SELECT_KEPT = """
     select views_through, beacons_through, views_counted, rows, sketch from today_summary
@@ -30,33 +31,33 @@ KEEP = """
             :views_counted, :rows, :sketch)
 """
 FORGET_BEFORE = "delete from today_summary where day < :day"
-LAST_VIEW = "select coalesce(max(rowid), 0) from views"
-LAST_BEACON = "select coalesce(max(rowid), 0) from beacon_log"
-# Rowids only grow within a day (nothing of today or tomorrow is deleted before today ends), so
+LAST_VIEW = "select coalesce(max(id), 0) from views"
+LAST_BEACON = "select coalesce(max(id), 0) from beacon_log"
+# Ids only grow within a day (nothing of today or tomorrow is deleted before today ends), so
 # the views a kept summary has seen are still there, and the same number of them.
 COUNT_VIEWS_THROUGH = """
     select count(*) from views
-     where day = :day and counted and rowid <= :through and (:site = '' or site = :site)
+     where day = :day and counted and id <= :through and (:site = '' or site = :site)
 """
-_VIEW_COLUMNS = """rowid, visitor, unique_visitor, ts, hour, page, ref, browser, os, device,
+_VIEW_COLUMNS = """id, visitor, unique_visitor, ts, hour, page, ref, browser, os, device,
                    country, language, campaign, seconds, timed"""
 SELECT_VIEWS = f"""
     select {_VIEW_COLUMNS} from views
      where day = :day and counted and (:site = '' or site = :site)
 """
-# "+day": no index on day for these two, so SQLite reads only the rows after the rowid given.
+# "+day": no index on day for these two, so SQLite reads only the rows after the id given.
 SELECT_CHANGED_VISITORS = """
     select distinct visitor from views
-     where rowid > :views_through and +day = :day and counted and (:site = '' or site = :site)
+     where id > :views_through and +day = :day and counted and (:site = '' or site = :site)
     union
     select visitor from views
-     where rowid in (select view from beacon_log where rowid > :beacons_through and +day = :day)
+     where id in (select view from beacon_log where id > :beacons_through and +day = :day)
        and (:site = '' or site = :site)
 """
 SELECT_BEACONS_AFTER = """
     select view, seconds, timed from beacon_log
-     where rowid > :beacons_through and +day = :day
-     order by rowid
+     where id > :beacons_through and +day = :day
+     order by id
 """
 SELECT_VISITOR_VIEWS = f"""
     select {_VIEW_COLUMNS} from views
@@ -76,6 +77,10 @@ def summary_of(conn, day, site, filter_name, filter_value):
 
 
 def _read_and_keep(conn, key):
+    # PostgreSQL: the days lock alone, which every writer holds shared, so no view with an id
+    # below views_now is still to be committed when views_now is read (SQLite's write lock
+    # gives the same).
+    lock(conn, days.DAYS_LOCK)
     conn.execute(FORGET_BEFORE, key)
     views_now = conn.execute(LAST_VIEW).fetchone()[0]
     beacons_now = conn.execute(LAST_BEACON).fetchone()[0]

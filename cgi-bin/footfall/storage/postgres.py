@@ -1,0 +1,225 @@
+"""PostgreSQL as footfall's database, when FOOTFALL_DB is a ``postgresql://`` URL.
+
+The storage modules talk to a connection as to sqlite3's (execute, executemany, fetchone,
+fetchall, rowcount, lastrowid, iteration); Connection gives them that over psycopg 3, with each
+statement translated by dialect.py. psycopg is an optional dependency
+(``pip install "footfall[postgres]"``), imported only here, and this module only when FOOTFALL_DB
+names PostgreSQL: an SQLite install never loads it.
+
+Concurrency (docs/deploy.md): every transaction runs at READ COMMITTED, and the rules that
+SQLite's single write lock kept are kept by row locks and transaction-level advisory locks:
+
+- a rollup's count: ``update ... set n = n + :n`` locks the row and re-reads it, and an insert
+  racing another for a new row adds to it (``on conflict do update``, dialect.py);
+- the flood and distinct-visitor rules: one advisory lock per (day, visitor), taken before the
+  visitor's views are read and held until commit (record.count_hit);
+- a day's and a month's salt: ``insert ... on conflict do nothing``, then read back, so racing
+  writers all key their hashes by the one salt that was stored (days.make_salt);
+- a day's end: writers hold the "days" advisory lock shared, the end takes it exclusively, so no
+  hit of the day is still being written while its views are summed up and deleted (days.py);
+- today's kept summary takes it exclusively too, so the last view it has seen is the last one
+  (today.py); a migration takes its own lock (database.migrate).
+
+A serialization failure or deadlock (two writers waiting on each other's locks) rolls back and
+retries the whole transaction, with back-off, until the request's deadline.
+"""
+
+import time
+
+import psycopg
+from psycopg import errors as pg_errors
+
+from . import dialect
+from .database import DatabaseBusy, DatabaseUnavailable, StorageError
+
+# A hit never waits long: connecting gives up after this many seconds (libpq's least is 2), and
+# any statement, lock wait included, after STATEMENT_TIMEOUT_MS. The request then answers 503.
+CONNECT_TIMEOUT_SECONDS = 2
+STATEMENT_TIMEOUT_MS = 5000
+# A connection left inside a transaction (a crashed worker) releases its locks after this.
+IDLE_IN_TRANSACTION_TIMEOUT_MS = 10000
+WRITE_ATTEMPTS = 8
+
+# pragma user_version, kept in a table of its own.
+CREATE_VERSION = "create table if not exists footfall_version (version integer not null)"
+HAS_VERSION = "select to_regclass('footfall_version') is not null"
+SELECT_VERSION = "select coalesce(max(version), 0) from footfall_version"
+CLEAR_VERSION = "delete from footfall_version"
+INSERT_VERSION = "insert into footfall_version (version) values (%(version)s)"
+ADVISORY_LOCK = "select pg_advisory_xact_lock(hashtextextended(%(key)s, 0))"
+ADVISORY_LOCK_SHARED = "select pg_advisory_xact_lock_shared(hashtextextended(%(key)s, 0))"
+
+
+def is_url(db):
+    """Whether FOOTFALL_DB names a PostgreSQL database rather than an SQLite file."""
+    return db.startswith(("postgresql://", "postgres://"))
+
+
+def redacted(url):
+    """The URL without its password, for messages and logs."""
+    try:
+        from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+        params = conninfo_to_dict(url)
+    except psycopg.Error:
+        return "postgresql://..."
+    params.pop("password", None)
+    return make_conninfo(**params)
+
+
+def connect(url, deadline=None):
+    """Open a connection to the database at url and bring its schema up to date."""
+    from .database import migrate
+
+    options = (f"-c statement_timeout={STATEMENT_TIMEOUT_MS} "
+               f"-c idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_TIMEOUT_MS}")
+    try:
+        raw = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_SECONDS,
+                              options=options, application_name="footfall")
+    except psycopg.OperationalError as exc:
+        raise DatabaseUnavailable(f"cannot connect to PostgreSQL at {redacted(url)}: "
+                                  f"{str(exc).strip()}") from None
+    except psycopg.ProgrammingError as exc:
+        raise StorageError(f"FOOTFALL_DB is not a usable PostgreSQL URL: {exc}") from None
+    raw.cursor_factory = Cursor
+    conn = Connection(raw, deadline)
+    migrate(conn)
+    return conn
+
+
+class Cursor(psycopg.Cursor):
+    """psycopg's cursor, with sqlite3's lastrowid: the id the last insert was given."""
+
+    @property
+    def lastrowid(self):
+        return self.connection.execute("select lastval()").fetchone()[0]
+
+
+class _NoRows:
+    """What a skipped pragma returns."""
+
+    rowcount = 0
+
+    def fetchone(self):
+        return None
+
+    def fetchall(self):
+        return []
+
+    def __iter__(self):
+        return iter(())
+
+
+class Connection:
+    """A PostgreSQL connection with the part of sqlite3.Connection's interface footfall uses."""
+
+    dialect = "postgresql"
+    _trace = None
+
+    def __init__(self, raw, deadline=None):
+        self.raw = raw
+        self.deadline = deadline
+
+    def set_trace_callback(self, callback):
+        """As sqlite3's: callback(statement) before each statement runs (as footfall wrote it)."""
+        self._trace = callback
+
+    def wait_until(self, deadline):
+        self.deadline = deadline
+
+    @property
+    def broken(self):
+        """Whether the server went away: the app then opens a new connection."""
+        return self.raw.closed or self.raw.broken
+
+    @property
+    def in_transaction(self):
+        return self.raw.info.transaction_status != psycopg.pq.TransactionStatus.IDLE
+
+    def execute(self, sql, params=None):
+        if self._trace is not None:
+            self._trace(sql)
+        if sql.lstrip()[:6].lower() == "pragma":
+            return self._pragma(sql)
+        # Always a dict, even empty: psycopg then reads %% in the text as %, as translate wrote it.
+        return self.execute_raw(dialect.translate(sql), {} if params is None else params)
+
+    def executemany(self, sql, seq_of_params):
+        cursor = self.raw.cursor()
+        try:
+            cursor.executemany(dialect.translate(sql), seq_of_params)
+        except psycopg.Error as exc:
+            _raise_storage_error(exc)
+        return cursor
+
+    def close(self):
+        self.raw.close()
+
+    def _pragma(self, sql):
+        # pragma user_version [= N]: the schema's version, as SQLite keeps it in its header.
+        name, _, value = sql.strip().lower()[len("pragma"):].partition("=")
+        if name.strip() != "user_version":
+            return _NoRows()  # WAL, fsync and secure-delete settings: the server's own business
+        if value.strip():
+            self.execute_raw(CREATE_VERSION, None)
+            self.execute_raw(CLEAR_VERSION, None)
+            self.execute_raw(INSERT_VERSION, {"version": int(value)})
+            return _NoRows()
+        if not self.execute_raw(HAS_VERSION, None).fetchone()[0]:
+            return self.execute_raw("select 0", None)  # a new database
+        return self.execute_raw(SELECT_VERSION, None)
+
+    def lock(self, key, shared=False):
+        """Take an advisory lock on key (text) until this transaction ends."""
+        self.execute_raw(ADVISORY_LOCK_SHARED if shared else ADVISORY_LOCK, {"key": key})
+
+    def execute_raw(self, sql, params):
+        try:
+            return self.raw.execute(sql, params)
+        except psycopg.Error as exc:
+            _raise_storage_error(exc)
+
+    def run_transaction(self, work):
+        """Run work(self) in one transaction, again from the start after a serialization
+        failure or deadlock, until the request's deadline (else WRITE_ATTEMPTS times)."""
+        attempt = 0
+        while True:
+            try:
+                try:
+                    with self.raw.transaction():
+                        return work(self)
+                except psycopg.Error as exc:  # raised by commit or rollback
+                    _raise_storage_error(exc)
+            except _Retry as exc:
+                attempt += 1
+                late = self.deadline is not None and time.monotonic() >= self.deadline
+                if late or (self.deadline is None and attempt >= WRITE_ATTEMPTS):
+                    raise DatabaseBusy(f"transaction kept conflicting: {exc}") from None
+                import random  # only a conflicting write gets here
+
+                time.sleep(random.uniform(0.005, 0.02) * 2 ** min(attempt - 1, 5))
+
+
+class _Retry(DatabaseBusy):
+    """A serialization failure or deadlock: the transaction may succeed when run again."""
+
+
+def _raise_storage_error(exc):
+    """Raise what footfall makes of a psycopg error: a conflict to retry, a 503 (DatabaseBusy,
+    DatabaseUnavailable), or the error itself (a bug: a 500 with its traceback in the log)."""
+    mapped = _storage_error(exc)
+    if mapped is exc:
+        raise exc
+    raise mapped from exc
+
+
+def _storage_error(exc):
+    if isinstance(exc, (pg_errors.SerializationFailure, pg_errors.DeadlockDetected)):
+        return _Retry(str(exc).strip())
+    if isinstance(exc, (pg_errors.QueryCanceled, pg_errors.LockNotAvailable)):
+        return DatabaseBusy(f"PostgreSQL statement timed out: {str(exc).strip()}")
+    if isinstance(exc, psycopg.OperationalError):
+        return DatabaseUnavailable(f"PostgreSQL is unreachable: {str(exc).strip()}")
+    if isinstance(exc, psycopg.InterfaceError):
+        return DatabaseUnavailable(f"PostgreSQL connection lost: {str(exc).strip()}")
+    return exc
