@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs every footfall test on a fresh machine: installs what the tests need (Debian's chromium,
-# apache2, nginx, fcgiwrap, faketime and goaccess, the dev tools from pyproject.toml into .venv,
-# axe-core and the user-agent corpora from npm), then lints and runs pytest. The tests start their
-# own servers (footfall's serve.py, a private Apache, a private nginx with fcgiwrap); never the
-# system services.
+# apache2, nginx, fcgiwrap, faketime, goaccess and postgresql, the dev tools from pyproject.toml
+# into .venv, axe-core and the user-agent corpora from npm), then lints and runs pytest. The tests
+# start their own servers (footfall's serve.py, a private Apache, a private nginx with fcgiwrap,
+# a private PostgreSQL cluster in a temporary directory); never the system services.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,11 +16,15 @@ command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v faketime >/dev/null 2>&1 || need_apt+=(faketime)
 # GoAccess: tests/test_goaccess.py counts the same generated log with it and with footfall.
 command -v goaccess >/dev/null 2>&1 || need_apt+=(goaccess)
+# PostgreSQL's server binaries: the storage, contract and privacy tests run on both backends,
+# PostgreSQL's on a private cluster (tests/pg_testing.py runs initdb and pg_ctl itself).
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need_apt+=(postgresql)
 if [ ${#need_apt[@]} -gt 0 ]; then
     echo "test.sh: installing ${need_apt[*]} with apt-get"
     export DEBIAN_FRONTEND=noninteractive
-    # Keep Debian from starting the system apache2/nginx services on install: the tests run
-    # their own, and two system services both wanting port 80 would fail the install.
+    # Keep Debian from starting the system apache2/nginx/postgresql services on install: the tests
+    # run their own, and two system services both wanting port 80 would fail the install. (The
+    # postgresql package still makes its "main" cluster's files; nothing starts or uses it.)
     added_policy=""
     if [ ! -e /usr/sbin/policy-rc.d ]; then
         printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d

@@ -11,6 +11,7 @@ import os
 import pg_testing
 import pytest
 from footfall_testing import app, clock, config, db_path  # noqa: F401
+from pg_testing import pg_url  # noqa: F401
 from storage_testing import conn  # noqa: F401
 
 # The storage, contract and privacy tests: each runs against SQLite and against PostgreSQL (a

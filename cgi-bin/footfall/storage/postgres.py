@@ -42,7 +42,11 @@ WRITE_ATTEMPTS = 8
 
 # pragma user_version, kept in a table of its own.
 CREATE_VERSION = "create table if not exists footfall_version (version integer not null)"
-HAS_VERSION = "select to_regclass('footfall_version') is not null"
+# pg_tables, not to_regclass(): a plain query sees a table another process just committed.
+HAS_VERSION = """
+    select exists (select 1 from pg_tables
+                    where tablename = 'footfall_version' and schemaname = current_schema())
+"""
 SELECT_VERSION = "select coalesce(max(version), 0) from footfall_version"
 CLEAR_VERSION = "delete from footfall_version"
 INSERT_VERSION = "insert into footfall_version (version) values (%(version)s)"
