@@ -65,7 +65,7 @@ _TYPES = ((re.compile(r"\binteger\s+primary\s+key\b"),
           (re.compile(r"\bblob\b"), "bytea"),
           (re.compile(r"\breal\b"), "double precision"),
           (re.compile(r"\)\s*without\s+rowid"), ")"),
-          (re.compile(r"(?<![\"\w])offset\b"), '"offset"'),
+          (re.compile(r"(?<![\":\w])offset\b"), '"offset"'),  # the column, not :offset
           (re.compile(r"(?<![\w.])\+day\b"), "day"))
 
 _translated = {}

@@ -1,0 +1,284 @@
+#!/usr/bin/env python3
+"""Copy footfall's counts from one database to another (SQLite to PostgreSQL, or back), verifying every day.
+
+SOURCE and TARGET are each an SQLite file or a postgresql:// URL. What lasts is copied: the
+rollups, the day summaries and their sketches, notes, the read-access decision and what log
+imports recorded. What a live day keeps only until it ends (the salts, the views, today's kept
+summary) is never copied: the source's days that have ended are ended first (summed up, their
+salts deleted), and the days copied are those before today, unless --to says otherwise.
+
+Counts are added to the target's, one day per transaction, so the target may be live meanwhile:
+after the tracker was switched to the target, --add copies the days the source still counted
+(docs/deploy.md shows the move step by step). Months are summed up again from their days.
+Every day copied is then checked: the target's totals must be what they were plus the source's.
+"""
+
+import argparse
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "cgi-bin"))
+
+from footfall import counting, settings, sketch  # noqa: E402
+from footfall.storage import database, days  # noqa: E402
+
+
+class MigrateError(Exception):
+    """Something the user must fix; the message says what."""
+
+
+# Tables of per-day rows: (key columns, columns added together). The day is always in the key.
+DAY_TABLES = {
+    "daily_site": (("day", "site"), ("visitors", "pageviews")),
+    "daily_page": (("day", "site", "page"), ("visitors", "pageviews")),
+    "hourly_site": (("day", "site", "hour"), ("visitors", "pageviews")),
+    "daily_ref": (("day", "site", "ref"), ("pageviews",)),
+    "daily_not_found": (("day", "site", "page", "ref"), ("count",)),
+    "daily_breakdown": (("filter", "filter_value", "dim", "day", "site", "value"),
+                        ("visitors", "pageviews", "entries", "bounces", "seconds", "timed")),
+}
+SELECT_DAYS = """
+    select day from daily_site where day between :first and :last
+    union select day from daily_breakdown where day between :first and :last
+    union select day from daily_not_found where day between :first and :last
+    order by day
+"""
+SELECT_SKETCHES = "select filter, filter_value, site, sketch from daily_unique where day = :day"
+SELECT_SKETCH = """
+    select sketch from daily_unique
+     where filter = :filter and filter_value = :filter_value and day = :day and site = :site
+"""
+DELETE_SKETCH = """
+    delete from daily_unique
+     where filter = :filter and filter_value = :filter_value and day = :day and site = :site
+"""
+INSERT_SKETCH = """
+    insert into daily_unique (filter, filter_value, day, site, sketch)
+    values (:filter, :filter_value, :day, :site, :sketch)
+"""
+SELECT_NOTES = "select day, text, created from notes where day = :day"
+INSERT_NOTE = "insert into notes (day, text, created) values (:day, :text, :created)"
+SELECT_IMPORTED_DAYS = "select site from imported_days where day = :day"
+INSERT_IMPORTED_DAY = "insert or ignore into imported_days (day, site) values (:day, :site)"
+SELECT_META = "select name, value from meta"
+INSERT_META = "insert or ignore into meta (name, value) values (:name, :value)"
+SELECT_LOGS = "select fingerprint, name, offset, lines, last_ts, imported_at from imported_logs"
+INSERT_LOG = """
+    insert or ignore into imported_logs (fingerprint, name, offset, lines, last_ts, imported_at)
+    values (:fingerprint, :name, :offset, :lines, :last_ts, :imported_at)
+"""
+SELECT_RANGES = "select fingerprint, site, first_ts, last_ts from imported_ranges"
+INSERT_RANGE = """
+    insert or ignore into imported_ranges (fingerprint, site, first_ts, last_ts)
+    values (:fingerprint, :site, :first_ts, :last_ts)
+"""
+# A month's rows are the sums (and sketch unions) of its days' (breakdowns.add_summary,
+# record.add_page_day): summed up again from the target's days after they changed.
+DELETE_MONTHLY_PAGE = "delete from monthly_page where month = :month"
+SUM_MONTHLY_PAGE = """
+    insert into monthly_page (month, site, page, visitors, pageviews)
+    select :month, site, page, sum(visitors), sum(pageviews) from daily_page
+     where day between :first and :last
+     group by site, page
+"""
+DELETE_MONTHLY_BREAKDOWN = "delete from monthly_breakdown where month = :month"
+SUM_MONTHLY_BREAKDOWN = """
+    insert into monthly_breakdown (filter, filter_value, dim, month, site, value, visitors,
+                                   pageviews, entries, bounces, seconds, timed)
+    select filter, filter_value, dim, :month, site, value, sum(visitors), sum(pageviews),
+           sum(entries), sum(bounces), sum(seconds), sum(timed)
+      from daily_breakdown
+     where day between :first and :last
+     group by filter, filter_value, dim, site, value
+"""
+DELETE_MONTHLY_UNIQUE = "delete from monthly_unique where month = :month"
+SELECT_MONTH_DAY_SKETCHES = """
+    select filter, filter_value, site, sketch from daily_unique where day between :first and :last
+"""
+INSERT_MONTHLY_UNIQUE = """
+    insert into monthly_unique (filter, filter_value, month, site, sketch)
+    values (:filter, :filter_value, :month, :site, :sketch)
+"""
+
+
+def _update_statement(table, key, added):
+    sets = ", ".join(f"{column} = {column} + :{column}" for column in added)
+    where = " and ".join(f"{column} = :{column}" for column in key)
+    return f"update {table} set {sets} where {where}"
+
+
+def _insert_statement(table, columns, verb="insert or ignore"):
+    names = ", ".join(columns)
+    values = ", ".join(f":{column}" for column in columns)
+    return f"{verb} into {table} ({names}) values ({values})"
+
+
+def _select_statement(table, columns):
+    return f"select {', '.join(columns)} from {table} where day = :day"
+
+
+def day_totals(conn, day):
+    """What is checked of each day: every day table's row sums, and its sketches' keys."""
+    totals = []
+    for table, (_key, added) in DAY_TABLES.items():
+        sums = ", ".join(f"coalesce(sum({column}), 0)" for column in added)
+        totals.extend(conn.execute(f"select {sums} from {table} where day = :day",
+                                   {"day": day}).fetchone())
+    return [round(value, 6) if isinstance(value, float) else value for value in totals]
+
+
+def _sketch_keys(conn, day):
+    return {(f, fv, site) for f, fv, site, _ in conn.execute(SELECT_SKETCHES, {"day": day})}
+
+
+def copy_day(source, target, day):
+    """Add one day's rows of source to target's, in one transaction of the target."""
+    rows = {table: [dict(zip(key + added, row)) for row in source.execute(
+        _select_statement(table, key + added), {"day": day})]
+        for table, (key, added) in DAY_TABLES.items()}
+    sketches = source.execute(SELECT_SKETCHES, {"day": day}).fetchall()
+    notes = source.execute(SELECT_NOTES, {"day": day}).fetchall()
+    imported = source.execute(SELECT_IMPORTED_DAYS, {"day": day}).fetchall()
+
+    def work(conn):
+        # Alone, as a day's end is: no live hit adds to these rows meanwhile (PostgreSQL).
+        days.lock_days(conn, day, alone=True)
+        for table, (key, added) in DAY_TABLES.items():
+            if rows[table]:
+                conn.executemany(_update_statement(table, key, added), rows[table])
+                conn.executemany(_insert_statement(table, key + added), rows[table])
+        for filter_name, filter_value, site, data in sketches:
+            params = {"filter": filter_name, "filter_value": filter_value, "day": day,
+                      "site": site}
+            union = sketch.Sketch.from_bytes(bytes(data))
+            stored = conn.execute(SELECT_SKETCH, params).fetchone()
+            if stored is not None:
+                union.merge(sketch.Sketch.from_bytes(bytes(stored[0])))
+                conn.execute(DELETE_SKETCH, params)
+            conn.execute(INSERT_SKETCH, dict(params, sketch=union.to_bytes()))
+        for note_day, text, created in notes:
+            conn.execute(INSERT_NOTE, {"day": note_day, "text": text, "created": created})
+        for (site,) in imported:
+            conn.execute(INSERT_IMPORTED_DAY, {"day": day, "site": site})
+
+    database.in_transaction(target, work)
+
+
+def sum_up_month(conn, month):
+    """The target's monthly rows of a month, again from its days."""
+    params = {"month": month, "first": month + "-01", "last": month + "-31"}
+
+    def work(conn):
+        days.lock_days(conn, params["first"], alone=True)
+        conn.execute(DELETE_MONTHLY_PAGE, params)
+        conn.execute(SUM_MONTHLY_PAGE, params)
+        conn.execute(DELETE_MONTHLY_BREAKDOWN, params)
+        conn.execute(SUM_MONTHLY_BREAKDOWN, params)
+        unions = {}
+        for filter_name, filter_value, site, data in conn.execute(SELECT_MONTH_DAY_SKETCHES,
+                                                                   params).fetchall():
+            unions.setdefault((filter_name, filter_value, site), []).append(
+                sketch.Sketch.from_bytes(bytes(data)))
+        conn.execute(DELETE_MONTHLY_UNIQUE, params)
+        conn.executemany(INSERT_MONTHLY_UNIQUE, [
+            {"filter": f, "filter_value": fv, "month": month, "site": site,
+             "sketch": sketch.Sketch.union(parts).to_bytes()}
+            for (f, fv, site), parts in unions.items()])
+
+    database.in_transaction(conn, work)
+
+
+def copy_install(source, target):
+    """What is not per day: the read-access decision and demo marker (the target's own win),
+    and the files log imports read."""
+
+    def work(conn):
+        for name, value in source.execute(SELECT_META).fetchall():
+            conn.execute(INSERT_META, {"name": name, "value": value})
+        conn.executemany(INSERT_LOG, [
+            dict(zip(("fingerprint", "name", "offset", "lines", "last_ts", "imported_at"), row))
+            for row in source.execute(SELECT_LOGS).fetchall()])
+        conn.executemany(INSERT_RANGE, [
+            dict(zip(("fingerprint", "site", "first_ts", "last_ts"), row))
+            for row in source.execute(SELECT_RANGES).fetchall()])
+
+    database.in_transaction(target, work)
+
+
+def migrate(source, target, first, last, add=False, report=print):
+    """Copy the days [first, last] of source into target and check each; the days copied."""
+    copied = [day for (day,) in source.execute(SELECT_DAYS, {"first": first, "last": last})]
+    before = {day: day_totals(target, day) for day in copied}
+    if not add:
+        taken = [day for day, totals in before.items() if any(totals)]
+        if taken:
+            raise MigrateError(f"the target already has counts of {len(taken)} of these days "
+                               f"({taken[0]} to {taken[-1]}); --add adds the source's to them")
+    copy_install(source, target)
+    for day in copied:
+        copy_day(source, target, day)
+    for month in sorted({day[:7] for day in copied}):
+        sum_up_month(target, month)
+    wrong = []
+    for day in copied:
+        expected = [a + b for a, b in zip(before[day], day_totals(source, day))]
+        got = day_totals(target, day)
+        if [round(v, 6) for v in got] != [round(v, 6) for v in expected]:
+            wrong.append(day)
+        elif not _sketch_keys(source, day) <= _sketch_keys(target, day):
+            wrong.append(day)
+    if wrong:
+        raise MigrateError(f"{len(wrong)} day(s) differ after the copy, first {wrong[0]}")
+    report(f"copied and checked {len(copied)} day(s)"
+           + (f", {copied[0]} to {copied[-1]}" if copied else ""))
+    return copied
+
+
+def _name(db):
+    if database.is_postgres_url(db):
+        from footfall.storage import postgres
+
+        return postgres.redacted(db)
+    return db
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("source", help="the database copied from: a file, or postgresql://...")
+    parser.add_argument("target", help="the database copied to (made if need be)")
+    parser.add_argument("--from", dest="first", metavar="YYYY-MM-DD", default="0000-01-01",
+                        help="the first day to copy (default: the first there is)")
+    parser.add_argument("--to", dest="last", metavar="YYYY-MM-DD",
+                        help="the last day to copy (default: yesterday, in FOOTFALL_TIMEZONE)")
+    parser.add_argument("--add", action="store_true",
+                        help="add to days the target already has counts of (the overlap of a move)")
+    args = parser.parse_args(argv)
+    if args.source == args.target:
+        parser.error("the source and the target are the same database")
+    try:
+        config = settings.load_config(db=args.source)
+        today = counting.day_of(time.time(), config.zone)
+        last = args.last or _yesterday(today)
+        source = database.connect(args.source, create=False)
+        target = database.connect(args.target)
+        try:
+            days.close_ended_days(source, today)  # their salts go; their summaries are copied
+            migrate(source, target, args.first, last, args.add)
+        finally:
+            source.close()
+            target.close()
+    except (settings.ConfigError, database.StorageError, MigrateError, OSError) as exc:
+        parser.exit(1, f"migrate_db: {exc}\n")
+    print(f"from {_name(args.source)} to {_name(args.target)}")
+    return 0
+
+
+def _yesterday(day):
+    import datetime
+
+    return (datetime.date.fromisoformat(day) - datetime.timedelta(days=1)).isoformat()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,108 @@
+"""scripts/migrate_db.py: an SQLite database copied into PostgreSQL and back answers every GET as
+the original does, and a move keeps the days the old database counted after the first copy."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from footfall import settings
+from footfall.app import Application
+from footfall.storage import database, notes
+from footfall_testing import FIXED_CLOCK_ENV, NOON, SCRIPTS, Clock, call_app
+
+DAY = 86400
+AGENTS = ["Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0",
+          ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+           "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1")]
+RANGE = "from=2026-10-01&to=2026-11-28"
+
+
+class Site:
+    def __init__(self, db, now):
+        self.db = db
+        self.clock = Clock(now)
+        self.app = Application(settings.Config(db=db, timezone="UTC"), self.clock)
+
+    def view(self, visitor, page, **fields):
+        body = "&".join(f"{k}={v}" for k, v in dict(page=page, tz="Europe/Berlin", w=1280,
+                                                       **fields).items()).encode()
+        response = call_app(self.app, "POST", body=body,
+                            headers={"user_agent": AGENTS[visitor % 2]},
+                            environ={"REMOTE_ADDR": f"10.0.0.{visitor}"})
+        assert response.status == 200
+
+    def days_of_traffic(self, first, count):
+        """count days of views from first (a Unix time at noon), beacons and campaigns too."""
+        for day in range(count):
+            self.clock.now = first + day * DAY
+            for visitor in range(1 + day % 4, 6 + day % 4):
+                self.view(visitor, f"/p{visitor % 3}", ref="https://news.example/x")
+                self.view(visitor, "/", q="utm_campaign%3Dautumn")
+                self.view(visitor, f"/p{visitor % 3}", seconds=12)
+
+    def get(self, query=RANGE):
+        response = call_app(self.app, "GET", query=query)
+        assert response.status == 200, response.body
+        return response.json()
+
+
+def migrate(*argv):
+    return subprocess.run([sys.executable, os.path.join(SCRIPTS, "migrate_db.py"), *argv],
+                          capture_output=True, text=True, env=dict(os.environ, **FIXED_CLOCK_ENV,
+                                                                   FOOTFALL_TIMEZONE="UTC"))
+
+
+@pytest.fixture
+def sqlite_site(tmp_path):
+    """40 days of traffic ending yesterday (2026-11-27), across two months, and a note."""
+    site = Site(str(tmp_path / "old.db"), NOON - 40 * DAY)
+    site.days_of_traffic(NOON - 40 * DAY, 40)
+    site.clock.now = NOON
+    site.get()  # the first request of the 28th ends the 27th
+    conn = database.connect(site.db)
+    notes.add_note(conn, "2026-11-02", "launched", NOON)
+    conn.close()
+    return site
+
+
+def test_a_copy_into_postgresql_and_back_answers_every_get_as_the_original(
+        sqlite_site, pg_url, tmp_path):
+    copied = migrate(sqlite_site.db, pg_url)
+    assert copied.returncode == 0, copied.stderr
+    assert "copied and checked 40 day(s), 2026-10-19 to 2026-11-27" in copied.stdout
+    original = sqlite_site.get()
+    assert original["totals"]["pageviews"] == 400  # 5 visitors x 2 pages x 40 days
+    assert Site(pg_url, NOON).get() == original
+    back = str(tmp_path / "back.db")
+    returned = migrate(pg_url, back)
+    assert returned.returncode == 0, returned.stderr
+    assert Site(back, NOON).get() == original
+    for query in (RANGE + "&browser=Firefox", RANGE + "&page=/p1", "from=2026-11-01&to=2026-11-27"):
+        assert Site(back, NOON).get(query) == sqlite_site.get(query), query
+
+
+def test_a_second_copy_onto_the_same_days_is_refused_without_add(sqlite_site, pg_url):
+    assert migrate(sqlite_site.db, pg_url).returncode == 0
+    again = migrate(sqlite_site.db, pg_url)
+    assert again.returncode == 1
+    assert "the target already has counts of 40 of these days" in again.stderr
+    assert Site(pg_url, NOON).get()["totals"]["pageviews"] == 400
+
+
+def test_a_move_keeps_the_days_the_old_database_counted_after_the_first_copy(tmp_path, pg_url):
+    old = Site(str(tmp_path / "old.db"), NOON - 5 * DAY)
+    old.days_of_traffic(NOON - 5 * DAY, 3)  # the 23rd to the 25th, then the first copy
+    assert migrate(old.db, pg_url, "--to", "2026-11-25").returncode == 0
+    old.days_of_traffic(NOON - 2 * DAY, 1)  # the 26th: still counted by the old database...
+    new = Site(pg_url, NOON - 2 * DAY + 3600)
+    new.view(7, "/p1")  # ...until the tracker was switched to the new one
+    new.days_of_traffic(NOON - DAY, 1)  # the 27th: the new one only
+    overlap = migrate(old.db, pg_url, "--from", "2026-11-26", "--add")
+    assert overlap.returncode == 0, overlap.stderr
+    conn = database.connect(pg_url)
+    pageviews = dict(conn.execute("select day, sum(pageviews) from daily_site group by day "
+                                  "order by day").fetchall())
+    conn.close()
+    assert pageviews == {"2026-11-23": 10, "2026-11-24": 10, "2026-11-25": 10,
+                         "2026-11-26": 11, "2026-11-27": 10}
