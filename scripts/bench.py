@@ -3,6 +3,7 @@
 
     python3 scripts/bench.py --quick    # under a minute: 10k and 100k hits, a few runs each
     python3 scripts/bench.py            # the full run of docs/performance.md (10k to 10M hits)
+    python3 scripts/bench.py --only servers --postgres postgresql://...   # gunicorn, both backends
 
 Each figure is a median of several runs; each comparison is a ratio of two figures measured in
 the same run, interleaved where they are short. The baselines are real programs beside the
@@ -38,6 +39,8 @@ PROFILES = {
                  post_rounds=9, post_runs=11, writer_hits=4000, http_hits=1600),
 }
 SECTIONS = ("read", "post", "writers", "storage")
+# Run only when asked (--only servers): it needs gunicorn, and PostgreSQL for half its rows.
+ON_REQUEST = ("servers",)
 # The goal of a CGI POST against the floor (issue 9), printed beside the measured ratio.
 POST_GOAL = 1.25
 
@@ -54,6 +57,9 @@ def main(argv=None):
     parser.add_argument("--sizes", help="comma-separated hit counts, e.g. 10000,1000000")
     parser.add_argument("--only", help=f"comma-separated sections of {', '.join(SECTIONS)}")
     parser.add_argument("--rounds", type=int, help="rounds of the CGI POST comparison")
+    parser.add_argument("--postgres", metavar="URL",
+                        help="an empty PostgreSQL database for the servers section (its rows "
+                             "against PostgreSQL; the biggest database is copied into it)")
     parser.add_argument("--importtime", action="store_true",
                         help="also print python -X importtime of one CGI POST")
     parser.add_argument("--logs", nargs="?", type=int, const=LOG_LINES, metavar="LINES",
@@ -69,8 +75,8 @@ def main(argv=None):
     if args.rounds:
         profile["post_rounds"] = args.rounds
     only = set(args.only.split(",")) if args.only else set(SECTIONS)
-    if only - set(SECTIONS):
-        parser.error(f"--only takes {', '.join(SECTIONS)}")
+    if only - set(SECTIONS + ON_REQUEST):
+        parser.error(f"--only takes {', '.join(SECTIONS + ON_REQUEST)}")
     os.makedirs(args.data, exist_ok=True)
     started = time.perf_counter()
 
@@ -91,6 +97,10 @@ def main(argv=None):
             print_writers(measure_writers(built[min(profile["sizes"])], profile, work), profile)
         if "storage" in only:
             print_storage(measure_storage(built[biggest], work), biggest)
+        if "servers" in only:
+            size = max(profile["sizes"])
+            print_servers(measure_servers(built[min(profile["sizes"])], built[size], profile,
+                                          work, args.postgres), size, profile)
     print_seeding(built)
     print(f"Load average at the end: {_load(harness.load_average())}. "
           f"Whole run: {time.perf_counter() - started:.0f} s.")
@@ -430,6 +440,58 @@ def print_writers(rows, profile):
           "stored.\n")
     table(["writers", "hits/s in-process", "hits/s over HTTP (wsgiref)"],
           [[r["threads"], f"{r['in_process']:,.0f}", f"{r['http']:,.0f}"] for r in rows])
+
+
+# ---------------------------------------------------------------------------------------------
+# Several app servers: gunicorn against SQLite and PostgreSQL
+# ---------------------------------------------------------------------------------------------
+
+def measure_servers(small, big, profile, work, pg_url):
+    """Hits/s through gunicorn with 1, 4 and 16 client threads on each backend, and the GET of
+    the last 365 days of the biggest database on each."""
+    from benchmark import servers
+
+    backends = {"SQLite": None, "PostgreSQL": pg_url}
+    rows = []
+    for threads in (1, 4, 16):
+        row = {"threads": threads}
+        for name, url in backends.items():
+            if name == "SQLite":
+                db = harness.copy_db(small["path"], work, f"servers-{threads}.db")
+            elif url is None:
+                row[name] = None
+                continue
+            else:
+                db = url
+            row[name] = servers.writers(db, work, threads, profile["http_hits"])
+        rows.append(row)
+    if pg_url is not None:  # the writers' hits out of the way of the GET's copy
+        conn = database.connect(pg_url)
+        database.in_transaction(conn, lambda c: [c.execute(f"delete from {table}") for table in (
+            "daily_site", "daily_page", "monthly_page", "hourly_site", "daily_ref", "views",
+            "salts", "month_salts", "beacon_log", "today_summary")])
+        conn.close()
+    path, _first, last = servers.copy_into(big, work, pg_url)
+    start = (datetime.date.fromisoformat(last) - datetime.timedelta(days=364)).isoformat()
+    query = f"from={start}&to={last}"
+    gets = {"SQLite": _in_process_get(path, query, profile["read_runs"]),
+            "PostgreSQL": (_in_process_get(pg_url, query, profile["read_runs"])
+                           if pg_url is not None else None)}
+    return {"writers": rows, "get": gets, "workers": servers.WORKERS}
+
+
+def print_servers(result, size, profile):
+    print("## Several app servers: gunicorn, SQLite and PostgreSQL\n")
+    print(f"Hits per second through gunicorn ({result['workers']} sync workers) with N client "
+          f"threads ({profile['http_hits']} hits, one connection per hit, each thread its own "
+          "visitor), against an SQLite file and against PostgreSQL. Every hit checked stored.\n")
+    table(["writers", "hits/s SQLite", "hits/s PostgreSQL"],
+          [[r["threads"], f"{r['SQLite']:,.0f}",
+            "—" if r["PostgreSQL"] is None else f"{r['PostgreSQL']:,.0f}"]
+           for r in result["writers"]])
+    print(f"GET of the last 365 days at {size:,} hits, in-process, ms (median of "
+          f"{profile['read_runs']}), every day ended: SQLite {ms(result['get']['SQLite'])}, "
+          f"PostgreSQL {ms(result['get']['PostgreSQL'])}.\n")
 
 
 # ---------------------------------------------------------------------------------------------

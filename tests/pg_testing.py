@@ -58,14 +58,17 @@ class Cluster:
         subprocess.run(self.as_user + [os.path.join(self.bin, argv[0]), *argv[1:]], check=True,
                        capture_output=True, timeout=120)
 
-    def start(self):
+    def start(self, durable=False):
         self._run("initdb", "-D", self.data, "-U", "footfall", "--auth=trust", "-E", "UTF8",
                   "--locale=C.UTF-8" if _has_c_utf8() else "--no-locale")
         # Durability off: the tests' databases are thrown away, and fsync per commit would only
-        # slow every test down. max_connections: the two-instance test opens about forty.
-        options = (f"-p {self.port} -k {self.sockets} -c listen_addresses=127.0.0.1 "
-                   "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-                   "-c max_connections=200 -c shared_buffers=64MB")
+        # slow every test down. durable (the benchmark's): fsync on, and commits not waiting for
+        # it, as SQLite's synchronous=NORMAL in WAL mode. max_connections: the two-instance
+        # test opens about forty.
+        safety = ("-c synchronous_commit=off" if durable else
+                  "-c fsync=off -c synchronous_commit=off -c full_page_writes=off")
+        options = (f"-p {self.port} -k {self.sockets} -c listen_addresses=127.0.0.1 {safety} "
+                   "-c max_connections=200 -c shared_buffers=128MB")
         self._run("pg_ctl", "-D", self.data, "-l", self.log, "-w", "-t", "60", "-o", options, "start")
         return self
 

@@ -58,11 +58,14 @@ def has_ended_days(conn, today):
 
 def lock_days(conn, today, alone=False):
     """Inside a write transaction, first: under PostgreSQL, hold the days lock until it ends,
-    shared (other writers go on) unless days have ended (or alone), since ending them needs it
-    alone: no hit of a day may still be writing its views while they are summed up and deleted.
-    SQLite's BEGIN IMMEDIATE already gave this transaction the whole file."""
+    shared (other writers go on) unless alone, which ending days needs: no hit of a day may
+    still be writing its views while they are summed up and deleted. (A hit that finds days to
+    end after all, rare since every request ends them first in a transaction of its own, asks
+    for the lock alone while it holds it shared; two such wait on each other until PostgreSQL
+    breaks the deadlock, and the one it rolls back runs again.) SQLite's BEGIN IMMEDIATE already
+    gave this transaction the whole file."""
     if is_postgres(conn):
-        lock(conn, DAYS_LOCK, shared=not (alone or has_ended_days(conn, today)))
+        lock(conn, DAYS_LOCK, shared=not alone)
 
 
 def end_days_before(conn, today):

@@ -9,7 +9,7 @@ import os
 
 from .. import counting
 from . import days
-from .database import checkpoint, in_transaction, lock
+from .database import checkpoint, in_transaction, is_postgres, lock
 
 
 class Hit:
@@ -303,7 +303,11 @@ def add_referral(conn, day, site, ref_host, pageviews):
 
 
 def _add(conn, update, insert, params):
-    if conn.execute(update, params).rowcount == 0:
+    if is_postgres(conn):
+        # One statement, whose answer nobody waits for: the insert adds to a row that is there
+        # (on conflict do update, dialect.ADDED).
+        conn.execute(insert, params)
+    elif conn.execute(update, params).rowcount == 0:
         conn.execute(insert, params)
 
 
