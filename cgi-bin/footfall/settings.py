@@ -27,7 +27,8 @@ class Setting:
 
 SETTINGS = (
     Setting("db", "FOOTFALL_DB", "~/footfall/footfall.db",
-            "Path of the SQLite database. Keep it outside the web document root."),
+            "Path of the SQLite database. Keep it outside the web document root. Or a "
+            "postgresql:// URL: PostgreSQL, through psycopg 3 (docs/deploy.md)."),
     Setting("timezone", "FOOTFALL_TIMEZONE", "",
             "IANA time zone that decides a hit's calendar day, e.g. Europe/Berlin; "
             "empty: the server's zone."),

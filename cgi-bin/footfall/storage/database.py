@@ -230,7 +230,8 @@ def _retry_locked(conn, action):
 def checkpoint(conn):
     """Write the WAL back into the database and empty it, so deleted bytes do not linger there."""
     if is_postgres(conn):
-        return  # the server's own checkpoints and vacuum (docs/privacy.md)
+        conn.rewrite_salts()  # no secure_delete there: see postgres.py and docs/privacy.md
+        return
     try:
         conn.execute("pragma wal_checkpoint(truncate)")
     except sqlite3.OperationalError:

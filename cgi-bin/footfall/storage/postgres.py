@@ -184,6 +184,19 @@ class Connection:
             return self.execute_raw("select 0", None)  # a new database
         return self.execute_raw(SELECT_VERSION, None)
 
+    def rewrite_salts(self):
+        """After days ended: rewrite the salt tables into new files. PostgreSQL has no
+        secure_delete; a deleted row stays in its page until the space is reused, and VACUUM
+        FULL of these two tiny tables (a row a day, a row a month) leaves the ended salts only
+        in the old files it unlinks and in write-ahead log segments until they are recycled
+        (docs/privacy.md). A role that may not do it leaves the salts to autovacuum."""
+        try:
+            self.raw.execute("vacuum full salts, month_salts")
+        except psycopg.OperationalError as exc:
+            _raise_storage_error(exc)
+        except psycopg.Error:
+            pass
+
     def lock(self, key, shared=False):
         """Take an advisory lock on key (text) until this transaction ends."""
         self.execute_raw(ADVISORY_LOCK_SHARED if shared else ADVISORY_LOCK, {"key": key})
