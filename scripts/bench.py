@@ -98,9 +98,8 @@ def main(argv=None):
         if "storage" in only:
             print_storage(measure_storage(built[biggest], work), biggest)
         if "servers" in only:
-            size = max(profile["sizes"])
-            print_servers(measure_servers(built[min(profile["sizes"])], built[size], profile,
-                                          work, args.postgres), size, profile)
+            measure_servers(built[min(profile["sizes"])], built[max(profile["sizes"])], profile,
+                            work, args.postgres)
     print_seeding(built)
     print(f"Load average at the end: {_load(harness.load_average())}. "
           f"Whole run: {time.perf_counter() - started:.0f} s.")
@@ -447,51 +446,34 @@ def print_writers(rows, profile):
 # ---------------------------------------------------------------------------------------------
 
 def measure_servers(small, big, profile, work, pg_url):
-    """Hits/s through gunicorn with 1, 4 and 16 client threads on each backend, and the GET of
-    the last 365 days of the biggest database on each."""
+    """Hits/s through gunicorn with 1, 4 and 16 client threads on each backend (printed), then
+    the GET of the last 365 days of the biggest database on each (printed)."""
     from benchmark import servers
 
-    backends = {"SQLite": None, "PostgreSQL": pg_url}
     rows = []
     for threads in (1, 4, 16):
-        row = {"threads": threads}
-        for name, url in backends.items():
-            if name == "SQLite":
-                db = harness.copy_db(small["path"], work, f"servers-{threads}.db")
-            elif url is None:
-                row[name] = None
-                continue
-            else:
-                db = url
-            row[name] = servers.writers(db, work, threads, profile["http_hits"])
-        rows.append(row)
-    if pg_url is not None:  # the writers' hits out of the way of the GET's copy
-        conn = database.connect(pg_url)
-        database.in_transaction(conn, lambda c: [c.execute(f"delete from {table}") for table in (
-            "daily_site", "daily_page", "monthly_page", "hourly_site", "daily_ref", "views",
-            "salts", "month_salts", "beacon_log", "today_summary")])
-        conn.close()
-    path, _first, last = servers.copy_into(big, work, pg_url)
-    start = (datetime.date.fromisoformat(last) - datetime.timedelta(days=364)).isoformat()
-    query = f"from={start}&to={last}"
-    gets = {"SQLite": _in_process_get(path, query, profile["read_runs"]),
-            "PostgreSQL": (_in_process_get(pg_url, query, profile["read_runs"])
-                           if pg_url is not None else None)}
-    return {"writers": rows, "get": gets, "workers": servers.WORKERS}
-
-
-def print_servers(result, size, profile):
+        db = harness.copy_db(small["path"], work, f"servers-{threads}.db")
+        rows.append({"threads": threads,
+                     "SQLite": servers.writers(db, work, threads, profile["http_hits"]),
+                     "PostgreSQL": (servers.writers(pg_url, work, threads, profile["http_hits"])
+                                    if pg_url is not None else None)})
     print("## Several app servers: gunicorn, SQLite and PostgreSQL\n")
-    print(f"Hits per second through gunicorn ({result['workers']} sync workers) with N client "
+    print(f"Hits per second through gunicorn ({servers.WORKERS} sync workers) with N client "
           f"threads ({profile['http_hits']} hits, one connection per hit, each thread its own "
           "visitor), against an SQLite file and against PostgreSQL. Every hit checked stored.\n")
     table(["writers", "hits/s SQLite", "hits/s PostgreSQL"],
           [[r["threads"], f"{r['SQLite']:,.0f}",
-            "—" if r["PostgreSQL"] is None else f"{r['PostgreSQL']:,.0f}"]
-           for r in result["writers"]])
-    print(f"GET of the last 365 days at {size:,} hits, in-process, ms (median of "
-          f"{profile['read_runs']}), every day ended: SQLite {ms(result['get']['SQLite'])}, "
-          f"PostgreSQL {ms(result['get']['PostgreSQL'])}.\n")
+            "—" if r["PostgreSQL"] is None else f"{r['PostgreSQL']:,.0f}"] for r in rows])
+    if pg_url is not None:
+        servers.empty(pg_url)  # the writers' hits out of the way of the GET's copy
+    path, _first, last = servers.copy_into(big, work, pg_url)
+    start = (datetime.date.fromisoformat(last) - datetime.timedelta(days=364)).isoformat()
+    query = f"from={start}&to={last}"
+    sqlite_get = _in_process_get(path, query, profile["read_runs"])
+    pg_get = _in_process_get(pg_url, query, profile["read_runs"]) if pg_url is not None else None
+    print(f"GET of the last 365 days at {big['hits']:,} hits, in-process, ms (median of "
+          f"{profile['read_runs']}), every day ended: SQLite {ms(sqlite_get)}, "
+          f"PostgreSQL {ms(pg_get)}.\n", flush=True)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -70,11 +70,22 @@ def setup(args, web_user):
         config = settings.load_config(db=args.db)
     except settings.ConfigError as exc:
         raise SetupError(str(exc)) from None
+    postgres = database.is_postgres_url(config.db)
+    if postgres and web_user:
+        raise SetupError("--web-user hands over an SQLite file's folder; PostgreSQL has no files "
+                         "of footfall's to hand over")
     conn = open_database(config.db)
     try:
-        print(f"database: {config.db} (schema version {database.schema_version(conn)})")
+        shown = config.db
+        if postgres:
+            from footfall.storage import postgres as pg  # only an install on PostgreSQL has psycopg
+
+            shown = pg.redacted(config.db)
+        print(f"database: {shown} (schema version {database.schema_version(conn)})")
         config_path = settings.config_file_path()
-        if args.db and not web_user:
+        # A URL (which may hold a password) is not written to the config file: give the app
+        # servers FOOTFALL_DB themselves.
+        if args.db and not web_user and not postgres:
             default_db = settings.load_config().db
             if os.path.abspath(args.db) != os.path.abspath(default_db):
                 write_config_values(config_path, {"db": os.path.abspath(args.db)})
@@ -84,7 +95,7 @@ def setup(args, web_user):
         conn.close()
     if web_user:
         hand_over(config.db, web_user)
-    else:
+    elif not postgres:
         check_owner(config.db)
     return status
 

@@ -96,6 +96,16 @@ def writers(db, work, threads, hits):
     return hits / elapsed
 
 
+def empty(url):
+    """Delete every row of a PostgreSQL database's footfall tables."""
+    conn = database.connect(url)
+    tables = [name for (name,) in conn.execute(
+        "select tablename from pg_tables where schemaname = current_schema() "
+        "and tablename != 'footfall_version'")]
+    database.in_transaction(conn, lambda c: [c.execute(f"delete from {name}") for name in tables])
+    conn.close()
+
+
 def copy_into(meta, work, pg_url):
     """The built database with every day ended (an SQLite copy) and the same copied into
     PostgreSQL by scripts/migrate_db.py: (sqlite path, first day, last day)."""
@@ -110,8 +120,7 @@ def copy_into(meta, work, pg_url):
     first = conn.execute("select min(day) from daily_site").fetchone()[0]
     if pg_url is not None:
         target = database.connect(pg_url)
-        if target.execute("select count(*) from daily_site").fetchone()[0] == 0:
-            migrate_db.migrate(conn, target, first, last, report=lambda line: None)
+        migrate_db.migrate(conn, target, first, last, report=lambda line: None)
         target.close()
     conn.close()
     return path, first, last
