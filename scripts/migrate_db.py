@@ -132,8 +132,9 @@ def _sketch_keys(conn, day):
     return {(f, fv, site) for f, fv, site, _ in conn.execute(SELECT_SKETCHES, {"day": day})}
 
 
-def copy_day(source, target, day):
-    """Add one day's rows of source to target's, in one transaction of the target."""
+def copy_day(source, target, day, add=True):
+    """Add one day's rows of source to target's, in one transaction of the target (add=False:
+    the target has none of the day's rows, so each is one insert, not an update first)."""
     rows = {table: [dict(zip(key + added, row)) for row in source.execute(
         _select_statement(table, key + added), {"day": day})]
         for table, (key, added) in DAY_TABLES.items()}
@@ -146,7 +147,8 @@ def copy_day(source, target, day):
         days.lock_days(conn, day, alone=True)
         for table, (key, added) in DAY_TABLES.items():
             if rows[table]:
-                conn.executemany(_update_statement(table, key, added), rows[table])
+                if add:
+                    conn.executemany(_update_statement(table, key, added), rows[table])
                 conn.executemany(_insert_statement(table, key + added), rows[table])
         for filter_name, filter_value, site, data in sketches:
             params = {"filter": filter_name, "filter_value": filter_value, "day": day,
@@ -217,7 +219,7 @@ def migrate(source, target, first, last, add=False, report=print):
                                f"({taken[0]} to {taken[-1]}); --add adds the source's to them")
     copy_install(source, target)
     for day in copied:
-        copy_day(source, target, day)
+        copy_day(source, target, day, add)
     for month in sorted({day[:7] for day in copied}):
         sum_up_month(target, month)
     wrong = []

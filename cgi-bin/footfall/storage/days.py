@@ -8,6 +8,11 @@ A month's salt, which keys the unique-visitor sketches, ends the same way with i
 from .database import checkpoint, in_transaction, is_postgres, lock
 
 SELECT_SALT = "select salt from salts where day = :day"
+SELECT_SALTS = """
+    select (select salt from salts where day = :day),
+           (select salt from month_salts where month = :month),
+           exists (select 1 from salts where day < :today)
+"""
 # "or ignore": under PostgreSQL another writer may have stored the day's salt meanwhile; each
 # reads back the one stored (make_salt).
 INSERT_SALT = "insert or ignore into salts (day, salt) values (:day, :salt)"
@@ -29,6 +34,14 @@ def salt_of(conn, day):
     """The salt of a day, or None when it has none (not begun yet, or ended)."""
     row = conn.execute(SELECT_SALT, {"day": day}).fetchone()
     return None if row is None else row[0]
+
+
+def salts_of(conn, day, today):
+    """(the day's salt, its month's salt, whether days before today have salts still), each
+    salt None when there is none yet: what a hit reads first, in one query."""
+    salt, month_salt, ended = conn.execute(
+        SELECT_SALTS, {"day": day, "month": day[:7], "today": today}).fetchone()
+    return salt, month_salt, bool(ended)
 
 
 def make_salt(conn, day, new_salt):

@@ -202,7 +202,10 @@ def count_hit(conn, hit, rules, today=None, new_salt=os.urandom, lock_visitor=Tr
         days.lock_days(conn, today_day)
     hour = counting.hour_of(hit.ts, rules.zone)
     referral = hit.referral()
-    salt = days.salt_of(conn, hit.day)
+    # One query for both salts and whether days have ended: a hit's round trips are what it
+    # costs on PostgreSQL. Nothing ends a day while this transaction holds the days lock (or
+    # SQLite's write lock), so the answer still holds at the end.
+    salt, month_salt, ended_before = days.salts_of(conn, hit.day, today_day)
     if salt is None:
         if hit.day < today_day:
             # The day ended while this hit waited: its salt is gone, and an ended day never gets
@@ -213,18 +216,20 @@ def count_hit(conn, hit, rules, today=None, new_salt=os.urandom, lock_visitor=Tr
     visitor = counting.visitor_id(salt, hit.ip, hit.user_agent, hit.site)
     if lock_visitor:
         lock(conn, visitor_lock(hit.day, visitor))
-    unique = counting.visitor_id(days.month_salt(conn, hit.day[:7], new_salt), hit.ip,
-                                 hit.user_agent, hit.site)
+    if month_salt is None:
+        month_salt = days.month_salt(conn, hit.day[:7], new_salt)
+    unique = counting.visitor_id(month_salt, hit.ip, hit.user_agent, hit.site)
     views = SqlViews(conn, hit.day, view_columns(hit, hour, referral, unique))
     verdict = counting.judge_view(views, visitor, hit.page, hit.ts, rules)
+    ended = ended_before and days.end_days_before(conn, today_day)
     if verdict is None:
-        return "flood", days.end_days_before(conn, today_day)
+        return "flood", ended
     new_visitor, new_page_visitor = verdict
     add_to_rollups(conn, hit.day, hour, hit.site, hit.page, new_visitor, new_page_visitor, 1,
                    referral)
     if hour >= 23 - rules.flood_window_seconds // 3600:
         _carry_over(conn, hit, rules, new_salt, lock_visitor)
-    return None, days.end_days_before(conn, today_day)
+    return None, ended
 
 
 def visitor_lock(day, visitor):
