@@ -39,7 +39,7 @@ SELECT_FIRST_LIVE_DAY = """
         union all
         select day from salts
          where not exists (select 1 from imported_days as i where i.day = salts.day)
-    )
+    ) as counted  -- PostgreSQL before 16 wants the alias
 """
 ADD_NOT_FOUND = """
     update daily_not_found set count = count + :count
