@@ -69,6 +69,14 @@ def summary_of(conn, day, site, filter_name, filter_value):
     (day) for one site (None: all) and filter, as summary.summarize(today's views, only=...)
     gives them; kept in the database for the next read when it can be written."""
     key = {"day": day, "site": site or "", "filter": filter_name, "filter_value": filter_value}
+    # Nothing new since the kept summary (the dashboard read again, or another filter asked):
+    # read it as it is, without a write. Read in this order, the two last rowids equal to the
+    # kept ones mean no view or beacon came after the summary was kept.
+    views_now = conn.execute(LAST_VIEW).fetchone()[0]
+    beacons_now = conn.execute(LAST_BEACON).fetchone()[0]
+    kept = conn.execute(SELECT_KEPT, key).fetchone()
+    if kept is not None and (kept[0], kept[1]) == (views_now, beacons_now):
+        return _decode(key, kept[3]), sketch.Sketch.from_bytes(kept[4])
     try:
         return in_transaction(conn, lambda conn: _read_and_keep(conn, key))
     except StorageError:  # a database this process may read but not write: sum the day up
