@@ -30,6 +30,8 @@ KEEP = """
             :views_counted, :rows, :sketch)
 """
 FORGET_BEFORE = "delete from today_summary where day < :day"
+COUNT_KEPT = "select count(*) from today_summary where day = :day"
+MAX_KEPT = 200
 LAST_VIEW = "select coalesce(max(rowid), 0) from views"
 LAST_BEACON = "select coalesce(max(rowid), 0) from beacon_log"
 # Rowids only grow within a day (nothing of today or tomorrow is deleted before today ends), so
@@ -92,9 +94,12 @@ def _read_and_keep(conn, key):
         rows, matching = _brought_up_to_date(conn, key, kept)
     else:
         rows, matching = _summed_up(conn, key)
-    conn.execute(KEEP, dict(key, views_through=views_now, beacons_through=beacons_now,
-                            views_counted=_counted_through(conn, key, views_now),
-                            rows=_encode(rows), sketch=matching.to_bytes()))
+    # A filter nothing matches is kept nowhere, and a day keeps at most MAX_KEPT: a public
+    # dashboard can be asked for any value, and reads must not fill the disk.
+    if rows and (kept is not None or conn.execute(COUNT_KEPT, key).fetchone()[0] < MAX_KEPT):
+        conn.execute(KEEP, dict(key, views_through=views_now, beacons_through=beacons_now,
+                                views_counted=_counted_through(conn, key, views_now),
+                                rows=_encode(rows), sketch=matching.to_bytes()))
     return rows, matching
 
 
