@@ -125,7 +125,7 @@ def test_an_event_filter_gives_its_days_pages_and_traits(site):
     assert answer["referrers"] == []
     # Its conversion is against every visitor of the range.
     assert answer["events"] == [{"event": "signup", "visitors": 3, "count": 3, "conversion": 0.5}]
-    assert answer["live"] == {"visitors": 0, "pageviews": 0, "minutes": 30}
+    assert answer["live"] == {"visitors": 1, "pageviews": 1, "minutes": 30}
 
 
 def test_an_event_filter_counts_each_hit_and_each_visitor_once_a_day(site):
