@@ -100,6 +100,16 @@ def record_event(conn, event, rules, today=None, new_salt=os.urandom, test=False
     return reason
 
 
+def record_events(conn, events, rules, new_salt=os.urandom):
+    """Count many events, oldest first, in one transaction (seeding); reasons in order. Each
+    event's own day is taken as the current day, as in record.record_hits."""
+    results = in_transaction(conn, lambda conn: [count_event(conn, event, rules, None, new_salt)
+                                                 for event in events])
+    if any(ended for _reason, ended in results):
+        checkpoint(conn)
+    return [reason for reason, _ended in results]
+
+
 def count_event(conn, event, rules, today=None, new_salt=os.urandom):
     """Count one event inside the caller's transaction: (None or the reason, whether days ended)."""
     today_day = event.day if today is None else today()
