@@ -5,7 +5,6 @@ import time
 import urllib.parse
 
 import pytest
-
 from footfall_testing import NOON, visits
 
 # Recorded in the page before any of its scripts run: what the tracker handed to the network.
