@@ -258,3 +258,23 @@ def test_an_event_as_a_cgi_process_is_counted_and_listed(db_path):
     answer = run_cgi(db_path, "GET", query="event=signup", env=env).json()
     assert answer["events"] == [{"event": "signup", "visitors": 1, "count": 1, "conversion": 1.0}]
     assert answer["pages"] == [{"page": "/pricing", "visitors": 1, "pageviews": 1}]
+
+
+def test_an_event_late_for_its_ended_day_counts_without_a_visitor(db_path):
+    # It waited for the lock past midnight, and another request ended its day meanwhile: it
+    # counts in its day, with no new salt for that day, and adds no visitor.
+    from footfall.storage import database, days, events, record
+
+    conn = database.connect(db_path)
+    try:
+        late = events.Event(NOON, "2026-11-28", "example.com", "/", "signup", "", "10.0.0.1",
+                            FIREFOX, {"browser": "Firefox"})
+        rules = record.Rules(zone=None)
+        assert events.record_event(conn, late, rules, today=lambda: "2026-11-29") is None
+        assert days.salt_of(conn, "2026-11-28") is None
+        assert events.read_events(conn, "2026-11-28", "2026-11-28", "2026-11-29", None) == {
+            "signup": [0, 1]}
+        assert events.read_events(conn, "2026-11-28", "2026-11-28", "2026-11-29", None,
+                                  "browser", "Firefox") == {"signup": [0, 1]}
+    finally:
+        conn.close()
