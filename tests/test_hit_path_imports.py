@@ -1,5 +1,4 @@
-"""The parsers a hit runs (agents, places, languages, campaigns, sketch) and the events module an
-event's POST runs import nothing heavy.
+"""The parsers a hit runs (agents, places, languages, campaigns, sketch) import nothing heavy.
 
 Run in a fresh interpreter, as a CGI process is: pytest itself has long since imported re and json.
 """
@@ -15,7 +14,6 @@ import sys
 heavy = {"re", "json", "enum", "hashlib", "threading", "urllib.parse", "zoneinfo", "collections"}
 before = heavy & set(sys.modules)
 from footfall import agents, campaigns, languages, places, sketch
-from footfall import events  # a POST with event=: the same parsers, and storage/events.py
 agent = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_7 like Mac OS X) Version/26.6.1 Mobile/15E148 Safari/604.1"
 assert (agents.browser_of(agent), agents.os_of(agent), agents.device_of(agent, "390")) == (
     "Safari", "iOS", "phone")
