@@ -2,7 +2,7 @@
 that read rollups only."""
 
 import pytest
-from footfall.storage import record, totals
+from footfall.storage import record, today, totals
 from footfall_testing import NOON
 from storage_testing import RULES, hit
 
@@ -43,3 +43,18 @@ def test_read_queries_search_a_rollup_through_an_index(conn, query, site):
     plan = [row[-1] for row in conn.execute("explain query plan " + query, params)]
     assert plan[0].startswith("SEARCH daily_"), plan  # a rollup table, through an index
     assert all(step.startswith(("SEARCH daily_", "USE TEMP B-TREE")) for step in plan), plan
+
+
+@pytest.mark.parametrize("query", [totals.SELECT_LIVE, today.SELECT_CHANGED_VISITORS,
+                                   today.SELECT_BEACONS_AFTER],
+                         ids=["last-30-minutes", "visitors-changed", "beacons-after"])
+def test_reads_of_today_touch_only_the_recent_rows(conn, query):
+    """What a read of today costs must not grow with the day's earlier traffic: the last 30
+    minutes read a range of (day, ts); the changes since the last read a range of rowids."""
+    params = {"day": "2026-11-28", "since": 0.0, "site": None, "views_through": 0,
+              "beacons_through": 0}
+    plan = [row[-1] for row in conn.execute("explain query plan " + query, params)]
+    searches = [step for step in plan if step.startswith(("SEARCH", "SCAN"))]
+    assert searches and all(step.startswith("SEARCH") for step in searches), plan
+    assert all("ts>?" in step or "rowid>?" in step or "rowid=?" in step
+               for step in searches), plan

@@ -4,7 +4,7 @@ A day's counted views (each with its visitor hash, page, referrer, traits and vi
 are summed up by summarize() into rows keyed (filter, filter value, dimension, value): the
 filter is a dimension and value that hits must match ('' for no filter), the dimension what is
 listed ('' for the filter's own totals). The same function serves a day that has ended (its rows
-are stored, storage/days.py) and today (summed up on each read, from the views on disk). The
+are stored, storage/days.py) and today (kept between reads by storage/today.py). The
 visitor hashes are used only to tell visits apart inside one day; no row holds one.
 
 Definitions (docs/insights.md; tests/test_summary.py holds them as a plain reference):

@@ -1,9 +1,10 @@
 """The day's summary (summary.py) stored when a day ends, and read back for a GET: lists by
 browser, country, campaign and the rest, one filter at a time, bounces, time on page, unique
-visitors and hours. Today has no stored rows yet: its views are summed up on each read.
+visitors and hours. Today has no stored rows yet: storage/today.py keeps its summary between reads.
 """
 
 from .. import sketch, summary
+from . import today as today_summary
 
 SELECT_DAY_VIEWS = """
     select site, visitor, unique_visitor, ts, hour, page, ref, browser, os, device, country,
@@ -128,7 +129,7 @@ def _merge_into(conn, select, delete, insert, key, new):
 
 
 # ---------------------------------------------------------------------------------------------
-# Reading: a range of days, stored and (for today) summed up live
+# Reading: a range of days, stored and (for today) kept between reads by today.py
 # ---------------------------------------------------------------------------------------------
 
 SELECT_DAYS = """
@@ -139,13 +140,22 @@ SELECT_DAYS = """
        and day between :first and :last and (:site is null or site = :site)
      group by day, value
 """
-SELECT_MONTHS = """
-    select month, value, sum(visitors), sum(pageviews), sum(entries), sum(bounces), sum(seconds),
+# The same summed over the whole stretch, for a list: one row per value, the sums done by SQLite.
+SELECT_DAYS_BY_VALUE = """
+    select value, sum(visitors), sum(pageviews), sum(entries), sum(bounces), sum(seconds),
+           sum(timed)
+      from daily_breakdown
+     where filter = :filter and filter_value = :filter_value and dim = :dim
+       and day between :first and :last and (:site is null or site = :site)
+     group by value
+"""
+SELECT_MONTHS_BY_VALUE = """
+    select value, sum(visitors), sum(pageviews), sum(entries), sum(bounces), sum(seconds),
            sum(timed)
       from monthly_breakdown
      where filter = :filter and filter_value = :filter_value and dim = :dim
        and month between :first and :last and (:site is null or site = :site)
-     group by month, value
+     group by value
 """
 SELECT_SKETCHES = """
     select day, sketch from daily_unique
@@ -160,21 +170,17 @@ SELECT_MONTH_SKETCHES = """
 
 
 class Reader:
-    """The breakdowns of one range, site and filter; today's part summed up from its views."""
+    """The breakdowns of one range, site and filter; today's part from storage/today.py."""
 
     def __init__(self, conn, first, last, site, filter_name, filter_value, today, whole_months):
         self.conn, self.first, self.last, self.site = conn, first, last, site
         self.filter, self.filter_value = filter_name, filter_value
         self.whole_months = whole_months  # totals.whole_months(first, last): the split
-        self._today_rows, self._today_uniques = {}, {}
+        self._today_rows, self._today_matching = {}, None
         self.today = today if first <= today <= last else None
         if self.today is not None:
-            for views in day_views(conn, today, site).values():
-                rows, uniques = summary.summarize(views, only=(filter_name, filter_value))
-                for key, counts in rows.items():
-                    _sum_into(self._today_rows, key, counts)
-                for key, hashes in uniques.items():
-                    self._today_uniques.setdefault(key, set()).update(hashes)
+            self._today_rows, self._today_matching = today_summary.summary_of(
+                conn, self.today, site, filter_name, filter_value)
 
     def _params(self, dim, first, last):
         return {"filter": self.filter, "filter_value": self.filter_value, "dim": dim,
@@ -199,13 +205,14 @@ class Reader:
         result = {}
         split = self.whole_months
         if split is None:
-            parts = [(SELECT_DAYS, self._params(dim, self.first, self.last))]
+            parts = [(SELECT_DAYS_BY_VALUE, self._params(dim, self.first, self.last))]
         else:
             first_month, last_month, day_ranges = split
-            parts = [(SELECT_MONTHS, self._params(dim, first_month, last_month))]
-            parts += [(SELECT_DAYS, self._params(dim, start, end)) for start, end in day_ranges]
+            parts = [(SELECT_MONTHS_BY_VALUE, self._params(dim, first_month, last_month))]
+            parts += [(SELECT_DAYS_BY_VALUE, self._params(dim, start, end))
+                      for start, end in day_ranges]
         for query, params in parts:
-            for _when, value, *counts in self.conn.execute(query, params):
+            for value, *counts in self.conn.execute(query, params):
                 _sum_into(result, value, counts)
         if self.today is not None:
             for (f, fv, d, value), counts in self._today_rows.items():
@@ -228,19 +235,29 @@ class Reader:
             for month, data in stored:
                 months.setdefault(month, []).append(sketch.Sketch.from_bytes(data))
                 whole.add(month)
-            day_ranges = list(edges) + [(max(first_month + "-01", self.first),
-                                         min(last_month + "-31", self.last))]
+            # A month read whole above needs none of its days; one without a stored union
+            # (summed up before monthly sketches existed) reads its days.
+            day_ranges = list(edges) + [
+                (max(month + "-01", self.first), min(month + "-31", self.last))
+                for month in _months(first_month, last_month) if month not in whole]
         for start, end in day_ranges:
             for day, data in self.conn.execute(SELECT_SKETCHES, dict(params, first=start, last=end)):
-                if day[:7] not in whole:  # a month read whole above needs none of its days
-                    months.setdefault(day[:7], []).append(sketch.Sketch.from_bytes(data))
+                months.setdefault(day[:7], []).append(sketch.Sketch.from_bytes(data))
         if self.today is not None:
-            hashes = self._today_uniques.get((self.filter, self.filter_value), set())
-            today_sketch = sketch.Sketch()
-            today_sketch.update(h for h in hashes if h)
-            months.setdefault(self.today[:7], []).append(today_sketch)
+            months.setdefault(self.today[:7], []).append(self._today_matching)
         total = sum(sketch.Sketch.union(parts).estimate() for parts in months.values())
         return total, ("range" if self.first[:7] == self.last[:7] else "month")
+
+
+def _months(first, last):
+    """The months YYYY-MM from first to last, both included."""
+    year, month = int(first[:4]), int(first[5:7])
+    end = (int(last[:4]), int(last[5:7]))
+    months = []
+    while (year, month) <= end:
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
 
 
 def _sum_into(result, key, counts):

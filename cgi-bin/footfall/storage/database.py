@@ -219,6 +219,8 @@ def backup(conn, target_path):
         target.execute("delete from salts")
         target.execute("delete from month_salts")
         target.execute("delete from views")
+        target.execute("delete from beacon_log")
+        target.execute("delete from today_summary")
         target.execute("pragma journal_mode = delete")  # one self-contained file, no -wal
         target.execute("vacuum")
     finally:

@@ -13,6 +13,8 @@ INSERT_SALT = "insert into salts (day, salt) values (:day, :salt)"
 SELECT_ENDED = "select 1 from salts where day < :today limit 1"
 FORGET_SALTS_BEFORE = "delete from salts where day < :today"
 FORGET_VIEWS_BEFORE = "delete from views where day < :today"
+FORGET_BEACONS_BEFORE = "delete from beacon_log where day < :today"
+FORGET_SUMMARIES_BEFORE = "delete from today_summary where day < :today"
 SELECT_MONTH_SALT = "select salt from month_salts where month = :month"
 INSERT_MONTH_SALT = "insert into month_salts (month, salt) values (:month, :salt)"
 FORGET_MONTH_SALTS_BEFORE = "delete from month_salts where month < :month"
@@ -58,6 +60,8 @@ def end_days_before(conn, today):
     events.end_days_before(conn, today)
     conn.execute(FORGET_SALTS_BEFORE, {"today": today})
     conn.execute(FORGET_VIEWS_BEFORE, {"today": today})
+    conn.execute(FORGET_BEACONS_BEFORE, {"today": today})
+    conn.execute(FORGET_SUMMARIES_BEFORE, {"today": today})
     conn.execute(FORGET_MONTH_SALTS_BEFORE, {"month": today[:7]})
     return True
 

@@ -183,7 +183,38 @@ MIGRATIONS = {
             primary key (filter, filter_value, month, site)
         ) without rowid;
     """),
-    10: ("events: the day's event hits and ended days' event sums", """
+    10: ("today's summary kept between reads; the beacon log it needs", """
+        -- A GET of a range ending today summed up all of today's views at each read: its time
+        -- grew with the day's traffic. Now it adds only what changed since the last read; and
+        -- views_day gains ts, so the last 30 minutes read only those minutes' views.
+        drop index views_day;
+        create index views_day on views (day, ts);
+        -- Today's summary for one filter as a GET last read it (storage/today.py): sums and a sketch,
+        -- no visitor hash. A later read adds only the visits that changed since (views after
+        -- views_through, beacons after beacons_through). Deleted when the day ends.
+        create table today_summary (
+            day              text    not null,
+            site             text    not null,  -- '' for all sites
+            filter           text    not null,
+            filter_value     text    not null,
+            views_through    integer not null,  -- the last views rowid summed up
+            beacons_through  integer not null,  -- the last beacon_log rowid seen
+            views_counted    integer not null,  -- today's counted views up to views_through
+            rows             text    not null,  -- JSON: [[dim, value, visitors, pageviews, ...], ...]
+            sketch           blob    not null,  -- sketch.py bytes of the matching visitors
+            primary key (day, site, filter, filter_value)
+        ) without rowid;
+
+        -- What a view held before a beacon added visible seconds to it (record.record_seconds), so
+        -- today_summary can take the old visit out before adding the new one. Deleted with the
+        -- day's views.
+        create table beacon_log (
+            day      text    not null,
+            view     integer not null,  -- rowid of the view in views
+            seconds  real    not null,  -- its seconds before the beacon
+            timed    integer not null   -- its timed before the beacon
+        );
+    11: ("events: the day's event hits and ended days' event sums", """
         -- The day's events (footfall("signup"), a click, an outbound link or a download), for the
         -- current day only: the events' flood rule and the day's sums (storage/events.py) read it;
         -- it is emptied with the salt, as views is. Traits as in views, from the event's own request.

@@ -63,6 +63,16 @@ INSERT_VIEW = """
 """
 # The visible seconds footfall.js reports when a page is left: added to the visitor's latest
 # view of the page today, and never more than the time since that view.
+# Before a live beacon changes a view of today: what the view held, so that a GET's kept summary
+# of today (storage/today.py) can take the visit out as it was. A bulk day's beacons need none:
+# they change views written in the same batch, newer than any kept summary.
+LOG_BEACON = """
+    insert into beacon_log (day, view, seconds, timed)
+    select day, rowid, seconds, timed from views
+     where rowid = (select rowid from views
+                     where visitor = :visitor and page = :page and day = :day and counted
+                     order by ts desc limit 1)
+"""
 ADD_SECONDS = """
     update views set seconds = min(seconds + :seconds, max(:now - ts, 0)), timed = 1
      where rowid = (select rowid from views
@@ -214,6 +224,7 @@ def record_seconds(conn, hit, seconds, today=None):
         visitor = counting.visitor_id(salt, hit.ip, hit.user_agent, hit.site)
         params = {"visitor": visitor, "page": hit.page, "day": hit.day, "seconds": seconds,
                   "now": hit.ts}
+        conn.execute(LOG_BEACON, params)
         return (None if conn.execute(ADD_SECONDS, params).rowcount else "no view"), ended
 
     reason, ended = in_transaction(conn, work)

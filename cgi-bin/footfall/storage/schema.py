@@ -6,7 +6,7 @@ the same tables, columns, indexes and keys.
 
 # The whole schema as it is now: what a new database is created with. An older database is
 # brought here by MIGRATIONS; tests/test_migrations.py checks both end with the same schema.
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 SCHEMA = """
     -- Per-day totals for a whole site: what the chart reads.
@@ -92,7 +92,34 @@ SCHEMA = """
         unique_visitor  blob                          -- keyed by the month's salt, for sketches
     );
     create index views_visitor on views (visitor, page, ts, counted);
-    create index views_day on views (day);
+    -- By day, then time: the last 30 minutes (totals.live) read only those minutes' views.
+    create index views_day on views (day, ts);
+
+    -- Today's summary for one filter as a GET last read it (storage/today.py): sums and a sketch,
+    -- no visitor hash. A later read adds only the visits that changed since (views after
+    -- views_through, beacons after beacons_through). Deleted when the day ends.
+    create table today_summary (
+        day              text    not null,
+        site             text    not null,  -- '' for all sites
+        filter           text    not null,
+        filter_value     text    not null,
+        views_through    integer not null,  -- the last views rowid summed up
+        beacons_through  integer not null,  -- the last beacon_log rowid seen
+        views_counted    integer not null,  -- today's counted views up to views_through
+        rows             text    not null,  -- JSON: [[dim, value, visitors, pageviews, ...], ...]
+        sketch           blob    not null,  -- sketch.py bytes of the matching visitors
+        primary key (day, site, filter, filter_value)
+    ) without rowid;
+
+    -- What a view held before a beacon added visible seconds to it (record.record_seconds), so
+    -- today_summary can take the old visit out before adding the new one. Deleted with the
+    -- day's views.
+    create table beacon_log (
+        day      text    not null,
+        view     integer not null,  -- rowid of the view in views
+        seconds  real    not null,  -- its seconds before the beacon
+        timed    integer not null   -- its timed before the beacon
+    );
 
     -- Facts about the install itself, one row each (storage/meta.py): whether the stats are
     -- public or need a read key, and whether the data is demo data that seed_db.py made.

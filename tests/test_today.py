@@ -1,0 +1,169 @@
+"""Today's summary kept between reads (storage/today.py): a GET of a range ending today answers
+exactly what summing the whole day up again would, whatever hits, beacons and reads came in
+between; a read pays only for the visitors that changed; nothing of it outlives the day."""
+
+import random
+import sqlite3
+
+import pytest
+from footfall import settings
+from footfall.app import Application
+from footfall.storage import database, today
+from footfall_testing import NOON, Clock, call_app
+
+AGENTS = [
+    "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0",
+    ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+     "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"),
+    ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+     "Chrome/131.0.0.0 Safari/537.36"),
+]
+ZONES = ["Europe/Berlin", "America/New_York", "Asia/Tokyo"]
+PAGES = ["/", "/a", "/b", "/c"]
+FILTERS = ["", "&browser=Firefox", "&country=DE", "&page=/a", "&device=phone", "&campaign=spring",
+           "&ref=news.example", "&os=Windows"]
+
+
+class Today:
+    """footfall in-process on one day, its clock moving forward with each action."""
+
+    def __init__(self, db_path):
+        self.db_path = db_path
+        self.clock = Clock(NOON - 6 * 3600)
+        self.app = Application(settings.Config(db=db_path, timezone="UTC"), self.clock)
+
+    def view(self, visitor, page, **fields):
+        fields = dict(page=page, site="example.com", w=390 if visitor % 3 == 1 else 1280,
+                      tz=ZONES[visitor % 3], **fields)
+        body = "&".join(f"{k}={v}" for k, v in fields.items()).encode()
+        call_app(self.app, "POST", body=body, headers={"user_agent": AGENTS[visitor % 3]},
+                 environ={"REMOTE_ADDR": f"10.0.0.{visitor}"})
+
+    def stay(self, visitor, page, seconds):
+        body = f"page={page}&site=example.com&seconds={seconds}".encode()
+        call_app(self.app, "POST", body=body, headers={"user_agent": AGENTS[visitor % 3]},
+                 environ={"REMOTE_ADDR": f"10.0.0.{visitor}"})
+
+    def get(self, query, app=None):
+        response = call_app(app or self.app, "GET", query=query)
+        assert response.status == 200, response.body
+        return response.json()
+
+    def summed_up_again(self, query, tmp_path):
+        """The answer of a copy of the database without the kept summaries: today summed up
+        from all of its views, as before storage/today.py."""
+        copy = tmp_path / f"copy-{random.random()}.db"
+        source = sqlite3.connect(self.db_path)
+        target = sqlite3.connect(copy)
+        source.backup(target)
+        target.execute("delete from today_summary")
+        target.commit()
+        source.close()
+        target.close()
+        other = Application(settings.Config(db=str(copy), timezone="UTC"), self.clock)
+        return self.get(query, other)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_reads_between_hits_and_beacons_answer_what_summing_the_day_up_again_would(
+        db_path, tmp_path, seed):
+    rng = random.Random(seed)
+    day = Today(db_path)
+    query = "from=2026-11-27&to=2026-11-28" + rng.choice(FILTERS)
+    for _step in range(60):
+        action = rng.random()
+        visitor = rng.randrange(1, 12)
+        page = rng.choice(PAGES)
+        if action < 0.55:
+            extra = {}
+            if rng.random() < 0.2:
+                extra["q"] = "utm_campaign%3Dspring"
+            if rng.random() < 0.2:
+                extra["ref"] = "https://news.example/item"
+            day.view(visitor, page, **extra)
+        elif action < 0.8:
+            day.stay(visitor, page, rng.randrange(1, 40))
+        else:
+            assert day.get(query) == day.summed_up_again(query, tmp_path)
+        day.clock.now += rng.randrange(1, 300)
+    assert day.get(query) == day.summed_up_again(query, tmp_path)
+
+
+def test_a_beacon_after_a_read_changes_time_on_page_and_bounces_stay_right(db_path):
+    day = Today(db_path)
+    day.view(1, "/a")
+    first = day.get("from=2026-11-28&to=2026-11-28")
+    assert first["totals"]["bounces"] == 1
+    assert first["pages"][0]["seconds"] is None
+    day.clock.now += 30
+    day.stay(1, "/a", 20)
+    day.view(1, "/b")
+    second = day.get("from=2026-11-28&to=2026-11-28")
+    assert second["totals"]["bounces"] == 0
+    assert second["totals"]["seconds"] == 20.0
+    assert [(p["page"], p["entries"], p["seconds"]) for p in second["pages"]] == [
+        ("/a", 1, 20.0), ("/b", 0, None)]
+
+
+def test_a_read_sums_up_only_the_visitors_whose_views_changed(db_path):
+    day = Today(db_path)
+    for visitor in range(1, 9):
+        day.view(visitor, "/a")
+    day.get("from=2026-11-28&to=2026-11-28")
+    day.view(3, "/b")
+    day.stay(5, "/a", 10)
+
+    conn = database.connect(db_path)
+    statements = []
+    conn.set_trace_callback(statements.append)
+    rows, matching = today.summary_of(conn, "2026-11-28", None, "", "")
+    conn.set_trace_callback(None)
+    visitor_reads = [s for s in statements if "where visitor = " in s]
+    whole_day_reads = [s for s in statements if "where day = " in s and "counted and (" in s
+                       and "rowid" not in s]
+    assert (len(visitor_reads), whole_day_reads) == (2, [])
+    assert rows[("", "", "", "")][:2] == [8, 9]
+    assert round(matching.estimate()) == 8
+    conn.close()
+
+
+def test_the_kept_summary_and_beacon_log_end_with_their_day(db_path):
+    day = Today(db_path)
+    day.view(1, "/a")
+    day.stay(1, "/a", 5)
+    day.get("from=2026-11-28&to=2026-11-28&browser=Firefox")
+    day.clock.now += 24 * 3600
+    day.view(2, "/b")  # the first request of the 29th ends the 28th
+    day.get("from=2026-11-29&to=2026-11-29")
+    conn = sqlite3.connect(db_path)
+    kept = conn.execute("select day, filter from today_summary").fetchall()
+    logged = conn.execute("select count(*) from beacon_log").fetchone()[0]
+    conn.close()
+    assert (kept, logged) == ([("2026-11-29", "")], 0)
+
+
+def test_a_database_the_reader_cannot_write_still_answers_today(db_path, tmp_path):
+    day = Today(db_path)
+    day.view(1, "/a")
+    day.view(2, "/b")
+    conn = database.connect(db_path)
+    conn.execute("pragma query_only = on")  # as a read-only file would: writes fail
+    rows, matching = today.summary_of(conn, "2026-11-28", None, "", "")
+    conn.close()
+    assert rows[("", "", "", "")][:2] == [2, 2]
+
+
+def test_reads_of_filters_nothing_matches_keep_nothing_and_a_day_keeps_at_most_200(db_path):
+    """A public dashboard can be asked for any filter value: reads must not fill the disk."""
+    day = Today(db_path)
+    for n in range(today.MAX_KEPT + 10):
+        day.view(1, f"/p{n}")
+    for n in range(3):
+        assert day.get(f"from=2026-11-28&to=2026-11-28&browser=Nothing{n}")["totals"]["visitors"] == 0
+    for n in range(today.MAX_KEPT + 10):
+        assert day.get(f"from=2026-11-28&to=2026-11-28&page=/p{n}")["totals"]["pageviews"] == 1
+    conn = sqlite3.connect(db_path)
+    kept = conn.execute("select filter, filter_value from today_summary").fetchall()
+    conn.close()
+    assert [k for k in kept if k[0] == "browser"] == []
+    assert len(kept) == today.MAX_KEPT
