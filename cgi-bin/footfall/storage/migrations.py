@@ -214,6 +214,7 @@ MIGRATIONS = {
             seconds  real    not null,  -- its seconds before the beacon
             timed    integer not null   -- its timed before the beacon
         );
+    """),
     11: ("events: the day's event hits and ended days' event sums", """
         -- The day's events (footfall("signup"), a click, an outbound link or a download), for the
         -- current day only: the events' flood rule and the day's sums (storage/events.py) read it;
