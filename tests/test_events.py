@@ -152,11 +152,12 @@ def test_the_last_half_hour_counts_todays_events(db_path):
     assert site.get("event=signup")["live"] == {"visitors": 2, "pageviews": 2, "minutes": 30}
 
 
-@pytest.mark.parametrize("event_count, limit, answers", [
-    pytest.param(11, {}, [True] * 10 + [False], id="flood-window"),
-    pytest.param(4, {"daily_limit": 3}, [True] * 3 + [False], id="daily-limit"),
+@pytest.mark.parametrize("event_count, limit, answers, another_event", [
+    pytest.param(11, {}, [True] * 10 + [False], True, id="flood-window"),
+    pytest.param(4, {"daily_limit": 3}, [True] * 3 + [False], False, id="daily-limit"),
 ])
-def test_the_flood_rule_holds_per_visitor_and_event(db_path, event_count, limit, answers):
+def test_the_flood_rule_holds_per_visitor_and_event(db_path, event_count, limit, answers,
+                                                    another_event):
     site = Site(db_path, now=NOON, **limit)
     got = []
     for i in range(event_count):
@@ -167,8 +168,9 @@ def test_the_flood_rule_holds_per_visitor_and_event(db_path, event_count, limit,
         if not answer["counted"]:
             assert answer["reason"] == "flood"
     assert got == answers
-    # Another visitor, or another event, is not held back.
+    # Another visitor is not held back; the same visitor's other event only by the day's cap.
     assert site.post("10.0.0.99", page="/", event="click").json()["counted"] is True
+    assert site.post(page="/", event="another").json()["counted"] is another_event
 
 
 @pytest.mark.parametrize("headers, agent, config, reason", [
