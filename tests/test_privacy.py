@@ -1,6 +1,6 @@
 """No raw IP address is ever written to disk, in any form: the bytes of the database, its -wal
 and -shm, and a backup are scanned for each visitor's address as text, as IPv4-mapped IPv6 and
-packed in 4 and 16 bytes."""
+packed in 4 and 16 bytes. Pageviews and events both."""
 
 import ipaddress
 import os
@@ -39,6 +39,9 @@ def hit_by_everyone(tmp_path):
         answer = run_cgi(db, "POST", body=f"page=/p{i % 5}&ref=https://ref.example/".encode(),
                          env={"REMOTE_ADDR": address, **FIXED_CLOCK_ENV})
         assert answer.json()["counted"] is True
+        event = run_cgi(db, "POST", body=f"page=/p{i % 5}&event=signup {i % 2}".encode(),
+                        env={"REMOTE_ADDR": address, **FIXED_CLOCK_ENV})
+        assert event.json()["counted"] is True
     files = [db + suffix for suffix in ("", "-wal", "-shm")]
     assert all(os.path.exists(path) for path in files)
     contents = {path: open(path, "rb").read() for path in files}

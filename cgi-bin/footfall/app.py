@@ -193,6 +193,16 @@ class Application:
         reason = counting.skip_reason(user_agent, environ)
         if reason is None and not allowed:
             reason = "site not allowed"
+        if "event" in fields:  # an event, not a pageview: events.py
+            from . import events
+
+            try:
+                answer = events.count(self, environ, fields, page, ref, site, now, day, reason)
+            except counting.InvalidInput as exc:
+                raise HTTPError(400, str(exc)) from None
+            if not answer["counted"]:
+                headers.append(("X-Footfall", f"not counted: {answer['reason']}"))
+            return 200, answer, headers
         if "seconds" in fields:
             return self._seconds(environ, fields, page, site, now, day, reason, headers)
         if reason is None:

@@ -246,8 +246,9 @@ def test_one_site_has_no_site_selector(pages, fresh_site):
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("query", ["?range=today", "?range=30d&browser=Firefox"],
-                         ids=["today", "filtered"])
+@pytest.mark.parametrize("query", ["?range=today", "?range=30d&browser=Firefox",
+                                   "?range=30d&event=signup"],
+                         ids=["today", "filtered", "event"])
 def test_new_views_have_no_serious_accessibility_violations(pages, seeded_site, axe_source,
                                                             scheme, query):
     page = open_dashboard(pages, seeded_site, query, color_scheme=scheme)
