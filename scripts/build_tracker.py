@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Build static/footfall.js, the tracker every page loads, from its readable source
-tracker/footfall.js: comments and layout out, local names shortened, nothing else changed.
+static/footfall.src.js: comments and layout out, local names shortened, nothing else changed.
 
 The source is written for this: every statement ends in a semicolon (no line break is
 significant), no template literals, no `?:`. The local names in NAMES are shortened to a letter
@@ -17,7 +17,7 @@ import os
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SOURCE = os.path.join(ROOT, "tracker", "footfall.js")
+SOURCE = os.path.join(ROOT, "static", "footfall.src.js")
 BUILT = os.path.join(ROOT, "static", "footfall.js")
 
 _WORD = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$")

@@ -1,4 +1,4 @@
-"""static/footfall.js as a file: built from tracker/footfall.js by scripts/build_tracker.py and
+"""static/footfall.js as a file: built from static/footfall.src.js by scripts/build_tracker.py and
 current, the size the README gives, under its budget, and strict code. What it does in a browser
 is tested in tests/browser/test_snippets.py."""
 
@@ -14,7 +14,7 @@ sys.path.insert(0, SCRIPTS)
 import build_tracker  # noqa: E402
 
 TRACKER = os.path.join(ROOT, "static", "footfall.js")
-SOURCE = os.path.join(ROOT, "tracker", "footfall.js")
+SOURCE = os.path.join(ROOT, "static", "footfall.src.js")
 # The most footfall.js may weigh gzipped; it pays for every page view. Issue 11 (w, tz, q and the
 # visible-seconds beacon) took it from 689 to 948 bytes; issue 12 added events, outbound links
 # and downloads, and the built, renamed copy (with beacons only, the site from the Origin) came
