@@ -169,6 +169,20 @@ SELECT_MONTH_SKETCHES = """
 """
 
 
+SELECT_ANY_SKETCH = """
+    select 1 from daily_unique
+     where filter = '' and day between :first and :last and (:site is null or site = :site)
+     limit 1
+"""
+
+
+def has_sketches(conn, first, last, site=None):
+    """Whether any day of [first, last] was summed up with unique-visitor sketches (days that
+    ended before footfall kept them have none)."""
+    params = {"first": first, "last": last, "site": site}
+    return conn.execute(SELECT_ANY_SKETCH, params).fetchone() is not None
+
+
 class Reader:
     """The breakdowns of one range, site and filter; today's part from storage/today.py."""
 
