@@ -654,11 +654,6 @@
   // Show the filter in force as a chip (or hide it), and say it in the title of the tab.
   function showFilter(answer) {
     var filter = currentFilter();
-    // The API's CSV applies the range, the site and page alone: not a download of another view.
-    var csv = !filter || filter.key === "page";
-    $id("download").hidden = !csv;
-    $id("download-status").textContent = csv ? "" : "The CSV download has no " +
-      filter.label.toLowerCase() + " filter: remove the filter to download these days.";
     $id("filter").hidden = !filter;
     if (!filter) return;
     var list = LISTS.filter(function (l) {

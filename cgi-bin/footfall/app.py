@@ -307,7 +307,16 @@ class Application:
         if "format" in params:
             from . import exports
 
-            return exports.answer(conn, params, first, last, site, page)
+            return exports.answer(self, conn, params, first, last, today, now, site, page,
+                                  filter_name, filter_value)
+        return self.answer(conn, first, last, today, now, site, page, filter_name, filter_value,
+                           limit)
+
+    def answer(self, conn, first, last, today, now, site, page, filter_name, filter_value, limit):
+        """The JSON answer of a GET whose parameters are read and checked (dates are dates);
+        exports.py takes its lists from here, each whole (limit: as many as there are)."""
+        from . import insights
+
         span = (last - first).days + 1
         counts = totals.read_days(conn, first.isoformat(), last.isoformat(), site, page)
         visitors, pageviews = [], []
