@@ -148,17 +148,26 @@ def print_machine(facts, load):
 def measure_reading(built, profile, python, cgi_bin):
     """Per size and span, seconds of each way to read the chart."""
     rows = []
+    # footfall's in-process GETs of every size are measured interleaved, a run of each size in
+    # turn, so that a change in the machine's load falls on all sizes alike: their ratios are
+    # the goals. One filter: every list of the answer for one browser's hits (issue 11).
+    kinds = {"get": "", "chart": "&page=%2F", "filtered": "&browser=Chrome"}
+    footfall = {}
+    for span in (90, 365):
+        for kind, extra in kinds.items():
+            queries = {size: _range_query(meta, span) + extra for size, meta in built.items()}
+            figures = _interleaved_gets(built, queries, profile["read_runs"])
+            for size, seconds in figures.items():
+                footfall[size, span, kind] = seconds
     for size, meta in built.items():
         for span in (90, 365):
             last = datetime.date.fromisoformat(meta["last_day"])
             first = (last - datetime.timedelta(days=span - 1)).isoformat()
-            query = f"from={first}&to={last.isoformat()}"
+            query = _range_query(meta, span)
             row = {"hits": size, "span": span,
-                   "get": _in_process_get(meta["path"], query, profile["read_runs"]),
-                   "chart": _in_process_get(meta["path"], query + "&page=%2F", profile["read_runs"]),
-                   # One filter: every list of the answer for one browser's hits (issue 11).
-                   "filtered": _in_process_get(meta["path"], query + "&browser=Chrome",
-                                               profile["read_runs"]),
+                   "get": footfall[size, span, "get"],
+                   "chart": footfall[size, span, "chart"],
+                   "filtered": footfall[size, span, "filtered"],
                    "article": _article_in_process(meta["article"], first, last.isoformat(),
                                                   profile["read_runs"]),
                    "indexed": _article_in_process(meta["indexed"], first, last.isoformat(),
@@ -176,20 +185,30 @@ def measure_reading(built, profile, python, cgi_bin):
     return rows
 
 
-def _in_process_get(db, query, runs):
-    app = harness.application(db)
-    environ = {"REQUEST_METHOD": "GET", "QUERY_STRING": query, "SERVER_NAME": "example.com",
-               "SERVER_PORT": "80", "wsgi.url_scheme": "http"}
+def _range_query(meta, span):
+    """The query of the span days that end on the database's last day."""
+    last = datetime.date.fromisoformat(meta["last_day"])
+    first = last - datetime.timedelta(days=span - 1)
+    return f"from={first.isoformat()}&to={last.isoformat()}"
 
-    def once():
-        started = time.perf_counter()
-        body = harness.call(app, environ)
-        elapsed = time.perf_counter() - started
-        assert body.startswith(b'{"from"'), body[:200]
-        return elapsed
 
-    once()  # the first call opens the connection and reads the schema
-    return harness.repeat(once, runs)
+def _interleaved_gets(built, queries, runs):
+    """{size: median seconds} of in-process GETs of each database, one of each size in turn."""
+    calls = {}
+    for size, meta in built.items():
+        app = harness.application(meta["path"])
+        environ = {"REQUEST_METHOD": "GET", "QUERY_STRING": queries[size],
+                   "SERVER_NAME": "example.com", "SERVER_PORT": "80", "wsgi.url_scheme": "http"}
+        calls[size] = (app, environ)
+        harness.call(app, environ)  # the first call opens the connection and reads the schema
+    times = {size: [] for size in built}
+    for _run in range(runs):
+        for size, (app, environ) in calls.items():
+            started = time.perf_counter()
+            body = harness.call(app, environ)
+            times[size].append(time.perf_counter() - started)
+            assert body.startswith(b'{"from"'), body[:200]
+    return {size: statistics.median(seconds) for size, seconds in times.items()}
 
 
 def _article_in_process(db, first, last, runs):
@@ -212,7 +231,8 @@ def print_reading(rows, profile):
           "whole CGI process. Article: its design on the same hits (SELECT DISTINCT day, then "
           "one COUNT(*) per day), as written (no index) and with an index on day. Times in ms, "
           f"medians of {profile['read_runs']} in-process and {profile['cgi_runs']} CGI runs "
-          "(one run where a single one takes over 2 s).\n")
+          "(one run where a single one takes over 2 s); footfall's in-process runs of the "
+          "sizes interleaved, one of each in turn, so their ratios share the machine's load.\n")
     table(["hits", "days", "footfall GET", "footfall page chart", "filtered GET", "filtered / GET",
            "article", "article / footfall", "article + index", "(+ index) / footfall",
            "footfall CGI", "article CGI"],
@@ -469,8 +489,11 @@ def measure_servers(small, big, profile, work, pg_url):
     path, _first, last = servers.copy_into(big, work, pg_url)
     start = (datetime.date.fromisoformat(last) - datetime.timedelta(days=364)).isoformat()
     query = f"from={start}&to={last}"
-    sqlite_get = _in_process_get(path, query, profile["read_runs"])
-    pg_get = _in_process_get(pg_url, query, profile["read_runs"]) if pg_url is not None else None
+    backends = {"SQLite": {"path": path}}
+    if pg_url is not None:
+        backends["PostgreSQL"] = {"path": pg_url}
+    gets = _interleaved_gets(backends, {name: query for name in backends}, profile["read_runs"])
+    sqlite_get, pg_get = gets["SQLite"], gets.get("PostgreSQL")
     print(f"GET of the last 365 days at {big['hits']:,} hits, in-process, ms (median of "
           f"{profile['read_runs']}), every day ended: SQLite {ms(sqlite_get)}, "
           f"PostgreSQL {ms(pg_get)}.\n", flush=True)

@@ -27,7 +27,7 @@ from email.utils import formatdate, make_msgid
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "cgi-bin"))
 
 from footfall import counting, settings  # noqa: E402
-from footfall.storage import database, totals  # noqa: E402
+from footfall.storage import breakdowns, database, events, totals  # noqa: E402
 
 WEEK = 7
 ALERT_DAYS = 28
@@ -51,6 +51,16 @@ def _sum(conn, first, last, site):
     return (sum(v for v, _ in days.values()), sum(p for _, p in days.values()), days)
 
 
+def _unique(conn, first, last, today, site):
+    """Distinct visitors of the days from the day sketches, or None for days kept without."""
+    first, last = first.isoformat(), last.isoformat()
+    if not breakdowns.has_sketches(conn, first, last, site):
+        return None
+    split = totals.whole_months(conn, first, last, site)
+    reader = breakdowns.Reader(conn, first, last, site, "", "", today.isoformat(), split)
+    return reader.unique()[0]
+
+
 def weekly(conn, today, site=None, top=10):
     """The numbers of the report: the 7 days before today against the 7 before those."""
     last = today - datetime.timedelta(days=1)
@@ -60,14 +70,33 @@ def weekly(conn, today, site=None, top=10):
     visits, pageviews, days = _sum(conn, first, last, site)
     visits_before, pageviews_before, _ = _sum(conn, before_first, before_last, site)
     busiest = max(sorted(days.items()), key=lambda item: item[1][0], default=None)
+    found = events.read_events(conn, first.isoformat(), last.isoformat(), today.isoformat(), site)
+    ranked = sorted(found.items(), key=lambda item: (-item[1][0], -item[1][1], item[0]))
     return {
         "site": site, "first": first, "last": last,
         "visits": visits, "visits_before": visits_before,
+        "unique": _unique(conn, first, last, today, site),
+        "unique_before": _unique(conn, before_first, before_last, today, site),
+        "two_months": first.month != last.month,
         "pageviews": pageviews, "pageviews_before": pageviews_before,
         "busiest": (_day(busiest[0]), busiest[1][0]) if busiest else None,
         "pages": totals.top_pages(conn, first.isoformat(), last.isoformat(), site, top),
         "referrers": totals.top_referrers(conn, first.isoformat(), last.isoformat(), site, top),
+        "events": [{"event": name, "visitors": v, "count": c} for name, (v, c) in ranked[:top]],
     }
+
+
+def _conversion(visitors, visits):
+    return f"{visitors * 100 / visits:.1f}%" if visits else "-"
+
+
+def _unique_note(week):
+    """What the unique-visitor line means, or nothing when it is not shown."""
+    if week["unique"] is None:
+        return []
+    months = " (once in each month: the week spans two)" if week["two_months"] else ""
+    return ["A visit is one visitor on one day; unique visitors count each person once over the",
+            f"week{months}, estimated within about 2%."]
 
 
 def change(now, before):
@@ -95,17 +124,22 @@ def weekly_text(week):
     lines = [
         f"footfall{site}: {_date(week['first'])} to {_date(week['last'])}",
         "",
-        f"Visits      {week['visits']:>9,}   {change(week['visits'], week['visits_before'])} "
+        f"Visits          {week['visits']:>9,}   {change(week['visits'], week['visits_before'])} "
         f"(week before: {week['visits_before']:,})",
-        f"Pageviews   {week['pageviews']:>9,}   "
-        f"{change(week['pageviews'], week['pageviews_before'])} "
-        f"(week before: {week['pageviews_before']:,})",
     ]
+    if week["unique"] is not None:
+        before = week["unique_before"]
+        lines.append(f"Unique visitors {week['unique']:>9,}   "
+                     + (f"{change(week['unique'], before)} (week before: {before:,})"
+                        if before is not None else "(week before: not counted)"))
+    lines.append(f"Pageviews       {week['pageviews']:>9,}   "
+                 f"{change(week['pageviews'], week['pageviews_before'])} "
+                 f"(week before: {week['pageviews_before']:,})")
     if week["busiest"]:
         day, visits = week["busiest"]
         lines.append(f"Busiest day {_date(day)}, {visits:,} visits")
-    lines += ["", "A visit is one visitor on one day: footfall forgets visitors at midnight,",
-              "so it cannot count unique visitors over a week.", ""]
+    note = _unique_note(week)
+    lines += [""] + note + ([""] if note else [])
     lines.append("Top pages                                   visits  pageviews")
     for row in week["pages"]:
         lines.append(f"  {_cut(row['page'], 40):<40} {row['visitors']:>7,} {row['pageviews']:>10,}")
@@ -116,6 +150,11 @@ def weekly_text(week):
         lines.append(f"  {_cut(row['ref'], 40):<40} {row['pageviews']:>18,}")
     if not week["referrers"]:
         lines.append("  (none)")
+    if week["events"]:
+        lines += ["", "Top events                                  visitors      times  conversion"]
+        for row in week["events"]:
+            lines.append(f"  {_cut(row['event'], 40):<40} {row['visitors']:>9,} {row['count']:>10,}"
+                         f" {_conversion(row['visitors'], week['visits']):>11}")
     return "\n".join(lines) + "\n"
 
 
@@ -127,6 +166,23 @@ def weekly_html(week):
                    f"<td align=right>{r['pageviews']:,}</td></tr>" for r in week["pages"])
     refs = "".join(f"<tr><td>{e(r['ref'])}</td><td align=right>{r['pageviews']:,}</td></tr>"
                    for r in week["referrers"])
+    unique = ""
+    if week["unique"] is not None:
+        before = week["unique_before"]
+        unique = (f"<tr><th align=left>Unique visitors</th><td align=right>{week['unique']:,}</td>"
+                  + (f"<td>{change(week['unique'], before)} (week before: {before:,})</td></tr>"
+                     if before is not None else "<td>(week before: not counted)</td></tr>"))
+    goals = ""
+    if week["events"]:
+        goals = ("<h2 style=\"font-size:1em\">Top events</h2><table cellpadding=2>"
+                 "<tr><th align=left>Event</th><th>Visitors</th><th>Times</th><th>Conversion</th>"
+                 "</tr>" + "".join(
+                     f"<tr><td>{e(r['event'])}</td><td align=right>{r['visitors']:,}</td>"
+                     f"<td align=right>{r['count']:,}</td>"
+                     f"<td align=right>{_conversion(r['visitors'], week['visits'])}</td></tr>"
+                     for r in week["events"]) + "</table>")
+    note = " ".join(_unique_note(week))
+    note = f"<p>{e(note)}</p>" if note else ""
     busiest = ""
     if week["busiest"]:
         busiest = f"<p>Busiest day: {_date(week['busiest'][0])}, {week['busiest'][1]:,} visits</p>"
@@ -137,14 +193,14 @@ def weekly_html(week):
         "<table cellpadding=4>"
         f"<tr><th align=left>Visits</th><td align=right>{week['visits']:,}</td>"
         f"<td>{change(week['visits'], week['visits_before'])} "
-        f"(week before: {week['visits_before']:,})</td></tr>"
+        f"(week before: {week['visits_before']:,})</td></tr>{unique}"
         f"<tr><th align=left>Pageviews</th><td align=right>{week['pageviews']:,}</td>"
         f"<td>{change(week['pageviews'], week['pageviews_before'])} "
-        f"(week before: {week['pageviews_before']:,})</td></tr></table>{busiest}"
+        f"(week before: {week['pageviews_before']:,})</td></tr></table>{busiest}{note}"
         "<h2 style=\"font-size:1em\">Top pages</h2><table cellpadding=2>"
         f"<tr><th align=left>Page</th><th>Visits</th><th>Pageviews</th></tr>{rows}</table>"
         "<h2 style=\"font-size:1em\">Top referrers</h2><table cellpadding=2>"
-        f"<tr><th align=left>Referrer</th><th>Pageviews</th></tr>{refs}</table>"
+        f"<tr><th align=left>Referrer</th><th>Pageviews</th></tr>{refs}</table>{goals}"
         "</body></html>\n")
 
 
@@ -278,7 +334,7 @@ def main(argv=None):
     parser.add_argument("--alert", action="store_true",
                         help="the spike alert instead of the report: only if today's visitors so "
                              "far exceed alert_multiple times the median of the same hours")
-    parser.add_argument("--top", type=int, default=10, help="pages and referrers listed (10)")
+    parser.add_argument("--top", type=int, default=10, help="pages, referrers and events listed (10)")
     parser.add_argument("--now", type=_moment, metavar="YYYY-MM-DDTHH:MM",
                         help="pretend it is this moment (UTC), to repeat an old report")
     args = parser.parse_args(argv)

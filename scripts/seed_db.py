@@ -20,7 +20,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "cgi-bin"))
 
 from footfall import counting, settings, traits  # noqa: E402
-from footfall.storage import database, meta, notes, record, totals  # noqa: E402
+from footfall.storage import database, events, meta, notes, record, totals  # noqa: E402
 from footfall.storage.bulk import record_day  # noqa: E402
 from footfall.storage.days import close_ended_days  # noqa: E402
 
@@ -213,6 +213,34 @@ def demo_days(count, days, site, now, zone, rng, pages=PAGES):
         yield spill[0].day, sorted(spill, key=lambda hit: hit.ts)
 
 
+# The demo's events (docs/events.md): (name, the page a visit must have read, the share of such
+# visits that send it). A visit sends each at most once, a moment after that page's view.
+DEMO_EVENTS = (
+    ("signup", "/pricing", 0.35),
+    ("newsletter", "/blog/sqlite-in-production", 0.10),
+    ("outbound: github.com", "/docs/getting-started", 0.25),
+    ("download: getting-started.pdf", "/docs/getting-started", 0.12),
+)
+
+
+def demo_events(hits, rng):
+    """The events of a day's hits (oldest first) as storage.events.Event, oldest first: each
+    visit (a visitor of the day) that read a page of DEMO_EVENTS sends its event with that
+    share, carrying the view's fields as footfall.js does."""
+    found, sent = [], set()
+    for hit in hits:
+        visitor = (hit.ip, hit.user_agent)
+        for name, page, share in DEMO_EVENTS:
+            if hit.page != page or (visitor, name) in sent:
+                continue
+            sent.add((visitor, name))
+            if rng.random() < share:
+                referral = hit.traits.get("source") or counting.referrer_host(hit.ref, hit.site)
+                found.append(events.Event(hit.ts + 1, hit.day, hit.site, hit.page, name,
+                                          referral, hit.ip, hit.user_agent, hit.traits))
+    return sorted(found, key=lambda event: event.ts)
+
+
 # Two notes for the demo's chart, so the dashboard shows how notes look (days before today).
 DEMO_NOTES = ((41, "New design"), (12, "Posted on Hacker News"))
 
@@ -253,14 +281,19 @@ def seed(conn, config, hits=1000, days=90, site="example.com", seed=None, now=No
         # Bulk transactions are big: a page cache to match (negative: KiB, here 256 MiB).
         conn.execute("pragma cache_size = -262144")
     counted = 0
+    # The events draw from their own generator, so a seed makes the same hits with or without them.
+    event_rng = random.Random(None if seed is None else f"{seed} events")
     for day, day_hits in demo_days(hits, days, site, now, config.zone, rng, pages):
+        day_events = [event for event in demo_events(day_hits, event_rng) if event.ts <= now]
         if bulk and day < today:
             counted += record_day(conn, day_hits, rules, today).count(None)
+            events.record_events(conn, day_events, rules)
             continue
         # A day at a time, its beacons after its hits: a later day's first hit ends it.
         for start in range(0, len(day_hits), batch):
             counted += record.record_hits(conn, day_hits[start:start + batch], rules).count(None)
         record_seconds(conn, day_hits, now)
+        events.record_events(conn, day_events, rules)
     # Salts made for past days end with the work that made them.
     close_ended_days(conn, today)
     # Bulk days end without a checkpoint each: one now, so their salts leave the WAL.

@@ -22,6 +22,7 @@
   // time, named as the API's parameter). label: how the chip names the filter.
   var LISTS = [
     { box: "pages", list: "pages", key: "page", label: "Page" },
+    { box: "events", list: "events", key: "event", label: "Event" },
     { box: "refs", list: "referrers", key: "ref", label: "Referrer" },
     { box: "campaigns", list: "campaigns", key: "campaign", label: "Campaign" },
     { box: "countries", list: "countries", key: "country", label: "Country" },
@@ -341,6 +342,10 @@
     var totals = answer.totals;
     $id("total-visits").textContent = number.format(totals.visitors);
     $id("total-pageviews").textContent = number.format(totals.pageviews);
+    // Under an event filter the second number is how often the event was sent (docs/events.md).
+    var filter = currentFilter();
+    $id("total-pageviews-label").textContent = filter && filter.key === "event" ? "Times sent"
+      : "Pageviews";
     setChange("visits", null, "\u2026");
     setChange("pageviews", null, "\u2026");
     $id("total-unique").textContent = typeof totals.unique === "number"
@@ -384,6 +389,11 @@
   // A share as a whole percent ("38%"), or a dash when there is nothing to divide.
   function percent(part, whole) {
     return typeof part === "number" && whole ? Math.round((part / whole) * 100) + "%" : "\u2013";
+  }
+
+  // An event's conversion (a share of 1) as a percent with one decimal ("4.1%"), or a dash.
+  function conversion(share) {
+    return typeof share === "number" ? (Math.round(share * 1000) / 10).toFixed(1) + "%" : "\u2013";
   }
 
   // Seconds as people say them: "45 s", "2 min 5 s"; a dash when nothing was timed.
@@ -604,7 +614,12 @@
       }
       tr.appendChild(head);
       tr.appendChild(cell("td", number.format(row.visitors || 0), "num"));
-      tr.appendChild(cell("td", number.format(row.pageviews || 0), "num"));
+      if (list.key === "event") {
+        tr.appendChild(cell("td", number.format(row.count || 0), "num"));
+        tr.appendChild(cell("td", conversion(row.conversion), "num"));
+      } else {
+        tr.appendChild(cell("td", number.format(row.pageviews || 0), "num"));
+      }
       if (list.key === "page") {
         tr.appendChild(cell("td", number.format(row.entries || 0), "num"));
         tr.appendChild(cell("td", percent(row.bounces, row.entries), "num"));
@@ -639,11 +654,6 @@
   // Show the filter in force as a chip (or hide it), and say it in the title of the tab.
   function showFilter(answer) {
     var filter = currentFilter();
-    // The API's CSV applies the range, the site and page alone: not a download of another view.
-    var csv = !filter || filter.key === "page";
-    $id("download").hidden = !csv;
-    $id("download-status").textContent = csv ? "" : "The CSV download has no " +
-      filter.label.toLowerCase() + " filter: remove the filter to download these days.";
     $id("filter").hidden = !filter;
     if (!filter) return;
     var list = LISTS.filter(function (l) {

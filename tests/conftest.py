@@ -18,7 +18,8 @@ from storage_testing import conn  # noqa: F401
 # private cluster, tests/pg_testing.py), through the one db_path fixture. A test of something
 # only an SQLite file has is marked sqlite_only.
 BOTH_BACKENDS = {
-    "test_app", "test_concurrency", "test_database", "test_days", "test_http_contract", "test_insights",
+    "test_app", "test_concurrency", "test_database", "test_days", "test_events",
+    "test_http_contract", "test_insights",
     "test_notes", "test_privacy", "test_record", "test_today", "test_totals",
 }
 

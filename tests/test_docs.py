@@ -12,7 +12,7 @@ with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
 
 @pytest.mark.parametrize("page", ["jquery-snippet.html", "jquery-snippet-w-tz.html",
                                   "footfall-snippet.html", "pixel-snippet.html",
-                                  "badge-snippet.html"])
+                                  "badge-snippet.html", "events-snippet.html"])
 def test_readme_snippet_is_the_one_the_browser_tests_count(page):
     with open(os.path.join(ROOT, "tests", "browser", "pages", page), encoding="utf-8") as f:
         tested = [line for line in f.read().splitlines() if "{{endpoint}}" in line]

@@ -1,7 +1,7 @@
 """No raw IP address is ever written to disk, in any form: the bytes of the database, its -wal
 and -shm, and a backup are scanned for each visitor's address as text, as IPv4-mapped IPv6 and
-packed in 4 and 16 bytes. With PostgreSQL: the database's files, the write-ahead log, the
-cluster's shared files and the server's log."""
+packed in 4 and 16 bytes. Pageviews and events both. With PostgreSQL: the database's files, the
+write-ahead log, the cluster's shared files and the server's log."""
 
 import ipaddress
 import os
@@ -39,10 +39,7 @@ def hit_by_everyone(db_path, tmp_path):
     run_cgi(db, "POST", body=b"page=/first", env=FIXED_CLOCK_ENV)
     reader = sqlite3.connect(db)
     reader.execute("select count(*) from daily_site").fetchone()
-    for i, address in enumerate(ADDRESSES * 3):
-        answer = run_cgi(db, "POST", body=f"page=/p{i % 5}&ref=https://ref.example/".encode(),
-                         env={"REMOTE_ADDR": address, **FIXED_CLOCK_ENV})
-        assert answer.json()["counted"] is True
+    _hits_of_every_address(db)
     files = [db + suffix for suffix in ("", "-wal", "-shm")]
     assert all(os.path.exists(path) for path in files)
     contents = {path: open(path, "rb").read() for path in files}
@@ -54,16 +51,23 @@ def hit_by_everyone(db_path, tmp_path):
     return contents
 
 
+def _hits_of_every_address(db):
+    for i, address in enumerate(ADDRESSES * 3):
+        answer = run_cgi(db, "POST", body=f"page=/p{i % 5}&ref=https://ref.example/".encode(),
+                         env={"REMOTE_ADDR": address, **FIXED_CLOCK_ENV})
+        assert answer.json()["counted"] is True
+        event = run_cgi(db, "POST", body=f"page=/p{i % 5}&event=signup {i % 2}".encode(),
+                        env={"REMOTE_ADDR": address, **FIXED_CLOCK_ENV})
+        assert event.json()["counted"] is True
+
+
 def _postgres_files_after_hits(url):
     """Every file of the test's database, the WAL, the shared catalog and the server log, after
     the CGI script counted hits of every address and a checkpoint wrote everything out."""
     import psycopg
 
     run_cgi(url, "POST", body=b"page=/first", env=FIXED_CLOCK_ENV)
-    for i, address in enumerate(ADDRESSES * 3):
-        answer = run_cgi(url, "POST", body=f"page=/p{i % 5}&ref=https://ref.example/".encode(),
-                         env={"REMOTE_ADDR": address, **FIXED_CLOCK_ENV})
-        assert answer.json()["counted"] is True
+    _hits_of_every_address(url)
     cluster = pg_testing.cluster()
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("checkpoint")

@@ -13,7 +13,7 @@ import subprocess
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
-from footfall.storage import database, record
+from footfall.storage import breakdowns, database, events, record
 from footfall_testing import ROOT
 from test_scripts import run_script
 
@@ -27,6 +27,10 @@ TODAY = datetime.date(2026, 11, 28)
 PAGES = ("/", "/about", "/blog/", "/blog/hello-world", "/pricing")
 REFERRERS = ("www.google.com", "news.ycombinator.com", "duckduckgo.com")
 USER, PASSWORD = "owner@example.org", "correct horse battery"
+
+
+POOL = []  # the visitor hashes the days draw from
+WEEK_PEOPLE = {}  # True: the distinct hashes of the report's week; False: of the week before
 
 
 @pytest.fixture
@@ -49,7 +53,19 @@ def week_db(db_path):
                     record.add_referral(c, day, "example.com", rng.choice(REFERRERS),
                                         rng.randint(1, visitors))
             record.add_site_day(c, day, "example.com", site_visitors - n % 3, site_views)
+            # The day's summary as footfall keeps it when a day ends: a sketch of who came
+            # (people from a pool of 150, so many come back within the week) and two events.
+            came = people.sample(POOL, site_visitors - n % 3)
+            WEEK_PEOPLE.setdefault(n <= 7, set()).update(came)
+            breakdowns.add_summary(c, day, "example.com", {}, {("", ""): set(came)})
+            signups = people.randint(0, 4)
+            events.add_sums(c, day, "example.com", {
+                ("", "", "signup"): [signups, signups + people.randint(0, 1)],
+                ("", "", "outbound: github.com"): [n % 3, n % 3 * 2]})
 
+    people = random.Random(13)
+    POOL[:] = [people.randbytes(16) for _ in range(150)]
+    WEEK_PEOPLE.clear()
     database.in_transaction(conn, write)
     conn.close()
     return db_path
@@ -60,12 +76,13 @@ Subject: footfall: 249 visits last week (-11%)
 
 footfall: Sat 2026-11-21 to Fri 2026-11-27
 
-Visits            249   -11% (week before: 281)
-Pageviews         399   -5% (week before: 419)
+Visits                249   -11% (week before: 281)
+Unique visitors       133   -2% (week before: 136)
+Pageviews             399   -5% (week before: 419)
 Busiest day Wed 2026-11-25, 46 visits
 
-A visit is one visitor on one day: footfall forgets visitors at midnight,
-so it cannot count unique visitors over a week.
+A visit is one visitor on one day; unique visitors count each person once over the
+week, estimated within about 2%.
 
 Top pages                                   visits  pageviews
   /                                             86        128
@@ -78,6 +95,10 @@ Top referrers                                        pageviews
   news.ycombinator.com                                     71
   www.google.com                                           37
   duckduckgo.com                                           12
+
+Top events                                  visitors      times  conversion
+  signup                                          17         21        6.8%
+  outbound: github.com                             7         14        2.8%
 """
 
 
@@ -89,6 +110,28 @@ def test_weekly_report_text_for_a_seeded_week(week_db, tmp_path):
     result = report(week_db, home=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout == WEEKLY_TEXT
+
+
+def test_weekly_unique_visitors_are_the_distinct_people_of_each_week_within_2_percent(
+        week_db, tmp_path):
+    # 131 different people came in the week, 135 in the one before: the report says 133, 136.
+    assert (len(WEEK_PEOPLE[True]), len(WEEK_PEOPLE[False])) == (131, 135)
+    for line, people in (("Unique visitors       133", 131), ("(week before: 136)", 135)):
+        assert line in WEEKLY_TEXT
+        estimate = int(line.split()[-1].strip("()")) if "before" in line else int(line.split()[-1])
+        assert abs(estimate - people) <= 0.02 * people
+
+
+def test_weeks_kept_without_day_summaries_have_no_unique_visitor_line(db_path, tmp_path):
+    conn = database.connect(db_path)
+    database.in_transaction(conn, lambda c: record.add_site_day(c, "2026-11-25", "example.com",
+                                                                 5, 9))
+    conn.close()
+    result = report(db_path, home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Visits                  5" in result.stdout
+    assert "Unique" not in result.stdout and "unique" not in result.stdout
+    assert "Top events" not in result.stdout
 
 
 # ---------------------------------------------------------------------------------------------

@@ -91,3 +91,24 @@ def test_demo_hits_are_browsers_the_counting_rules_count():
 def test_demo_data_is_the_same_for_the_same_seed():
     assert visits(6, 200) == visits(6, 200)
     assert visits(6, 200) != visits(7, 200)
+
+
+def test_demo_visits_send_the_demo_events_on_their_pages(tmp_path):
+    from footfall import settings
+    from footfall.storage import database
+
+    db = str(tmp_path / "demo.db")
+    conn = database.connect(db)
+    try:
+        seed_db.seed(conn, settings.Config(db=db, timezone="UTC"), hits=3000, days=30, seed=4,
+                     now=1795867200.0)
+        sent = dict(conn.execute("select event, sum(count) from daily_event where filter = '' "
+                                 "group by event").fetchall())
+        pages = conn.execute("select distinct event, filter_value from daily_event "
+                             "where filter = 'page'").fetchall()
+    finally:
+        conn.close()
+    assert set(sent) == {"signup", "newsletter", "outbound: github.com",
+                         "download: getting-started.pdf"}
+    assert all(count > 0 for count in sent.values())
+    assert sorted(pages) == sorted((name, page) for name, page, _share in seed_db.DEMO_EVENTS)

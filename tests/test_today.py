@@ -138,7 +138,8 @@ def test_the_kept_summary_and_beacon_log_end_with_their_day(db_path):
     day.stay(1, "/a", 5)
     day.get("from=2026-11-28&to=2026-11-28&browser=Firefox")
     day.clock.now += 24 * 3600
-    day.get("from=2026-11-29&to=2026-11-29")  # the first request of the 29th ends the 28th
+    day.view(2, "/b")  # the first request of the 29th ends the 28th
+    day.get("from=2026-11-29&to=2026-11-29")
     conn = database.connect(db_path)
     kept = conn.execute("select day, filter from today_summary").fetchall()
     logged = conn.execute("select count(*) from beacon_log").fetchone()[0]
@@ -156,3 +157,19 @@ def test_a_database_the_reader_cannot_write_still_answers_today(db_path, tmp_pat
     rows, matching = today.summary_of(conn, "2026-11-28", None, "", "")
     conn.close()
     assert rows[("", "", "", "")][:2] == [2, 2]
+
+
+def test_reads_of_filters_nothing_matches_keep_nothing_and_a_day_keeps_at_most_200(db_path):
+    """A public dashboard can be asked for any filter value: reads must not fill the disk."""
+    day = Today(db_path)
+    for n in range(today.MAX_KEPT + 10):
+        day.view(1, f"/p{n}")
+    for n in range(3):
+        assert day.get(f"from=2026-11-28&to=2026-11-28&browser=Nothing{n}")["totals"]["visitors"] == 0
+    for n in range(today.MAX_KEPT + 10):
+        assert day.get(f"from=2026-11-28&to=2026-11-28&page=/p{n}")["totals"]["pageviews"] == 1
+    conn = database.connect(db_path)
+    kept = conn.execute("select filter, filter_value from today_summary").fetchall()
+    conn.close()
+    assert [k for k in kept if k[0] == "browser"] == []
+    assert len(kept) == today.MAX_KEPT

@@ -201,6 +201,16 @@ class Application:
         reason = counting.skip_reason(user_agent, environ)
         if reason is None and not allowed:
             reason = "site not allowed"
+        if "event" in fields:  # an event, not a pageview: events.py
+            from . import events
+
+            try:
+                answer = events.count(self, environ, fields, page, ref, site, now, day, reason)
+            except counting.InvalidInput as exc:
+                raise HTTPError(400, str(exc)) from None
+            if not answer["counted"]:
+                headers.append(("X-Footfall", f"not counted: {answer['reason']}"))
+            return 200, answer, headers
         if "seconds" in fields:
             return self._seconds(environ, fields, page, site, now, day, reason, headers)
         if reason is None:
@@ -305,7 +315,16 @@ class Application:
         if "format" in params:
             from . import exports
 
-            return exports.answer(conn, params, first, last, site, page)
+            return exports.answer(self, conn, params, first, last, today, now, site, page,
+                                  filter_name, filter_value)
+        return self.answer(conn, first, last, today, now, site, page, filter_name, filter_value,
+                           limit)
+
+    def answer(self, conn, first, last, today, now, site, page, filter_name, filter_value, limit):
+        """The JSON answer of a GET whose parameters are read and checked (dates are dates);
+        exports.py takes its lists from here, each whole (limit: as many as there are)."""
+        from . import insights
+
         span = (last - first).days + 1
         counts = totals.read_days(conn, first.isoformat(), last.isoformat(), site, page)
         visitors, pageviews = [], []

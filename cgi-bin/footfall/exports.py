@@ -1,15 +1,16 @@
-"""GET ?format=csv: a range's counts as CSV, streamed a day at a time.
+"""GET ?format=csv: a range's counts as CSV, streamed a day at a time, under any one filter.
 
-``?format=csv`` answers one row per day and page with hits (from daily_page);
-``?format=csv&list=<name>`` answers one of the GET answer's lists, whole (not only its top 50).
-A list plugs in by name in LISTS: its header and a function giving its rows.
+``?format=csv`` answers one row per day and page with hits: from daily_page, or under a filter
+from the day summaries (storage/breakdowns.py) or the event sums (storage/events.py);
+``?format=csv&list=<name>`` answers one of the GET answer's lists, whole (not only its top 50),
+with the same columns and numbers as the JSON.
 """
 
 import csv
 import datetime
 
 from .app import HTTPError, Raw
-from .storage import totals
+from .storage import breakdowns, events
 
 FORMATS = ("csv",)
 
@@ -24,39 +25,43 @@ SELECT_DAY_PAGES = """
 # Rows are sent in chunks of about this many bytes: few writes, and memory flat in the range.
 CHUNK_BYTES = 32 * 1024
 
-# Every row of a list, not the GET answer's top 50.
+# Every entry of a list, not the GET answer's top 50.
 _ALL = 1 << 62
 
-# name: (header, rows(conn, first, last, site) -> iterable of tuples)
+# A list of the GET answer: its CSV columns, the keys of its JSON entries.
 LISTS = {
-    "pages": (("page", "visitors", "pageviews"),
-              lambda conn, first, last, site: (
-                  (row["page"], row["visitors"], row["pageviews"])
-                  for row in totals.top_pages(conn, first, last, site, _ALL))),
-    "referrers": (("ref", "pageviews"),
-                  lambda conn, first, last, site: (
-                      (row["ref"], row["pageviews"])
-                      for row in totals.top_referrers(conn, first, last, site, _ALL))),
+    "pages": ("page", "visitors", "pageviews", "entries", "bounces", "seconds"),
+    "referrers": ("ref", "visitors", "pageviews"),
+    "browsers": ("browser", "visitors", "pageviews"),
+    "systems": ("os", "visitors", "pageviews"),
+    "devices": ("device", "visitors", "pageviews"),
+    "countries": ("country", "name", "visitors", "pageviews"),
+    "languages": ("language", "visitors", "pageviews"),
+    "campaigns": ("campaign", "visitors", "pageviews"),
+    "events": ("event", "visitors", "count", "conversion"),
 }
 
 
-def answer(conn, params, first, last, site, page):
+def answer(app, conn, params, first, last, today, now, site, page, filter_name, filter_value):
     """The Raw answer to ?format=...: its rows are produced while the server sends them."""
     if params["format"] not in FORMATS:
         raise HTTPError(400, f"format must be one of: {', '.join(FORMATS)}")
-    first, last = first.isoformat(), last.isoformat()
     name = params.get("list", "")
     if name:
         if name not in LISTS:
-            raise HTTPError(400, f"list must be one of: {', '.join(sorted(LISTS))}")
-        if page is not None:
-            raise HTTPError(400, "a list is not filtered by page; leave out page")
-        header, rows = LISTS[name]
-        body = _csv_chunks(header, rows(conn, first, last, site))
+            raise HTTPError(400, f"list must be one of: {', '.join(LISTS)}")
+        # The list as the JSON answer has it, every entry: the same numbers by construction.
+        entries = app.answer(conn, first, last, today, now, site, page, filter_name,
+                             filter_value, _ALL)[name]
+        header = LISTS[name]
+        body = _csv_chunks(header, ([entry.get(column) for column in header]
+                                    for entry in entries))
         filename = f"footfall-{name}-{first}-{last}.csv"
     else:
         header = ("day", "page", "visitors", "pageviews")
-        body = _csv_chunks(header, day_page_rows(conn, first, last, site, page))
+        rows = day_page_rows(conn, first.isoformat(), last.isoformat(), site, page,
+                             filter_name, filter_value, today.isoformat())
+        body = _csv_chunks(header, rows)
         filename = f"footfall-{first}-{last}.csv"
     headers = [
         ("Content-Type", "text/csv; charset=utf-8"),
@@ -68,8 +73,11 @@ def answer(conn, params, first, last, site, page):
     return Raw(200, headers, body)
 
 
-def day_page_rows(conn, first, last, site=None, page=None):
-    """(day, page, visitors, pageviews) for each day and page with hits, a day at a time.
+def day_page_rows(conn, first, last, site=None, page=None, filter_name="", filter_value="",
+                  today=None):
+    """(day, page, visitors, pageviews) for each day and page with hits, a day at a time; under
+    a filter other than page, the hits that match it (for an event: where it was sent, with
+    its visitors and count).
 
     One small query per day rather than one over the range: SQLite would sort a range-wide
     GROUP BY in a temporary table, and memory would then grow with the range.
@@ -79,9 +87,19 @@ def day_page_rows(conn, first, last, site=None, page=None):
     one_day = datetime.timedelta(days=1)
     while day <= end:
         text = day.isoformat()
-        params = {"day": text, "site": site, "page": page}
-        for name, visitors, pageviews in conn.execute(SELECT_DAY_PAGES, params):
-            yield text, name, visitors, pageviews
+        if filter_name in ("", "page"):
+            params = {"day": text, "site": site, "page": page}
+            for name, visitors, pageviews in conn.execute(SELECT_DAY_PAGES, params):
+                yield text, name, visitors, pageviews
+        else:
+            if filter_name == "event":
+                pages = events.read_event(conn, text, text, today, site, filter_value, "page")
+            else:
+                reader = breakdowns.Reader(conn, text, text, site, filter_name, filter_value,
+                                           today, None)
+                pages = reader.per_day("page").get(text, {})
+            for name in sorted(pages):
+                yield text, name, pages[name][0], pages[name][1]
         day += one_day
 
 

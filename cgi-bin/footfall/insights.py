@@ -7,7 +7,7 @@ The numbers come from the rollups and the day summaries (storage/breakdowns.py),
 its views; app.py puts them into the answer.
 """
 
-from . import counting, places, summary
+from . import counting, events, places, summary
 from .storage import breakdowns, totals
 
 # The answer's list name -> the dimension it lists (its entries' key is the dimension's name).
@@ -23,7 +23,7 @@ LIVE_MINUTES = 30
 def read_filter(params, page):
     """The one filter of a GET: (name, value), or ('', '') for none. page is the page parameter,
     already reduced to a path. InvalidInput for two filters or an unusable value."""
-    given = [name for name in summary.DIMENSIONS if params.get(name, "").strip()]
+    given = [name for name in summary.DIMENSIONS + ("event",) if params.get(name, "").strip()]
     if len(given) > 1:
         raise counting.InvalidInput(f"one filter at a time, not {' and '.join(given)}")
     if not given:
@@ -31,6 +31,8 @@ def read_filter(params, page):
     name = given[0]
     if name == "page":
         return "page", page
+    if name == "event":
+        return "event", events.read_name(params["event"])
     value = params[name].strip()
     if len(value) > MAX_FILTER_LENGTH or any(ord(c) < 32 or ord(c) == 127 for c in value):
         raise counting.InvalidInput(f"{name} is not a value footfall lists")
@@ -51,6 +53,11 @@ def read_limit(params):
 
 def add_to_answer(answer, conn, first, last, today, now, site, filter_name, filter_value, limit):
     """Fill answer (which has the daily series of the filter, or of all hits) with the rest."""
+    if filter_name == "event":  # one event's days, pages and traits: events.py
+        events.add_event_answer(answer, conn, first, last, today, now, site, filter_value, limit,
+                                LISTS, LIVE_MINUTES)
+        _add_sites(answer, conn, first, last)
+        return
     split = totals.whole_months(conn, first, last, site)
     reader = breakdowns.Reader(conn, first, last, site, filter_name, filter_value, today, split)
     if filter_name not in ("", "page"):
@@ -76,6 +83,12 @@ def add_to_answer(answer, conn, first, last, today, now, site, filter_name, filt
         visitors, pageviews = totals.live(conn, today, now - LIVE_MINUTES * 60, site, filter_name,
                                           filter_value)
         answer["live"] = {"visitors": visitors, "pageviews": pageviews, "minutes": LIVE_MINUTES}
+    answer["events"] = events.event_list(conn, first, last, today, site, filter_name,
+                                         filter_value, answer["totals"]["visitors"], limit)
+    _add_sites(answer, conn, first, last)
+
+
+def _add_sites(answer, conn, first, last):
     seen = totals.sites(conn, first, last)
     if len(seen) > 1:
         answer["sites"] = seen

@@ -1,4 +1,4 @@
-"""The pixel, the badge and the CSV export through the private Apache, as a shared host runs them.
+"""The pixel, the badge, the CSV export and events through the private Apache, as a shared host runs them.
 
 /cgi-bin/stats.py has badges off and no read key; /stats/stats.py has a read key, counts only
 allowed.example and has badges on (SetEnv in its .htaccess), so both sides of each rule show.
@@ -98,3 +98,30 @@ def test_csv_through_apache_needs_the_read_key_where_one_is_set(apache):
                   list="pages")
     assert allowed.status == 200
     assert allowed.body.startswith(b"page,visitors,pageviews\r\n")
+
+
+def post(apache, fields, path=SCRIPT):
+    return apache.request("POST", path, body=urllib.parse.urlencode(fields),
+                          headers={"Content-Type": "application/x-www-form-urlencoded"})
+
+
+def test_events_through_apache_are_counted_listed_and_filter_the_answer(apache, site):
+    assert post(apache, {"page": "/pricing", "site": site}).json()["counted"] is True
+    posted = post(apache, {"event": "signup", "page": "/pricing", "site": site})
+    assert posted.status == 200
+    assert posted.json() == {"event": "signup", "page": "/pricing", "counted": True}
+    answer = get(apache, site=site).json()
+    assert answer["totals"]["pageviews"] == 1  # an event is not a pageview
+    assert answer["events"] == [{"event": "signup", "visitors": 1, "count": 1, "conversion": 1.0}]
+    filtered = get(apache, site=site, event="signup").json()
+    assert filtered["filter"] == {"event": "signup"}
+    assert [(p["page"], p["visitors"], p["pageviews"]) for p in filtered["pages"]] == [
+        ("/pricing", 1, 1)]
+
+
+@pytest.mark.parametrize("name", ["", "x" * 65, "bad\x01name"], ids=["empty", "too-long", "control"])
+def test_bad_event_names_through_apache_get_400_json(apache, site, name):
+    response = post(apache, {"event": name, "page": "/", "site": site})
+    assert response.status == 400
+    assert response.headers["Content-Type"].startswith("application/json")
+    assert "event" in response.json()["error"]

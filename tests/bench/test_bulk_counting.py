@@ -31,10 +31,12 @@ def contents(conn):
 def every_table(conn):
     """Every row of every table, so rollups added later are compared too. Bytes are salts,
     hashes and sketches of hashes, random on each run: only where they are is compared
-    (TABLES compares the rest of today's salt and views); meta holds facts of the install."""
+    (TABLES compares the rest of today's salt and views; the beacon log and kept summaries
+    of today go with them); meta holds facts of the install."""
     names = [name for (name,) in conn.execute(
         "select name from sqlite_master where type = 'table' and name not like 'sqlite%' "
-        "and name not in ('meta', 'salts', 'views') order by name")]
+        "and name not in ('meta', 'salts', 'views', 'beacon_log', 'today_summary') "
+        "order by name")]
     return {name: sorted((tuple("<bytes>" if isinstance(v, bytes) else v for v in row)
                           for row in conn.execute(f'select * from "{name}"')), key=repr)
             for name in names}

@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Take the README's dashboard screenshot with the browser-test tooling.
 
-    .venv/bin/python tests/browser/screenshot.py                       # docs/screenshot.png
+    .venv/bin/python tests/browser/screenshot.py --height 1700         # docs/screenshot.png
     .venv/bin/python tests/browser/screenshot.py --width 360 --scheme dark --out /tmp/phone.png
     .venv/bin/python tests/browser/screenshot.py --range today --height 1000 \
         --out docs/screenshot-today.png
     .venv/bin/python tests/browser/screenshot.py --filter browser=Firefox \
         --out docs/screenshot-filtered.png
+    .venv/bin/python tests/browser/screenshot.py --filter event=signup --height 1300 \
+        --out docs/screenshot-event.png
 
 It seeds a temporary database with the demo data (fixed seed), runs scripts/serve.py over it and
 photographs view_stats.html in Debian's Chromium (1280x1500 by default: the totals, the chart

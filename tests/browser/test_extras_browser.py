@@ -70,6 +70,25 @@ def test_downloaded_csv_is_the_api_csv_of_the_view_shown(pages, private_site, tm
     assert (datetime.date.fromisoformat(last) - datetime.date.fromisoformat(first)).days == 6
 
 
+def test_downloaded_csv_under_a_filter_is_the_api_csv_of_that_filter(pages, private_site,
+                                                                      tmp_path):
+    page = open_dashboard(pages, private_site,
+                          "?range=7d&browser=Chrome#key=" + private_site.read_key)
+    expect(page.locator("#filter-text")).to_have_text("Browser: Chrome")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download these days as CSV").click()
+    saved = tmp_path / "saved.csv"
+    download.value.save_as(saved)
+    name = download.value.suggested_filename
+    first, last = name[len("footfall-"):-len(".csv")][:10], name[-len(".csv") - 10:-len(".csv")]
+    expected = api_bytes(private_site, {"X-Footfall-Key": private_site.read_key},
+                         format="csv", browser="Chrome", **{"from": first, "to": last})
+    unfiltered = api_bytes(private_site, {"X-Footfall-Key": private_site.read_key},
+                           format="csv", **{"from": first, "to": last})
+    assert saved.read_bytes() == expected
+    assert expected.count(b"\n") > 2 and expected != unfiltered
+
+
 # ---------------------------------------------------------------------------------------------
 # Notes
 # ---------------------------------------------------------------------------------------------

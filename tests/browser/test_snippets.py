@@ -4,6 +4,7 @@ import datetime
 import time
 import urllib.parse
 
+import pytest
 from footfall_testing import NOON, visits
 
 # Recorded in the page before any of its scripts run: what the tracker handed to the network.
@@ -76,21 +77,24 @@ def test_footfall_js_records_exactly_one_hit(pages, fresh_site, snippet_pages):
     with page.expect_response(is_hit(fresh_site)):
         page.goto(snippet_pages + "/footfall-snippet.html")
     sent = page.evaluate("window.__sent")
-    assert sent == ["page=%2Ffootfall-snippet.html&ref=&site=127.0.0.1&w=1280"
-                    "&tz=Europe%2FBerlin"]
+    assert sent == ["page=%2Ffootfall-snippet.html&ref=&w=1280&tz=Europe%2FBerlin&q="]
     page.close()  # leaving the page must not send a second hit
     assert page_stats(fresh_site, "/footfall-snippet.html") == {"visitors": 1, "pageviews": 1}
     assert visits(fresh_site.stats()["totals"]) == {"visitors": 1, "pageviews": 1}
+    # The site is the host of the beacon's Origin: the page's own.
+    assert visits(fresh_site.stats(site="127.0.0.1")["totals"]) == {"visitors": 1, "pageviews": 1}
 
 
-def test_footfall_js_falls_back_to_fetch_without_send_beacon(pages, fresh_site, snippet_pages):
+def test_footfall_js_sends_nothing_where_beacons_are_turned_off(pages, fresh_site, snippet_pages):
+    # Firefox's beacon.enabled = false: the browser's owner chose to send no beacons.
     page = pages.open()
     page.add_init_script("delete Navigator.prototype.sendBeacon;")
-    with page.expect_response(is_hit(fresh_site)) as hit:
-        page.goto(snippet_pages + "/footfall-snippet.html")
-    assert hit.value.request.headers["content-type"].startswith(
-        "application/x-www-form-urlencoded")
-    assert page_stats(fresh_site, "/footfall-snippet.html") == {"visitors": 1, "pageviews": 1}
+    requests = []
+    page.on("request", lambda request: requests.append(request.method))
+    page.goto(snippet_pages + "/footfall-snippet.html")
+    page.close()
+    assert "POST" not in requests
+    assert visits(fresh_site.stats()["totals"]) == {"visitors": 0, "pageviews": 0}
 
 
 def test_footfall_js_counts_each_single_page_app_navigation_once(pages, fresh_site,
@@ -170,12 +174,12 @@ def test_footfall_js_counts_a_prerendered_page_once_it_is_shown(pages, fresh_sit
     page.add_init_script(RECORD_DEBUG)
     page.goto(snippet_pages + "/footfall-snippet.html")
     assert page.evaluate("window.__sent") == []
-    assert debug_messages(page) == ["footfall: not counted: prerendering"]
+    assert debug_messages(page) == []  # not skipped: it waits to be shown
     assert visits(fresh_site.stats()["totals"]) == {"visitors": 0, "pageviews": 0}
     with page.expect_response(is_hit(fresh_site)):
         page.evaluate("window.__activate()")
     assert page.evaluate("window.__sent") == [
-        "page=%2Ffootfall-snippet.html&ref=&site=127.0.0.1&w=1280&tz=Europe%2FBerlin"]
+        "page=%2Ffootfall-snippet.html&ref=&w=1280&tz=Europe%2FBerlin&q="]
     assert visits(fresh_site.stats()["totals"]) == {"visitors": 1, "pageviews": 1}
 
 
@@ -280,3 +284,67 @@ def test_footfall_js_counts_only_visible_time_and_sends_each_second_once(pages, 
     assert seconds_beacons(page) == ["seconds=5&page=%2Ffootfall-snippet.html",
                                      "seconds=3&page=%2Ffootfall-snippet.html",
                                      "seconds=2&page=%2Fnext"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Events: footfall("name"), data-footfall-event, and with data-outbound, links and downloads
+# ---------------------------------------------------------------------------------------------
+
+def events_of(site, expected):
+    """The answer's events as {name: (visitors, count)}, once the server has expected (a beacon
+    may land a moment after the browser sent it, and its answer is not the page's to read)."""
+    for _ in range(100):
+        found = {e["event"]: (e["visitors"], e["count"]) for e in site.stats()["events"]}
+        if found == expected:
+            break
+        time.sleep(0.05)
+    return found
+
+
+def open_events_page(pages, fresh_site, snippet_pages):
+    page = pages.open(**BERLIN)
+    page.add_init_script(RECORD_SENDS)
+    with page.expect_response(is_hit(fresh_site)):
+        page.goto(snippet_pages + "/events-snippet.html")
+    return page
+
+
+def test_footfall_js_sends_an_event_when_the_page_calls_footfall(pages, fresh_site,
+                                                                 snippet_pages):
+    page = open_events_page(pages, fresh_site, snippet_pages)
+    page.evaluate("footfall('signup')")
+    # The event carries the fields of the view it happened on, so it is filtered like it.
+    assert page.evaluate("window.__sent")[1] == (
+        "page=%2Fevents-snippet.html&ref=&w=1280&tz=Europe%2FBerlin&q=&event=signup")
+    assert events_of(fresh_site, {"signup": (1, 1)}) == {"signup": (1, 1)}
+    assert fresh_site.stats(country="DE")["events"] == [
+        {"event": "signup", "visitors": 1, "count": 1, "conversion": 1.0}]
+
+
+def test_footfall_js_sends_the_event_of_a_clicked_element(pages, fresh_site, snippet_pages):
+    page = open_events_page(pages, fresh_site, snippet_pages)
+    page.get_by_text("Subscribe").click()  # a click on the button's child counts too
+    assert events_of(fresh_site, {"newsletter": (1, 1)}) == {"newsletter": (1, 1)}
+
+
+@pytest.mark.parametrize("link, event, lands_on", [
+    pytest.param("#outbound", "outbound: localhost", "/footfall-snippet.html", id="outbound"),
+    pytest.param("#download", "download: report-2026.pdf", "/files/report-2026.pdf",
+                 id="download"),
+])
+def test_footfall_js_counts_a_link_click_without_delaying_the_navigation(
+        pages, fresh_site, snippet_pages, link, event, lands_on):
+    pages.allow("report-2026.pdf.*404")  # the test server has no such file; the click counts
+    page = open_events_page(pages, fresh_site, snippet_pages)
+    page.click(link)  # no wait for the beacon: the browser leaves at once, the beacon goes alone
+    page.wait_for_url("**" + lands_on)
+    assert events_of(fresh_site, {event: (1, 1)}) == {event: (1, 1)}
+
+
+def test_footfall_js_sends_no_event_for_a_mail_link(pages, fresh_site, snippet_pages):
+    page = open_events_page(pages, fresh_site, snippet_pages)
+    page.evaluate("document.getElementById('mail').addEventListener('click', e => e.preventDefault())")
+    page.click("#mail")
+    page.evaluate("footfall('after')")  # sent after the click's, had there been one
+    sent = [urllib.parse.parse_qs(body).get("event") for body in page.evaluate("window.__sent")]
+    assert sent == [None, ["after"]]

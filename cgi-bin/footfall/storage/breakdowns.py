@@ -140,13 +140,22 @@ SELECT_DAYS = """
        and day between :first and :last and (:site is null or site = :site)
      group by day, value
 """
-SELECT_MONTHS = """
-    select month, value, sum(visitors), sum(pageviews), sum(entries), sum(bounces), sum(seconds),
+# The same summed over the whole stretch, for a list: one row per value, the sums done by SQLite.
+SELECT_DAYS_BY_VALUE = """
+    select value, sum(visitors), sum(pageviews), sum(entries), sum(bounces), sum(seconds),
+           sum(timed)
+      from daily_breakdown
+     where filter = :filter and filter_value = :filter_value and dim = :dim
+       and day between :first and :last and (:site is null or site = :site)
+     group by value
+"""
+SELECT_MONTHS_BY_VALUE = """
+    select value, sum(visitors), sum(pageviews), sum(entries), sum(bounces), sum(seconds),
            sum(timed)
       from monthly_breakdown
      where filter = :filter and filter_value = :filter_value and dim = :dim
        and month between :first and :last and (:site is null or site = :site)
-     group by month, value
+     group by value
 """
 SELECT_SKETCHES = """
     select day, sketch from daily_unique
@@ -158,6 +167,20 @@ SELECT_MONTH_SKETCHES = """
      where filter = :filter and filter_value = :filter_value and month between :first and :last
        and (:site is null or site = :site)
 """
+
+
+SELECT_ANY_SKETCH = """
+    select 1 from daily_unique
+     where filter = '' and day between :first and :last and (:site is null or site = :site)
+     limit 1
+"""
+
+
+def has_sketches(conn, first, last, site=None):
+    """Whether any day of [first, last] was summed up with unique-visitor sketches (days that
+    ended before footfall kept them have none)."""
+    params = {"first": first, "last": last, "site": site}
+    return conn.execute(SELECT_ANY_SKETCH, params).fetchone() is not None
 
 
 class Reader:
@@ -196,13 +219,14 @@ class Reader:
         result = {}
         split = self.whole_months
         if split is None:
-            parts = [(SELECT_DAYS, self._params(dim, self.first, self.last))]
+            parts = [(SELECT_DAYS_BY_VALUE, self._params(dim, self.first, self.last))]
         else:
             first_month, last_month, day_ranges = split
-            parts = [(SELECT_MONTHS, self._params(dim, first_month, last_month))]
-            parts += [(SELECT_DAYS, self._params(dim, start, end)) for start, end in day_ranges]
+            parts = [(SELECT_MONTHS_BY_VALUE, self._params(dim, first_month, last_month))]
+            parts += [(SELECT_DAYS_BY_VALUE, self._params(dim, start, end))
+                      for start, end in day_ranges]
         for query, params in parts:
-            for _when, value, *counts in self.conn.execute(query, params):
+            for value, *counts in self.conn.execute(query, params):
                 _sum_into(result, value, counts)
         if self.today is not None:
             for (f, fv, d, value), counts in self._today_rows.items():
@@ -225,16 +249,29 @@ class Reader:
             for month, data in stored:
                 months.setdefault(month, []).append(sketch.Sketch.from_bytes(data))
                 whole.add(month)
-            day_ranges = list(edges) + [(max(first_month + "-01", self.first),
-                                         min(last_month + "-31", self.last))]
+            # A month read whole above needs none of its days; one without a stored union
+            # (summed up before monthly sketches existed) reads its days.
+            day_ranges = list(edges) + [
+                (max(month + "-01", self.first), min(month + "-31", self.last))
+                for month in _months(first_month, last_month) if month not in whole]
         for start, end in day_ranges:
             for day, data in self.conn.execute(SELECT_SKETCHES, dict(params, first=start, last=end)):
-                if day[:7] not in whole:  # a month read whole above needs none of its days
-                    months.setdefault(day[:7], []).append(sketch.Sketch.from_bytes(data))
+                months.setdefault(day[:7], []).append(sketch.Sketch.from_bytes(data))
         if self.today is not None:
             months.setdefault(self.today[:7], []).append(self._today_matching)
         total = sum(sketch.Sketch.union(parts).estimate() for parts in months.values())
         return total, ("range" if self.first[:7] == self.last[:7] else "month")
+
+
+def _months(first, last):
+    """The months YYYY-MM from first to last, both included."""
+    year, month = int(first[:4]), int(first[5:7])
+    end = (int(last[:4]), int(last[5:7]))
+    months = []
+    while (year, month) <= end:
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
 
 
 def _sum_into(result, key, counts):

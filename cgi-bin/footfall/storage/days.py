@@ -69,6 +69,12 @@ def has_ended_days(conn, today):
     return conn.execute(SELECT_ENDED, {"today": today}).fetchone() is not None
 
 
+def visitor_lock(day, visitor):
+    """The name of a visitor's lock on a day (PostgreSQL): their views and events are read and
+    written under it, so the flood and distinct-visitor rules see every earlier hit of theirs."""
+    return f"footfall visitor {day} {visitor.hex()}"
+
+
 def lock_days(conn, today, alone=False):
     """Inside a write transaction, first: under PostgreSQL, hold the days lock until it ends,
     shared (other writers go on) unless alone, which ending days needs: no hit of a day may
@@ -92,6 +98,9 @@ def end_days_before(conn, today):
     from .breakdowns import store_ended_days  # only the first request of a day gets here
 
     store_ended_days(conn, today)
+    from . import events  # the day's events: summed up and deleted, as its views are
+
+    events.end_days_before(conn, today)
     conn.execute(FORGET_SALTS_BEFORE, {"today": today})
     conn.execute(FORGET_VIEWS_BEFORE, {"today": today})
     conn.execute(FORGET_BEACONS_BEFORE, {"today": today})

@@ -232,10 +232,7 @@ def count_hit(conn, hit, rules, today=None, new_salt=os.urandom, lock_visitor=Tr
     return None, ended
 
 
-def visitor_lock(day, visitor):
-    """The name of a visitor's lock on a day (PostgreSQL): their views are read and written
-    under it, so the flood and distinct-visitor rules see every earlier hit of theirs."""
-    return f"footfall visitor {day} {visitor.hex()}"
+visitor_lock = days.visitor_lock
 
 
 def record_seconds(conn, hit, seconds, today=None):

@@ -6,7 +6,7 @@ the same tables, columns, indexes and keys.
 
 # The whole schema as it is now: what a new database is created with. An older database is
 # brought here by MIGRATIONS; tests/test_migrations.py checks both end with the same schema.
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 
 SCHEMA = """
     -- Per-day totals for a whole site: what the chart reads.
@@ -244,5 +244,41 @@ SCHEMA = """
         day   text not null,
         site  text not null,
         primary key (day, site)
+    ) without rowid;
+
+    -- The day's events (footfall("signup"), a click, an outbound link or a download), for the
+    -- current day only: the events' flood rule and the day's sums (storage/events.py) read it;
+    -- it is emptied with the salt, as views is. Traits as in views, from the event's own request.
+    create table event_hits (
+        visitor   blob    not null,  -- counting.visitor_id(): keyed by the day's salt
+        event     text    not null,  -- 1 to 64 printable characters
+        page      text    not null,
+        ts        real    not null,
+        day       text    not null,
+        site      text    not null,
+        hour      integer not null,  -- on the configured zone's clock
+        ref       text    not null default '',  -- referring host, or the campaign's source
+        browser   text    not null default '',
+        os        text    not null default '',
+        device    text    not null default '',
+        country   text    not null default '',
+        language  text    not null default '',
+        campaign  text    not null default ''
+    );
+    create index event_hits_visitor on event_hits (visitor, event, ts);
+    create index event_hits_day on event_hits (day);
+
+    -- An ended day's events summed up, for a filter as in daily_breakdown ('' for none; page,
+    -- ref, browser, ..., and hour, in which a visitor counts at their first hit of the event).
+    -- The pages an event happened on are its rows filtered by page.
+    create table daily_event (
+        filter        text    not null,
+        filter_value  text    not null,
+        event         text    not null,
+        day           text    not null,
+        site          text    not null,
+        visitors      integer not null default 0,  -- distinct visitors who sent it that day
+        count         integer not null default 0,  -- times it was counted
+        primary key (filter, filter_value, event, day, site)
     ) without rowid;
 """

@@ -31,6 +31,8 @@ KEEP = """
             :views_counted, :rows, :sketch)
 """
 FORGET_BEFORE = "delete from today_summary where day < :day"
+COUNT_KEPT = "select count(*) from today_summary where day = :day"
+MAX_KEPT = 200
 LAST_VIEW = "select coalesce(max(id), 0) from views"
 LAST_BEACON = "select coalesce(max(id), 0) from beacon_log"
 # Ids only grow within a day (nothing of today or tomorrow is deleted before today ends), so
@@ -70,6 +72,14 @@ def summary_of(conn, day, site, filter_name, filter_value):
     (day) for one site (None: all) and filter, as summary.summarize(today's views, only=...)
     gives them; kept in the database for the next read when it can be written."""
     key = {"day": day, "site": site or "", "filter": filter_name, "filter_value": filter_value}
+    # Nothing new since the kept summary (the dashboard read again, or another filter asked):
+    # read it as it is, without a write. Read in this order, the two last rowids equal to the
+    # kept ones mean no view or beacon came after the summary was kept.
+    views_now = conn.execute(LAST_VIEW).fetchone()[0]
+    beacons_now = conn.execute(LAST_BEACON).fetchone()[0]
+    kept = conn.execute(SELECT_KEPT, key).fetchone()
+    if kept is not None and (kept[0], kept[1]) == (views_now, beacons_now):
+        return _decode(key, kept[3]), sketch.Sketch.from_bytes(kept[4])
     try:
         return in_transaction(conn, lambda conn: _read_and_keep(conn, key))
     except StorageError:  # a database this process may read but not write: sum the day up
@@ -89,9 +99,12 @@ def _read_and_keep(conn, key):
         rows, matching = _brought_up_to_date(conn, key, kept)
     else:
         rows, matching = _summed_up(conn, key)
-    conn.execute(KEEP, dict(key, views_through=views_now, beacons_through=beacons_now,
-                            views_counted=_counted_through(conn, key, views_now),
-                            rows=_encode(rows), sketch=matching.to_bytes()))
+    # A filter nothing matches is kept nowhere, and a day keeps at most MAX_KEPT: a public
+    # dashboard can be asked for any value, and reads must not fill the disk.
+    if rows and (kept is not None or conn.execute(COUNT_KEPT, key).fetchone()[0] < MAX_KEPT):
+        conn.execute(KEEP, dict(key, views_through=views_now, beacons_through=beacons_now,
+                                views_counted=_counted_through(conn, key, views_now),
+                                rows=_encode(rows), sketch=matching.to_bytes()))
     return rows, matching
 
 

@@ -1,0 +1,114 @@
+"""Events and goals: a POST with event=<name> counts an event (footfall("signup"), a click on an
+element with data-footfall-event, an outbound link, a download) instead of a pageview, and a GET
+answers the range's events with their conversion, or, filtered by event=<name>, that event's
+days, pages and the rest (docs/events.md).
+
+app.py hands a POST here once its page, site and bot rules are read; insights.py hands a GET's
+answer here to add `events`. The SQL is in storage/events.py.
+"""
+
+from . import counting, origins, traits
+from .storage import events as stored
+
+MAX_NAME_LENGTH = 64
+
+
+def read_name(raw):
+    """An event's name: 1 to 64 printable characters once surrounding spaces are gone, or
+    InvalidInput saying so."""
+    name = raw.strip()
+    if not 1 <= len(name) <= MAX_NAME_LENGTH or not name.isprintable():
+        raise counting.InvalidInput(
+            f"event must be 1 to {MAX_NAME_LENGTH} printable characters")
+    return name
+
+
+# ---------------------------------------------------------------------------------------------
+# POST: count one event
+# ---------------------------------------------------------------------------------------------
+
+def count(app, environ, fields, page, ref, site, now, day, reason):
+    """Count the event a POST names, by the rules of a pageview (reason: a bot, prefetch or site
+    not allowed already found); the answer, without its headers."""
+    name = read_name(fields["event"])
+    answer = {"event": name, "page": page, "counted": True}
+    if reason is None:
+        config = app.config
+        user_agent = environ.get("HTTP_USER_AGENT", "")
+        described = traits.describe(user_agent, fields.get("w", ""), fields.get("tz", ""),
+                                    environ.get("HTTP_ACCEPT_LANGUAGE", ""), fields.get("q", ""),
+                                    environ.get("HTTP_CF_IPCOUNTRY", ""))
+        referral = described.get("source") or counting.referrer_host(ref, site)
+        event = stored.Event(now, day, site, page, name, referral,
+                             origins.client_ip(environ, config.client_ip_header), user_agent,
+                             described)
+        from .storage import record  # the Rules of a pageview
+
+        test = "HTTP_X_FOOTFALL_TEST" in environ
+        reason = stored.record_event(app.connection(), event, record.Rules.from_config(config),
+                                     app.today, app.new_salt, test=test)
+        if test:
+            answer["test"] = True
+    if reason is not None:
+        answer["counted"] = False
+        answer["reason"] = reason
+    return answer
+
+
+# ---------------------------------------------------------------------------------------------
+# GET: the events of a range, and one event as a filter
+# ---------------------------------------------------------------------------------------------
+
+def event_list(conn, first, last, today, site, filter_name, filter_value, range_visitors, limit):
+    """The answer's `events`: each event whose hits match the filter, with its visitors, count
+    and conversion (its visitors / range_visitors, the range's visitors under the same filter,
+    both summed per day), most visitors first."""
+    found = stored.read_events(conn, first, last, today, site, filter_name, filter_value)
+    ranked = sorted(found.items(), key=lambda item: (-item[1][0], -item[1][1], item[0]))
+    return [_entry(name, counts, range_visitors) for name, counts in ranked[:limit]]
+
+
+def _entry(name, counts, range_visitors):
+    conversion = round(counts[0] / range_visitors, 4) if range_visitors else None
+    return {"event": name, "visitors": counts[0], "count": counts[1], "conversion": conversion}
+
+
+def add_event_answer(answer, conn, first, last, today, now, site, name, limit, lists, live_minutes):
+    """Fill a GET's answer filtered by event=name: its series, totals and lists count that
+    event's hits (visitors: distinct per day; pageviews: the event's count), `events` holds it
+    with its conversion against all the range's visitors. answer has the site's daily series."""
+    site_visitors = answer["totals"]["visitors"]
+    per_day = stored.read_event(conn, first, last, today, site, name, "day")
+    total_visitors = total_count = 0
+    for point_v, point_p in zip(answer["visitors"], answer["pageviews"]):
+        day_visitors, day_count = per_day.get(counting.day_of_ms(point_v[0]), (0, 0))
+        point_v[1], point_p[1] = day_visitors, day_count
+        total_visitors += day_visitors
+        total_count += day_count
+    # Bounces, time and unique visitors describe visits, which an event is not.
+    answer["totals"] = {"visitors": total_visitors, "pageviews": total_count, "bounces": None,
+                        "seconds": None, "unique": None, "unique_by": None}
+    answer["filter"] = {"event": name}
+    for list_name, dim in lists:
+        by_value = stored.read_event(conn, first, last, today, site, name, dim)
+        ranked = sorted(by_value.items(), key=lambda item: (-item[1][0], -item[1][1], item[0]))
+        answer[list_name] = [_list_entry(dim, value, counts) for value, counts in ranked[:limit]]
+    answer["events"] = [_entry(name, [total_visitors, total_count], site_visitors)]
+    if first == last:
+        by_hour = stored.read_hours(conn, first, today, site, name)
+        base = counting.day_ms(counting.parse_day(first, "day"))
+        answer["hours"] = {
+            key: [[base + hour * 3_600_000, by_hour.get(hour, (0, 0))[i]] for hour in range(24)]
+            for i, key in enumerate(("visitors", "pageviews"))}
+    if last == today:
+        visitors, count = stored.read_live(conn, today, now - live_minutes * 60, site, name)
+        answer["live"] = {"visitors": visitors, "pageviews": count, "minutes": live_minutes}
+
+
+def _list_entry(dim, value, counts):
+    entry = {dim: value, "visitors": counts[0], "pageviews": counts[1]}
+    if dim == "country":
+        from . import places
+
+        entry["name"] = places.country_name(value) if value else "unknown"
+    return entry

@@ -1,0 +1,290 @@
+"""Events (footfall("signup"), a click on an element with data-footfall-event, an outbound link,
+a download): today's event hits, keyed by the day's visitor hash and deleted with the day's salt
+as views are, and each ended day's events summed up per filter in daily_event.
+
+An event is not a pageview: it touches no pageview rollup and no day summary. Its rules are the
+pageview's, per visitor and event: at most flood_limit hits of one event per visitor within the
+flood window (which, unlike a pageview's, does not reach back across midnight), and at most
+daily_limit events per visitor and day.
+"""
+
+import os
+
+from .. import counting
+from . import days
+from .database import checkpoint, in_transaction, lock
+
+# What an event can be filtered by, as in summary.DIMENSIONS, each a column of event_hits; hour
+# is only ever stored (the hours of an event's one day).
+FILTERS = ("page", "ref", "browser", "os", "device", "country", "language", "campaign")
+_COLUMNS = FILTERS + ("hour",)
+
+SELECT_HISTORY = """
+    select
+        (select count(*) from event_hits where visitor = :visitor) as day_events,
+        (select count(*) from event_hits
+          where visitor = :visitor and event = :event and ts > :since) as recent
+"""
+INSERT_HIT = """
+    insert into event_hits (visitor, event, page, ts, day, site, hour, ref, browser, os, device,
+                            country, language, campaign)
+    values (:visitor, :event, :page, :ts, :day, :site, :hour, :ref, :browser, :os, :device,
+            :country, :language, :campaign)
+"""
+SELECT_ENDED_HITS = """
+    select day, site, event, visitor, page, ref, browser, os, device, country, language,
+           campaign, hour
+      from event_hits
+     where day < :today
+     order by ts
+"""
+FORGET_HITS_BEFORE = "delete from event_hits where day < :today"
+# Update first, insert only the rows not there (no UPSERT, which SQLite before 3.24 lacks).
+ADD_DAILY = """
+    update daily_event set visitors = visitors + :visitors, count = count + :count
+     where filter = :filter and filter_value = :filter_value and event = :event and day = :day
+       and site = :site
+"""
+NEW_DAILY = """
+    insert or ignore into daily_event (filter, filter_value, event, day, site, visitors, count)
+    values (:filter, :filter_value, :event, :day, :site, :visitors, :count)
+"""
+
+
+class Event:
+    """One event as received: its name, the page it happened on, and what a pageview carries.
+    ip and user_agent only ever feed the visitor hash; traits is traits.describe()'s."""
+
+    __slots__ = ("ts", "day", "site", "page", "name", "referral", "ip", "user_agent", "traits")
+
+    def __init__(self, ts, day, site, page, name, referral, ip, user_agent, traits=None):
+        self.ts, self.day, self.site, self.page, self.name = ts, day, site, page, name
+        self.referral, self.ip, self.user_agent = referral, ip, user_agent
+        self.traits = traits or {}
+
+    def columns(self, hour):
+        """Its value of each filter column, and its hour."""
+        traits = self.traits
+        values = {name: traits.get(name, "") for name in FILTERS[2:]}
+        return dict(values, page=self.page, ref=self.referral, hour=hour)
+
+
+class _RolledBack(Exception):
+    """Ends a test event's transaction without committing it."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing: one event, and a day that ends
+# ---------------------------------------------------------------------------------------------
+
+def record_event(conn, event, rules, today=None, new_salt=os.urandom, test=False):
+    """Count one event in its own transaction: None if counted, else the reason ('flood').
+
+    today() gives the current day when the transaction runs (None: the event's own day), as in
+    record.record_hit. test: run every statement, then roll back (a test hit's event).
+    """
+    outcome = []
+
+    def work(conn):
+        outcome.extend(count_event(conn, event, rules, today, new_salt))
+        if test:
+            raise _RolledBack
+
+    try:
+        in_transaction(conn, work)
+    except _RolledBack:
+        return outcome[0]
+    reason, ended = outcome
+    if ended:
+        checkpoint(conn)
+    return reason
+
+
+def record_events(conn, events, rules, new_salt=os.urandom):
+    """Count many events, oldest first, in one transaction (seeding); reasons in order. Each
+    event's own day is taken as the current day, as in record.record_hits."""
+    def work(conn):
+        if events:  # PostgreSQL: one lock for the batch, as record.record_hits
+            days.lock_days(conn, events[0].day, alone=True)
+        return [count_event(conn, event, rules, None, new_salt, lock_visitor=False)
+                for event in events]
+
+    results = in_transaction(conn, work)
+    if any(ended for _reason, ended in results):
+        checkpoint(conn)
+    return [reason for reason, _ended in results]
+
+
+def count_event(conn, event, rules, today=None, new_salt=os.urandom, lock_visitor=True):
+    """Count one event inside the caller's transaction: (None or the reason, whether days ended).
+    Under PostgreSQL it holds the days lock and its visitor's, as record.count_hit does."""
+    today_day = event.day if today is None else today()
+    if lock_visitor:
+        days.lock_days(conn, today_day)
+    hour = counting.hour_of(event.ts, rules.zone)
+    salt = days.salt_of(conn, event.day)
+    if salt is None:
+        if event.day < today_day:
+            # Its day ended while it waited for the lock: it counts, its visitor unknown.
+            add_sums(conn, event.day, event.site, _sums([(event.name, None, event.columns(hour))]))
+            return None, days.end_days_before(conn, today_day)
+        salt = days.make_salt(conn, event.day, new_salt)
+    visitor = counting.visitor_id(salt, event.ip, event.user_agent, event.site)
+    if lock_visitor:
+        lock(conn, days.visitor_lock(event.day, visitor))
+    day_events, recent = conn.execute(SELECT_HISTORY, {
+        "visitor": visitor, "event": event.name,
+        "since": event.ts - rules.flood_window_seconds}).fetchone()
+    if day_events >= rules.daily_limit or recent >= rules.flood_limit:
+        return "flood", days.end_days_before(conn, today_day)
+    conn.execute(INSERT_HIT, dict(event.columns(hour), visitor=visitor, event=event.name,
+                                  ts=event.ts, day=event.day, site=event.site))
+    return None, days.end_days_before(conn, today_day)
+
+
+def end_days_before(conn, today):
+    """Inside days.end_days_before's transaction: sum up the event hits of days before today
+    into daily_event, then delete them (their visitor hashes die with the day's salt)."""
+    by_day = {}
+    for day, site, name, visitor, *columns in conn.execute(SELECT_ENDED_HITS, {"today": today}):
+        by_day.setdefault((day, site), []).append((name, visitor, dict(zip(_COLUMNS, columns))))
+    for (day, site), hits in by_day.items():
+        add_sums(conn, day, site, _sums(hits))
+    conn.execute(FORGET_HITS_BEFORE, {"today": today})
+
+
+def _sums(hits):
+    """{(filter, filter_value, event): [visitors, count]} of one day and site's hits, oldest
+    first, each (event, visitor or None, columns). A visitor counts once per event and filter
+    value; in the hour of their first hit of the event."""
+    sums, seen, first_hour = {}, set(), {}
+    for name, visitor, columns in hits:
+        keys = [("", "")] + [(f, columns[f]) for f in FILTERS if columns[f]]
+        if visitor is None or (name, visitor) not in first_hour:
+            first_hour[(name, visitor)] = columns["hour"]
+        keys.append(("hour", str(columns["hour"])))
+        for key in keys:
+            counts = sums.setdefault(key + (name,), [0, 0])
+            counts[1] += 1
+            new = visitor is None or (key + (name, visitor)) not in seen
+            if key[0] == "hour":
+                new = new and first_hour[(name, visitor)] == columns["hour"]
+            if new and visitor is not None:
+                seen.add(key + (name, visitor))
+                counts[0] += 1
+    return sums
+
+
+def add_sums(conn, day, site, sums):
+    """Add one day and site's event sums to daily_event."""
+    params = [{"filter": f, "filter_value": value, "event": name, "day": day, "site": site,
+               "visitors": counts[0], "count": counts[1]}
+              for (f, value, name), counts in sums.items()]
+    conn.executemany(ADD_DAILY, params)
+    conn.executemany(NEW_DAILY, params)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading: a range of days, ended days from daily_event, today from its hits
+# ---------------------------------------------------------------------------------------------
+
+SELECT_SUMS = """
+    select event, sum(visitors), sum(count)
+      from daily_event
+     where filter = :filter and filter_value = :filter_value
+       and day between :first and :last and (:site is null or site = :site)
+     group by event
+"""
+# One event by the values of a filter ('' for its totals); {group} is day or filter_value.
+SELECT_EVENT_SUMS = """
+    select {group}, sum(visitors), sum(count)
+      from daily_event
+     where filter = :filter and event = :event
+       and day between :first and :last and (:site is null or site = :site)
+     group by 1
+"""
+SELECT_TODAY = """
+    select {group}, count(distinct visitor), count(*)
+      from event_hits
+     where day = :today and (:site is null or site = :site) and {where}
+     group by 1
+"""
+SELECT_TODAY_HITS = """
+    select visitor, hour from event_hits
+     where day = :today and event = :event and (:site is null or site = :site)
+     order by ts
+"""
+SELECT_LIVE = """
+    select count(distinct visitor), count(*) from event_hits
+     where day = :today and ts > :since and event = :event and (:site is null or site = :site)
+"""
+
+
+def _column(name):
+    """A filter's column in event_hits, checked against the fixed list: the one identifier these
+    queries interpolate."""
+    if name not in _COLUMNS:
+        raise ValueError(f"not an event column: {name}")
+    return name
+
+
+def read_events(conn, first, last, today, site, filter_name="", filter_value=""):
+    """{event: [visitors, count]} of the range: the events whose hits match the filter
+    ('' for none); visitors summed per day."""
+    params = {"filter": filter_name, "filter_value": filter_value, "first": first,
+              "last": last, "site": site, "today": today}
+    result = {}
+    for name, visitors, count in conn.execute(SELECT_SUMS, params):
+        _add(result, name, visitors, count)
+    if first <= today <= last:
+        where = f"{_column(filter_name)} = :filter_value" if filter_name else "1 = 1"
+        query = SELECT_TODAY.format(group="event", where=where)
+        for name, visitors, count in conn.execute(query, params):
+            _add(result, name, visitors, count)
+    return result
+
+
+def read_event(conn, first, last, today, site, event, by=""):
+    """{value: [visitors, count]} of one event over the range, by a filter's values ('' for
+    its totals, under the key ''; 'day' for each day; 'page', 'browser', ..., 'hour')."""
+    params = {"filter": "" if by in ("", "day") else by, "first": first, "last": last,
+              "site": site, "today": today, "event": event}
+    query = SELECT_EVENT_SUMS.format(group="day" if by == "day" else "filter_value")
+    result = {}
+    for value, visitors, count in conn.execute(query, params):
+        _add(result, value, visitors, count)
+    if first <= today <= last and by != "hour":  # today's hours: read_hours
+        if by in ("", "day"):
+            query = SELECT_TODAY.format(group="day" if by else "''", where="event = :event")
+        else:
+            column = _column(by)
+            query = SELECT_TODAY.format(group=column,
+                                        where=f"event = :event and {column} != ''")
+        for value, visitors, count in conn.execute(query, params):
+            _add(result, value, visitors, count)
+    return result
+
+
+def read_hours(conn, day, today, site, event):
+    """{hour: [visitors, count]} of one event on one day; a visitor counts in the hour of their
+    first hit of it, as in the day's sums."""
+    if day != today:
+        stored = read_event(conn, day, day, today, site, event, "hour")
+        return {int(hour): counts for hour, counts in stored.items()}
+    hits = [(event, visitor, dict(dict.fromkeys(FILTERS, ""), hour=hour)) for visitor, hour in
+            conn.execute(SELECT_TODAY_HITS, {"today": today, "event": event, "site": site})]
+    return {int(value): counts for (name, value, _event), counts in _sums(hits).items()
+            if name == "hour"}
+
+
+def read_live(conn, today, since, site, event):
+    """(visitors, count) of one event since a moment of today."""
+    row = conn.execute(SELECT_LIVE, {"today": today, "since": since, "event": event,
+                                     "site": site}).fetchone()
+    return row[0], row[1]
+
+
+def _add(result, key, visitors, count):
+    counts = result.setdefault(key, [0, 0])
+    counts[0] += visitors
+    counts[1] += count
