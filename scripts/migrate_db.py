@@ -118,18 +118,31 @@ def _select_statement(table, columns):
     return f"select {', '.join(columns)} from {table} where day = :day"
 
 
-def day_totals(conn, day):
-    """What is checked of each day: every day table's row sums, and its sketches' keys."""
-    totals = []
+def day_totals(conn, first, last):
+    """What is checked of each day: {day: every day table's row sums}, one query per table (a
+    table not keyed by day first is read once, not once a day)."""
+    totals = {}
+    width = sum(len(added) for _key, added in DAY_TABLES.values())
+    offset = 0
     for table, (_key, added) in DAY_TABLES.items():
-        sums = ", ".join(f"coalesce(sum({column}), 0)" for column in added)
-        totals.extend(conn.execute(f"select {sums} from {table} where day = :day",
-                                   {"day": day}).fetchone())
-    return [round(value, 6) if isinstance(value, float) else value for value in totals]
+        sums = ", ".join(f"sum({column})" for column in added)
+        query = (f"select day, {sums} from {table} where day between :first and :last "
+                 "group by day")
+        for day, *values in conn.execute(query, {"first": first, "last": last}):
+            row = totals.setdefault(day, [0] * width)
+            row[offset:offset + len(added)] = [round(v, 6) if isinstance(v, float) else v
+                                               for v in values]
+        offset += len(added)
+    return totals
 
 
-def _sketch_keys(conn, day):
-    return {(f, fv, site) for f, fv, site, _ in conn.execute(SELECT_SKETCHES, {"day": day})}
+SELECT_SKETCH_KEYS = """
+    select day, filter, filter_value, site from daily_unique where day between :first and :last
+"""
+
+
+def _sketch_keys(conn, first, last):
+    return set(conn.execute(SELECT_SKETCH_KEYS, {"first": first, "last": last}).fetchall())
 
 
 def copy_day(source, target, day, add=True):
@@ -211,9 +224,9 @@ def copy_install(source, target):
 def migrate(source, target, first, last, add=False, report=print):
     """Copy the days [first, last] of source into target and check each; the days copied."""
     copied = [day for (day,) in source.execute(SELECT_DAYS, {"first": first, "last": last})]
-    before = {day: day_totals(target, day) for day in copied}
+    before = day_totals(target, first, last)
     if not add:
-        taken = [day for day, totals in before.items() if any(totals)]
+        taken = [day for day in copied if any(before.get(day, ()))]
         if taken:
             raise MigrateError(f"the target already has counts of {len(taken)} of these days "
                                f"({taken[0]} to {taken[-1]}); --add adds the source's to them")
@@ -223,12 +236,16 @@ def migrate(source, target, first, last, add=False, report=print):
     for month in sorted({day[:7] for day in copied}):
         sum_up_month(target, month)
     wrong = []
+    width = sum(len(added) for _key, added in DAY_TABLES.values())
+    source_totals, after = day_totals(source, first, last), day_totals(target, first, last)
+    missing_sketches = {key[0] for key in _sketch_keys(source, first, last)
+                        - _sketch_keys(target, first, last)}
     for day in copied:
-        expected = [a + b for a, b in zip(before[day], day_totals(source, day))]
-        got = day_totals(target, day)
+        expected = [a + b for a, b in zip(before.get(day, [0] * width), source_totals[day])]
+        got = after.get(day, [0] * width)
         if [round(v, 6) for v in got] != [round(v, 6) for v in expected]:
             wrong.append(day)
-        elif not _sketch_keys(source, day) <= _sketch_keys(target, day):
+        elif day in missing_sketches:
             wrong.append(day)
     if wrong:
         raise MigrateError(f"{len(wrong)} day(s) differ after the copy, first {wrong[0]}")

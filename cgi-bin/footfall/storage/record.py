@@ -215,7 +215,7 @@ def count_hit(conn, hit, rules, today=None, new_salt=os.urandom, lock_visitor=Tr
         salt = days.make_salt(conn, hit.day, new_salt)
     visitor = counting.visitor_id(salt, hit.ip, hit.user_agent, hit.site)
     if lock_visitor:
-        lock(conn, visitor_lock(hit.day, visitor))
+        lock(conn, days.visitor_lock(hit.day, visitor))
     if month_salt is None:
         month_salt = days.month_salt(conn, hit.day[:7], new_salt)
     unique = counting.visitor_id(month_salt, hit.ip, hit.user_agent, hit.site)
@@ -232,8 +232,6 @@ def count_hit(conn, hit, rules, today=None, new_salt=os.urandom, lock_visitor=Tr
     return None, ended
 
 
-visitor_lock = days.visitor_lock
-
 
 def record_seconds(conn, hit, seconds, today=None):
     """Add the visible seconds footfall.js reported for a page to the visitor's latest view of
@@ -247,7 +245,7 @@ def record_seconds(conn, hit, seconds, today=None):
         if salt is None or hit.day < today_day:
             return "no view", ended
         visitor = counting.visitor_id(salt, hit.ip, hit.user_agent, hit.site)
-        lock(conn, visitor_lock(hit.day, visitor))
+        lock(conn, days.visitor_lock(hit.day, visitor))
         params = {"visitor": visitor, "page": hit.page, "day": hit.day, "seconds": seconds,
                   "now": hit.ts}
         conn.execute(LOG_BEACON, params)
@@ -269,7 +267,7 @@ def _carry_over(conn, hit, rules, new_salt, lock_visitor=True):
     salt = days.salt_of(conn, tomorrow) or days.make_salt(conn, tomorrow, new_salt)
     visitor = counting.visitor_id(salt, hit.ip, hit.user_agent, hit.site)
     if lock_visitor:  # after today's lock: a day's lock is always taken before the next day's
-        lock(conn, visitor_lock(tomorrow, visitor))
+        lock(conn, days.visitor_lock(tomorrow, visitor))
     SqlViews(conn, tomorrow).add(visitor, hit.page, hit.ts, counted=False)
 
 
