@@ -19,7 +19,7 @@ from storage_testing import conn  # noqa: F401
 # only an SQLite file has is marked sqlite_only.
 BOTH_BACKENDS = {
     "test_app", "test_concurrency", "test_database", "test_days", "test_events",
-    "test_http_contract", "test_insights",
+    "test_exports", "test_http_contract", "test_insights", "test_report",
     "test_notes", "test_privacy", "test_record", "test_today", "test_totals",
 }
 

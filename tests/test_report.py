@@ -307,9 +307,10 @@ def hourly_db(db_path, today_visitors):
     rows = [((TODAY - datetime.timedelta(days=n)).isoformat(), hour, 2)
             for n in range(1, 29) for hour in range(24)]
     rows.append((TODAY.isoformat(), 8, today_visitors))
-    with conn:
-        conn.executemany("insert into hourly_site values (?, 'example.com', ?, ?, ?)",
-                         [(day, hour, visitors, visitors) for day, hour, visitors in rows])
+    database.in_transaction(conn, lambda conn: conn.executemany(
+        "insert into hourly_site (day, site, hour, visitors, pageviews) "
+        "values (:day, 'example.com', :hour, :visitors, :visitors)",
+        [{"day": day, "hour": hour, "visitors": visitors} for day, hour, visitors in rows]))
     conn.close()
     return db_path
 
