@@ -28,6 +28,10 @@ def main(argv=None):
         conn = database.connect(config.db, create=False)
     except (settings.ConfigError, database.StorageError, OSError, sqlite3.Error) as exc:
         parser.exit(1, f"backup: {exc}\n")
+    if database.is_postgres(conn):
+        conn.close()
+        parser.exit(1, "backup: backup.py copies SQLite files; back PostgreSQL up with pg_dump, "
+                       "leaving out the day's tables (docs/deploy.md)\n")
     if os.path.abspath(args.target) == os.path.abspath(config.db):
         parser.exit(1, "backup: the target is the database itself\n")
     partial = args.target + ".partial"

@@ -15,7 +15,16 @@ import pytest
 from footfall import settings
 from footfall.app import Application
 from footfall.storage import database, days, dialect, postgres, record
-from footfall_testing import CGI_SCRIPT, FIXED_CLOCK_ENV, NOON, Clock, call_app, post_form, run_cgi
+from footfall_testing import (
+    CGI_SCRIPT,
+    FIXED_CLOCK_ENV,
+    NOON,
+    SCRIPTS,
+    Clock,
+    call_app,
+    post_form,
+    run_cgi,
+)
 from storage_testing import RULES, day_counts, hit, rows
 
 # A port on which nothing listens: what a stopped or unreachable server looks like.
@@ -228,3 +237,26 @@ def test_the_scan_of_the_clusters_files_would_see_an_address_that_was_written(pg
             with open(os.path.join(folder, name), "rb") as file:
                 found = found or b"::ffff:203.0.113.77" in file.read()
     assert found
+
+
+def _script(name, *argv, home):
+    return subprocess.run([sys.executable, os.path.join(SCRIPTS, name), *argv],
+                          capture_output=True, text=True, env=dict(os.environ, HOME=str(home)))
+
+
+def test_setup_db_records_the_decision_and_keeps_the_url_out_of_the_config_file(pg_url, tmp_path):
+    result = _script("setup_db.py", "--db", pg_url, "--public", home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert f"(schema version {database.SCHEMA_VERSION})" in result.stdout
+    assert not (tmp_path / "footfall" / "footfall.ini").exists()
+    conn = database.connect(pg_url)
+    assert rows(conn, "select value from meta where name = 'read_access'") == [("public",)]
+    conn.close()
+
+
+def test_backup_py_says_to_use_pg_dump(pg_url, tmp_path):
+    result = _script("backup.py", str(tmp_path / "copy.db"), "--db", pg_url, home=tmp_path)
+    assert (result.returncode, result.stderr) == (1, (
+        "backup: backup.py copies SQLite files; back PostgreSQL up with pg_dump, leaving out "
+        "the day's tables (docs/deploy.md)\n"))
+    assert not (tmp_path / "copy.db").exists()
