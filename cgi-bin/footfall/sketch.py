@@ -163,6 +163,72 @@ def add_to_bytes(data, digest):
                      bytes((rank,)), data[values_at + low:]))
 
 
+# ---------------------------------------------------------------------------------------------
+# Registers as a dict {index: value} of the registers set: what bulk days build a sketch with.
+# A day's sketch of a few hundred visitors sets a few hundred registers; building, merging and
+# writing them as a dict costs that much, not 4096 steps each.
+# ---------------------------------------------------------------------------------------------
+
+def register_of(digest):
+    """(register index, value) that a visitor hash sets at least."""
+    return _slot(digest)
+
+
+def slots_of(digests):
+    """{register index: value} of visitor hashes: the registers Sketch().update(digests) sets."""
+    registers = {}
+    for digest in digests:
+        index, rank = _slot(digest)
+        if rank > registers.get(index, 0):
+            registers[index] = rank
+    return registers
+
+
+def merge_slots(into, slots):
+    """Merge slots ({index: value}) into `into`, a dict of the same kind or a bytearray of the
+    4096 registers; returns it. A dict that grows past a quarter of the registers comes back as
+    a bytearray, which holds them all in 4 KB."""
+    if isinstance(into, dict):
+        get = into.get
+        for index, rank in slots.items():
+            if rank > get(index, 0):
+                into[index] = rank
+        if len(into) <= REGISTERS // 4:
+            return into
+        registers = bytearray(REGISTERS)
+        for index, rank in into.items():
+            registers[index] = rank
+        return registers
+    for index, rank in slots.items():
+        if rank > into[index]:
+            into[index] = rank
+    return into
+
+
+def slots_to_bytes(slots):
+    """Sketch.to_bytes() of the sketch whose registers are slots (a dict or merge_slots' bytearray)."""
+    if not isinstance(slots, dict):
+        return Sketch(slots).to_bytes()
+    if 3 * len(slots) >= REGISTERS:
+        registers = bytearray(REGISTERS)
+        for index, rank in slots.items():
+            registers[index] = rank
+        return bytes((DENSE, PRECISION)) + bytes(registers)
+    indices = sorted(slots)
+    return b"".join((bytes((SPARSE, PRECISION)), struct.pack(f">{len(indices)}H", *indices),
+                     bytes([slots[index] for index in indices])))
+
+
+def slots_to_sketch(slots):
+    """The Sketch of slots (a dict or merge_slots' bytearray)."""
+    if not isinstance(slots, dict):
+        return Sketch(slots)
+    registers = bytearray(REGISTERS)
+    for index, rank in slots.items():
+        registers[index] = rank
+    return Sketch(registers)
+
+
 def _slot(digest):
     """(register index, value) of a visitor hash: the top 12 bits choose the register, the value is
     the position of the first 1 in the 52 bits below them."""

@@ -42,88 +42,141 @@ def summarize(views, only=None):
 
     only: one (filter, fvalue) to sum up, ('', '') for none: what a read of today needs.
     """
-    rows, uniques = {}, {}
     visits = {}
     for view in views:
         visits.setdefault(view.visitor, []).append(view)
+    by_filter, uniques, seconds = {}, {}, {}
     for visit in visits.values():
-        visit.sort(key=_time)
-        # Each view as a tuple: its value of each dimension, then hour, seconds, timed.
+        if len(visit) > 1:
+            visit.sort(key=_time)
+        # Each view as a tuple: its value of each dimension, then hour, timed (0 or 1).
         values = [(v.page, v.ref, v.browser, v.os, v.device, v.country, v.language, v.campaign,
-                   v.hour, v.seconds if v.timed else 0.0, 1 if v.timed else 0) for v in visit]
-        entry, bounced = values[0][0], len(values) == 1
+                   v.hour, 1 if v.timed else 0) for v in visit]
         unique = visit[0].unique
-        if only is not None and only != _TOTALS:
-            i = DIMENSIONS.index(only[0])
-            matching = [v for v in values if v[i] == only[1]]
-            if matching:
-                _add(rows, only, _contribution(matching, entry, bounced))
-                uniques.setdefault(only, set()).add(unique)
-            continue
-        whole = _contribution(values, entry, bounced)
-        _add(rows, _TOTALS, whole)
-        uniques.setdefault(_TOTALS, set()).add(unique)
-        if only is not None:
-            continue
-        seen = set()
-        for view in values:
-            for i in range(8):
-                value = view[i]
-                if not value or (i, value) in seen:
-                    continue
-                seen.add((i, value))
-                matching = [v for v in values if v[i] == value]
-                key = (DIMENSIONS[i], value)
-                # A trait of the visitor (its browser, its country...) usually holds for every
-                # view of the visit: then its sums are the visit's own, already made.
-                counts = whole if len(matching) == len(values) else _contribution(
-                    matching, entry, bounced)
-                _add(rows, key, counts)
-                uniques.setdefault(key, set()).add(unique)
-    return rows, uniques
+        keys = _matching(values, only)
+        whole = None
+        for key, matching in keys:
+            if matching is values:
+                if whole is None:
+                    whole = _contribution(values, values[0][0], len(values) == 1)
+                counts = whole
+            else:
+                counts = _contribution(matching, values[0][0], len(values) == 1)
+            rows = by_filter.get(key)
+            if rows is None:
+                rows = by_filter[key] = {}
+                uniques[key] = {unique}
+            else:
+                uniques[key].add(unique)
+            for listed, packed in counts:
+                rows[listed] = rows.get(listed, 0) + packed
+        if any(view[9] for view in values):
+            _add_seconds(seconds, keys, values, [v.seconds if v.timed else 0.0 for v in visit])
+    out = {}
+    for (filter_name, filter_value), rows in by_filter.items():
+        for (dim, value), packed in rows.items():
+            key = (filter_name, filter_value, dim, value)
+            out[key] = [packed & _FIELD, packed >> _BITS & _FIELD, packed >> 2 * _BITS & _FIELD,
+                        packed >> 3 * _BITS & _FIELD, seconds.get(key, 0), packed >> 4 * _BITS]
+    return out, uniques
+
+
+# A row's counts but its seconds, packed into one integer of 40-bit fields (visitors,
+# pageviews, entries, bounces, timed), so that adding a visit to a row is one addition. No
+# field of a day comes near 2**40. Seconds, a float, are summed apart (_add_seconds).
+_BITS = 40
+_FIELD = (1 << _BITS) - 1
+_VISITOR, _PAGEVIEW, _ENTRY, _BOUNCE, _TIMED = (1 << _BITS * i for i in range(5))
 
 
 def _time(view):
     return view.ts
 
 
+def _matching(values, only):
+    """[(filter key, the visit's views it matches)] of every filter a visit counts under (all of
+    them, or only the one asked for); the visit's own list when all its views match."""
+    if only is not None and only != _TOTALS:
+        i = DIMENSIONS.index(only[0])
+        matching = [v for v in values if v[i] == only[1]]
+        if len(matching) == len(values):
+            return [(only, values)]
+        return [(only, matching)] if matching else []
+    keys = [(_TOTALS, values)]
+    if only is not None:
+        return keys
+    if len(values) == 1:  # most visits: every trait of the one view is the visit's
+        view = values[0]
+        for i in range(8):
+            if view[i]:
+                keys.append(((DIMENSIONS[i], view[i]), values))
+        return keys
+    seen = set()
+    for view in values:
+        for i in range(8):
+            value = view[i]
+            if not value or (i, value) in seen:
+                continue
+            seen.add((i, value))
+            matching = [v for v in values if v[i] == value]
+            # A trait of the visitor (its browser, its country...) usually holds for every view.
+            keys.append(((DIMENSIONS[i], value),
+                         values if len(matching) == len(values) else matching))
+    return keys
+
+
 def _contribution(matching, entry, bounced):
-    """[(dim, value, counts)] of one visit's matching views (value tuples)."""
-    timed = [v for v in matching if v[10]]
-    out = [("", "", (1, len(matching), 0, int(bounced), sum(v[9] for v in timed),
-                     1 if timed else 0))]
+    """[((dim, value), packed counts)] of one visit's matching views (value tuples)."""
+    timed = 0
+    for v in matching:
+        timed |= v[9]
+    out = [(_TOTALS, _VISITOR + len(matching) * _PAGEVIEW + bounced * _BOUNCE + timed * _TIMED)]
     for i in range(8):
+        dim = DIMENSIONS[i]
+        if len(matching) == 1:
+            value = matching[0][i]
+            if value:
+                counts = _VISITOR + _PAGEVIEW + timed * _TIMED
+                if i == 0 and value == entry:
+                    counts += _ENTRY + bounced * _BOUNCE
+                out.append(((dim, value), counts))
+            continue
         groups = {}
         for v in matching:
             if v[i]:
-                group = groups.get(v[i])
-                if group is None:
-                    groups[v[i]] = [1, v[9], v[10]]
-                else:
-                    group[0] += 1
-                    group[1] += v[9]
-                    group[2] += v[10]
-        dim = DIMENSIONS[i]
-        for value, (pageviews, seconds, timed_views) in groups.items():
-            is_entry = i == 0 and value == entry
-            out.append((dim, value, (1, pageviews, int(is_entry), int(is_entry and bounced),
-                                     seconds, timed_views)))
+                groups[v[i]] = groups.get(v[i], _VISITOR) + _PAGEVIEW + v[9] * _TIMED
+        for value, counts in groups.items():
+            if i == 0 and value == entry:
+                counts += _ENTRY + bounced * _BOUNCE
+            out.append(((dim, value), counts))
     first = matching[0][8]
     hours = {}
     for v in matching:
-        hours[v[8]] = hours.get(v[8], 0) + 1
-    for hour, pageviews in hours.items():
-        out.append(("hour", str(hour), (1 if hour == first else 0, pageviews, 0, 0, 0, 0)))
+        hours[v[8]] = hours.get(v[8], 0) + _PAGEVIEW
+    for hour, counts in hours.items():
+        out.append((("hour", str(hour)),
+                    counts + (_VISITOR if hour == first else 0)))
     return out
 
 
-def _add(rows, key, contribution):
-    filter_name, filter_value = key
-    for dim, value, counts in contribution:
-        row_key = (filter_name, filter_value, dim, value)
-        current = rows.get(row_key)
-        if current is None:
-            rows[row_key] = list(counts)
-        else:
-            for i in range(6):
-                current[i] += counts[i]
+
+
+def _add_seconds(seconds, keys, values, of_views):
+    """Add one visit's visible seconds to the rows it counts in: per row, the sum over its
+    matching timed views. Visit by visit in the day's order, as the definitions add them (the
+    order of a float sum changes its last bits)."""
+    timed_at = {id(view): s for view, s in zip(values, of_views) if view[9]}
+    for (filter_name, filter_value), matching in keys:
+        timed = [timed_at[id(v)] for v in matching if v[9]]
+        if timed:
+            key = (filter_name, filter_value, "", "")
+            seconds[key] = seconds.get(key, 0) + sum(timed)
+        for i in range(8):
+            groups = {}
+            for v in matching:
+                if v[i] and v[9]:
+                    sofar = groups.get(v[i])
+                    groups[v[i]] = timed_at[id(v)] if sofar is None else sofar + timed_at[id(v)]
+            for value, total in groups.items():
+                key = (filter_name, filter_value, DIMENSIONS[i], value)
+                seconds[key] = seconds.get(key, 0) + total

@@ -70,6 +70,55 @@ INSERT_SKETCH = """
 """
 
 
+# Whether a day (or month) and site has a summary stored yet: every summary has a totals row
+# and a totals sketch, so one look-up by primary key tells. Without one, its rows are inserted
+# outright, with no update tried first.
+HAS_DAILY = """
+    select 1 from daily_breakdown
+     where filter = '' and filter_value = '' and dim = '' and day = :day and site = :site
+       and value = ''
+"""
+HAS_MONTHLY = """
+    select 1 from monthly_breakdown
+     where filter = '' and filter_value = '' and dim = '' and month = :month and site = :site
+       and value = ''
+"""
+HAS_DAILY_SKETCH = """
+    select 1 from daily_unique
+     where filter = '' and filter_value = '' and day = :day and site = :site
+"""
+HAS_MONTH_SKETCH = """
+    select 1 from monthly_unique
+     where filter = '' and filter_value = '' and month = :month and site = :site
+"""
+# Positional parameters: a day's thousand rows bind faster from tuples than from dicts.
+INSERT_DAILY = """
+    insert into daily_breakdown
+        (filter, filter_value, dim, day, site, value, visitors, pageviews, entries, bounces,
+         seconds, timed)
+    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+"""
+INSERT_MONTHLY = """
+    insert into monthly_breakdown
+        (filter, filter_value, dim, month, site, value, visitors, pageviews, entries, bounces,
+         seconds, timed)
+    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+"""
+SELECT_MONTHLY_SECONDS = """
+    select seconds from monthly_breakdown
+     where filter = :filter and filter_value = :filter_value and dim = :dim and month = :month
+       and site = :site and value = :value
+"""
+SET_MONTHLY = """
+    update monthly_breakdown
+       set visitors = visitors + :visitors, pageviews = pageviews + :pageviews,
+           entries = entries + :entries, bounces = bounces + :bounces,
+           seconds = :seconds, timed = timed + :timed
+     where filter = :filter and filter_value = :filter_value and dim = :dim
+       and month = :month and site = :site and value = :value
+"""
+
+
 # ---------------------------------------------------------------------------------------------
 # Writing: a day that ends
 # ---------------------------------------------------------------------------------------------
@@ -93,38 +142,167 @@ def day_views(conn, day, site=None):
     return by_site
 
 
-def add_summary(conn, day, site, rows, uniques):
-    """Add one day and site's summary to the daily and monthly rows and the day's sketches."""
+def add_summary(conn, day, site, rows, uniques, months=None):
+    """Add one day and site's summary to the daily and monthly rows and the day's sketches.
+    months: a MonthSums that keeps the monthly rows and sketches in memory until its flush()
+    (days counted in bulk); without it they are written now."""
     month = day[:7]
-    params = [{"filter": filter_name, "filter_value": filter_value, "dim": dim, "day": day,
-               "month": month, "site": site, "value": value, "visitors": counts[0],
-               "pageviews": counts[1], "entries": counts[2], "bounces": counts[3],
-               "seconds": counts[4], "timed": counts[5]}
-              for (filter_name, filter_value, dim, value), counts in rows.items()]
+    own = months if months is not None else MonthSums()
+    _add_daily(conn, day, site, rows)
+    slots = _day_slots(uniques)
+    _add_day_sketches(conn, day, site, slots)
+    own.add(conn, month, site, rows, slots)
+    if months is None:
+        own.flush(conn)
+
+
+def _add_daily(conn, day, site, rows):
+    if conn.execute(HAS_DAILY, {"day": day, "site": site}).fetchone() is None:
+        # A day's first summary, as every bulk day's is: a single insert per row.
+        conn.executemany(INSERT_DAILY, [
+            (f, fv, dim, day, site, value, c[0], c[1], c[2], c[3], c[4], c[5])
+            for (f, fv, dim, value), c in rows.items()])
+        return
+    params = [{"filter": f, "filter_value": fv, "dim": dim, "day": day, "site": site,
+               "value": value, "visitors": c[0], "pageviews": c[1], "entries": c[2],
+               "bounces": c[3], "seconds": c[4], "timed": c[5]}
+              for (f, fv, dim, value), c in rows.items()]
     # Add to the rows there are, then insert the rest: two statements for all of a day's rows.
     conn.executemany(ADD_DAILY, params)
     conn.executemany(NEW_DAILY, params)
-    conn.executemany(ADD_MONTHLY, params)
-    conn.executemany(NEW_MONTHLY, params)
-    for (filter_name, filter_value), hashes in uniques.items():
-        key = {"filter": filter_name, "filter_value": filter_value, "day": day, "site": site}
-        day_sketch = sketch.Sketch()
-        day_sketch.update(h for h in hashes if h)
-        _merge_into(conn, SELECT_SKETCH, DELETE_SKETCH, INSERT_SKETCH, key, day_sketch)
-        month_key = {"filter": filter_name, "filter_value": filter_value, "month": month,
-                     "site": site}
-        _merge_into(conn, SELECT_MONTH_SKETCH, DELETE_MONTH_SKETCH, INSERT_MONTH_SKETCH,
-                    month_key, day_sketch)
 
 
-def _merge_into(conn, select, delete, insert, key, new):
-    """Store the union of new and the sketch stored under key (if any)."""
-    union = sketch.Sketch.union([new])
+def _day_slots(uniques):
+    """{(filter, filter_value): sketch registers as sketch.slots_of gives} of a day's uniques;
+    each visitor hash is split into its register once, however many filters it counts in."""
+    slot_of = {}
+    out = {}
+    for key, hashes in uniques.items():
+        registers = {}
+        for digest in hashes:
+            if not digest:
+                continue
+            slot = slot_of.get(digest)
+            if slot is None:
+                slot = slot_of[digest] = sketch.register_of(digest)
+            index, rank = slot
+            if rank > registers.get(index, 0):
+                registers[index] = rank
+        out[key] = registers
+    return out
+
+
+def _add_day_sketches(conn, day, site, slots):
+    if conn.execute(HAS_DAILY_SKETCH, {"day": day, "site": site}).fetchone() is None:
+        conn.executemany(INSERT_SKETCH, [
+            {"filter": f, "filter_value": fv, "day": day, "site": site,
+             "sketch": sketch.slots_to_bytes(registers)}
+            for (f, fv), registers in slots.items()])
+        return
+    for (f, fv), registers in slots.items():
+        key = {"filter": f, "filter_value": fv, "day": day, "site": site}
+        _merge_into(conn, SELECT_SKETCH, DELETE_SKETCH, INSERT_SKETCH, key, registers)
+
+
+class MonthSums:
+    """The monthly rows and sketches of many days, summed up in memory and written by flush():
+    a month of bulk days writes each monthly row once instead of once a day. Each (month, site)
+    notes on its first day whether the month has stored rows yet; flush() before anything else
+    writes that month's rows (store_ended_days), so that note stays true."""
+
+    def __init__(self):
+        # (month, site) -> [stored rows?, {row key: [visitors, pageviews, entries, bounces,
+        # seconds, timed]}, stored sketches?, {(filter, filter_value): registers}]
+        self.months = {}
+
+    def add(self, conn, month, site, rows, slots):
+        entry = self.months.get((month, site))
+        if entry is None:
+            params = {"month": month, "site": site}
+            entry = self.months[month, site] = [
+                conn.execute(HAS_MONTHLY, params).fetchone() is not None, {},
+                conn.execute(HAS_MONTH_SKETCH, params).fetchone() is not None, {}]
+        stored, sums = entry[0], entry[1]
+        for key, counts in rows.items():
+            current = sums.get(key)
+            if current is None:
+                # Seconds, a float, are added day by day in order, as the database would add
+                # them (the order of a float sum changes its last bits): onto the stored value,
+                # so a list of them, when the month has rows already.
+                sums[key] = [counts[0], counts[1], counts[2], counts[3],
+                             [counts[4]] if stored else counts[4], counts[5]]
+            else:
+                current[0] += counts[0]
+                current[1] += counts[1]
+                current[2] += counts[2]
+                current[3] += counts[3]
+                if stored:
+                    current[4].append(counts[4])
+                else:
+                    current[4] += counts[4]
+                current[5] += counts[5]
+        sketches = entry[3]
+        for key, registers in slots.items():
+            current = sketches.get(key)
+            sketches[key] = (dict(registers) if current is None
+                             else sketch.merge_slots(current, registers))
+
+    def flush(self, conn):
+        """Write every month summed up so far, and forget them."""
+        for (month, site), (stored, sums, stored_sketches, sketches) in self.months.items():
+            if stored:
+                _add_monthly(conn, month, site, sums)
+            else:
+                conn.executemany(INSERT_MONTHLY, [
+                    (f, fv, dim, month, site, value, c[0], c[1], c[2], c[3], c[4], c[5])
+                    for (f, fv, dim, value), c in sums.items()])
+            if stored_sketches:
+                for (f, fv), registers in sketches.items():
+                    key = {"filter": f, "filter_value": fv, "month": month, "site": site}
+                    _merge_into(conn, SELECT_MONTH_SKETCH, DELETE_MONTH_SKETCH,
+                                INSERT_MONTH_SKETCH, key, registers)
+            else:
+                conn.executemany(INSERT_MONTH_SKETCH, [
+                    {"filter": f, "filter_value": fv, "month": month, "site": site,
+                     "sketch": sketch.slots_to_bytes(registers)}
+                    for (f, fv), registers in sketches.items()])
+        self.months = {}
+
+
+def _add_monthly(conn, month, site, sums):
+    """Add summed rows to a month that has rows: counts added, seconds added to the stored
+    value day by day in order, as a day at a time would have."""
+    plain = []
+    for (f, fv, dim, value), (visitors, pageviews, entries, bounces, seconds, timed) in sums.items():
+        params = {"filter": f, "filter_value": fv, "dim": dim, "month": month, "site": site,
+                  "value": value, "visitors": visitors, "pageviews": pageviews,
+                  "entries": entries, "bounces": bounces, "timed": timed}
+        if not any(seconds):
+            plain.append(dict(params, seconds=0))
+            continue
+        stored = conn.execute(SELECT_MONTHLY_SECONDS, params).fetchone()
+        total = seconds[0] if stored is None else stored[0] + seconds[0]
+        for more in seconds[1:]:
+            total += more
+        params["seconds"] = total
+        if stored is None:
+            conn.execute(NEW_MONTHLY, params)
+        else:
+            conn.execute(SET_MONTHLY, params)
+    conn.executemany(ADD_MONTHLY, plain)
+    conn.executemany(NEW_MONTHLY, plain)
+
+
+def _merge_into(conn, select, delete, insert, key, registers):
+    """Store the union of registers (sketch slots) and the sketch stored under key (if any)."""
     stored = conn.execute(select, key).fetchone()
-    if stored is not None:
-        union.merge(sketch.Sketch.from_bytes(stored[0]))
+    if stored is None:
+        data = sketch.slots_to_bytes(registers)
+    else:
+        union = sketch.Sketch.from_bytes(stored[0])
+        data = union.merge(sketch.slots_to_sketch(registers)).to_bytes()
         conn.execute(delete, key)
-    conn.execute(insert, dict(key, sketch=union.to_bytes()))
+    conn.execute(insert, dict(key, sketch=data))
 
 
 # ---------------------------------------------------------------------------------------------
