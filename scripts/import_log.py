@@ -17,6 +17,7 @@ import datetime
 import gzip
 import itertools
 import os
+import signal
 import sys
 import time
 
@@ -35,6 +36,12 @@ except ImportError:  # an interpreter built without it
 FORMAT_CHECK_LINES = 100
 MALFORMED_SHOWN = 5  # line numbers of malformed lines the summary shows
 OPEN_DAYS = 2  # days held in memory at once: a log is in time order but for a few seconds
+# Closed days are counted in batches, each in one transaction with the note of how far each file
+# was read: a batch ends with its month, or at this many page views (memory stays flat).
+BATCH_VIEWS = 40_000
+# For tests only: SIGKILL the import inside its Nth batch's transaction, before the commit.
+KILL_IN_BATCH = int(os.environ.get("FOOTFALL_TEST_KILL_IN_BATCH") or 0)
+CACHE_KIB = 32 * 1024  # SQLite's page cache for the import (its peak memory is in docs/performance.md)
 PROGRESS_EVERY = 8192  # lines between looks at the clock for the progress bar
 
 # Why a line is not a page view, in the order they are checked and the summary lists them.
@@ -55,18 +62,34 @@ def log_hit(ts, day, site, page, ref, ip, user_agent, browser, os, device, langu
                        "language": language, "campaign": campaign, "source": source})
 
 
-def count_hits(conn, hits, rules, live):
-    """Count one day's page views through footfall's storage: the one place an import writes
-    counts. Returns the reasons in order (None: counted, 'flood').
+def count_days(conn, closed, open_days, rules, live, save):
+    """Count page views through footfall's storage: the one place an import writes counts.
+    closed and open_days are [(day, [hits])]: days whose lines are all read, and days whose
+    rest is still to come. live(day) says which go the live way. Returns {day: reasons in
+    order} (None: counted, 'flood'). save(conn) notes how far each file was read.
 
-    A day gone by goes through the bulk path, its salt made in memory and dropped after it; with
-    --follow the day still running (and any day not yet over) goes through the live path, as a
-    tracker's hits would.
+    Days gone by go through the bulk path in one transaction with save: the closed ones ended
+    (their salts made in memory and dropped with them), the open ones with their salt and views
+    kept for their rest, so a kill at any moment leaves the counts and the note of the lines
+    they hold in step. With --follow the day still running (and any day not yet over) goes
+    through the live path, as a tracker's hits would, after them.
     """
     today = counting.day_of(time.time(), rules.zone)
-    if live or hits[0].day >= today:
-        return record.record_hits(conn, hits, rules)
-    return bulk.record_day(conn, hits, rules, today)
+    in_bulk = [(day, hits) for day, hits in closed if not live(day) and day < today]
+    open_bulk = [(day, hits) for day, hits in open_days if not live(day) and day < today]
+    by_hits = [(day, hits) for day, hits in closed + open_days
+               if live(day) or day >= today]
+    reasons = {}
+    if in_bulk or open_bulk:
+        counted = bulk.record_days(conn, [hits for _, hits in in_bulk], rules, today,
+                                   also=save, open_days=[hits for _, hits in open_bulk])
+        for (day, _), of_day in zip(in_bulk + open_bulk, counted):
+            reasons.setdefault(day, []).extend(of_day)
+    for day, hits in by_hits:
+        reasons.setdefault(day, []).extend(record.record_hits(conn, hits, rules))
+    if not (in_bulk or open_bulk):
+        database.in_transaction(conn, save)
+    return reasons
 
 
 # ---------------------------------------------------------------------------------------------
@@ -260,6 +283,10 @@ class Importer:
         self.rules = record.Rules.from_config(config)
         self.summary = Summary()
         self._pending = {}  # day -> [record.Hit], at most OPEN_DAYS + 1 days
+        self._closed = []  # [(day, [record.Hit])]: days read whole, to count in the next batch
+        self._closed_views = 0
+        self._batches = 0  # committed so far (the test hook KILL_IN_BATCH counts them)
+        self._traits = {}  # the traits of a hit, shared by the hits that have the same
         self._not_found = {}  # (day, site, page, referring host) -> count
         self._days = set()  # (day, site) counted since the last save
         self._states = []  # every file of this run, saved (again) with each flush of everything
@@ -490,23 +517,37 @@ class Importer:
                 if allowed and not counting.site_allowed(site, allowed):
                     reasons["site not allowed"] += 1
                     continue
-                hits = pending.get(day)
-                if hits is None:
-                    hits = pending[day] = []
-                    if len(pending) > OPEN_DAYS:
-                        self.flush()
                 ref = refs_seen.get(referrer)
                 if ref is None:
                     ref = self._ref_of(referrer)
-                hits.append(log_hit(ts, day, site, page[0], ref, ip, user_agent, agent[1],
-                                   agent[2], agent[3],
-                                   languages.language_of(language) if language else "",
-                                   page[1], page[2]))
+                hit = self._hit(ts, day, site, page[0], ref, ip, user_agent, agent,
+                                languages.language_of(language) if language else "", page)
+                hits = pending.get(day)
+                if hits is None:
+                    pending[day] = [hit]
+                    if len(pending) > OPEN_DAYS:
+                        # The oldest day is read whole. A batch that ends here notes this
+                        # line as read: the files' positions are where they are now.
+                        state.number, state.offset, state.last_ts = number, offset, last_ts
+                        self.flush()
+                else:
+                    hits.append(hit)
             return False
         finally:
             state.number, state.offset, state.last_ts = number, offset, last_ts
             summary.lines += lines
             self._unsaved = self._unsaved or lines > 0
+
+    def _hit(self, ts, day, site, page, ref, ip, user_agent, agent, language, target):
+        """The hit of a page view; its traits dict is shared with the hits that have the same."""
+        key = (agent[1], agent[2], agent[3], language, target[1], target[2])
+        traits = self._traits.get(key)
+        if traits is None:
+            if len(self._traits) > 50_000:
+                self._traits.clear()
+            traits = self._traits[key] = log_hit(ts, day, site, page, ref, ip, user_agent,
+                                                 *key).traits
+        return record.Hit(ts, day, site, page, ref, ip, user_agent, traits)
 
     def _note_malformed(self, name, number, counted=False):
         if not counted:
@@ -584,49 +625,73 @@ class Importer:
     # -- counting ---------------------------------------------------------------------------
 
     def flush(self, everything=False):
-        """Count the oldest open day (or all of them), then, with everything, remember how far
-        each file was read: only then, as open days hold lines from before that point."""
+        """Close the oldest open day (or, with everything, all of them). When the closed days
+        make a batch (a month's, or BATCH_VIEWS page views), or with everything, count them
+        with the open days so far and, in the same transaction, note how far each file is read
+        and the broken links: a kill never leaves lines counted but not noted, or noted but not
+        counted."""
         days = sorted(self._pending)
         for day in days if everything else days[:1]:
             hits = self._pending.pop(day)
             hits.sort(key=_by_time)  # a log is ordered by when requests ended, not began
-            live = self.live or (self.live is None and day == days[-1])
-            reasons = count_hits(self.conn, hits, self.rules, live)
-            flooded = reasons.count("flood")
+            self._closed.append((day, hits))
+            self._closed_views += len(hits)
+        closed = self._closed
+        if not everything and closed[0][0][:7] == closed[-1][0][:7] \
+                and self._closed_views < BATCH_VIEWS:
+            return
+        if everything and not closed and not self._unsaved:
+            return  # a follower with nothing new writes nothing
+        self._commit(last=max(days) if everything and days else None)
+
+    def _commit(self, last=None):
+        closed, self._closed, self._closed_views = self._closed, [], 0
+        # The open days so far are counted too (their salt and views kept for their rest), so
+        # that the positions noted below hold no line left to count. One older than a closed
+        # day (a late straggler) is closed with them.
+        newest = max(day for day, _ in closed) if closed else ""
+        open_days = []
+        for day, hits in sorted(self._pending.items()):
+            hits.sort(key=_by_time)
+            (closed if day <= newest else open_days).append((day, hits))
+        self._pending.clear()  # in place: the reading loop holds it
+        closed.sort(key=lambda item: item[0])
+        counted_days = {(day, hit.site) for day, hits in closed + open_days for hit in hits}
+
+        def live(day):
+            # With --follow, the catch-up's last day and every day after go the live way.
+            return self.live or (self.live is None and day == last)
+
+        reasons = count_days(self.conn, closed, open_days, self.rules, live,
+                             self._saver(counted_days))
+        for day, hits in closed + open_days:
+            flooded = reasons[day].count("flood")
             self.summary.reasons["flood"] += flooded
             self.summary.views += len(hits) - flooded
             self.summary.days.add(day)
-            self._days.update((day, hit.site) for hit in hits)
-        if everything and self._unsaved:  # a follower with nothing new writes nothing
-            self._save()
-        elif days and not everything:
-            self._save_broken_links(days[0])
 
-    def _save_broken_links(self, through_day):
-        """Write the broken links of the days up to one just counted, so that memory stays flat
-        over years of log; the rest go with _save."""
-        done = {key: count for key, count in self._not_found.items() if key[0] <= through_day}
-        if done:
-            for key in done:
-                del self._not_found[key]
-            self._days.update((day, site) for day, site, _, _ in done)
-            database.in_transaction(self.conn, lambda conn: imports.add_not_found(conn, done))
-
-    def _save(self):
+    def _saver(self, counted_days):
+        """save(conn): where each file is read to, the days counted, the broken links so far."""
         self._unsaved = False
         not_found, self._not_found = self._not_found, {}
-        days, self._days = self._days, set()
-        days.update((day, site) for day, site, _, _ in not_found)
-        now, states = self.clock(), self._states
+        days = counted_days | {(day, site) for day, site, _, _ in not_found}
+        now = self.clock()
+        states = [(state.key, state.log.name, state.offset, state.number, state.last_ts,
+                   {site: tuple(span) for site, span in state.ranges.items()})
+                  for state in self._states]
 
         def save(conn):
-            for state in states:
-                imports.save_file(conn, state.key, state.log.name, state.offset, state.number,
-                                  state.last_ts, now, state.ranges)
+            for key, name, offset, number, last_ts, ranges in states:
+                imports.save_file(conn, key, name, offset, number, last_ts, now, ranges)
             imports.add_days(conn, days)
             imports.add_not_found(conn, not_found)
+            self._batches += 1
+            if self._batches == KILL_IN_BATCH:
+                # tests/test_import_log.py: a kill at the worst moment, with a batch's counts
+                # written and its transaction not yet committed.
+                os.kill(os.getpid(), signal.SIGKILL)
 
-        database.in_transaction(self.conn, save)
+        return save
 
     # -- follow -----------------------------------------------------------------------------
 
@@ -756,6 +821,9 @@ def main(argv=None):
     try:
         config = settings.load_config(db=args.db)
         conn = database.connect(config.db)
+        # A batch of days writes breakdown rows all over their tables: a page cache to match
+        # (negative: KiB), or SQLite reads and writes the same pages again and again.
+        conn.execute(f"pragma cache_size = -{CACHE_KIB}")
         if until is None:
             until = default_until(conn, config, args.follow, time.time())
         parse = logformats.compile_format(args.format)
@@ -773,8 +841,6 @@ def main(argv=None):
 
     def stop(signum, frame):
         importer.stopping = True
-
-    import signal
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)

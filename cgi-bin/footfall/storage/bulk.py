@@ -75,14 +75,19 @@ def record_day(conn, hits, rules, today, new_salt=os.urandom):
     return record_days(conn, [hits], rules, today, new_salt)[0]
 
 
-def record_days(conn, days_of_hits, rules, today, new_salt=os.urandom, also=None):
+def record_days(conn, days_of_hits, rules, today, new_salt=os.urandom, also=None,
+                open_days=()):
     """Count several days gone by (a list of each day's hits, oldest first), each as record_day
     would, in one transaction: their months' breakdown rows and sketches are summed up in memory
     and written once, at its end. also(conn), if given, runs last in the same transaction: an
     import's note of which lines these days hold is committed with their counts or not at all.
-    Returns each day's reasons.
+
+    open_days: the hits so far of days whose rest is still to come (a log read up to here):
+    counted after the others as a live day's hits are, their salt and views kept on disk, so a
+    later call goes on with them as with a day that has a salt, and ends them.
+    Returns each day's reasons, then each open day's.
     """
-    for hits in days_of_hits:
+    for hits in list(days_of_hits) + list(open_days):
         if not hits:
             continue
         day = hits[0].day
@@ -96,6 +101,8 @@ def record_days(conn, days_of_hits, rules, today, new_salt=os.urandom, also=None
         results = [_record_day(conn, hits, rules, new_salt, months) if hits else []
                    for hits in days_of_hits]
         months.flush(conn)
+        results += [_record_open_day(conn, hits, rules, new_salt) if hits else []
+                    for hits in open_days]
         if also is not None:
             also(conn)
         return results
@@ -110,6 +117,31 @@ def _record_day(conn, hits, rules, new_salt, months):
     day = hits[0].day
     salt = days.salt_of(conn, day) or new_salt(32)  # a new one lives in memory only
     unique_salt = days.month_salt(conn, day[:7], new_salt)
+    # Usually no counted view of this day or an earlier one is on disk (a day gone by is counted
+    # whole, and earlier ones have ended): then the day is summed up from memory, with what
+    # the views table would have held. Else its views go to the table as a live hit's do, and
+    # the day's end sums them up with the earlier ones (breakdowns.store_ended_days).
+    in_memory = conn.execute(SELECT_COUNTED_THROUGH, {"day": day}).fetchone() is None
+    if not in_memory:
+        months.flush(conn)  # the day's end writes its months itself, after what came before
+    reasons, by_site = _count_and_add(conn, hits, rules, salt, unique_salt, new_salt,
+                                      write_views=not in_memory)
+    if days.salt_of(conn, day) is None:
+        # end_days_before ends the days that have a salt: this one's lived in memory.
+        conn.execute(days.INSERT_SALT, {"day": day, "salt": salt})
+    if in_memory:
+        for site, site_views in by_site.items():
+            rows, uniques = summary.summarize(site_views)
+            breakdowns.add_summary(conn, day, site, rows, uniques, months)
+    days.end_days_before(conn, counting.next_day(day))
+    return reasons
+
+
+def _count_and_add(conn, hits, rules, salt, unique_salt, new_salt, write_views):
+    """Count a day's hits against its views so far, add them to the rollups, carry the last
+    moments' views over midnight; write the counted views to the views table, or return them
+    ({site: [summary.View]}) for a summary made from memory. Returns (reasons, those views)."""
+    day = hits[0].day
     views = DayViews()
     for visitor, page, ts, counted in conn.execute(SELECT_DAY_VIEWS, {"day": day}):
         views.add(visitor, page, ts, bool(counted))
@@ -123,16 +155,11 @@ def _record_day(conn, hits, rules, new_salt, months):
         add_page_day(conn, day, site, page, visitors, pageviews)
     for (site, ref_host), pageviews in refs.items():
         add_referral(conn, day, site, ref_host, pageviews)
-    # Usually no counted view of this day or an earlier one is on disk (a day gone by is counted
-    # whole, and earlier ones have ended): then the day is summed up from memory, with what
-    # the views table would have held. Else its views go to the table as a live hit's do, and
-    # the day's end sums them up with the earlier ones (breakdowns.store_ended_days).
-    in_memory = conn.execute(SELECT_COUNTED_THROUGH, {"day": day}).fetchone() is None
-    if in_memory:
-        by_site = summary_views(hits, counted_views, salt, unique_salt)
-    else:
-        months.flush(conn)  # the day's end writes its months itself, after what came before
+    by_site = None
+    if write_views:
         _write_views(conn, hits, counted_views, salt, unique_salt, day)
+    else:
+        by_site = summary_views(hits, counted_views, salt, unique_salt)
     if carried:
         tomorrow = counting.next_day(day)
         next_salt = days.salt_of(conn, tomorrow) or days.make_salt(conn, tomorrow, new_salt)
@@ -140,14 +167,15 @@ def _record_day(conn, hits, rules, new_salt, months):
         for hit in carried:
             visitor = counting.visitor_id(next_salt, hit.ip, hit.user_agent, hit.site)
             next_views.add(visitor, hit.page, hit.ts, counted=False)
-    if days.salt_of(conn, day) is None:
-        # end_days_before ends the days that have a salt: this one's lived in memory.
-        conn.execute(days.INSERT_SALT, {"day": day, "salt": salt})
-    if in_memory:
-        for site, site_views in by_site.items():
-            rows, uniques = summary.summarize(site_views)
-            breakdowns.add_summary(conn, day, site, rows, uniques, months)
-    days.end_days_before(conn, counting.next_day(day))
+    return reasons, by_site
+
+
+def _record_open_day(conn, hits, rules, new_salt):
+    """One open day of record_days: counted, its salt and views left for the rest of it."""
+    day = hits[0].day
+    salt = days.salt_of(conn, day) or days.make_salt(conn, day, new_salt)
+    unique_salt = days.month_salt(conn, day[:7], new_salt)
+    reasons = _count_and_add(conn, hits, rules, salt, unique_salt, new_salt, write_views=True)[0]
     return reasons
 
 
