@@ -92,6 +92,124 @@ def count_days(conn, closed, open_days, rules, live, save):
     return reasons
 
 
+class Batch:
+    """What one commit counts and notes, as plain data (it may go to the counting process):
+    the closed and open days [(day, [hits])], which go the live way (live, last: see
+    Importer._commit), and how far each file is read [(fingerprint, name, offset, lines,
+    last_ts, {site: (first_ts, last_ts)})], with the days and broken links to note."""
+
+    __slots__ = ("number", "closed", "open_days", "live", "last", "files", "days", "not_found",
+                 "now")
+
+    def __init__(self, number, closed, open_days, live, last, files, days, not_found, now):
+        self.number, self.closed, self.open_days = number, closed, open_days
+        self.live, self.last, self.files = live, last, files
+        self.days, self.not_found, self.now = days, not_found, now
+
+
+def count_batch(conn, rules, batch):
+    """Count a batch and note it, in one transaction (count_days). Returns {day: reasons}."""
+
+    def live(day):
+        # With --follow, the catch-up's last day and every day after go the live way.
+        return batch.live or (batch.live is None and day == batch.last)
+
+    def save(conn):
+        for key, name, offset, number, last_ts, ranges in batch.files:
+            imports.save_file(conn, key, name, offset, number, last_ts, batch.now, ranges)
+        imports.add_days(conn, batch.days)
+        imports.add_not_found(conn, batch.not_found)
+        if batch.number == KILL_IN_BATCH:
+            # tests/test_import_log.py: a kill at the worst moment, with a batch's counts
+            # written and its transaction not yet committed (the reading process too).
+            if os.getpid() != MAIN_PID:
+                os.kill(MAIN_PID, signal.SIGKILL)
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    return count_days(conn, batch.closed, batch.open_days, rules, live, save)
+
+
+class CountingProcess:
+    """Counting and writing in a second process, while this one reads on: parsing a log and
+    counting its days each take about one core (docs/performance.md). Batches go over a pipe,
+    in order; the pipe holds one at a time, so memory stays flat when counting is the slower.
+    finish() returns {day: [page views flooded, page views]}, or raises StorageError."""
+
+    def __init__(self, db, rules):
+        import multiprocessing  # only an import of files in two processes needs it
+
+        # fork: the child starts at once with what this one has loaded; it opens its own
+        # connection and never touches this one's.
+        context = multiprocessing.get_context("fork")
+        self.pipe, child_end = context.Pipe()
+        self.process = context.Process(target=_count_apart, args=(db, rules, child_end),
+                                       daemon=True)
+        self.process.start()
+        child_end.close()
+
+    def send(self, batch):
+        if self.pipe.poll():  # it stopped early: say why now, not after reading everything
+            self.finish()
+        batch.closed = [(day, [_hit_fields(hit) for hit in hits]) for day, hits in batch.closed]
+        batch.open_days = [(day, [_hit_fields(hit) for hit in hits])
+                           for day, hits in batch.open_days]
+        try:
+            self.pipe.send(batch)
+        except OSError:
+            self.finish()
+
+    def finish(self):
+        try:
+            self.pipe.send(None)
+        except OSError:
+            pass  # it has stopped already: its answer says why
+        try:
+            outcome, detail = self.pipe.recv()
+        except (EOFError, OSError):
+            outcome, detail = "failed", "the counting process stopped"
+        self.process.join()
+        self.pipe.close()
+        if outcome != "done":
+            raise database.StorageError(detail)
+        return detail
+
+
+MAIN_PID = os.getpid()
+
+
+def _hit_fields(hit):
+    return (hit.ts, hit.day, hit.site, hit.page, hit.ref, hit.ip, hit.user_agent, hit.traits)
+
+
+def _count_apart(db, rules, pipe):
+    """The counting process: count each batch that comes, then answer with the tally."""
+    # A Ctrl-C reaches the whole process group: the reader stops reading and sends what it
+    # read; this one counts it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    tally = {}
+    try:
+        conn = database.connect(db)
+        conn.execute(f"pragma cache_size = -{CACHE_KIB}")
+        while True:
+            batch = pipe.recv()
+            if batch is None:
+                break
+            batch.closed = [(day, [record.Hit(*fields) for fields in hits])
+                            for day, hits in batch.closed]
+            batch.open_days = [(day, [record.Hit(*fields) for fields in hits])
+                               for day, hits in batch.open_days]
+            reasons = count_batch(conn, rules, batch)
+            for day, of_day in reasons.items():
+                counts = tally.setdefault(day, [0, 0])
+                counts[0] += of_day.count("flood")
+                counts[1] += len(of_day)
+        database.checkpoint(conn)
+        pipe.send(("done", tally))
+    except Exception as exc:  # noqa: BLE001 - whatever it is, the reader reports it
+        pipe.send(("failed", f"counting stopped: {exc}"))
+
+
 # ---------------------------------------------------------------------------------------------
 # Reading files
 # ---------------------------------------------------------------------------------------------
@@ -268,8 +386,10 @@ class Importer:
     """Reads logs into the database: run(names) or follow(name) return a Summary."""
 
     def __init__(self, conn, config, log_format="combined", site="", until=None,
-                 progress_stream=None, clock=time.time):
+                 progress_stream=None, clock=time.time, processes=1):
         self.conn, self.config, self.clock = conn, config, clock
+        self.processes = processes  # 2: count in a second process while reading (run only)
+        self._counter = None
         self.format_name = log_format
         try:
             self.parse = logformats.compile_format(log_format)
@@ -306,6 +426,8 @@ class Importer:
         logs = self._in_time_order(names)
         if self.progress_stream is not None:
             self.progress = Progress(sum(log.size for log in logs), self.progress_stream)
+        if self.processes > 1:
+            self._counter = CountingProcess(self.config.db, self.rules)
         try:
             for log in logs:
                 try:
@@ -320,7 +442,7 @@ class Importer:
                 self.progress.finish()
             for log in logs:
                 log.close()
-        self.flush(everything=True)
+        self.finish()
         database.checkpoint(self.conn)  # the import's day salts, deleted, leave the WAL too
         if self.stopping:
             self.summary.stopped = "interrupted: the lines read so far are counted and remembered"
@@ -656,42 +778,36 @@ class Importer:
             (closed if day <= newest else open_days).append((day, hits))
         self._pending.clear()  # in place: the reading loop holds it
         closed.sort(key=lambda item: item[0])
-        counted_days = {(day, hit.site) for day, hits in closed + open_days for hit in hits}
-
-        def live(day):
-            # With --follow, the catch-up's last day and every day after go the live way.
-            return self.live or (self.live is None and day == last)
-
-        reasons = count_days(self.conn, closed, open_days, self.rules, live,
-                             self._saver(counted_days))
-        for day, hits in closed + open_days:
-            flooded = reasons[day].count("flood")
-            self.summary.reasons["flood"] += flooded
-            self.summary.views += len(hits) - flooded
-            self.summary.days.add(day)
-
-    def _saver(self, counted_days):
-        """save(conn): where each file is read to, the days counted, the broken links so far."""
+        # Where each file is read to, the days counted, the broken links so far: noted in the
+        # same transaction as the counts.
         self._unsaved = False
         not_found, self._not_found = self._not_found, {}
-        days = counted_days | {(day, site) for day, site, _, _ in not_found}
-        now = self.clock()
-        states = [(state.key, state.log.name, state.offset, state.number, state.last_ts,
-                   {site: tuple(span) for site, span in state.ranges.items()})
-                  for state in self._states]
+        days = {(day, hit.site) for day, hits in closed + open_days for hit in hits}
+        days.update((day, site) for day, site, _, _ in not_found)
+        files = [(state.key, state.log.name, state.offset, state.number, state.last_ts,
+                  {site: tuple(span) for site, span in state.ranges.items()})
+                 for state in self._states]
+        self._batches += 1
+        batch = Batch(self._batches, closed, open_days, self.live, last, files, days, not_found,
+                      self.clock())
+        if self._counter is not None:
+            self._counter.send(batch)
+            return
+        reasons = count_batch(self.conn, self.rules, batch)
+        self._tally({day: [reasons[day].count("flood"), len(reasons[day])] for day in reasons})
 
-        def save(conn):
-            for key, name, offset, number, last_ts, ranges in states:
-                imports.save_file(conn, key, name, offset, number, last_ts, now, ranges)
-            imports.add_days(conn, days)
-            imports.add_not_found(conn, not_found)
-            self._batches += 1
-            if self._batches == KILL_IN_BATCH:
-                # tests/test_import_log.py: a kill at the worst moment, with a batch's counts
-                # written and its transaction not yet committed.
-                os.kill(os.getpid(), signal.SIGKILL)
+    def _tally(self, counted):
+        for day, (flooded, views) in counted.items():
+            self.summary.reasons["flood"] += flooded
+            self.summary.views += views - flooded
+            self.summary.days.add(day)
 
-        return save
+    def finish(self):
+        """Count what is left, and wait for the counting process if there is one."""
+        self.flush(everything=True)
+        if self._counter is not None:
+            counter, self._counter = self._counter, None
+            self._tally(counter.finish())
 
     # -- follow -----------------------------------------------------------------------------
 
@@ -809,6 +925,7 @@ def main(argv=None):
                         help="keep reading the one FILE as it grows and is rotated, until stopped")
     parser.add_argument("--poll", type=float, default=1.0, help=argparse.SUPPRESS)
     parser.add_argument("--stop-after", type=float, help=argparse.SUPPRESS)
+    parser.add_argument("--processes", type=int, choices=(1, 2), help=argparse.SUPPRESS)
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
     if args.follow and (len(args.files) != 1 or args.files[0] == "-"):
@@ -833,8 +950,13 @@ def main(argv=None):
                 parser.error(f"the format {args.format} has no host and the database has hits "
                              "of several sites: say which site the log is of with --site")
         show = not args.quiet and sys.stderr.isatty()
+        # Two processes (reading, counting) where two cores and fork are; --follow reads a
+        # line at a time, which one process keeps up with.
+        processes = args.processes or (2 if (os.cpu_count() or 1) > 1 and hasattr(os, "fork")
+                                       and not args.follow else 1)
         importer = Importer(conn, config, args.format, site, until,
-                            progress_stream=sys.stderr if show else None)
+                            progress_stream=sys.stderr if show else None,
+                            processes=1 if args.follow else processes)
     except (settings.ConfigError, database.StorageError, logformats.LogFormatError, ImportStopped,
             OSError) as exc:
         parser.exit(1, f"import_log: {exc}\n")
@@ -851,7 +973,7 @@ def main(argv=None):
         else:
             summary = importer.run(args.files)
     except ImportStopped as exc:
-        importer.flush(everything=True)
+        importer.finish()
         sys.stderr.write(f"import_log: {exc}\n")
         sys.stdout.write(importer.summary.text(time.perf_counter() - started))
         return 1
