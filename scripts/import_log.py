@@ -16,6 +16,7 @@ import argparse
 import datetime
 import gzip
 import itertools
+import operator
 import os
 import signal
 import sys
@@ -62,6 +63,20 @@ def log_hit(ts, day, site, page, ref, ip, user_agent, browser, os, device, langu
                        "language": language, "campaign": campaign, "source": source})
 
 
+class LogHit(record.Hit):
+    """A page view read from a log, its referral (record.Hit.referral) worked out as it was
+    read: in the reading process, not the counting one."""
+
+    __slots__ = ("known_referral",)
+
+    def __init__(self, ts, day, site, page, ref, ip, user_agent, traits, referral):
+        super().__init__(ts, day, site, page, ref, ip, user_agent, traits)
+        self.known_referral = referral
+
+    def referral(self):
+        return self.known_referral
+
+
 def count_days(conn, closed, open_days, rules, live, save):
     """Count page views through footfall's storage: the one place an import writes counts.
     closed and open_days are [(day, [hits])]: days whose lines are all read, and days whose
@@ -94,7 +109,8 @@ def count_days(conn, closed, open_days, rules, live, save):
 
 class Batch:
     """What one commit counts and notes, as plain data (it may go to the counting process):
-    the closed and open days [(day, [hits])], which go the live way (live, last: see
+    the closed and open days [(day, [hit fields])] (LogHit's arguments, oldest first: a
+    tuple pickles and sorts faster than an object), which go the live way (live, last: see
     Importer._commit), and how far each file is read [(fingerprint, name, offset, lines,
     last_ts, {site: (first_ts, last_ts)})], with the days and broken links to note."""
 
@@ -109,6 +125,8 @@ class Batch:
 
 def count_batch(conn, rules, batch):
     """Count a batch and note it, in one transaction (count_days). Returns {day: reasons}."""
+    closed = [(day, [LogHit(*fields) for fields in hits]) for day, hits in batch.closed]
+    open_days = [(day, [LogHit(*fields) for fields in hits]) for day, hits in batch.open_days]
 
     def live(day):
         # With --follow, the catch-up's last day and every day after go the live way.
@@ -126,7 +144,7 @@ def count_batch(conn, rules, batch):
                 os.kill(MAIN_PID, signal.SIGKILL)
             os.kill(os.getpid(), signal.SIGKILL)
 
-    return count_days(conn, batch.closed, batch.open_days, rules, live, save)
+    return count_days(conn, closed, open_days, rules, live, save)
 
 
 class CountingProcess:
@@ -150,9 +168,6 @@ class CountingProcess:
     def send(self, batch):
         if self.pipe.poll():  # it stopped early: say why now, not after reading everything
             self.finish()
-        batch.closed = [(day, [_hit_fields(hit) for hit in hits]) for day, hits in batch.closed]
-        batch.open_days = [(day, [_hit_fields(hit) for hit in hits])
-                           for day, hits in batch.open_days]
         try:
             self.pipe.send(batch)
         except OSError:
@@ -177,10 +192,6 @@ class CountingProcess:
 MAIN_PID = os.getpid()
 
 
-def _hit_fields(hit):
-    return (hit.ts, hit.day, hit.site, hit.page, hit.ref, hit.ip, hit.user_agent, hit.traits)
-
-
 def _count_apart(db, rules, pipe):
     """The counting process: count each batch that comes, then answer with the tally."""
     # A Ctrl-C reaches the whole process group: the reader stops reading and sends what it
@@ -195,10 +206,6 @@ def _count_apart(db, rules, pipe):
             batch = pipe.recv()
             if batch is None:
                 break
-            batch.closed = [(day, [record.Hit(*fields) for fields in hits])
-                            for day, hits in batch.closed]
-            batch.open_days = [(day, [record.Hit(*fields) for fields in hits])
-                               for day, hits in batch.open_days]
             reasons = count_batch(conn, rules, batch)
             for day, of_day in reasons.items():
                 counts = tally.setdefault(day, [0, 0])
@@ -402,11 +409,12 @@ class Importer:
         self.stopping = False  # set by a signal: finish the line, count, remember, stop
         self.rules = record.Rules.from_config(config)
         self.summary = Summary()
-        self._pending = {}  # day -> [record.Hit], at most OPEN_DAYS + 1 days
-        self._closed = []  # [(day, [record.Hit])]: days read whole, to count in the next batch
+        self._pending = {}  # day -> [hit fields (Importer._hit)], at most OPEN_DAYS + 1 days
+        self._closed = []  # [(day, [hit fields])]: days read whole, to count in the next batch
         self._closed_views = 0
         self._batches = 0  # committed so far (the test hook KILL_IN_BATCH counts them)
         self._traits = {}  # the traits of a hit, shared by the hits that have the same
+        self._referrals = {}  # (referrer as kept, site) -> the referring host ('' for none)
         self._not_found = {}  # (day, site, page, referring host) -> count
         self._days = set()  # (day, site) counted since the last save
         self._states = []  # every file of this run, saved (again) with each flush of everything
@@ -661,7 +669,8 @@ class Importer:
             self._unsaved = self._unsaved or lines > 0
 
     def _hit(self, ts, day, site, page, ref, ip, user_agent, agent, language, target):
-        """The hit of a page view; its traits dict is shared with the hits that have the same."""
+        """LogHit's arguments for a page view, its traits dict shared with the hits that have
+        the same."""
         key = (agent[1], agent[2], agent[3], language, target[1], target[2])
         traits = self._traits.get(key)
         if traits is None:
@@ -669,7 +678,12 @@ class Importer:
                 self._traits.clear()
             traits = self._traits[key] = log_hit(ts, day, site, page, ref, ip, user_agent,
                                                  *key).traits
-        return record.Hit(ts, day, site, page, ref, ip, user_agent, traits)
+        referral = self._referrals.get((ref, site))
+        if referral is None:
+            if len(self._referrals) > 50_000:
+                self._referrals.clear()
+            referral = self._referrals[ref, site] = counting.referrer_host(ref, site)
+        return (ts, day, site, page, ref, ip, user_agent, traits, target[2] or referral)
 
     def _note_malformed(self, name, number, counted=False):
         if not counted:
@@ -782,7 +796,7 @@ class Importer:
         # same transaction as the counts.
         self._unsaved = False
         not_found, self._not_found = self._not_found, {}
-        days = {(day, hit.site) for day, hits in closed + open_days for hit in hits}
+        days = {(day, hit[2]) for day, hits in closed + open_days for hit in hits}
         days.update((day, site) for day, site, _, _ in not_found)
         files = [(state.key, state.log.name, state.offset, state.number, state.last_ts,
                   {site: tuple(span) for site, span in state.ranges.items()})
@@ -850,8 +864,7 @@ class Importer:
         return self.summary
 
 
-def _by_time(hit):
-    return hit.ts
+_by_time = operator.itemgetter(0)  # a hit's time
 
 
 def _inside(ts, spans):

@@ -20,6 +20,8 @@ Definitions (docs/insights.md; tests/test_summary.py holds them as a plain refer
 DIMENSIONS = ("page", "ref", "browser", "os", "device", "country", "language", "campaign")
 LISTED = DIMENSIONS + ("hour",)
 _TOTALS = ("", "")
+# Filters by a trait of the visitor rather than of a view: usually held by every view of a visit.
+_VISITOR_TRAITS = ("", "browser", "os", "device", "country", "language")
 
 
 class View:
@@ -46,6 +48,10 @@ def summarize(views, only=None):
     for view in views:
         visits.setdefault(view.visitor, []).append(view)
     by_filter, uniques, seconds = {}, {}, {}
+    # The visit's own sums count under the totals and under each trait of the visitor that all
+    # its views share (its browser, system, device...): visits with the same such traits are
+    # summed together first, and those sums added under each of the traits once, at the end.
+    shared = {}  # (totals and the visitor's traits) -> [{listed: packed}, hashes]
     for visit in visits.values():
         if len(visit) > 1:
             visit.sort(key=_time)
@@ -55,11 +61,20 @@ def summarize(views, only=None):
         unique = visit[0].unique
         keys = _matching(values, only)
         whole = None
+        together = []
+        alone = {}  # view -> its sums alone: a page read once and its referrer match the same
         for key, matching in keys:
             if matching is values:
+                if key[0] in _VISITOR_TRAITS:
+                    together.append(key)
+                    continue
                 if whole is None:
                     whole = _contribution(values, values[0][0], len(values) == 1)
                 counts = whole
+            elif len(matching) == 1:
+                counts = alone.get(matching[0])
+                if counts is None:
+                    counts = alone[matching[0]] = _contribution(matching, values[0][0], False)
             else:
                 counts = _contribution(matching, values[0][0], len(values) == 1)
             rows = by_filter.get(key)
@@ -70,8 +85,28 @@ def summarize(views, only=None):
                 uniques[key].add(unique)
             for listed, packed in counts:
                 rows[listed] = rows.get(listed, 0) + packed
+        if together:
+            if whole is None:
+                whole = _contribution(values, values[0][0], len(values) == 1)
+            group = shared.get(tuple(together))
+            if group is None:
+                group = shared[tuple(together)] = [{}, []]
+            rows = group[0]
+            for listed, packed in whole:
+                rows[listed] = rows.get(listed, 0) + packed
+            group[1].append(unique)
         if any(view[9] for view in values):
             _add_seconds(seconds, keys, values, [v.seconds if v.timed else 0.0 for v in visit])
+    for together, (sums, hashes) in shared.items():
+        for key in together:
+            rows = by_filter.get(key)
+            if rows is None:
+                by_filter[key] = dict(sums)
+                uniques[key] = set(hashes)
+                continue
+            uniques[key].update(hashes)
+            for listed, packed in sums.items():
+                rows[listed] = rows.get(listed, 0) + packed
     out = {}
     for (filter_name, filter_value), rows in by_filter.items():
         for (dim, value), packed in rows.items():
