@@ -162,24 +162,18 @@ def _matching(values, only):
 
 def _contribution(matching, entry, bounced):
     """[((dim, value), packed counts)] of one visit's matching views (value tuples)."""
+    if len(matching) == 1:
+        return _alone(matching[0], entry, bounced)
     timed = 0
     for v in matching:
         timed |= v[9]
     out = [(_TOTALS, _VISITOR + len(matching) * _PAGEVIEW + bounced * _BOUNCE + timed * _TIMED)]
     for i in range(8):
-        dim = DIMENSIONS[i]
-        if len(matching) == 1:
-            value = matching[0][i]
-            if value:
-                counts = _VISITOR + _PAGEVIEW + timed * _TIMED
-                if i == 0 and value == entry:
-                    counts += _ENTRY + bounced * _BOUNCE
-                out.append(((dim, value), counts))
-            continue
         groups = {}
         for v in matching:
             if v[i]:
                 groups[v[i]] = groups.get(v[i], _VISITOR) + _PAGEVIEW + v[9] * _TIMED
+        dim = DIMENSIONS[i]
         for value, counts in groups.items():
             if i == 0 and value == entry:
                 counts += _ENTRY + bounced * _BOUNCE
@@ -189,11 +183,22 @@ def _contribution(matching, entry, bounced):
     for v in matching:
         hours[v[8]] = hours.get(v[8], 0) + _PAGEVIEW
     for hour, counts in hours.items():
-        out.append((("hour", str(hour)),
-                    counts + (_VISITOR if hour == first else 0)))
+        out.append((("hour", str(hour)), counts + (_VISITOR if hour == first else 0)))
     return out
 
 
+def _alone(view, entry, bounced):
+    """_contribution of a single view: most of them (one-page visits, a page read once)."""
+    counts = _VISITOR + _PAGEVIEW + view[9] * _TIMED
+    out = [(_TOTALS, counts + bounced * _BOUNCE)]
+    page = view[0]
+    if page:
+        out.append((("page", page), counts + (_ENTRY + bounced * _BOUNCE if page == entry else 0)))
+    for i in range(1, 8):
+        if view[i]:
+            out.append(((DIMENSIONS[i], view[i]), counts))
+    out.append((("hour", str(view[8])), _VISITOR + _PAGEVIEW))
+    return out
 
 
 def _add_seconds(seconds, keys, values, of_views):
