@@ -299,8 +299,7 @@ def _merge_into(conn, select, delete, insert, key, registers):
     if stored is None:
         data = sketch.slots_to_bytes(registers)
     else:
-        union = sketch.Sketch.from_bytes(stored[0])
-        data = union.merge(sketch.slots_to_sketch(registers)).to_bytes()
+        data = sketch.merge_into_bytes(stored[0], registers)
         conn.execute(delete, key)
     conn.execute(insert, dict(key, sketch=data))
 
