@@ -40,6 +40,9 @@ OPEN_DAYS = 2  # days held in memory at once: a log is in time order but for a f
 # Closed days are counted in batches, each in one transaction with the note of how far each file
 # was read: a batch ends with its month, or at this many page views (memory stays flat).
 BATCH_VIEWS = 40_000
+# The first batches are smaller (FIRST_BATCH_VIEWS, then twice the page views counted so far):
+# the counting process starts soon instead of waiting for a whole month of log.
+FIRST_BATCH_VIEWS = 2_000
 # For tests only: SIGKILL the import inside its Nth batch's transaction, before the commit.
 KILL_IN_BATCH = int(os.environ.get("FOOTFALL_TEST_KILL_IN_BATCH") or 0)
 CACHE_KIB = 32 * 1024  # SQLite's page cache for the import (its peak memory is in docs/performance.md)
@@ -412,6 +415,7 @@ class Importer:
         self._pending = {}  # day -> [hit fields (Importer._hit)], at most OPEN_DAYS + 1 days
         self._closed = []  # [(day, [hit fields])]: days read whole, to count in the next batch
         self._closed_views = 0
+        self._sent_views = 0  # page views of the batches so far
         self._batches = 0  # committed so far (the test hook KILL_IN_BATCH counts them)
         self._traits = {}  # the traits of a hit, shared by the hits that have the same
         self._referrals = {}  # (referrer as kept, site) -> the referring host ('' for none)
@@ -774,13 +778,14 @@ class Importer:
             self._closed_views += len(hits)
         closed = self._closed
         if not everything and closed[0][0][:7] == closed[-1][0][:7] \
-                and self._closed_views < BATCH_VIEWS:
+                and self._closed_views < min(BATCH_VIEWS, FIRST_BATCH_VIEWS + 2 * self._sent_views):
             return
         if everything and not closed and not self._unsaved:
             return  # a follower with nothing new writes nothing
         self._commit(last=max(days) if everything and days else None)
 
     def _commit(self, last=None):
+        self._sent_views += self._closed_views
         closed, self._closed, self._closed_views = self._closed, [], 0
         # The open days so far are counted too (their salt and views kept for their rest), so
         # that the positions noted below hold no line left to count. One older than a closed
