@@ -398,11 +398,12 @@ def counts_of(db):
     return counts
 
 
-@pytest.mark.parametrize("batch", [1, 2, 3], ids=["in-the-first-batch", "in-a-later-batch",
-                                                  "in-the-last-batch"])
+@pytest.mark.parametrize("batch", [1, 2, 3], ids=["in-the-first-batch", "in-the-second-batch",
+                                                  "in-the-third-batch"])
 def test_an_import_killed_mid_way_and_run_again_counts_every_day_as_a_clean_import(tmp_path, batch):
-    # 75 days over three months: three batches, each committed with the note of how far the log
-    # was read; the kill comes inside one, its counts written and not committed.
+    # 75 days over three months: batches end with each month (and sooner at first), each
+    # committed with the note of how far the log was read; the kill comes inside one, its counts
+    # written and not committed.
     log = tmp_path / "access.log"
     with open(log, "w", encoding="utf-8") as out:
         make_access_log.generate(out, seed=3, days=75, visits=30)

@@ -44,6 +44,14 @@ def summarize(views, only=None):
 
     only: one (filter, fvalue) to sum up, ('', '') for none: what a read of today needs.
     """
+    packed, seconds, uniques = summarize_packed(views, only)
+    return {key: unpack(counts, seconds.get(key, 0)) for key, counts in packed.items()}, uniques
+
+
+def summarize_packed(views, only=None):
+    """summarize(), each row's counts but its seconds packed into one integer (unpack() reads
+    it), the seconds apart: ({row key: packed}, {row key: seconds} of the rows that have any,
+    uniques). What a month of bulk days adds up, one addition per row and day."""
     visits = {}
     for view in views:
         visits.setdefault(view.visitor, []).append(view)
@@ -110,10 +118,14 @@ def summarize(views, only=None):
     out = {}
     for (filter_name, filter_value), rows in by_filter.items():
         for (dim, value), packed in rows.items():
-            key = (filter_name, filter_value, dim, value)
-            out[key] = [packed & _FIELD, packed >> _BITS & _FIELD, packed >> 2 * _BITS & _FIELD,
-                        packed >> 3 * _BITS & _FIELD, seconds.get(key, 0), packed >> 4 * _BITS]
-    return out, uniques
+            out[filter_name, filter_value, dim, value] = packed
+    return out, seconds, uniques
+
+
+def unpack(packed, seconds=0):
+    """[visitors, pageviews, entries, bounces, seconds, timed] of a packed row."""
+    return [packed & _FIELD, packed >> _BITS & _FIELD, packed >> 2 * _BITS & _FIELD,
+            packed >> 3 * _BITS & _FIELD, seconds, packed >> 4 * _BITS]
 
 
 # A row's counts but its seconds, packed into one integer of 40-bit fields (visitors,

@@ -4,6 +4,7 @@ visitors and hours. Today has no stored rows yet: its views are summed up on eac
 """
 
 from .. import sketch, summary
+from ..summary import unpack
 
 SELECT_DAY_VIEWS = """
     select site, visitor, unique_visitor, ts, hour, page, ref, browser, os, device, country,
@@ -128,8 +129,8 @@ def store_ended_days(conn, today):
     today that has counted views."""
     for (day,) in conn.execute(SELECT_ENDED_VIEW_DAYS, {"today": today}).fetchall():
         for site, views in day_views(conn, day).items():
-            rows, uniques = summary.summarize(views)
-            add_summary(conn, day, site, rows, uniques)
+            packed, seconds, uniques = summary.summarize_packed(views)
+            add_summary(conn, day, site, packed, seconds, uniques)
 
 
 def day_views(conn, day, site=None):
@@ -142,31 +143,32 @@ def day_views(conn, day, site=None):
     return by_site
 
 
-def add_summary(conn, day, site, rows, uniques, months=None):
-    """Add one day and site's summary to the daily and monthly rows and the day's sketches.
-    months: a MonthSums that keeps the monthly rows and sketches in memory until its flush()
-    (days counted in bulk); without it they are written now."""
+def add_summary(conn, day, site, packed, seconds, uniques, months=None):
+    """Add one day and site's summary (summary.summarize_packed's) to the daily and monthly
+    rows and the day's sketches. months: a MonthSums that keeps the monthly rows and sketches in
+    memory until its flush() (days counted in bulk); without it they are written now."""
     month = day[:7]
     own = months if months is not None else MonthSums()
-    _add_daily(conn, day, site, rows)
+    _add_daily(conn, day, site, packed, seconds)
     slots = _day_slots(uniques)
     _add_day_sketches(conn, day, site, slots)
-    own.add(conn, month, site, rows, slots)
+    own.add(conn, month, site, packed, seconds, slots)
     if months is None:
         own.flush(conn)
 
 
-def _add_daily(conn, day, site, rows):
+def _add_daily(conn, day, site, packed, seconds):
+    rows = [(key, unpack(counts, seconds.get(key, 0))) for key, counts in packed.items()]
     if conn.execute(HAS_DAILY, {"day": day, "site": site}).fetchone() is None:
         # A day's first summary, as every bulk day's is: a single insert per row.
         conn.executemany(INSERT_DAILY, [
             (f, fv, dim, day, site, value, c[0], c[1], c[2], c[3], c[4], c[5])
-            for (f, fv, dim, value), c in rows.items()])
+            for (f, fv, dim, value), c in rows])
         return
     params = [{"filter": f, "filter_value": fv, "dim": dim, "day": day, "site": site,
                "value": value, "visitors": c[0], "pageviews": c[1], "entries": c[2],
                "bounces": c[3], "seconds": c[4], "timed": c[5]}
-              for (f, fv, dim, value), c in rows.items()]
+              for (f, fv, dim, value), c in rows]
     # Add to the rows there are, then insert the rest: two statements for all of a day's rows.
     conn.executemany(ADD_DAILY, params)
     conn.executemany(NEW_DAILY, params)
@@ -211,37 +213,30 @@ class MonthSums:
     writes that month's rows (store_ended_days), so that note stays true."""
 
     def __init__(self):
-        # (month, site) -> [stored rows?, {row key: [visitors, pageviews, entries, bounces,
-        # seconds, timed]}, stored sketches?, {(filter, filter_value): registers}]
+        # (month, site) -> [stored rows?, {row key: packed counts}, {row key: seconds},
+        # stored sketches?, {(filter, filter_value): registers}]
         self.months = {}
 
-    def add(self, conn, month, site, rows, slots):
+    def add(self, conn, month, site, packed, seconds, slots):
         entry = self.months.get((month, site))
         if entry is None:
             params = {"month": month, "site": site}
             entry = self.months[month, site] = [
-                conn.execute(HAS_MONTHLY, params).fetchone() is not None, {},
+                conn.execute(HAS_MONTHLY, params).fetchone() is not None, {}, {},
                 conn.execute(HAS_MONTH_SKETCH, params).fetchone() is not None, {}]
-        stored, sums = entry[0], entry[1]
-        for key, counts in rows.items():
-            current = sums.get(key)
-            if current is None:
-                # Seconds, a float, are added day by day in order, as the database would add
-                # them (the order of a float sum changes its last bits): onto the stored value,
-                # so a list of them, when the month has rows already.
-                sums[key] = [counts[0], counts[1], counts[2], counts[3],
-                             [counts[4]] if stored else counts[4], counts[5]]
+        stored, sums, month_seconds = entry[0], entry[1], entry[2]
+        get = sums.get
+        for key, counts in packed.items():
+            sums[key] = get(key, 0) + counts
+        for key, more in seconds.items():
+            # Seconds, a float, are added day by day in order, as the database would add
+            # them (the order of a float sum changes its last bits): onto the stored value,
+            # so a list of them, when the month has rows already.
+            if stored:
+                month_seconds.setdefault(key, []).append(more)
             else:
-                current[0] += counts[0]
-                current[1] += counts[1]
-                current[2] += counts[2]
-                current[3] += counts[3]
-                if stored:
-                    current[4].append(counts[4])
-                else:
-                    current[4] += counts[4]
-                current[5] += counts[5]
-        sketches = entry[3]
+                month_seconds[key] = month_seconds.get(key, 0) + more
+        sketches = entry[4]
         for key, registers in slots.items():
             current = sketches.get(key)
             sketches[key] = (dict(registers) if current is None
@@ -249,13 +244,14 @@ class MonthSums:
 
     def flush(self, conn):
         """Write every month summed up so far, and forget them."""
-        for (month, site), (stored, sums, stored_sketches, sketches) in self.months.items():
+        for (month, site), (stored, sums, seconds, stored_sketches, sketches) in self.months.items():
             if stored:
-                _add_monthly(conn, month, site, sums)
+                _add_monthly(conn, month, site, sums, seconds)
             else:
+                rows = [(key, unpack(counts, seconds.get(key, 0))) for key, counts in sums.items()]
                 conn.executemany(INSERT_MONTHLY, [
                     (f, fv, dim, month, site, value, c[0], c[1], c[2], c[3], c[4], c[5])
-                    for (f, fv, dim, value), c in sums.items()])
+                    for (f, fv, dim, value), c in rows])
             if stored_sketches:
                 for (f, fv), registers in sketches.items():
                     key = {"filter": f, "filter_value": fv, "month": month, "site": site}
@@ -269,15 +265,19 @@ class MonthSums:
         self.months = {}
 
 
-def _add_monthly(conn, month, site, sums):
+def _add_monthly(conn, month, site, sums, of_days):
     """Add summed rows to a month that has rows: counts added, seconds added to the stored
-    value day by day in order, as a day at a time would have."""
+    value day by day in order (of_days: {row key: [each day's seconds]}), as a day at a time
+    would have."""
     plain = []
-    for (f, fv, dim, value), (visitors, pageviews, entries, bounces, seconds, timed) in sums.items():
+    for key, packed in sums.items():
+        f, fv, dim, value = key
+        visitors, pageviews, entries, bounces, _, timed = unpack(packed)
         params = {"filter": f, "filter_value": fv, "dim": dim, "month": month, "site": site,
                   "value": value, "visitors": visitors, "pageviews": pageviews,
                   "entries": entries, "bounces": bounces, "timed": timed}
-        if not any(seconds):
+        seconds = of_days.get(key)
+        if not seconds or not any(seconds):
             plain.append(dict(params, seconds=0))
             continue
         stored = conn.execute(SELECT_MONTHLY_SECONDS, params).fetchone()
