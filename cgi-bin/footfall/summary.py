@@ -124,16 +124,17 @@ def summarize_packed(views, only=None):
 
 def unpack(packed, seconds=0):
     """[visitors, pageviews, entries, bounces, seconds, timed] of a packed row."""
-    return [packed & _FIELD, packed >> _BITS & _FIELD, packed >> 2 * _BITS & _FIELD,
-            packed >> 3 * _BITS & _FIELD, seconds, packed >> 4 * _BITS]
+    bits, field = PACKED_BITS, PACKED_FIELD
+    return [packed & field, packed >> bits & field, packed >> 2 * bits & field,
+            packed >> 3 * bits & field, seconds, packed >> 4 * bits]
 
 
 # A row's counts but its seconds, packed into one integer of 40-bit fields (visitors,
 # pageviews, entries, bounces, timed), so that adding a visit to a row is one addition. No
 # field of a day comes near 2**40. Seconds, a float, are summed apart (_add_seconds).
-_BITS = 40
-_FIELD = (1 << _BITS) - 1
-_VISITOR, _PAGEVIEW, _ENTRY, _BOUNCE, _TIMED = (1 << _BITS * i for i in range(5))
+PACKED_BITS = 40
+PACKED_FIELD = (1 << PACKED_BITS) - 1
+_VISITOR, _PAGEVIEW, _ENTRY, _BOUNCE, _TIMED = (1 << PACKED_BITS * i for i in range(5))
 
 
 def _time(view):
