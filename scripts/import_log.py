@@ -418,12 +418,11 @@ class Importer:
         self._closed = []  # [(day, [hit fields])]: days read whole, to count in the next batch
         self._closed_views = 0
         self._sent_views = 0  # page views of the batches so far
-        self._batches = 0  # committed so far (the test hook KILL_IN_BATCH counts them)
+        self._batches = 0  # batches so far (the test hook KILL_IN_BATCH counts them)
         self._traits = {}  # the traits of a hit, shared by the hits that have the same
         self._referrals = {}  # (referrer as kept, site) -> the referring host ('' for none)
         self._not_found = {}  # (day, site, page, referring host) -> count
-        self._days = set()  # (day, site) counted since the last save
-        self._states = []  # every file of this run, saved (again) with each flush of everything
+        self._states = []  # every file of this run, noted (again) with each batch
         self._unsaved = False  # lines read since the last save
         self._done_bytes = 0  # sizes of the files read before the current one, for progress
         # Caches: a log repeats its agents, hosts, pages and hours over and over.

@@ -398,9 +398,11 @@ def counts_of(db):
     return counts
 
 
-@pytest.mark.parametrize("batch", [1, 2, 3], ids=["in-the-first-batch", "in-the-second-batch",
-                                                  "in-the-third-batch"])
-def test_an_import_killed_mid_way_and_run_again_counts_every_day_as_a_clean_import(tmp_path, batch):
+@pytest.mark.parametrize("batch, processes", [(1, "2"), (2, "2"), (3, "2"), (2, "1")],
+                         ids=["in-the-first-batch", "in-the-second-batch", "in-the-third-batch",
+                              "in-the-second-batch-of-one-process"])
+def test_an_import_killed_mid_way_and_run_again_counts_every_day_as_a_clean_import(tmp_path, batch,
+                                                                                   processes):
     # 75 days over three months: batches end with each month (and sooner at first), each
     # committed with the note of how far the log was read; the kill comes inside one, its counts
     # written and not committed.
@@ -411,7 +413,8 @@ def test_an_import_killed_mid_way_and_run_again_counts_every_day_as_a_clean_impo
     clean = str(tmp_path / "clean.db")
     assert run_import("--db", clean, *args).returncode == 0
     db = str(tmp_path / "killed.db")
-    killed = run_import("--db", db, *args, env={"FOOTFALL_TEST_KILL_IN_BATCH": str(batch)})
+    killed = run_import("--db", db, "--processes", processes, *args,
+                        env={"FOOTFALL_TEST_KILL_IN_BATCH": str(batch)})
     assert killed.returncode == -signal.SIGKILL
     assert counts_of(db)["daily_site"] != counts_of(clean)["daily_site"]
     again = run_import("--db", db, *args)
