@@ -45,7 +45,7 @@ BATCH_VIEWS = 40_000
 FIRST_BATCH_VIEWS = 2_000
 # For tests only: SIGKILL the import inside its Nth batch's transaction, before the commit.
 KILL_IN_BATCH = int(os.environ.get("FOOTFALL_TEST_KILL_IN_BATCH") or 0)
-CACHE_KIB = 16 * 1024  # SQLite's page cache for the import (its peak memory is in docs/performance.md)
+CACHE_KIB = 8 * 1024  # SQLite's page cache for the import: both processes stay well under 100 MiB
 PROGRESS_EVERY = 8192  # lines between looks at the clock for the progress bar
 
 # Why a line is not a page view, in the order they are checked and the summary lists them.
