@@ -523,7 +523,7 @@ def print_storage(rows, size):
 
 def print_seeding(built):
     print("## Seeding\n")
-    print(f"`scripts/seed_db.py --bulk` (bulk.record_day: each past day counted in one go by "
+    print(f"`scripts/seed_db.py --bulk` (bulk.record_days: each past day counted in one go by "
           f"the same rules), {DAYS} days, {PAGES} pages; the time of the build, which may be "
           "from an earlier run (cached databases).\n")
     table(["hits", "seconds", "hits/s", "built"], [

@@ -21,7 +21,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.p
 
 from footfall import counting, settings, traits  # noqa: E402
 from footfall.storage import database, events, meta, notes, record, totals  # noqa: E402
-from footfall.storage.bulk import record_day  # noqa: E402
+from footfall.storage.bulk import record_days  # noqa: E402
 from footfall.storage.days import close_ended_days  # noqa: E402
 
 PAGES = (  # path, relative popularity
@@ -95,6 +95,7 @@ _PLACES = [(zones, language) for zones, language, _ in PLACES]
 _PLACE_CUM = list(itertools.accumulate(n for _, _, n in PLACES))
 
 VISIT_LENGTHS = (1, 1, 2, 2, 3, 4, 6)  # pages read per visit: a third of visits bounce
+BULK_HITS = 100_000  # bulk days counted in one transaction: a month's, or about this many hits
 TIMED = 0.9  # share of page views whose visible seconds arrive (some browsers drop the beacon)
 
 
@@ -140,7 +141,7 @@ def demo_visit(length, start, site, rng, chooser=None):
 
 class DemoHit(record.Hit):
     """A record.Hit with the visible seconds its page's beacon reported (None: none came);
-    bulk.record_day adds them to the day's views as record.record_seconds adds a live one's."""
+    bulk.record_days adds them to the day's views as record.record_seconds adds a live one's."""
 
     __slots__ = ("seconds",)
 
@@ -269,9 +270,10 @@ def seed(conn, config, hits=1000, days=90, site="example.com", seed=None, now=No
          batch=5000, bulk=False, pages=PAGES):
     """Write demo hits through the counting rules of storage; returns how many were counted.
 
-    bulk: each day gone by in one storage.bulk.record_day (same counts, a fraction of the
-    statements: how ten million hits are seeded in minutes); today's hits always go through
-    record.record_hits, which leaves today's salt and views for the real hits to come.
+    bulk: the days gone by in storage.bulk.record_days, a month (or BULK_HITS hits) at a time
+    (same counts, a fraction of the statements: how ten million hits are seeded in minutes);
+    today's hits always go through record.record_hits, which leaves today's salt and views for
+    the real hits to come.
     """
     now = time.time() if now is None else now
     rng = random.Random(seed)
@@ -283,10 +285,22 @@ def seed(conn, config, hits=1000, days=90, site="example.com", seed=None, now=No
     counted = 0
     # The events draw from their own generator, so a seed makes the same hits with or without them.
     event_rng = random.Random(None if seed is None else f"{seed} events")
+    batch_days, batch_hits = [], 0  # bulk days counted together: a month's, or BULK_HITS hits
+
+    def count_batch():
+        counted_now = sum(reasons.count(None) for reasons in record_days(conn, batch_days, rules, today))
+        batch_days.clear()
+        return counted_now
+
     for day, day_hits in demo_days(hits, days, site, now, config.zone, rng, pages):
         day_events = [event for event in demo_events(day_hits, event_rng) if event.ts <= now]
+        if batch_days and (not bulk or day >= today or day[:7] != batch_days[0][0].day[:7]
+                           or batch_hits >= BULK_HITS):
+            counted += count_batch()
+            batch_hits = 0
         if bulk and day < today:
-            counted += record_day(conn, day_hits, rules, today).count(None)
+            batch_days.append(day_hits)
+            batch_hits += len(day_hits)
             events.record_events(conn, day_events, rules)
             continue
         # A day at a time, its beacons after its hits: a later day's first hit ends it.
@@ -294,6 +308,8 @@ def seed(conn, config, hits=1000, days=90, site="example.com", seed=None, now=No
             counted += record.record_hits(conn, day_hits[start:start + batch], rules).count(None)
         record_seconds(conn, day_hits, now)
         events.record_events(conn, day_events, rules)
+    if batch_days:
+        counted += count_batch()
     # Salts made for past days end with the work that made them.
     close_ended_days(conn, today)
     # Bulk days end without a checkpoint each: one now, so their salts leave the WAL.

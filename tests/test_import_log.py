@@ -5,6 +5,7 @@ import datetime
 import gzip
 import json
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from footfall_testing import SCRIPTS, call_app
 
 sys.path.insert(0, SCRIPTS)
 import import_log  # noqa: E402
+import make_access_log  # noqa: E402
 
 FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
 IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, "
@@ -159,13 +161,13 @@ def test_no_ip_address_of_the_log_reaches_the_disk(db, tmp_path):
 
 def test_hits_carry_what_the_breakdowns_read(db, access_log, monkeypatch):
     counted = []
-    real = import_log.count_hits
+    real = import_log.count_days
 
-    def keep(conn, hits, rules, live):
-        counted.extend(hits)
-        return real(conn, hits, rules, live)
+    def keep(conn, closed, open_days, rules, live, save):
+        counted.extend(hit for _, hits in closed + open_days for hit in hits)
+        return real(conn, closed, open_days, rules, live, save)
 
-    monkeypatch.setattr(import_log, "count_hits", keep)
+    monkeypatch.setattr(import_log, "count_days", keep)
     config = settings.Config(db=db, timezone="UTC")
     import_log.Importer(database.connect(db), config, "combined", "example.com",
                         until="2026-12-31").run([access_log])
@@ -381,6 +383,44 @@ def test_a_day_split_across_two_rotated_files_counts_its_visitor_once(db, tmp_pa
     newer.write_text(line("203.0.113.1", DAY, "/about", clock="18:00:00"), encoding="utf-8")
     run_import("--db", db, "--site", "example.com", "--until", "2026-12-31", str(newer), str(older))
     assert site_days(db) == [(DAY, "example.com", 1, 2)]
+
+
+# Every table an import writes counts to; sketches are compared by where they are (their bytes
+# hang on the month's random salt).
+COUNT_TABLES = ("daily_site", "daily_page", "daily_ref", "hourly_site", "monthly_page",
+                "daily_breakdown", "monthly_breakdown", "daily_not_found", "imported_days")
+
+
+def counts_of(db):
+    counts = {table: sorted(rows(db, f"select * from {table}")) for table in COUNT_TABLES}
+    for table in ("daily_unique", "monthly_unique"):
+        counts[table] = sorted(row[:-1] for row in rows(db, f"select * from {table}"))
+    return counts
+
+
+@pytest.mark.parametrize("batch, processes", [(1, "2"), (2, "2"), (3, "2"), (2, "1")],
+                         ids=["in-the-first-batch", "in-the-second-batch", "in-the-third-batch",
+                              "in-the-second-batch-of-one-process"])
+def test_an_import_killed_mid_way_and_run_again_counts_every_day_as_a_clean_import(tmp_path, batch,
+                                                                                   processes):
+    # 75 days over three months: batches end with each month (and sooner at first), each
+    # committed with the note of how far the log was read; the kill comes inside one, its counts
+    # written and not committed.
+    log = tmp_path / "access.log"
+    with open(log, "w", encoding="utf-8") as out:
+        make_access_log.generate(out, seed=3, days=75, visits=30)
+    args = ("--site", "example.com", "--until", "2026-12-31", str(log))
+    clean = str(tmp_path / "clean.db")
+    assert run_import("--db", clean, *args).returncode == 0
+    db = str(tmp_path / "killed.db")
+    killed = run_import("--db", db, "--processes", processes, *args,
+                        env={"FOOTFALL_TEST_KILL_IN_BATCH": str(batch)})
+    assert killed.returncode == -signal.SIGKILL
+    assert counts_of(db)["daily_site"] != counts_of(clean)["daily_site"]
+    again = run_import("--db", db, *args)
+    assert again.returncode == 0, again.stderr
+    assert counts_of(db) == counts_of(clean)
+    assert len(counts_of(db)["daily_site"]) == 75
 
 
 # ---------------------------------------------------------------------------------------------

@@ -65,9 +65,11 @@ def pg(pg_url):
     ("update imported_logs set offset = :offset",
      'update imported_logs set "offset" = %(offset)s'),
     ("select '100%' as share", "select '100%%' as share"),
+    ("insert into meta (name, value) values (?, ?) -- why?",
+     "insert into meta (name, value) values (%s, %s) -- why?"),
 ], ids=["parameter", "insert-or-ignore", "rollup-insert-adds", "insert-or-replace",
         "scalar-min-max", "null-test", "counted-as-truth", "plus-day", "types", "identity",
-        "reserved-word", "percent"])
+        "reserved-word", "percent", "positional"])
 def test_sqlite_statements_become_postgresql_ones(sqlite, postgresql):
     assert dialect.translate(sqlite) == postgresql
 

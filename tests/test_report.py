@@ -57,7 +57,7 @@ def week_db(db_path):
             # (people from a pool of 150, so many come back within the week) and two events.
             came = people.sample(POOL, site_visitors - n % 3)
             WEEK_PEOPLE.setdefault(n <= 7, set()).update(came)
-            breakdowns.add_summary(c, day, "example.com", {}, {("", ""): set(came)})
+            breakdowns.add_summary(c, day, "example.com", {}, {}, {("", ""): set(came)})
             signups = people.randint(0, 4)
             events.add_sums(c, day, "example.com", {
                 ("", "", "signup"): [signups, signups + people.randint(0, 1)],

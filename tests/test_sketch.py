@@ -6,7 +6,17 @@ except ImportError:
     from hashlib import blake2b
 
 import pytest
-from footfall.sketch import REGISTERS, STANDARD_ERROR, Sketch, SketchError, add_to_bytes
+from footfall.sketch import (
+    REGISTERS,
+    STANDARD_ERROR,
+    Sketch,
+    SketchError,
+    add_to_bytes,
+    merge_into_bytes,
+    merge_slots,
+    slots_of,
+    slots_to_bytes,
+)
 
 
 def visitors(start, stop, salt=b"month salt"):
@@ -136,3 +146,32 @@ def test_adding_to_bytes_that_are_not_a_sketch_is_refused(data):
 def test_a_hash_shorter_than_8_bytes_is_refused():
     with pytest.raises(ValueError, match="at least 8 bytes"):
         Sketch().add(b"1234567")
+
+
+# Bulk days build sketches as {register: value} (slots): a day's few hundred visitors set a few
+# hundred registers. What they write must be what a Sketch writes.
+@pytest.mark.parametrize("stored, added", [
+    (0, 10), (10, 10), (600, 500), (1300, 200), (5000, 50), (0, 3000), (3000, 3000),
+], ids=["none-stored", "sparse-and-sparse", "sparse-becoming-dense", "at-the-switch",
+        "dense-stored", "dense-added", "dense-and-dense"])
+def test_sketches_built_from_slots_write_the_bytes_of_a_sketch(stored, added):
+    old, new = visitors(0, stored), visitors(stored // 2, stored // 2 + added)
+    data = sketch_of(old).to_bytes() if stored else b""
+    slots = slots_of(new)
+    assert slots_to_bytes(slots) == sketch_of(new).to_bytes()
+    assert merge_into_bytes(data, slots) == sketch_of(old + new).to_bytes()
+    merged = {}
+    for start in range(0, len(new), 100):  # a month of days, a day at a time
+        merged = merge_slots(merged, slots_of(new[start:start + 100]))
+    assert slots_to_bytes(merged) == sketch_of(new).to_bytes()
+    assert merge_into_bytes(data, merged) == sketch_of(old + new).to_bytes()
+
+
+@pytest.mark.parametrize("data", [
+    b"\x02\x0c\x00\x05\x00\x03\x01\x01",  # indices not ascending
+    b"\x02\x0c\x00\x05\x00",  # a value of 0
+    b"\x02\x0c\x00\x05\x7f",  # a value out of range
+], ids=["indices-not-ascending", "zero-value", "value-out-of-range"])
+def test_merging_into_bytes_that_are_not_a_sketch_is_refused(data):
+    with pytest.raises(SketchError):
+        merge_into_bytes(data, {1: 1})

@@ -20,6 +20,8 @@ Definitions (docs/insights.md; tests/test_summary.py holds them as a plain refer
 DIMENSIONS = ("page", "ref", "browser", "os", "device", "country", "language", "campaign")
 LISTED = DIMENSIONS + ("hour",)
 _TOTALS = ("", "")
+# Filters by a trait of the visitor rather than of a view: usually held by every view of a visit.
+_VISITOR_TRAITS = ("", "browser", "os", "device", "country", "language")
 
 
 class View:
@@ -42,88 +44,192 @@ def summarize(views, only=None):
 
     only: one (filter, fvalue) to sum up, ('', '') for none: what a read of today needs.
     """
-    rows, uniques = {}, {}
+    packed, seconds, uniques = summarize_packed(views, only)
+    return {key: unpack(counts, seconds.get(key, 0)) for key, counts in packed.items()}, uniques
+
+
+def summarize_packed(views, only=None):
+    """summarize(), each row's counts but its seconds packed into one integer (unpack() reads
+    it), the seconds apart: ({row key: packed}, {row key: seconds} of the rows that have any,
+    uniques). What a month of bulk days adds up, one addition per row and day."""
     visits = {}
     for view in views:
         visits.setdefault(view.visitor, []).append(view)
+    by_filter, uniques, seconds = {}, {}, {}
+    # The visit's own sums count under the totals and under each trait of the visitor that all
+    # its views share (its browser, system, device...): visits with the same such traits are
+    # summed together first, and those sums added under each of the traits once, at the end.
+    shared = {}  # (totals and the visitor's traits) -> [{listed: packed}, hashes]
     for visit in visits.values():
-        visit.sort(key=_time)
-        # Each view as a tuple: its value of each dimension, then hour, seconds, timed.
+        if len(visit) > 1:
+            visit.sort(key=_time)
+        # Each view as a tuple: its value of each dimension, then hour, timed (0 or 1).
         values = [(v.page, v.ref, v.browser, v.os, v.device, v.country, v.language, v.campaign,
-                   v.hour, v.seconds if v.timed else 0.0, 1 if v.timed else 0) for v in visit]
-        entry, bounced = values[0][0], len(values) == 1
+                   v.hour, 1 if v.timed else 0) for v in visit]
         unique = visit[0].unique
-        if only is not None and only != _TOTALS:
-            i = DIMENSIONS.index(only[0])
-            matching = [v for v in values if v[i] == only[1]]
-            if matching:
-                _add(rows, only, _contribution(matching, entry, bounced))
-                uniques.setdefault(only, set()).add(unique)
-            continue
-        whole = _contribution(values, entry, bounced)
-        _add(rows, _TOTALS, whole)
-        uniques.setdefault(_TOTALS, set()).add(unique)
-        if only is not None:
-            continue
-        seen = set()
-        for view in values:
-            for i in range(8):
-                value = view[i]
-                if not value or (i, value) in seen:
+        keys = _matching(values, only)
+        whole = None
+        together = []
+        alone = {}  # view -> its sums alone: a page read once and its referrer match the same
+        for key, matching in keys:
+            if matching is values:
+                if key[0] in _VISITOR_TRAITS:
+                    together.append(key)
                     continue
-                seen.add((i, value))
-                matching = [v for v in values if v[i] == value]
-                key = (DIMENSIONS[i], value)
-                # A trait of the visitor (its browser, its country...) usually holds for every
-                # view of the visit: then its sums are the visit's own, already made.
-                counts = whole if len(matching) == len(values) else _contribution(
-                    matching, entry, bounced)
-                _add(rows, key, counts)
-                uniques.setdefault(key, set()).add(unique)
-    return rows, uniques
+                if whole is None:
+                    whole = _contribution(values, values[0][0], len(values) == 1)
+                counts = whole
+            elif len(matching) == 1:
+                counts = alone.get(matching[0])
+                if counts is None:
+                    counts = alone[matching[0]] = _contribution(matching, values[0][0], False)
+            else:
+                counts = _contribution(matching, values[0][0], len(values) == 1)
+            rows = by_filter.get(key)
+            if rows is None:
+                rows = by_filter[key] = {}
+                uniques[key] = {unique}
+            else:
+                uniques[key].add(unique)
+            for listed, packed in counts:
+                rows[listed] = rows.get(listed, 0) + packed
+        if together:
+            if whole is None:
+                whole = _contribution(values, values[0][0], len(values) == 1)
+            group = shared.get(tuple(together))
+            if group is None:
+                group = shared[tuple(together)] = [{}, []]
+            rows = group[0]
+            for listed, packed in whole:
+                rows[listed] = rows.get(listed, 0) + packed
+            group[1].append(unique)
+        if any(view[9] for view in values):
+            _add_seconds(seconds, keys, values, [v.seconds if v.timed else 0.0 for v in visit])
+    for together, (sums, hashes) in shared.items():
+        for key in together:
+            rows = by_filter.get(key)
+            if rows is None:
+                by_filter[key] = dict(sums)
+                uniques[key] = set(hashes)
+                continue
+            uniques[key].update(hashes)
+            for listed, packed in sums.items():
+                rows[listed] = rows.get(listed, 0) + packed
+    out = {}
+    for (filter_name, filter_value), rows in by_filter.items():
+        for (dim, value), packed in rows.items():
+            out[filter_name, filter_value, dim, value] = packed
+    return out, seconds, uniques
+
+
+def unpack(packed, seconds=0):
+    """[visitors, pageviews, entries, bounces, seconds, timed] of a packed row."""
+    bits, field = PACKED_BITS, PACKED_FIELD
+    return [packed & field, packed >> bits & field, packed >> 2 * bits & field,
+            packed >> 3 * bits & field, seconds, packed >> 4 * bits]
+
+
+# A row's counts but its seconds, packed into one integer of 40-bit fields (visitors,
+# pageviews, entries, bounces, timed), so that adding a visit to a row is one addition. No
+# field of a day comes near 2**40. Seconds, a float, are summed apart (_add_seconds).
+PACKED_BITS = 40
+PACKED_FIELD = (1 << PACKED_BITS) - 1
+_VISITOR, _PAGEVIEW, _ENTRY, _BOUNCE, _TIMED = (1 << PACKED_BITS * i for i in range(5))
 
 
 def _time(view):
     return view.ts
 
 
+def _matching(values, only):
+    """[(filter key, the visit's views it matches)] of every filter a visit counts under (all of
+    them, or only the one asked for); the visit's own list when all its views match."""
+    if only is not None and only != _TOTALS:
+        i = DIMENSIONS.index(only[0])
+        matching = [v for v in values if v[i] == only[1]]
+        if len(matching) == len(values):
+            return [(only, values)]
+        return [(only, matching)] if matching else []
+    keys = [(_TOTALS, values)]
+    if only is not None:
+        return keys
+    if len(values) == 1:  # most visits: every trait of the one view is the visit's
+        view = values[0]
+        for i in range(8):
+            if view[i]:
+                keys.append(((DIMENSIONS[i], view[i]), values))
+        return keys
+    seen = set()
+    for view in values:
+        for i in range(8):
+            value = view[i]
+            if not value or (i, value) in seen:
+                continue
+            seen.add((i, value))
+            matching = [v for v in values if v[i] == value]
+            # A trait of the visitor (its browser, its country...) usually holds for every view.
+            keys.append(((DIMENSIONS[i], value),
+                         values if len(matching) == len(values) else matching))
+    return keys
+
+
 def _contribution(matching, entry, bounced):
-    """[(dim, value, counts)] of one visit's matching views (value tuples)."""
-    timed = [v for v in matching if v[10]]
-    out = [("", "", (1, len(matching), 0, int(bounced), sum(v[9] for v in timed),
-                     1 if timed else 0))]
+    """[((dim, value), packed counts)] of one visit's matching views (value tuples)."""
+    if len(matching) == 1:
+        return _alone(matching[0], entry, bounced)
+    timed = 0
+    for v in matching:
+        timed |= v[9]
+    out = [(_TOTALS, _VISITOR + len(matching) * _PAGEVIEW + bounced * _BOUNCE + timed * _TIMED)]
     for i in range(8):
         groups = {}
         for v in matching:
             if v[i]:
-                group = groups.get(v[i])
-                if group is None:
-                    groups[v[i]] = [1, v[9], v[10]]
-                else:
-                    group[0] += 1
-                    group[1] += v[9]
-                    group[2] += v[10]
+                groups[v[i]] = groups.get(v[i], _VISITOR) + _PAGEVIEW + v[9] * _TIMED
         dim = DIMENSIONS[i]
-        for value, (pageviews, seconds, timed_views) in groups.items():
-            is_entry = i == 0 and value == entry
-            out.append((dim, value, (1, pageviews, int(is_entry), int(is_entry and bounced),
-                                     seconds, timed_views)))
+        for value, counts in groups.items():
+            if i == 0 and value == entry:
+                counts += _ENTRY + bounced * _BOUNCE
+            out.append(((dim, value), counts))
     first = matching[0][8]
     hours = {}
     for v in matching:
-        hours[v[8]] = hours.get(v[8], 0) + 1
-    for hour, pageviews in hours.items():
-        out.append(("hour", str(hour), (1 if hour == first else 0, pageviews, 0, 0, 0, 0)))
+        hours[v[8]] = hours.get(v[8], 0) + _PAGEVIEW
+    for hour, counts in hours.items():
+        out.append((("hour", str(hour)), counts + (_VISITOR if hour == first else 0)))
     return out
 
 
-def _add(rows, key, contribution):
-    filter_name, filter_value = key
-    for dim, value, counts in contribution:
-        row_key = (filter_name, filter_value, dim, value)
-        current = rows.get(row_key)
-        if current is None:
-            rows[row_key] = list(counts)
-        else:
-            for i in range(6):
-                current[i] += counts[i]
+def _alone(view, entry, bounced):
+    """_contribution of a single view: most of them (one-page visits, a page read once)."""
+    counts = _VISITOR + _PAGEVIEW + view[9] * _TIMED
+    out = [(_TOTALS, counts + bounced * _BOUNCE)]
+    page = view[0]
+    if page:
+        out.append((("page", page), counts + (_ENTRY + bounced * _BOUNCE if page == entry else 0)))
+    for i in range(1, 8):
+        if view[i]:
+            out.append(((DIMENSIONS[i], view[i]), counts))
+    out.append((("hour", str(view[8])), _VISITOR + _PAGEVIEW))
+    return out
+
+
+def _add_seconds(seconds, keys, values, of_views):
+    """Add one visit's visible seconds to the rows it counts in: per row, the sum over its
+    matching timed views. Visit by visit in the day's order, as the definitions add them (the
+    order of a float sum changes its last bits)."""
+    timed_at = {id(view): s for view, s in zip(values, of_views) if view[9]}
+    for (filter_name, filter_value), matching in keys:
+        timed = [timed_at[id(v)] for v in matching if v[9]]
+        if timed:
+            key = (filter_name, filter_value, "", "")
+            seconds[key] = seconds.get(key, 0) + sum(timed)
+        for i in range(8):
+            groups = {}
+            for v in matching:
+                if v[i] and v[9]:
+                    sofar = groups.get(v[i])
+                    groups[v[i]] = timed_at[id(v)] if sofar is None else sofar + timed_at[id(v)]
+            for value, total in groups.items():
+                key = (filter_name, filter_value, DIMENSIONS[i], value)
+                seconds[key] = seconds.get(key, 0) + total

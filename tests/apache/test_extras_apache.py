@@ -97,7 +97,7 @@ def test_csv_through_apache_needs_the_read_key_where_one_is_set(apache):
     allowed = get(apache, PLAIN_SCRIPT, headers={"X-Footfall-Key": READ_KEY}, format="csv",
                   list="pages")
     assert allowed.status == 200
-    assert allowed.body.startswith(b"page,visitors,pageviews\r\n")
+    assert allowed.body.startswith(b"page,visitors,pageviews,entries,bounces,seconds\r\n")
 
 
 def post(apache, fields, path=SCRIPT):

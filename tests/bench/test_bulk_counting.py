@@ -155,3 +155,35 @@ def test_seed_db_bulk_gives_the_same_counts_as_seeding_hit_by_hit(tmp_path):
     assert {name for name, rows in results[0][2].items() if rows} >= {
         "daily_breakdown", "daily_page", "daily_ref", "daily_site", "daily_unique", "hourly_site",
         "monthly_breakdown", "monthly_page"}
+
+
+def test_days_counted_open_in_one_batch_and_closed_in_the_next_match_counting_hit_by_hit(tmp_path):
+    # What an import does at each batch: the days still being read are counted open (their
+    # salt and views kept), and their rest comes with a later batch.
+    hits = busy_days(random.Random(4))
+    today = counting.day_of(NOON, _utc())
+    one_by_one = database.connect(str(tmp_path / "one.db"))
+    expected = [record.record_hit(one_by_one, hit, UTC_RULES) for hit in hits]
+    in_bulk = database.connect(str(tmp_path / "bulk.db"))
+    reasons = []
+    for day in by_day(hits):
+        half = len(day) // 2
+        reasons += bulk.record_days(in_bulk, [], UTC_RULES, today, open_days=[day[:half]])[0]
+        reasons += bulk.record_days(in_bulk, [day[half:]], UTC_RULES, today)[0]
+    assert reasons == expected
+    for conn in (one_by_one, in_bulk):
+        days.close_ended_days(conn, today)
+    assert contents(in_bulk) == contents(one_by_one)
+    assert every_table(in_bulk) == every_table(one_by_one)
+
+
+def test_days_counted_in_one_batch_match_days_counted_one_by_one(tmp_path):
+    hits = busy_days(random.Random(5), days=6)
+    today = counting.day_of(NOON, _utc())
+    apart = database.connect(str(tmp_path / "apart.db"))
+    for day in by_day(hits):
+        bulk.record_day(apart, day, UTC_RULES, today)
+    together = database.connect(str(tmp_path / "together.db"))
+    bulk.record_days(together, by_day(hits), UTC_RULES, today)
+    assert contents(together) == contents(apart)
+    assert every_table(together) == every_table(apart)

@@ -7,6 +7,8 @@
 - ``record``: the write path of one hit (what a POST runs), and time on page.
 - ``totals``: the read queries of the per-hit rollups (what a GET runs).
 - ``breakdowns``: the day summaries stored when a day ends, and read for a GET's lists.
+- ``today``: today's summary for a filter, kept between reads and brought up to date with the
+  visits that changed since.
 - ``events``: today's event hits and ended days' event sums (events and goals).
 - ``meta``: the install's facts (who may read the stats, demo data).
 - ``notes``: the owner's notes on days.

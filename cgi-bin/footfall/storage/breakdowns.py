@@ -4,6 +4,7 @@ visitors and hours. Today has no stored rows yet: storage/today.py keeps its sum
 """
 
 from .. import sketch, summary
+from ..summary import PACKED_BITS, PACKED_FIELD, unpack
 from . import today as today_summary
 
 SELECT_DAY_VIEWS = """
@@ -71,6 +72,55 @@ INSERT_SKETCH = """
 """
 
 
+# Whether a day (or month) and site has a summary stored yet: every summary has a totals row
+# and a totals sketch, so one look-up by primary key tells. Without one, its rows are inserted
+# outright, with no update tried first.
+HAS_DAILY = """
+    select 1 from daily_breakdown
+     where filter = '' and filter_value = '' and dim = '' and day = :day and site = :site
+       and value = ''
+"""
+HAS_MONTHLY = """
+    select 1 from monthly_breakdown
+     where filter = '' and filter_value = '' and dim = '' and month = :month and site = :site
+       and value = ''
+"""
+HAS_DAILY_SKETCH = """
+    select 1 from daily_unique
+     where filter = '' and filter_value = '' and day = :day and site = :site
+"""
+HAS_MONTH_SKETCH = """
+    select 1 from monthly_unique
+     where filter = '' and filter_value = '' and month = :month and site = :site
+"""
+# Positional parameters: a day's thousand rows bind faster from tuples than from dicts.
+INSERT_DAILY = """
+    insert into daily_breakdown
+        (filter, filter_value, dim, day, site, value, visitors, pageviews, entries, bounces,
+         seconds, timed)
+    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+"""
+INSERT_MONTHLY = """
+    insert into monthly_breakdown
+        (filter, filter_value, dim, month, site, value, visitors, pageviews, entries, bounces,
+         seconds, timed)
+    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+"""
+SELECT_MONTHLY_SECONDS = """
+    select seconds from monthly_breakdown
+     where filter = :filter and filter_value = :filter_value and dim = :dim and month = :month
+       and site = :site and value = :value
+"""
+SET_MONTHLY = """
+    update monthly_breakdown
+       set visitors = visitors + :visitors, pageviews = pageviews + :pageviews,
+           entries = entries + :entries, bounces = bounces + :bounces,
+           seconds = :seconds, timed = timed + :timed
+     where filter = :filter and filter_value = :filter_value and dim = :dim
+       and month = :month and site = :site and value = :value
+"""
+
+
 # ---------------------------------------------------------------------------------------------
 # Writing: a day that ends
 # ---------------------------------------------------------------------------------------------
@@ -80,8 +130,8 @@ def store_ended_days(conn, today):
     today that has counted views."""
     for (day,) in conn.execute(SELECT_ENDED_VIEW_DAYS, {"today": today}).fetchall():
         for site, views in day_views(conn, day).items():
-            rows, uniques = summary.summarize(views)
-            add_summary(conn, day, site, rows, uniques)
+            packed, seconds, uniques = summary.summarize_packed(views)
+            add_summary(conn, day, site, packed, seconds, uniques)
 
 
 def day_views(conn, day, site=None):
@@ -94,38 +144,168 @@ def day_views(conn, day, site=None):
     return by_site
 
 
-def add_summary(conn, day, site, rows, uniques):
-    """Add one day and site's summary to the daily and monthly rows and the day's sketches."""
+def add_summary(conn, day, site, packed, seconds, uniques, months=None):
+    """Add one day and site's summary (summary.summarize_packed's) to the daily and monthly
+    rows and the day's sketches. months: a MonthSums that keeps the monthly rows and sketches in
+    memory until its flush() (days counted in bulk); without it they are written now."""
     month = day[:7]
-    params = [{"filter": filter_name, "filter_value": filter_value, "dim": dim, "day": day,
-               "month": month, "site": site, "value": value, "visitors": counts[0],
-               "pageviews": counts[1], "entries": counts[2], "bounces": counts[3],
-               "seconds": counts[4], "timed": counts[5]}
-              for (filter_name, filter_value, dim, value), counts in rows.items()]
+    own = months if months is not None else MonthSums()
+    _add_daily(conn, day, site, packed, seconds)
+    slots = _day_slots(uniques)
+    _add_day_sketches(conn, day, site, slots)
+    own.add(conn, month, site, packed, seconds, slots)
+    if months is None:
+        own.flush(conn)
+
+
+def _add_daily(conn, day, site, packed, seconds):
+    if conn.execute(HAS_DAILY, {"day": day, "site": site}).fetchone() is None:
+        # A day's first summary, as every bulk day's is: a single insert per row (the fields
+        # of summary.unpack, read in place: a day has a thousand rows).
+        get, bits, field = seconds.get, PACKED_BITS, PACKED_FIELD
+        conn.executemany(INSERT_DAILY, [
+            (f, fv, dim, day, site, value, c & field, c >> bits & field, c >> 2 * bits & field,
+             c >> 3 * bits & field, get((f, fv, dim, value), 0), c >> 4 * bits)
+            for (f, fv, dim, value), c in packed.items()])
+        return
+    rows = [(key, unpack(counts, seconds.get(key, 0))) for key, counts in packed.items()]
+    params = [{"filter": f, "filter_value": fv, "dim": dim, "day": day, "site": site,
+               "value": value, "visitors": c[0], "pageviews": c[1], "entries": c[2],
+               "bounces": c[3], "seconds": c[4], "timed": c[5]}
+              for (f, fv, dim, value), c in rows]
     # Add to the rows there are, then insert the rest: two statements for all of a day's rows.
     conn.executemany(ADD_DAILY, params)
     conn.executemany(NEW_DAILY, params)
-    conn.executemany(ADD_MONTHLY, params)
-    conn.executemany(NEW_MONTHLY, params)
-    for (filter_name, filter_value), hashes in uniques.items():
-        key = {"filter": filter_name, "filter_value": filter_value, "day": day, "site": site}
-        day_sketch = sketch.Sketch()
-        day_sketch.update(h for h in hashes if h)
-        _merge_into(conn, SELECT_SKETCH, DELETE_SKETCH, INSERT_SKETCH, key, day_sketch)
-        month_key = {"filter": filter_name, "filter_value": filter_value, "month": month,
-                     "site": site}
-        _merge_into(conn, SELECT_MONTH_SKETCH, DELETE_MONTH_SKETCH, INSERT_MONTH_SKETCH,
-                    month_key, day_sketch)
 
 
-def _merge_into(conn, select, delete, insert, key, new):
-    """Store the union of new and the sketch stored under key (if any)."""
-    union = sketch.Sketch.union([new])
+def _day_slots(uniques):
+    """{(filter, filter_value): sketch registers as sketch.slots_of gives} of a day's uniques;
+    each visitor hash is split into its register once, however many filters it counts in."""
+    slot_of = {}
+    out = {}
+    for key, hashes in uniques.items():
+        registers = {}
+        for digest in hashes:
+            if not digest:
+                continue
+            slot = slot_of.get(digest)
+            if slot is None:
+                slot = slot_of[digest] = sketch.register_of(digest)
+            index, rank = slot
+            if rank > registers.get(index, 0):
+                registers[index] = rank
+        out[key] = registers
+    return out
+
+
+def _add_day_sketches(conn, day, site, slots):
+    if conn.execute(HAS_DAILY_SKETCH, {"day": day, "site": site}).fetchone() is None:
+        conn.executemany(INSERT_SKETCH, [
+            {"filter": f, "filter_value": fv, "day": day, "site": site,
+             "sketch": sketch.slots_to_bytes(registers)}
+            for (f, fv), registers in slots.items()])
+        return
+    for (f, fv), registers in slots.items():
+        key = {"filter": f, "filter_value": fv, "day": day, "site": site}
+        _merge_into(conn, SELECT_SKETCH, DELETE_SKETCH, INSERT_SKETCH, key, registers)
+
+
+class MonthSums:
+    """The monthly rows and sketches of many days, summed up in memory and written by flush():
+    a month of bulk days writes each monthly row once instead of once a day. Each (month, site)
+    notes on its first day whether the month has stored rows yet; flush() before anything else
+    writes that month's rows (store_ended_days), so that note stays true."""
+
+    def __init__(self):
+        # (month, site) -> [stored rows?, {row key: packed counts}, {row key: seconds},
+        # stored sketches?, {(filter, filter_value): registers}]
+        self.months = {}
+
+    def add(self, conn, month, site, packed, seconds, slots):
+        entry = self.months.get((month, site))
+        if entry is None:
+            params = {"month": month, "site": site}
+            entry = self.months[month, site] = [
+                conn.execute(HAS_MONTHLY, params).fetchone() is not None, {}, {},
+                conn.execute(HAS_MONTH_SKETCH, params).fetchone() is not None, {}]
+        stored, sums, month_seconds = entry[0], entry[1], entry[2]
+        get = sums.get
+        for key, counts in packed.items():
+            sums[key] = get(key, 0) + counts
+        for key, more in seconds.items():
+            # Seconds, a float, are added day by day in order, as the database would add
+            # them (the order of a float sum changes its last bits): onto the stored value,
+            # so a list of them, when the month has rows already.
+            if stored:
+                month_seconds.setdefault(key, []).append(more)
+            else:
+                month_seconds[key] = month_seconds.get(key, 0) + more
+        sketches = entry[4]
+        for key, registers in slots.items():
+            current = sketches.get(key)
+            sketches[key] = (dict(registers) if current is None
+                             else sketch.merge_slots(current, registers))
+
+    def flush(self, conn):
+        """Write every month summed up so far, and forget them."""
+        for (month, site), (stored, sums, seconds, stored_sketches, sketches) in self.months.items():
+            if stored:
+                _add_monthly(conn, month, site, sums, seconds)
+            else:
+                rows = [(key, unpack(counts, seconds.get(key, 0))) for key, counts in sums.items()]
+                conn.executemany(INSERT_MONTHLY, [
+                    (f, fv, dim, month, site, value, c[0], c[1], c[2], c[3], c[4], c[5])
+                    for (f, fv, dim, value), c in rows])
+            if stored_sketches:
+                for (f, fv), registers in sketches.items():
+                    key = {"filter": f, "filter_value": fv, "month": month, "site": site}
+                    _merge_into(conn, SELECT_MONTH_SKETCH, DELETE_MONTH_SKETCH,
+                                INSERT_MONTH_SKETCH, key, registers)
+            else:
+                conn.executemany(INSERT_MONTH_SKETCH, [
+                    {"filter": f, "filter_value": fv, "month": month, "site": site,
+                     "sketch": sketch.slots_to_bytes(registers)}
+                    for (f, fv), registers in sketches.items()])
+        self.months = {}
+
+
+def _add_monthly(conn, month, site, sums, of_days):
+    """Add summed rows to a month that has rows: counts added, seconds added to the stored
+    value day by day in order (of_days: {row key: [each day's seconds]}), as a day at a time
+    would have."""
+    plain = []
+    for key, packed in sums.items():
+        f, fv, dim, value = key
+        visitors, pageviews, entries, bounces, _, timed = unpack(packed)
+        params = {"filter": f, "filter_value": fv, "dim": dim, "month": month, "site": site,
+                  "value": value, "visitors": visitors, "pageviews": pageviews,
+                  "entries": entries, "bounces": bounces, "timed": timed}
+        seconds = of_days.get(key)
+        if not seconds or not any(seconds):
+            plain.append(dict(params, seconds=0))
+            continue
+        stored = conn.execute(SELECT_MONTHLY_SECONDS, params).fetchone()
+        total = seconds[0] if stored is None else stored[0] + seconds[0]
+        for more in seconds[1:]:
+            total += more
+        params["seconds"] = total
+        if stored is None:
+            conn.execute(NEW_MONTHLY, params)
+        else:
+            conn.execute(SET_MONTHLY, params)
+    conn.executemany(ADD_MONTHLY, plain)
+    conn.executemany(NEW_MONTHLY, plain)
+
+
+def _merge_into(conn, select, delete, insert, key, registers):
+    """Store the union of registers (sketch slots) and the sketch stored under key (if any)."""
     stored = conn.execute(select, key).fetchone()
-    if stored is not None:
-        union.merge(sketch.Sketch.from_bytes(stored[0]))
+    if stored is None:
+        data = sketch.slots_to_bytes(registers)
+    else:
+        data = sketch.merge_into_bytes(stored[0], registers)
         conn.execute(delete, key)
-    conn.execute(insert, dict(key, sketch=union.to_bytes()))
+    conn.execute(insert, dict(key, sketch=data))
 
 
 # ---------------------------------------------------------------------------------------------

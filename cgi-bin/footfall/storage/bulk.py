@@ -12,8 +12,8 @@ gives the same database (tests/bench/test_bulk_counting.py). That saves most sta
 import os
 from bisect import bisect_right, insort
 
-from .. import counting
-from . import days
+from .. import counting, summary
+from . import breakdowns, days
 from .database import in_transaction
 from .record import (
     ADD_SECONDS,
@@ -27,6 +27,7 @@ from .record import (
 )
 
 SELECT_DAY_VIEWS = "select visitor, page, ts, counted from views where day = :day order by ts"
+SELECT_COUNTED_THROUGH = "select 1 from views where day <= :day and counted limit 1"
 
 
 class DayViews:
@@ -71,60 +72,167 @@ def record_day(conn, hits, rules, today, new_salt=os.urandom):
     transaction, and end the day. today is the current day (YYYY-MM-DD): the day counted must be
     before it. Returns the reasons in order, like record_hits.
     """
-    if not hits:
-        return []
-    day = hits[0].day
-    if any(hit.day != day for hit in hits):
-        raise ValueError("record_day takes the hits of one day")
-    if day >= today:
-        raise ValueError("record_day counts days gone by; count today's hits with record_hits")
+    return record_days(conn, [hits], rules, today, new_salt)[0]
+
+
+def record_days(conn, days_of_hits, rules, today, new_salt=os.urandom, also=None,
+                open_days=()):
+    """Count several days gone by (a list of each day's hits, oldest first), each as record_day
+    would, in one transaction: their months' breakdown rows and sketches are summed up in memory
+    and written once, at its end. also(conn), if given, runs last in the same transaction: an
+    import's note of which lines these days hold is committed with their counts or not at all.
+
+    open_days: the hits so far of days whose rest is still to come (a log read up to here):
+    counted after the others as a live day's hits are, their salt and views kept on disk, so a
+    later call goes on with them as with a day that has a salt, and ends them.
+    Returns each day's reasons, then each open day's.
+    """
+    for hits in list(days_of_hits) + list(open_days):
+        if not hits:
+            continue
+        day = hits[0].day
+        if any(hit.day != day for hit in hits):
+            raise ValueError("record_day takes the hits of one day")
+        if day >= today:
+            raise ValueError("record_day counts days gone by; count today's hits with record_hits")
 
     def work(conn):
-        days.lock_days(conn, today, alone=True)  # PostgreSQL: it ends the day, so alone
-        salt = days.salt_of(conn, day) or new_salt(32)  # a new one lives in memory only
-        unique_salt = days.month_salt(conn, day[:7], new_salt)
-        views = DayViews()
-        for visitor, page, ts, counted in conn.execute(SELECT_DAY_VIEWS, {"day": day}):
-            views.add(visitor, page, ts, bool(counted))
-        reasons, counts, counted_views, carried = count_day(hits, rules, salt, views)
-        sites, hours, pages, refs = counts
-        for site, (visitors, pageviews) in sites.items():
-            add_site_day(conn, day, site, visitors, pageviews)
-        for (site, hour), (visitors, pageviews) in hours.items():
-            add_site_hour(conn, day, site, hour, visitors, pageviews)
-        for (page, site), (visitors, pageviews) in pages.items():
-            add_page_day(conn, day, site, page, visitors, pageviews)
-        for (site, ref_host), pageviews in refs.items():
-            add_referral(conn, day, site, ref_host, pageviews)
-        # The counted views go to the views table as a live hit's do, so the day's end sums
-        # them up (breakdowns.store_ended_days) with the very code that ends a live day.
-        uniques = {}
-        rows = []
-        for hit, visitor, hour in counted_views:
-            key = (hit.ip, hit.user_agent, hit.site)
-            unique = uniques.get(key)
-            if unique is None:
-                unique = uniques[key] = counting.visitor_id(unique_salt, *key)
-            rows.append(dict(view_columns(hit, hour, hit.referral(), unique), visitor=visitor,
-                             page=hit.page, ts=hit.ts, day=day, counted=1))
-        conn.executemany(INSERT_VIEW, rows)
-        add_beacons(conn, hits, salt, day)
-        if carried:
-            tomorrow = counting.next_day(day)
-            next_salt = days.salt_of(conn, tomorrow) or days.make_salt(conn, tomorrow, new_salt)
-            next_views = SqlViews(conn, tomorrow)
-            for hit in carried:
-                visitor = counting.visitor_id(next_salt, hit.ip, hit.user_agent, hit.site)
-                next_views.add(visitor, hit.page, hit.ts, counted=False)
-        if days.salt_of(conn, day) is None:
-            # end_days_before ends the days that have a salt: this one's lived in memory.
-            conn.execute(days.INSERT_SALT, {"day": day, "salt": salt})
-        days.end_days_before(conn, counting.next_day(day))
-        return reasons
+        days.lock_days(conn, today, alone=True)  # PostgreSQL: it ends days, so alone
+        months = breakdowns.MonthSums()
+        results = [_record_day(conn, hits, rules, new_salt, months) if hits else []
+                   for hits in days_of_hits]
+        months.flush(conn)
+        results += [_record_open_day(conn, hits, rules, new_salt) if hits else []
+                    for hits in open_days]
+        if also is not None:
+            also(conn)
+        return results
 
     # No checkpoint per day: bulk work runs many days in a row, and its caller checkpoints once
     # at the end (seed_db, import_log), so the ended days' salts leave the WAL then.
     return in_transaction(conn, work)
+
+
+def _record_day(conn, hits, rules, new_salt, months):
+    """One day of record_days, inside its transaction."""
+    day = hits[0].day
+    salt = days.salt_of(conn, day) or new_salt(32)  # a new one lives in memory only
+    unique_salt = days.month_salt(conn, day[:7], new_salt)
+    # Usually no counted view of this day or an earlier one is on disk (a day gone by is counted
+    # whole, and earlier ones have ended): then the day is summed up from memory, with what
+    # the views table would have held. Else its views go to the table as a live hit's do, and
+    # the day's end sums them up with the earlier ones (breakdowns.store_ended_days).
+    in_memory = conn.execute(SELECT_COUNTED_THROUGH, {"day": day}).fetchone() is None
+    if not in_memory:
+        months.flush(conn)  # the day's end writes its months itself, after what came before
+    reasons, by_site = _count_and_add(conn, hits, rules, salt, unique_salt, new_salt,
+                                      write_views=not in_memory)
+    if days.salt_of(conn, day) is None:
+        # end_days_before ends the days that have a salt: this one's lived in memory.
+        conn.execute(days.INSERT_SALT, {"day": day, "salt": salt})
+    if in_memory:
+        for site, site_views in by_site.items():
+            packed, seconds, uniques = summary.summarize_packed(site_views)
+            breakdowns.add_summary(conn, day, site, packed, seconds, uniques, months)
+    days.end_days_before(conn, counting.next_day(day))
+    return reasons
+
+
+def _count_and_add(conn, hits, rules, salt, unique_salt, new_salt, write_views):
+    """Count a day's hits against its views so far, add them to the rollups, carry the last
+    moments' views over midnight; write the counted views to the views table, or return them
+    ({site: [summary.View]}) for a summary made from memory. Returns (reasons, those views)."""
+    day = hits[0].day
+    views = DayViews()
+    for visitor, page, ts, counted in conn.execute(SELECT_DAY_VIEWS, {"day": day}):
+        views.add(visitor, page, ts, bool(counted))
+    reasons, counts, counted_views, carried = count_day(hits, rules, salt, views)
+    sites, hours, pages, refs = counts
+    for site, (visitors, pageviews) in sites.items():
+        add_site_day(conn, day, site, visitors, pageviews)
+    for (site, hour), (visitors, pageviews) in hours.items():
+        add_site_hour(conn, day, site, hour, visitors, pageviews)
+    for (page, site), (visitors, pageviews) in pages.items():
+        add_page_day(conn, day, site, page, visitors, pageviews)
+    for (site, ref_host), pageviews in refs.items():
+        add_referral(conn, day, site, ref_host, pageviews)
+    by_site = None
+    if write_views:
+        _write_views(conn, hits, counted_views, salt, unique_salt, day)
+    else:
+        by_site = summary_views(hits, counted_views, salt, unique_salt)
+    if carried:
+        tomorrow = counting.next_day(day)
+        next_salt = days.salt_of(conn, tomorrow) or days.make_salt(conn, tomorrow, new_salt)
+        next_views = SqlViews(conn, tomorrow)
+        for hit in carried:
+            visitor = counting.visitor_id(next_salt, hit.ip, hit.user_agent, hit.site)
+            next_views.add(visitor, hit.page, hit.ts, counted=False)
+    return reasons, by_site
+
+
+def _record_open_day(conn, hits, rules, new_salt):
+    """One open day of record_days: counted, its salt and views left for the rest of it."""
+    day = hits[0].day
+    salt = days.salt_of(conn, day) or days.make_salt(conn, day, new_salt)
+    unique_salt = days.month_salt(conn, day[:7], new_salt)
+    reasons = _count_and_add(conn, hits, rules, salt, unique_salt, new_salt, write_views=True)[0]
+    return reasons
+
+
+def summary_views(hits, counted_views, salt, unique_salt):
+    """{site: [summary.View]} of a day's counted views (count_day's), as breakdowns.day_views
+    would read them back from the views table, visible seconds included (add_beacons)."""
+    by_site = {}
+    uniques = {}  # (ip, user agent, site) -> month-keyed hash
+    latest = {}  # (visitor, page) -> the view a beacon adds to: its latest, as ADD_SECONDS picks
+    View = summary.View
+    for hit, visitor, hour, referral in counted_views:
+        key = (hit.ip, hit.user_agent, hit.site)
+        unique = uniques.get(key)
+        if unique is None:
+            unique = uniques[key] = counting.visitor_id(unique_salt, *key)
+        traits = hit.traits
+        view = View(visitor, unique, hit.ts, hour, hit.page, referral, traits.get("browser", ""),
+                    traits.get("os", ""), traits.get("device", ""), traits.get("country", ""),
+                    traits.get("language", ""), traits.get("campaign", ""), 0.0, 0)
+        of_site = by_site.get(hit.site)
+        if of_site is None:
+            of_site = by_site[hit.site] = []
+        of_site.append(view)
+        before = latest.get((visitor, hit.page))
+        if before is None or view.ts >= before.ts:
+            latest[visitor, hit.page] = view
+    known = {}
+    for hit in hits:
+        seconds = getattr(hit, "seconds", None)
+        if seconds is None:
+            continue
+        key = (hit.ip, hit.user_agent, hit.site)
+        visitor = known.get(key)
+        if visitor is None:
+            visitor = known[key] = counting.visitor_id(salt, *key)
+        view = latest.get((visitor, hit.page))
+        if view is not None:
+            # ADD_SECONDS, in Python: at most the time since the view.
+            view.seconds = float(min(view.seconds + seconds, max(hit.ts + seconds - view.ts, 0)))
+            view.timed = 1
+    return by_site
+
+
+def _write_views(conn, hits, counted_views, salt, unique_salt, day):
+    """The counted views to the views table as a live hit's go, then the day's beacons."""
+    uniques = {}
+    rows = []
+    for hit, visitor, hour, referral in counted_views:
+        key = (hit.ip, hit.user_agent, hit.site)
+        unique = uniques.get(key)
+        if unique is None:
+            unique = uniques[key] = counting.visitor_id(unique_salt, *key)
+        rows.append(dict(view_columns(hit, hour, referral, unique), visitor=visitor,
+                         page=hit.page, ts=hit.ts, day=day, counted=1))
+    conn.executemany(INSERT_VIEW, rows)
+    add_beacons(conn, hits, salt, day)
 
 
 def add_beacons(conn, hits, salt, day):
@@ -147,7 +255,7 @@ def count_day(hits, rules, salt, views=None):
     """Apply the rules of a live hit to one day's hits in memory.
 
     Returns (reasons, (sites, hours, pages, referrers) counts, the counted views as (hit,
-    visitor, hour), the hits to carry over midnight).
+    visitor, hour, referral), the hits to carry over midnight).
     """
     reasons, counted, carried = [], [], []
     sites, hours, pages, refs = {}, {}, {}, {}
@@ -177,7 +285,8 @@ def count_day(hits, rules, salt, views=None):
             continue
         reasons.append(None)
         hour = hour_of(hit.ts, rules.zone)
-        counted.append((hit, visitor, hour))
+        referral = hit.referral()
+        counted.append((hit, visitor, hour, referral))
         counts = sites.setdefault(hit.site, [0, 0])
         counts[0] += verdict[0]
         counts[1] += 1
@@ -187,7 +296,6 @@ def count_day(hits, rules, salt, views=None):
         counts = pages.setdefault((hit.page, hit.site), [0, 0])
         counts[0] += verdict[1]
         counts[1] += 1
-        referral = hit.referral()
         if referral:
             refs[hit.site, referral] = refs.get((hit.site, referral), 0) + 1
         if hit.ts > carry_from:

@@ -3,7 +3,7 @@
 Every difference between the two that footfall's statements meet is here, as one rule each, so
 the storage modules keep one readable statement per job and PostgreSQL runs the same text,
 translated once per process (translate() caches). Parameters stay parameters: ``:name`` becomes
-``%(name)s``, never a value pasted into the text.
+``%(name)s`` and ``?`` ``%s``, never a value pasted into the text.
 
 - ``insert or ignore`` -> ``insert ... on conflict do nothing``.
 - ``insert or replace`` -> ``insert ... on conflict (key) do update set`` every other column.
@@ -55,6 +55,7 @@ ADDED = {
 _INSERT = re.compile(r"^\s*insert\s+(?:or\s+(ignore|replace)\s+)?into\s+(\w+)\s*\(([^)]*)\)",
                      re.IGNORECASE)
 _PARAMETER = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
+_POSITIONAL = re.compile(r"(?<=[\s(,=])\?(?=[\s,)]|$)")
 _NULL_TEST = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)(\s+is\s+(?:not\s+)?null)")
 _TRUTH_OF_COUNTED = re.compile(r"\b(where|and)\s+counted\b(?!\s*(?:[=<>!]|is\b))")
 _TYPES = ((re.compile(r"\binteger\s+primary\s+key\b"),
@@ -87,6 +88,7 @@ def _translate(sql):
     text = _TRUTH_OF_COUNTED.sub(r"\1 counted <> 0", text)
     text = _upsert(text)
     text = _NULL_TEST.sub(r"%(\1)s::text\2", text)
+    text = _POSITIONAL.sub("%s", text)
     return _PARAMETER.sub(r"%(\1)s", text)
 
 
