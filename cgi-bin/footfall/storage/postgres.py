@@ -184,6 +184,15 @@ class Connection:
             return self.execute_raw("select 0", None)  # a new database
         return self.execute_raw(SELECT_VERSION, None)
 
+    def _pipeline_or_not(self):
+        # Pipeline mode needs libpq 14 or newer (psycopg[binary] brings its own); with an older
+        # one each statement simply waits for its answer.
+        if psycopg.Pipeline.is_supported():
+            return self.raw.pipeline()
+        import contextlib
+
+        return contextlib.nullcontext()
+
     def rewrite_salts(self):
         """After days ended: rewrite the salt tables into new files. PostgreSQL has no
         secure_delete; a deleted row stays in its page until the space is reused, and VACUUM
@@ -218,7 +227,7 @@ class Connection:
                 try:
                     # Pipelined: a statement whose answer is not read (a lock, an insert, a
                     # rollup's upsert) costs no round trip of its own; a hit makes about six.
-                    with self.raw.pipeline() as pipeline, self.raw.transaction():
+                    with self._pipeline_or_not() as pipeline, self.raw.transaction():
                         self._pipeline = pipeline
                         try:
                             return work(self)
