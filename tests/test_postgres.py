@@ -262,3 +262,24 @@ def test_backup_py_says_to_use_pg_dump(pg_url, tmp_path):
         "backup: backup.py copies SQLite files; back PostgreSQL up with pg_dump, leaving out "
         "the day's tables (docs/deploy.md)\n"))
     assert not (tmp_path / "copy.db").exists()
+
+
+def _database_files(url):
+    """The bytes of every file of the database (its tables and indexes), after a checkpoint."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("checkpoint")
+        oid = conn.execute("select oid from pg_database where datname = current_database()"
+                           ).fetchone()[0]
+    folder = os.path.join(pg_testing.cluster().data, "base", str(oid))
+    return b"".join(open(os.path.join(folder, name), "rb").read() for name in os.listdir(folder))
+
+
+def test_an_ended_days_salt_is_left_in_no_file_of_the_database(pg_url, pg):
+    # PostgreSQL has no secure_delete: the salt tables are rewritten when days end
+    # (docs/privacy.md says where a salt may still be: unlinked files, WAL segments).
+    salt, month_salt = b"\x5a\xa5" * 16, b"\x3c\xc3" * 16  # the month's outlives the day
+    salts = iter([salt, month_salt])
+    record.record_hit(pg, hit(), RULES, new_salt=lambda n: next(salts)[:n])
+    assert salt in _database_files(pg_url)
+    assert days.close_ended_days(pg, "2026-11-29") is True
+    assert salt not in _database_files(pg_url)
