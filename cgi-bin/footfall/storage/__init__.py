@@ -14,6 +14,8 @@
 - ``notes``: the owner's notes on days.
 - ``imports``: which access log files were read, and the broken links they showed.
 - ``bulk``: counting whole days at once (seeding, log imports); the hit path never imports it.
+- ``dialect``: each statement (written for SQLite) in PostgreSQL's dialect; ``postgres``: the
+  PostgreSQL connection (psycopg 3) when FOOTFALL_DB is a postgresql:// URL, and its locks.
 
-Only these modules write SQL. This file imports none of them, so a hit pays for what it uses.
+Only these modules write SQL, and the differences between SQLite and PostgreSQL stay in them. This file imports none of them, so a hit pays for what it uses.
 """
