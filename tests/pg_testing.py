@@ -108,9 +108,13 @@ _cluster = {}
 
 
 def cluster():
-    """The run's cluster, started on first use (a run of SQLite-only tests starts none)."""
+    """The run's cluster, started on first use (a run of SQLite-only tests starts none), and
+    stopped at the end of the run (conftest.py), or at the interpreter's exit if that is missed."""
     if "running" not in _cluster:
+        import atexit
+
         _cluster["running"] = Cluster().start()
+        atexit.register(stop_cluster)
     return _cluster["running"]
 
 
