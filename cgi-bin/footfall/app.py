@@ -11,7 +11,7 @@ import os
 import time
 
 from . import counting, forms, jsonout, origins, settings, traits
-from .storage import database, days, meta, record, totals
+from .storage import database, days, meta, record
 
 # A CGI process serves one hit and exits, so every import is paid per hit: modules that only a GET,
 # a read key or an error needs (json, hmac, traceback) are imported where they are used, and the thread
@@ -324,6 +324,7 @@ class Application:
         """The JSON answer of a GET whose parameters are read and checked (dates are dates);
         exports.py takes its lists from here, each whole (limit: as many as there are)."""
         from . import insights
+        from .storage import totals  # read queries: a hit never needs them
 
         span = (last - first).days + 1
         counts = totals.read_days(conn, first.isoformat(), last.isoformat(), site, page)
@@ -364,6 +365,8 @@ class Application:
         if params.get("from"):
             first = counting.parse_day(params["from"], "from")
         else:
+            from .storage import totals
+
             stored = totals.first_day(self.connection(), site, page)
             first = counting.parse_day(stored, "first day") if stored else last
             # With more history than one answer may hold, default to its last MAX_RANGE_DAYS
