@@ -89,7 +89,7 @@ SUM_MONTHLY_BREAKDOWN = """
     select filter, filter_value, dim, :month, site, value, sum(visitors), sum(pageviews),
            sum(entries), sum(bounces), sum(seconds), sum(timed)
       from daily_breakdown
-     where day between :first and :last
+     where day between :first and :last and dim != 'hour'
      group by filter, filter_value, dim, site, value
 """
 DELETE_MONTHLY_UNIQUE = "delete from monthly_unique where month = :month"

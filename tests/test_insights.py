@@ -146,6 +146,18 @@ def test_the_hours_of_a_filtered_day(site):
     assert [n for _ms, n in hours["pageviews"] if n] == [1]
 
 
+def test_hours_are_kept_per_day_and_not_per_month(site, db_path):
+    """A month's hour rows were never read: only the day's are kept."""
+    from footfall.storage import database
+
+    conn = database.connect(db_path)
+    kinds = conn.execute("select count(*) from daily_breakdown where dim = 'hour'").fetchone()[0], \
+        conn.execute("select count(*) from monthly_breakdown where dim = 'hour'").fetchone()[0], \
+        conn.execute("select count(*) from monthly_breakdown where dim = 'page'").fetchone()[0]
+    conn.close()
+    assert kinds[0] > 0 and kinds[1] == 0 and kinds[2] > 0
+
+
 def test_live_counts_the_last_30_minutes_of_today(site):
     live = site.get("from=2026-11-28&to=2026-11-28")["live"]
     assert live == {"visitors": 2, "pageviews": 3, "minutes": 30}

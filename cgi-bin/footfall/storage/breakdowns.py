@@ -231,7 +231,8 @@ class MonthSums:
         stored, sums, month_seconds = entry[0], entry[1], entry[2]
         get = sums.get
         for key, counts in packed.items():
-            sums[key] = get(key, 0) + counts
+            if key[2] != "hour":  # hours are read for one day, from its daily rows
+                sums[key] = get(key, 0) + counts
         for key, more in seconds.items():
             # Seconds, a float, are added day by day in order, as the database would add
             # them (the order of a float sum changes its last bits): onto the stored value,

@@ -295,4 +295,9 @@ MIGRATIONS = {
         drop table beacon_log;
         alter table beacon_log_with_id rename to beacon_log;
     """),
+    13: ("no monthly hour rows", """
+        -- The hours of a day are read from its daily rows only (one day's view); a month's
+        -- were never read, and were nearly half of the monthly rows.
+        delete from monthly_breakdown where dim = 'hour';
+    """),
 }

@@ -6,7 +6,7 @@ the same tables, columns, indexes and keys.
 
 # The whole schema as it is now: what a new database is created with. An older database is
 # brought here by MIGRATIONS; tests/test_migrations.py checks both end with the same schema.
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 
 SCHEMA = """
     -- Per-day totals for a whole site: what the chart reads.
@@ -157,7 +157,8 @@ SCHEMA = """
         primary key (filter, filter_value, dim, day, site, value)
     ) without rowid;
 
-    -- The same per month: a year's list reads twelve months and the days at its ends.
+    -- The same per month: a year's list reads twelve months and the days at its ends. No
+    -- hour rows: hours are shown for one day at a time, from its daily rows.
     create table monthly_breakdown (
         filter        text    not null,
         filter_value  text    not null,
