@@ -350,7 +350,7 @@ def main(argv=None):
     except (settings.ConfigError, database.StorageError) as exc:
         parser.exit(1, f"seed_db: {exc}\n")
     except (OSError, sqlite3.Error) as exc:
-        parser.exit(1, f"seed_db: cannot create or open {config.db} "
+        parser.exit(1, f"seed_db: cannot create or open {database.shown(config.db)} "
                        f"({getattr(exc, 'strerror', None) or exc}): its folder must exist or be "
                        "creatable, and be writable by you; choose another with --db\n")
     # Demo hits mixed into real stats could never be told apart again.
@@ -365,7 +365,8 @@ def main(argv=None):
         mark_demo(conn)
     if args.notes:
         add_demo_notes(conn, counting.day_of(time.time(), config.zone))
-    print(f"seeded {args.hits} hits over {args.days} days into {config.db} ({counted} counted) "
+    print(f"seeded {args.hits} hits over {args.days} days into {database.shown(config.db)} "
+          f"({counted} counted) "
           f"in {time.perf_counter() - started:.1f} s")
     return 0
 

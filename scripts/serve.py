@@ -86,10 +86,10 @@ def prepare(config):
             counted = seed_db.seed(conn, config)
             seed_db.mark_demo(conn)
             seed_db.add_demo_notes(conn, counting.day_of(time.time(), config.zone))
-            print(f"created a demo database with {counted} hits: {config.db}")
+            print(f"created a demo database with {counted} hits: {database.shown(config.db)}")
         else:
-            print(f"created an empty database: {config.db} (for demo hits: python3 "
-                  f"{os.path.join(ROOT, 'scripts', 'seed_db.py')} --db {config.db})")
+            print(f"created an empty database: {database.shown(config.db)} (for demo hits: python3 "
+                  f"{os.path.join(ROOT, 'scripts', 'seed_db.py')} --db {database.shown(config.db)})")
     finally:
         conn.close()
 
@@ -128,7 +128,7 @@ def main(argv=None):
     print(f"footfall is running at {base}/")
     print(f"  dashboard: {base}/view_stats.html")
     print(f"  API:       {base}{API_PATH}")
-    print(f"  database:  {config.db}")
+    print(f"  database:  {database.shown(config.db)}")
     print("Press Ctrl-C to stop.", flush=True)
     try:
         server.serve_forever()

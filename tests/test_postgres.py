@@ -283,3 +283,15 @@ def test_an_ended_days_salt_is_left_in_no_file_of_the_database(pg_url, pg):
     assert salt in _database_files(pg_url)
     assert days.close_ended_days(pg, "2026-11-29") is True
     assert salt not in _database_files(pg_url)
+
+
+def test_scripts_print_a_database_url_without_its_password(pg_url):
+    # The private cluster trusts local connections, so any password is accepted: it must not
+    # reach the terminal (or a cron mail) all the same.
+    with_password = pg_url.replace("postgresql://footfall@", "postgresql://footfall:s3cret-pw@")
+    result = subprocess.run([sys.executable, os.path.join(SCRIPTS, "seed_db.py"),
+                             "--db", with_password, "--hits", "20", "--days", "2"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "seeded 20 hits" in result.stdout
+    assert "s3cret-pw" not in result.stdout + result.stderr

@@ -52,6 +52,15 @@ def is_postgres_url(db):
     return db.startswith(("postgresql://", "postgres://"))
 
 
+def shown(db):
+    """FOOTFALL_DB as a script may print it: a path as it is, a URL without its password."""
+    if is_postgres_url(db):
+        from . import postgres
+
+        return postgres.redacted(db)
+    return db
+
+
 def is_postgres(conn):
     return getattr(conn, "dialect", "sqlite") == "postgresql"
 
