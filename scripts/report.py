@@ -27,7 +27,7 @@ from email.utils import formatdate, make_msgid
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "cgi-bin"))
 
 from footfall import counting, settings  # noqa: E402
-from footfall.storage import breakdowns, database, events, totals  # noqa: E402
+from footfall.storage import breakdown_reader, database, events, totals  # noqa: E402
 
 WEEK = 7
 ALERT_DAYS = 28
@@ -54,10 +54,10 @@ def _sum(conn, first, last, site):
 def _unique(conn, first, last, today, site):
     """Distinct visitors of the days from the day sketches, or None for days kept without."""
     first, last = first.isoformat(), last.isoformat()
-    if not breakdowns.has_sketches(conn, first, last, site):
+    if not breakdown_reader.has_sketches(conn, first, last, site):
         return None
     split = totals.whole_months(conn, first, last, site)
-    reader = breakdowns.Reader(conn, first, last, site, "", "", today.isoformat(), split)
+    reader = breakdown_reader.Reader(conn, first, last, site, "", "", today.isoformat(), split)
     return reader.unique()[0]
 
 

@@ -1,7 +1,7 @@
 """GET ?format=csv: a range's counts as CSV, streamed a day at a time, under any one filter.
 
 ``?format=csv`` answers one row per day and page with hits: from daily_page, or under a filter
-from the day summaries (storage/breakdowns.py) or the event sums (storage/events.py);
+from the day summaries (storage/breakdown_reader.py) or the event sums (storage/events.py);
 ``?format=csv&list=<name>`` answers one of the GET answer's lists, whole (not only its top 50),
 with the same columns and numbers as the JSON.
 """
@@ -10,7 +10,7 @@ import csv
 import datetime
 
 from .app import HTTPError, Raw
-from .storage import breakdowns, events
+from .storage import breakdown_reader, events
 
 FORMATS = ("csv",)
 
@@ -95,7 +95,7 @@ def day_page_rows(conn, first, last, site=None, page=None, filter_name="", filte
             if filter_name == "event":
                 pages = events.read_event(conn, text, text, today, site, filter_value, "page")
             else:
-                reader = breakdowns.Reader(conn, text, text, site, filter_name, filter_value,
+                reader = breakdown_reader.Reader(conn, text, text, site, filter_name, filter_value,
                                            today, None)
                 pages = reader.per_day("page").get(text, {})
             for name in sorted(pages):

@@ -3,12 +3,12 @@ countries, languages), how they came (referrers and sources, campaigns), how the
 (entries, bounces, time on page), how many different people, the hours of one day, the last 30
 minutes, and the sites. One filter at a time narrows all of it to the hits that match.
 
-The numbers come from the rollups and the day summaries (storage/breakdowns.py), today's from
-its views; app.py puts them into the answer.
+The numbers come from the rollups and the day summaries (storage/breakdown_reader.py), today's
+from the summary storage/today.py keeps between reads; app.py puts them into the answer.
 """
 
 from . import counting, events, places, summary
-from .storage import breakdowns, totals
+from .storage import breakdown_reader, totals
 
 # The answer's list name -> the dimension it lists (its entries' key is the dimension's name).
 LISTS = (("pages", "page"), ("referrers", "ref"), ("browsers", "browser"), ("systems", "os"),
@@ -59,7 +59,7 @@ def add_to_answer(answer, conn, first, last, today, now, site, filter_name, filt
         _add_sites(answer, conn, first, last)
         return
     split = totals.whole_months(conn, first, last, site)
-    reader = breakdowns.Reader(conn, first, last, site, filter_name, filter_value, today, split)
+    reader = breakdown_reader.Reader(conn, first, last, site, filter_name, filter_value, today, split)
     if filter_name not in ("", "page"):
         # The series of a filter other than a page come from the day summaries.
         per_day = reader.per_day("")

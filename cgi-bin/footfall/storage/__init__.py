@@ -6,7 +6,8 @@
 - ``days``: a day's salt and its end (its views summed up, then deleted); a month's salt.
 - ``record``: the write path of one hit (what a POST runs), and time on page.
 - ``totals``: the read queries of the per-hit rollups (what a GET runs).
-- ``breakdowns``: the day summaries stored when a day ends, and read for a GET's lists.
+- ``breakdowns``: the day summaries stored when a day ends; ``breakdown_reader``: read back
+  for a GET's series, lists and unique visitors.
 - ``today``: today's summary for a filter, kept between reads and brought up to date with the
   visits that changed since.
 - ``events``: today's event hits and ended days' event sums (events and goals).

@@ -1,0 +1,157 @@
+"""The day summaries (breakdowns.py) read back for a GET: one filter's series, lists and unique
+visitors over a range, whole months from the monthly rows and the days at its ends from the
+daily ones; today from the summary storage/today.py keeps between reads.
+"""
+
+from .. import sketch
+from . import today as today_summary
+
+SELECT_DAYS = """
+    select day, value, sum(visitors), sum(pageviews), sum(entries), sum(bounces), sum(seconds),
+           sum(timed)
+      from daily_breakdown
+     where filter = :filter and filter_value = :filter_value and dim = :dim
+       and day between :first and :last and (:site is null or site = :site)
+     group by day, value
+"""
+# The same summed over the whole stretch, for a list: one row per value, the sums done by SQLite.
+SELECT_DAYS_BY_VALUE = """
+    select value, sum(visitors), sum(pageviews), sum(entries), sum(bounces), sum(seconds),
+           sum(timed)
+      from daily_breakdown
+     where filter = :filter and filter_value = :filter_value and dim = :dim
+       and day between :first and :last and (:site is null or site = :site)
+     group by value
+"""
+SELECT_MONTHS_BY_VALUE = """
+    select value, sum(visitors), sum(pageviews), sum(entries), sum(bounces), sum(seconds),
+           sum(timed)
+      from monthly_breakdown
+     where filter = :filter and filter_value = :filter_value and dim = :dim
+       and month between :first and :last and (:site is null or site = :site)
+     group by value
+"""
+SELECT_SKETCHES = """
+    select day, sketch from daily_unique
+     where filter = :filter and filter_value = :filter_value and day between :first and :last
+       and (:site is null or site = :site)
+"""
+SELECT_MONTH_SKETCHES = """
+    select month, sketch from monthly_unique
+     where filter = :filter and filter_value = :filter_value and month between :first and :last
+       and (:site is null or site = :site)
+"""
+
+
+SELECT_ANY_SKETCH = """
+    select 1 from daily_unique
+     where filter = '' and day between :first and :last and (:site is null or site = :site)
+     limit 1
+"""
+
+
+def has_sketches(conn, first, last, site=None):
+    """Whether any day of [first, last] was summed up with unique-visitor sketches (days that
+    ended before footfall kept them have none)."""
+    params = {"first": first, "last": last, "site": site}
+    return conn.execute(SELECT_ANY_SKETCH, params).fetchone() is not None
+
+
+class Reader:
+    """The breakdowns of one range, site and filter; today's part from storage/today.py."""
+
+    def __init__(self, conn, first, last, site, filter_name, filter_value, today, whole_months):
+        self.conn, self.first, self.last, self.site = conn, first, last, site
+        self.filter, self.filter_value = filter_name, filter_value
+        self.whole_months = whole_months  # totals.whole_months(first, last): the split
+        self._today_rows, self._today_matching = {}, None
+        self.today = today if first <= today <= last else None
+        if self.today is not None:
+            self._today_rows, self._today_matching = today_summary.summary_of(
+                conn, self.today, site, filter_name, filter_value)
+
+    def _params(self, dim, first, last):
+        return {"filter": self.filter, "filter_value": self.filter_value, "dim": dim,
+                "first": first, "last": last, "site": self.site}
+
+    def per_day(self, dim=""):
+        """{day: {value: counts}} of the range (counts: visitors, pageviews, entries, bounces,
+        seconds, timed); for the series (dim '') and hours."""
+        days = {}
+        for day, value, *counts in self.conn.execute(SELECT_DAYS,
+                                                     self._params(dim, self.first, self.last)):
+            days.setdefault(day, {})[value] = counts
+        if self.today is not None:
+            for (f, fv, d, value), counts in self._today_rows.items():
+                if (f, fv, d) == (self.filter, self.filter_value, dim):
+                    days.setdefault(self.today, {})[value] = list(counts)
+        return days
+
+    def totals(self, dim):
+        """{value: counts} over the whole range: whole months from monthly rows, the rest from
+        daily ones, today from its views."""
+        result = {}
+        split = self.whole_months
+        if split is None:
+            parts = [(SELECT_DAYS_BY_VALUE, self._params(dim, self.first, self.last))]
+        else:
+            first_month, last_month, day_ranges = split
+            parts = [(SELECT_MONTHS_BY_VALUE, self._params(dim, first_month, last_month))]
+            parts += [(SELECT_DAYS_BY_VALUE, self._params(dim, start, end))
+                      for start, end in day_ranges]
+        for query, params in parts:
+            for value, *counts in self.conn.execute(query, params):
+                _sum_into(result, value, counts)
+        if self.today is not None:
+            for (f, fv, d, value), counts in self._today_rows.items():
+                if (f, fv, d) == (self.filter, self.filter_value, dim):
+                    _sum_into(result, value, counts)
+        return result
+
+    def unique(self):
+        """(distinct visitors, 'range' or 'month'): the union of each month's sketches, summed
+        over months, since a month's salt keys its sketches and dies with it. Whole months read
+        their stored union; the days at the range's ends (and months summed up before the
+        monthly sketches existed) read their days'."""
+        months, whole = {}, set()
+        params = {"filter": self.filter, "filter_value": self.filter_value, "site": self.site}
+        day_ranges = [(self.first, self.last)]
+        if self.whole_months is not None:
+            first_month, last_month, edges = self.whole_months
+            stored = self.conn.execute(SELECT_MONTH_SKETCHES,
+                                       dict(params, first=first_month, last=last_month))
+            for month, data in stored:
+                months.setdefault(month, []).append(sketch.Sketch.from_bytes(data))
+                whole.add(month)
+            # A month read whole above needs none of its days; one without a stored union
+            # (summed up before monthly sketches existed) reads its days.
+            day_ranges = list(edges) + [
+                (max(month + "-01", self.first), min(month + "-31", self.last))
+                for month in _months(first_month, last_month) if month not in whole]
+        for start, end in day_ranges:
+            for day, data in self.conn.execute(SELECT_SKETCHES, dict(params, first=start, last=end)):
+                months.setdefault(day[:7], []).append(sketch.Sketch.from_bytes(data))
+        if self.today is not None:
+            months.setdefault(self.today[:7], []).append(self._today_matching)
+        total = sum(sketch.Sketch.union(parts).estimate() for parts in months.values())
+        return total, ("range" if self.first[:7] == self.last[:7] else "month")
+
+
+def _months(first, last):
+    """The months YYYY-MM from first to last, both included."""
+    year, month = int(first[:4]), int(first[5:7])
+    end = (int(last[:4]), int(last[5:7]))
+    months = []
+    while (year, month) <= end:
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def _sum_into(result, key, counts):
+    current = result.get(key)
+    if current is None:
+        result[key] = list(counts)
+    else:
+        for i, n in enumerate(counts):
+            current[i] += n
