@@ -85,6 +85,12 @@ class Pages:
         page.on("pageerror", lambda e: self.errors.append(f"{page.url}: uncaught: {e}"))
         return page
 
+    def close(self):
+        """Close every page opened (again: nothing)."""
+        for context in self.contexts:
+            context.close()
+        self.contexts = []
+
     def allow(self, pattern):
         """Tolerate console errors matching pattern (e.g. the failed request of an error test)."""
         self.allowed.append(re.compile(pattern))
@@ -93,13 +99,23 @@ class Pages:
         return [e for e in self.errors if not any(p.search(e) for p in self.allowed)]
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    """Close the test's pages as soon as it ends: fixtures end in the reverse order of their
+    start, so a site started after `pages` would stop its server while a page could still be
+    fetching from it, and the empty response would show as a console error of the test."""
+    yield
+    opened = getattr(item, "funcargs", {}).get("pages")
+    if isinstance(opened, Pages):
+        opened.close()
+
+
 @pytest.fixture
 def pages(browser):
     """Opens pages; the test fails if any of them logged a console error it did not allow."""
     opened = Pages(browser)
     yield opened
-    for context in opened.contexts:
-        context.close()
+    opened.close()
     errors = opened.unexpected_errors()
     if errors:
         pytest.fail("console errors:\n" + "\n".join(errors), pytrace=False)
