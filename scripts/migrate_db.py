@@ -22,6 +22,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.p
 
 from footfall import counting, settings, sketch  # noqa: E402
 from footfall.storage import database, days  # noqa: E402
+from footfall.storage.breakdowns import DELETE_SKETCH, INSERT_SKETCH, SELECT_SKETCH  # noqa: E402
 
 
 class MigrateError(Exception):
@@ -45,18 +46,6 @@ SELECT_DAYS = """
     order by day
 """
 SELECT_SKETCHES = "select filter, filter_value, site, sketch from daily_unique where day = :day"
-SELECT_SKETCH = """
-    select sketch from daily_unique
-     where filter = :filter and filter_value = :filter_value and day = :day and site = :site
-"""
-DELETE_SKETCH = """
-    delete from daily_unique
-     where filter = :filter and filter_value = :filter_value and day = :day and site = :site
-"""
-INSERT_SKETCH = """
-    insert into daily_unique (filter, filter_value, day, site, sketch)
-    values (:filter, :filter_value, :day, :site, :sketch)
-"""
 SELECT_NOTES = "select day, text, created from notes where day = :day"
 INSERT_NOTE = "insert into notes (day, text, created) values (:day, :text, :created)"
 SELECT_IMPORTED_DAYS = "select site from imported_days where day = :day"
