@@ -151,16 +151,70 @@ def test_the_hours_of_a_filtered_day(site):
     assert [n for _ms, n in hours["pageviews"] if n] == [1]
 
 
-def test_hours_are_kept_per_day_and_not_per_month(site, db_path):
-    """A month's hour rows were never read: only the day's are kept."""
+def test_hours_are_kept_per_day_in_one_row_and_not_per_month(site, db_path):
+    """A month's hour rows were never read: only the day's are kept, a filter's 24 in one row."""
     from footfall.storage import database
 
     conn = database.connect(db_path)
-    kinds = conn.execute("select count(*) from daily_breakdown where dim = 'hour'").fetchone()[0], \
-        conn.execute("select count(*) from monthly_breakdown where dim = 'hour'").fetchone()[0], \
-        conn.execute("select count(*) from monthly_breakdown where dim = 'page'").fetchone()[0]
+    count = "select count(*) from {} where dim = '{}'"
+    kinds = [conn.execute(count.format(table, dim)).fetchone()[0] for table, dim in (
+        ("daily_breakdown", "hours"), ("daily_breakdown", "hour"), ("monthly_breakdown", "hour"),
+        ("monthly_breakdown", "hours"), ("monthly_breakdown", "page"))]
     conn.close()
-    assert kinds[0] > 0 and kinds[1] == 0 and kinds[2] > 0
+    assert kinds[0] > 0 and kinds[1:4] == [0, 0, 0] and kinds[4] > 0
+
+
+@pytest.fixture
+def hours_site(db_path):
+    """The 27th: Firefox visitors at 08:00, 08:30 and 15:00 (the first reads two pages), an
+    iPhone visitor at 21:00; the day ended by a view on the 28th."""
+    site = Site(db_path, now=NOON - DAY - 4 * 3600)
+    site.view("10.0.0.1", FIREFOX, "/a", seconds_later=60)
+    site.view("10.0.0.1", FIREFOX, "/b", seconds_later=30 * 60 - 60)
+    site.view("10.0.0.2", FIREFOX, "/a", seconds_later=int(6.5 * 3600))
+    site.view("10.0.0.3", FIREFOX, "/b", seconds_later=6 * 3600)
+    site.view("10.0.0.4", IPHONE, "/a")
+    site.clock.now = NOON
+    site.view("10.0.0.5", IPHONE, "/a")
+    return site
+
+
+def test_a_filtered_day_counts_each_hours_visitors_and_pageviews(hours_site):
+    answer = hours_site.get("from=2026-11-27&to=2026-11-27&browser=Firefox")
+    counts = [(n, p) for (_ms, n), (_, p) in zip(answer["hours"]["visitors"],
+                                                 answer["hours"]["pageviews"])]
+    assert [(hour, c) for hour, c in enumerate(counts) if c != (0, 0)] == [
+        (8, (2, 3)), (15, (1, 1))]
+    assert [n for _ms, n in hours_site.get(
+        "from=2026-11-27&to=2026-11-27&page=/a")["hours"]["visitors"] if n] == [2, 1]
+
+
+def test_hours_of_a_database_from_before_hours_were_one_row_read_the_same(hours_site, db_path):
+    """Migration 14 packs a filter's hour rows of a day into its 'hours' row."""
+    from footfall.storage import breakdowns, database
+
+    site = hours_site
+    queries = ["from=2026-11-27&to=2026-11-27&browser=Firefox",
+               "from=2026-11-27&to=2026-11-27&page=/a"]
+    before = [site.get(query)["hours"] for query in queries]
+    conn = database.connect(db_path)
+
+    def unpack(conn):  # back to schema 13's rows: one per hour
+        packed = conn.execute("""select filter, filter_value, day, site, value
+                                   from daily_breakdown where dim = 'hours'""").fetchall()
+        conn.execute("delete from daily_breakdown where dim = 'hours'")
+        for f, fv, day, site_name, value in packed:
+            for hour, (visitors, pageviews) in breakdowns.unpack_hours(value).items():
+                conn.execute(breakdowns.INSERT_DAILY, (f, fv, "hour", day, site_name, str(hour),
+                                                       visitors, pageviews, 0, 0, 0, 0))
+        conn.execute("pragma user_version = 13")
+
+    database.in_transaction(conn, unpack)
+    conn.close()
+    conn = database.connect(db_path)  # migrates
+    assert conn.execute("select count(*) from daily_breakdown where dim = 'hour'").fetchone()[0] == 0
+    conn.close()
+    assert [site.get(query)["hours"] for query in queries] == before
 
 
 def test_live_counts_the_last_30_minutes_of_today(site):
@@ -234,3 +288,36 @@ def test_unique_visitors_of_whole_months_read_their_month_sketch_or_else_their_d
     conn.execute("delete from monthly_unique")  # as a month summed up before schema 9
     conn.close()
     assert site.get(query)["totals"]["unique"] == 4
+
+
+def test_a_day_summed_up_twice_adds_its_hours(db_path):
+    """A day can be summed up in two steps (an import into a day with live views): the second
+    adds each hour to the first's 'hours' row, and a different site keeps its own."""
+    from footfall import summary
+    from footfall.storage import breakdown_reader, breakdowns
+
+    def views(hours):
+        return [summary.View(f"v{n}", f"unique visitor {n}".encode(), 1795737600 + hour * 3600 + n, hour, "/a", "",
+                             "Firefox", "Linux", "desktop", "", "", "")
+                for n, hour in enumerate(hours)]
+
+    conn = database.connect(db_path)
+
+    def add(conn, site_name, hours):
+        packed, seconds, uniques = summary.summarize_packed(views(hours))
+        breakdowns.add_summary(conn, "2026-11-27", site_name, packed, seconds, uniques)
+
+    database.in_transaction(conn, lambda conn: add(conn, "example.com", [8, 8, 15]))
+    database.in_transaction(conn, lambda conn: add(conn, "example.com", [8, 21]))
+    database.in_transaction(conn, lambda conn: add(conn, "other.example", [8]))
+
+    def hours(site_name):
+        reader = breakdown_reader.Reader(conn, "2026-11-27", "2026-11-27", site_name, "browser",
+                                         "Firefox", "2026-11-28", None)
+        return {int(hour): counts[:2] for hour, counts in reader.per_day("hour")["2026-11-27"].items()}
+
+    assert hours("example.com") == {8: [3, 3], 15: [1, 1], 21: [1, 1]}
+    assert hours(None) == {8: [4, 4], 15: [1, 1], 21: [1, 1]}
+    assert conn.execute("select count(*) from daily_breakdown where dim = 'hours'"
+                        " and filter = 'browser' and site = 'example.com'").fetchone()[0] == 1
+    conn.close()

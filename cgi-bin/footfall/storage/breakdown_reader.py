@@ -5,6 +5,7 @@ daily ones; today from the summary storage/today.py keeps between reads.
 
 from .. import sketch
 from . import today as today_summary
+from .breakdowns import HOURS, unpack_hours
 
 SELECT_DAYS = """
     select day, value, sum(visitors), sum(pageviews), sum(entries), sum(bounces), sum(seconds),
@@ -78,9 +79,18 @@ class Reader:
         """{day: {value: counts}} of the range (counts: visitors, pageviews, entries, bounces,
         seconds, timed); for the series (dim '') and hours."""
         days = {}
-        for day, value, *counts in self.conn.execute(SELECT_DAYS,
-                                                     self._params(dim, self.first, self.last)):
-            days.setdefault(day, {})[value] = counts
+        if dim == "hour":  # one row per day and site (breakdowns.HOURS)
+            for day, value, *_ in self.conn.execute(
+                    SELECT_DAYS, self._params(HOURS, self.first, self.last)):
+                of_day = days.setdefault(day, {})
+                for hour, (visitors, pageviews) in unpack_hours(value).items():
+                    counts = of_day.setdefault(str(hour), [0, 0, 0, 0, 0, 0])
+                    counts[0] += visitors
+                    counts[1] += pageviews
+        else:
+            for day, value, *counts in self.conn.execute(
+                    SELECT_DAYS, self._params(dim, self.first, self.last)):
+                days.setdefault(day, {})[value] = counts
         if self.today is not None:
             for (f, fv, d, value), counts in self._today_rows.items():
                 if (f, fv, d) == (self.filter, self.filter_value, dim):

@@ -162,12 +162,28 @@ def _add_daily(conn, day, site, packed, seconds):
         # A day's first summary, as every bulk day's is: a single insert per row (the fields
         # of summary.unpack, read in place: a day has a thousand rows).
         get, bits, field = seconds.get, PACKED_BITS, PACKED_FIELD
-        conn.executemany(INSERT_DAILY, [
-            (f, fv, dim, day, site, value, c & field, c >> bits & field, c >> 2 * bits & field,
-             c >> 3 * bits & field, get((f, fv, dim, value), 0), c >> 4 * bits)
-            for (f, fv, dim, value), c in packed.items()])
+        rows, hours = [], {}
+        for (f, fv, dim, value), c in packed.items():
+            if dim == "hour":
+                of_filter = hours.get((f, fv))
+                if of_filter is None:
+                    of_filter = hours[f, fv] = []
+                of_filter.append(f"{value}:{c & field}:{c >> bits & field}")
+            else:
+                rows.append((f, fv, dim, day, site, value, c & field, c >> bits & field,
+                             c >> 2 * bits & field, c >> 3 * bits & field,
+                             get((f, fv, dim, value), 0), c >> 4 * bits))
+        rows += [(f, fv, HOURS, day, site, " ".join(parts), 0, 0, 0, 0, 0, 0)
+                 for (f, fv), parts in hours.items()]
+        conn.executemany(INSERT_DAILY, rows)
         return
-    rows = [(key, unpack(counts, seconds.get(key, 0))) for key, counts in packed.items()]
+    rows, hours = [], {}
+    for key, counts in packed.items():
+        if key[2] == "hour":
+            of_filter = hours.setdefault(key[:2], {})
+            of_filter[int(key[3])] = (counts & PACKED_FIELD, counts >> PACKED_BITS & PACKED_FIELD)
+        else:
+            rows.append((key, unpack(counts, seconds.get(key, 0))))
     params = [{"filter": f, "filter_value": fv, "dim": dim, "day": day, "site": site,
                "value": value, "visitors": c[0], "pageviews": c[1], "entries": c[2],
                "bounces": c[3], "seconds": c[4], "timed": c[5]}
@@ -175,6 +191,53 @@ def _add_daily(conn, day, site, packed, seconds):
     # Add to the rows there are, then insert the rest: two statements for all of a day's rows.
     conn.executemany(ADD_DAILY, params)
     conn.executemany(NEW_DAILY, params)
+    for (f, fv), counts in hours.items():
+        _add_hours(conn, day, site, f, fv, counts)
+
+
+# A day's hours under a filter are one row, dim 'hours', whose value lists each hour that has
+# any as "hour:visitors:pageviews", space-separated, and whose counts stay 0: as one row per
+# hour they were a third of all daily rows, for a chart of one day at a time.
+HOURS = "hours"
+SELECT_HOURS = """
+    select value from daily_breakdown
+     where filter = :filter and filter_value = :filter_value and dim = 'hours' and day = :day
+       and site = :site
+"""
+DELETE_HOURS = """
+    delete from daily_breakdown
+     where filter = :filter and filter_value = :filter_value and dim = 'hours' and day = :day
+       and site = :site
+"""
+
+
+def pack_hours(counts):
+    """The value of an 'hours' row: counts is {hour: (visitors, pageviews)}."""
+    return " ".join(f"{hour}:{v}:{p}" for hour, (v, p) in sorted(counts.items()) if v or p)
+
+
+def unpack_hours(value):
+    """{hour: [visitors, pageviews]} of an 'hours' row's value."""
+    counts = {}
+    for part in value.split():
+        hour, visitors, pageviews = part.split(":")
+        counts[int(hour)] = [int(visitors), int(pageviews)]
+    return counts
+
+
+def _add_hours(conn, day, site, filter_name, filter_value, counts):
+    """Add a day's hours to its 'hours' row (a day summed up twice: its views ended in two
+    steps), the row read, summed and written again."""
+    key = {"filter": filter_name, "filter_value": filter_value, "day": day, "site": site}
+    counts = {hour: list(c) for hour, c in counts.items()}
+    for (value,) in conn.execute(SELECT_HOURS, key).fetchall():
+        for hour, (visitors, pageviews) in unpack_hours(value).items():
+            sums = counts.setdefault(hour, [0, 0])
+            sums[0] += visitors
+            sums[1] += pageviews
+    conn.execute(DELETE_HOURS, key)
+    conn.execute(INSERT_DAILY, (filter_name, filter_value, HOURS, day, site, pack_hours(counts),
+                                0, 0, 0, 0, 0, 0))
 
 
 def _day_slots(uniques):

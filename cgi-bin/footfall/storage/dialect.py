@@ -16,6 +16,7 @@ translated once per process (translate() caches). Parameters stay parameters: ``
 - ``:name is null``: ``%(name)s::text is null``, since a parameter PostgreSQL sees only there has
   no type it can infer (each one footfall tests so is a site or a page: text).
 - ``+day`` (a hint that keeps SQLite off an index) -> ``day``.
+- ``group_concat(text, separator)`` -> ``string_agg``.
 - Schema: ``blob`` -> ``bytea``, ``real`` -> ``double precision`` (SQLite's real is 8 bytes),
   ``integer primary key`` -> an identity column, the columns that hold ids or byte offsets
   ``bigint``, ``without rowid`` dropped; ``offset``, a
@@ -67,7 +68,8 @@ _TYPES = ((re.compile(r"\binteger\s+primary\s+key\b"),
           (re.compile(r"\breal\b"), "double precision"),
           (re.compile(r"\)\s*without\s+rowid"), ")"),
           (re.compile(r"(?<![\":\w])offset\b"), '"offset"'),  # the column, not :offset
-          (re.compile(r"(?<![\w.])\+day\b"), "day"))
+          (re.compile(r"(?<![\w.])\+day\b"), "day"),
+          (re.compile(r"\bgroup_concat\("), "string_agg("))
 
 _translated = {}
 

@@ -300,4 +300,18 @@ MIGRATIONS = {
         -- were never read, and were nearly half of the monthly rows.
         delete from monthly_breakdown where dim = 'hour';
     """),
+    14: ("a day's hours in one row", """
+        -- A filter's hours of a day as one 'hours' row whose value lists "hour:visitors:
+        -- pageviews" (storage/breakdowns.py), not 24: hour rows were a third of the daily rows,
+        -- and read only for one day's chart.
+        insert into daily_breakdown
+            (filter, filter_value, dim, day, site, value, visitors, pageviews, entries, bounces,
+             seconds, timed)
+        select filter, filter_value, 'hours', day, site,
+               group_concat(value || ':' || visitors || ':' || pageviews, ' '), 0, 0, 0, 0, 0, 0
+          from daily_breakdown
+         where dim = 'hour'
+         group by filter, filter_value, day, site;
+        delete from daily_breakdown where dim = 'hour';
+    """),
 }

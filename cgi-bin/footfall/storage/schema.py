@@ -6,7 +6,7 @@ the same tables, columns, indexes and keys.
 
 # The whole schema as it is now: what a new database is created with. An older database is
 # brought here by MIGRATIONS; tests/test_migrations.py checks both end with the same schema.
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 
 SCHEMA = """
     -- Per-day totals for a whole site: what the chart reads.
@@ -140,11 +140,12 @@ SCHEMA = """
     -- A day's visits summed up when the day ends (summary.py): for a filter (a dimension and a
     -- value hits must match; '' for none), the counts of each value of a dimension ('' for the
     -- filter's own totals). Keyed so that one filter's series or list over a range of days is
-    -- one stretch of the table.
+    -- one stretch of the table. A filter's hours of a day are one row, dim 'hours', its value
+    -- "hour:visitors:pageviews" of each hour with any (storage/breakdowns.py), counts 0.
     create table daily_breakdown (
         filter        text    not null,  -- '', page, ref, browser, os, device, country, ...
         filter_value  text    not null,
-        dim           text    not null,  -- '', page, ref, browser, ..., hour
+        dim           text    not null,  -- '', page, ref, browser, ..., or hours
         day           text    not null,
         site          text    not null,
         value         text    not null,
