@@ -297,8 +297,8 @@ def test_a_day_summed_up_twice_adds_its_hours(db_path):
     from footfall.storage import breakdown_reader, breakdowns
 
     def views(hours):
-        return [summary.View(f"v{n}", f"unique visitor {n}".encode(), 1795737600 + hour * 3600 + n, hour, "/a", "",
-                             "Firefox", "Linux", "desktop", "", "", "")
+        return [summary.View(f"v{n}", f"unique visitor {n}".encode(), 1795737600 + hour * 3600 + n,
+                             hour, "/a", "", "Firefox", "Linux", "desktop", "", "", "")
                 for n, hour in enumerate(hours)]
 
     conn = database.connect(db_path)
