@@ -22,7 +22,14 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.p
 
 from footfall import counting, settings, sketch  # noqa: E402
 from footfall.storage import database, days  # noqa: E402
-from footfall.storage.breakdowns import DELETE_SKETCH, INSERT_SKETCH, SELECT_SKETCH  # noqa: E402
+from footfall.storage.breakdowns import (  # noqa: E402
+    DELETE_SKETCH,
+    HOURS,
+    INSERT_SKETCH,
+    SELECT_SKETCH,
+    add_hours,
+    unpack_hours,
+)
 
 
 class MigrateError(Exception):
@@ -78,7 +85,7 @@ SUM_MONTHLY_BREAKDOWN = """
     select filter, filter_value, dim, :month, site, value, sum(visitors), sum(pageviews),
            sum(entries), sum(bounces), sum(seconds), sum(timed)
       from daily_breakdown
-     where day between :first and :last and dim != 'hour'
+     where day between :first and :last and dim != 'hours'
      group by filter, filter_value, dim, site, value
 """
 DELETE_MONTHLY_UNIQUE = "delete from monthly_unique where month = :month"
@@ -143,6 +150,9 @@ def copy_day(source, target, day, add=True):
     sketches = source.execute(SELECT_SKETCHES, {"day": day}).fetchall()
     notes = source.execute(SELECT_NOTES, {"day": day}).fetchall()
     imported = source.execute(SELECT_IMPORTED_DAYS, {"day": day}).fetchall()
+    # A day's hours under a filter are one row whose value holds the counts: added apart.
+    hours = [row for row in rows["daily_breakdown"] if row["dim"] == HOURS]
+    rows["daily_breakdown"] = [row for row in rows["daily_breakdown"] if row["dim"] != HOURS]
 
     def work(conn):
         # Alone, as a day's end is: no live hit adds to these rows meanwhile (PostgreSQL).
@@ -152,6 +162,9 @@ def copy_day(source, target, day, add=True):
                 if add:
                     conn.executemany(_update_statement(table, key, added), rows[table])
                 conn.executemany(_insert_statement(table, key + added), rows[table])
+        for row in hours:
+            add_hours(conn, day, row["site"], row["filter"], row["filter_value"],
+                      unpack_hours(row["value"]))
         for filter_name, filter_value, site, data in sketches:
             params = {"filter": filter_name, "filter_value": filter_value, "day": day,
                       "site": site}

@@ -78,8 +78,30 @@ def test_a_copy_into_postgresql_and_back_answers_every_get_as_the_original(
     returned = migrate(pg_url, back)
     assert returned.returncode == 0, returned.stderr
     assert Site(back, NOON).get() == original
-    for query in (RANGE + "&browser=Firefox", RANGE + "&page=/p1", "from=2026-11-01&to=2026-11-27"):
+    for query in (RANGE + "&browser=Firefox", RANGE + "&page=/p1", "from=2026-11-01&to=2026-11-27",
+                  ONE_DAY + "&browser=Firefox", ONE_DAY + "&page=/p1"):
         assert Site(back, NOON).get(query) == sqlite_site.get(query), query
+
+
+ONE_DAY = "from=2026-11-27&to=2026-11-27"  # a day's answer has its hours
+
+
+def test_a_day_copied_again_with_add_counts_each_hour_twice(sqlite_site, pg_url):
+    """The same day added twice: its hours under a filter are one row each time, with the
+    same text; the copy adds them up."""
+    assert migrate(sqlite_site.db, pg_url).returncode == 0
+    again = migrate(sqlite_site.db, pg_url, "--add")
+    assert again.returncode == 0, again.stderr
+    for query in (ONE_DAY + "&browser=Firefox", ONE_DAY + "&page=/p1"):
+        original, doubled = sqlite_site.get(query)["hours"], Site(pg_url, NOON).get(query)["hours"]
+        assert [[ms, 2 * n] for ms, n in original["pageviews"]] == doubled["pageviews"]
+        assert [[ms, 2 * n] for ms, n in original["visitors"]] == doubled["visitors"]
+        assert sum(n for _ms, n in original["pageviews"]) > 0
+    conn = database.connect(pg_url)
+    monthly_hours = conn.execute("select count(*) from monthly_breakdown"
+                                 " where dim in ('hour', 'hours')").fetchone()[0]
+    conn.close()
+    assert monthly_hours == 0  # a month's rows, summed up again from its days, have no hours
 
 
 def test_a_second_copy_onto_the_same_days_is_refused_without_add(sqlite_site, pg_url):

@@ -192,7 +192,7 @@ def _add_daily(conn, day, site, packed, seconds):
     conn.executemany(ADD_DAILY, params)
     conn.executemany(NEW_DAILY, params)
     for (f, fv), counts in hours.items():
-        _add_hours(conn, day, site, f, fv, counts)
+        add_hours(conn, day, site, f, fv, counts)
 
 
 # A day's hours under a filter are one row, dim 'hours', whose value lists each hour that has
@@ -225,9 +225,10 @@ def unpack_hours(value):
     return counts
 
 
-def _add_hours(conn, day, site, filter_name, filter_value, counts):
-    """Add a day's hours to its 'hours' row (a day summed up twice: its views ended in two
-    steps), the row read, summed and written again."""
+def add_hours(conn, day, site, filter_name, filter_value, counts):
+    """Add {hour: (visitors, pageviews)} to a day's 'hours' row (a day summed up twice, or
+    copied onto one that has counts: scripts/migrate_db.py), the row read, summed and written
+    again: two rows of the same hours must add up, not merge as one key."""
     key = {"filter": filter_name, "filter_value": filter_value, "day": day, "site": site}
     counts = {hour: list(c) for hour, c in counts.items()}
     for (value,) in conn.execute(SELECT_HOURS, key).fetchall():
