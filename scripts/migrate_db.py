@@ -52,7 +52,10 @@ SELECT_DAYS = """
     union select day from daily_not_found where day between :first and :last
     order by day
 """
-SELECT_SKETCHES = "select filter, filter_value, site, sketch from daily_unique where day = :day"
+SELECT_SKETCHES = """
+    select day, filter, filter_value, site, sketch from daily_unique
+     where day between :first and :last
+"""
 SELECT_NOTES = "select day, text, created from notes where day = :day"
 INSERT_NOTE = "insert into notes (day, text, created) values (:day, :text, :created)"
 SELECT_IMPORTED_DAYS = "select site from imported_days where day = :day"
@@ -111,7 +114,7 @@ def _insert_statement(table, columns, verb="insert or ignore"):
 
 
 def _select_statement(table, columns):
-    return f"select {', '.join(columns)} from {table} where day = :day"
+    return f"select {', '.join(columns)} from {table} where day between :first and :last"
 
 
 def day_totals(conn, first, last):
@@ -141,18 +144,41 @@ def _sketch_keys(conn, first, last):
     return set(conn.execute(SELECT_SKETCH_KEYS, {"first": first, "last": last}).fetchall())
 
 
-def copy_day(source, target, day, add=True):
+def month_rows(source, month):
+    """{day: {table: [row as a dict]}} of one month of the source's day tables: one query per
+    table and month, since daily_breakdown is not keyed by day first (a query per day would
+    read the whole table each time)."""
+    params = {"first": month + "-01", "last": month + "-31"}
+    by_day = {}
+    for table, (key, added) in DAY_TABLES.items():
+        columns = key + added
+        for row in source.execute(_select_statement(table, columns), params):
+            by_day.setdefault(row[columns.index("day")], {}).setdefault(table, []).append(
+                dict(zip(columns, row)))
+    for day, *sketch_row in source.execute(SELECT_SKETCHES, params):
+        by_day.setdefault(day, {}).setdefault(SKETCHES, []).append(tuple(sketch_row))
+    return by_day
+
+
+SKETCHES = "daily_unique"  # month_rows' key of a day's sketches: (filter, value, site, sketch)
+
+
+def copy_day(source, target, day, add=True, rows=None):
     """Add one day's rows of source to target's, in one transaction of the target (add=False:
-    the target has none of the day's rows, so each is one insert, not an update first)."""
-    rows = {table: [dict(zip(key + added, row)) for row in source.execute(
-        _select_statement(table, key + added), {"day": day})]
-        for table, (key, added) in DAY_TABLES.items()}
-    sketches = source.execute(SELECT_SKETCHES, {"day": day}).fetchall()
+    the target has none of the day's rows, so each is one insert, not an update first). rows:
+    the day's rows of month_rows(), else read here."""
+    if rows is None:
+        rows = month_rows(source, day[:7]).get(day, {})
+    sketches = rows.get(SKETCHES, [])
+    rows = {table: list(rows.get(table, ())) for table in DAY_TABLES}
     notes = source.execute(SELECT_NOTES, {"day": day}).fetchall()
     imported = source.execute(SELECT_IMPORTED_DAYS, {"day": day}).fetchall()
-    # A day's hours under a filter are one row whose value holds the counts: added apart.
-    hours = [row for row in rows["daily_breakdown"] if row["dim"] == HOURS]
-    rows["daily_breakdown"] = [row for row in rows["daily_breakdown"] if row["dim"] != HOURS]
+    # A day's hours under a filter are one row whose value holds the counts: added to the
+    # target's apart (two rows of the same text must add up, not meet as one key).
+    hours = []
+    if add:
+        hours = [row for row in rows["daily_breakdown"] if row["dim"] == HOURS]
+        rows["daily_breakdown"] = [row for row in rows["daily_breakdown"] if row["dim"] != HOURS]
 
     def work(conn):
         # Alone, as a day's end is: no live hit adds to these rows meanwhile (PostgreSQL).
@@ -233,9 +259,11 @@ def migrate(source, target, first, last, add=False, report=print):
             raise MigrateError(f"the target already has counts of {len(taken)} of these days "
                                f"({taken[0]} to {taken[-1]}); --add adds the source's to them")
     copy_install(source, target)
-    for day in copied:
-        copy_day(source, target, day, add)
     for month in sorted({day[:7] for day in copied}):
+        of_month = month_rows(source, month)
+        for day in copied:
+            if day[:7] == month:
+                copy_day(source, target, day, add, of_month.get(day, {}))
         sum_up_month(target, month)
     wrong = []
     width = sum(len(added) for _key, added in DAY_TABLES.values())
