@@ -79,3 +79,24 @@ def test_a_refused_read_ends_the_salt_too(db_path):
     clock.now = NOON + 86400
     assert call_app(app, "GET").status == 401
     assert SALT not in file_bytes(db_path)
+
+
+def test_a_running_server_looks_for_ended_days_at_its_first_request_of_each_day(db_path):
+    """The check every request makes first is made once a day by a long-running process (a
+    WSGI server's): later requests of the day skip it, and the next day's first ends the day."""
+    clock = Clock(NOON)
+    app = make_app(db_path, clock)
+    post(app)
+    statements = []
+    app.connection().set_trace_callback(statements.append)
+    call_app(app, "GET")
+    post(app, user_agent="Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0")
+    def looks():  # SQLite traces the statement with its values in place
+        return [s for s in statements if s.startswith("select 1 from salts where day <")]
+
+    assert looks() == []
+    assert statements  # the requests did run statements on this connection
+    clock.now = NOON + 86400
+    assert call_app(app, "GET").status == 200
+    assert looks()
+    assert SALT not in file_bytes(db_path)
