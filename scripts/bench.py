@@ -484,19 +484,42 @@ def measure_servers(small, big, profile, work, pg_url):
     table(["writers", "hits/s SQLite", "hits/s PostgreSQL"],
           [[r["threads"], f"{r['SQLite']:,.0f}",
             "—" if r["PostgreSQL"] is None else f"{r['PostgreSQL']:,.0f}"] for r in rows])
-    if pg_url is not None:
-        servers.empty(pg_url)  # the writers' hits out of the way of the GET's copy
-    path, _first, last = servers.copy_into(big, work, pg_url)
-    start = (datetime.date.fromisoformat(last) - datetime.timedelta(days=364)).isoformat()
-    query = f"from={start}&to={last}"
-    backends = {"SQLite": {"path": path}}
-    if pg_url is not None:
-        backends["PostgreSQL"] = {"path": pg_url}
-    gets = _interleaved_gets(backends, {name: query for name in backends}, profile["read_runs"])
-    sqlite_get, pg_get = gets["SQLite"], gets.get("PostgreSQL")
-    print(f"GET of the last 365 days at {big['hits']:,} hits, in-process, ms (median of "
-          f"{profile['read_runs']}), every day ended: SQLite {ms(sqlite_get)}, "
-          f"PostgreSQL {ms(pg_get)}.\n", flush=True)
+    # The GET at the smallest and the biggest size on both backends: each size copied into
+    # PostgreSQL in turn (the URL names one database), the two backends' GETs interleaved.
+    gets = {}
+    for meta in ([small, big] if big is not small else [small]):
+        if pg_url is not None:
+            servers.empty(pg_url)  # the writers' hits, or the last size, out of the way
+        started = time.perf_counter()
+        path, _first, last = servers.copy_into(meta, work, pg_url)
+        copy_seconds = time.perf_counter() - started
+        backends = {"SQLite": {"path": path}}
+        if pg_url is not None:
+            backends["PostgreSQL"] = {"path": pg_url}
+        for days_back, extra in ((365, ""), (365, "&browser=Chrome"), (90, "")):
+            start = (datetime.date.fromisoformat(last)
+                     - datetime.timedelta(days=days_back - 1)).isoformat()
+            query = f"from={start}&to={last}{extra}"
+            gets[meta["hits"], days_back, extra] = _interleaved_gets(
+                backends, {name: query for name in backends}, profile["read_runs"])
+        print(f"{meta['hits']:,} hits copied into PostgreSQL by migrate_db.py in "
+              f"{copy_seconds:.0f} s." if pg_url is not None else "", flush=True)
+    print(f"\nGETs in-process, ms (median of {profile['read_runs']}), every day ended; the "
+          "ratio is the biggest size's time over the smallest's:\n")
+    rows = []
+    for days_back, extra in ((365, ""), (365, "&browser=Chrome"), (90, "")):
+        row = [f"last {days_back} days{extra.replace('&', ', ')}"]
+        for backend in ("SQLite", "PostgreSQL"):
+            times = [gets[meta["hits"], days_back, extra].get(backend)
+                     for meta in ([small, big] if big is not small else [small])]
+            row += [ms(t) for t in times]
+            row.append(ratio(times[-1] / times[0]) if None not in times else "—")
+        rows.append(row)
+    sizes = [f"{small['hits']:,}", f"{big['hits']:,}"] if big is not small else [f"{small['hits']:,}"]
+    headings = ["GET"]
+    for backend in ("SQLite", "PostgreSQL"):
+        headings += [f"{backend} {size}" for size in sizes] + [f"{backend} ratio"]
+    table(headings, rows)
 
 
 # ---------------------------------------------------------------------------------------------
