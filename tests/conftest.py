@@ -10,7 +10,7 @@ import os
 
 import pg_testing
 import pytest
-from footfall_testing import app, clock, config, db_path  # noqa: F401
+from footfall_testing import app, clock, config, db_path, remove_stale_faketime_state  # noqa: F401
 from pg_testing import pg_url  # noqa: F401
 from storage_testing import conn  # noqa: F401
 
@@ -31,8 +31,13 @@ def pytest_generate_tests(metafunc):
         metafunc.parametrize("db_path", ["sqlite", "postgresql"], indirect=True)
 
 
+def pytest_sessionstart(session):
+    remove_stale_faketime_state()  # of killed processes of earlier runs
+
+
 def pytest_sessionfinish(session):
     pg_testing.stop_cluster()
+    remove_stale_faketime_state()
 
 WWW_DATA_NEEDS = "needs root: only root can make the web server run the CGI script as www-data"
 _www_data = {"ran": 0, "skipped": 0, "not run": 0}

@@ -35,6 +35,35 @@ FIXED_CLOCK_ENV = {"LD_PRELOAD": FAKETIME_LIBRARY, "FAKETIME": "@2026-11-28 12:0
                    "TZ": "UTC"}
 
 
+def remove_stale_faketime_state(shm="/dev/shm"):
+    """Delete the shared memory and semaphore libfaketime (and the faketime wrapper) leave in
+    /dev/shm when their process is killed (several tests kill the processes they start). Each is
+    named after its process id: once ids wrap around, a new process with a dead one's id finds
+    its names taken and the faketime wrapper refuses to start ("sem_open: File exists")."""
+    try:
+        names = os.listdir(shm)
+    except OSError:
+        return 0
+    removed = 0
+    for name in names:
+        prefix, _, pid = name.rpartition("_")
+        if prefix not in ("faketime_shm", "sem.faketime_sem") or not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+            continue  # its process still runs
+        except ProcessLookupError:
+            pass
+        except PermissionError:
+            continue  # another user's, running
+        try:
+            os.unlink(os.path.join(shm, name))
+            removed += 1
+        except OSError:
+            pass
+    return removed
+
+
 class Response:
     def __init__(self, status, headers, body):
         self.status = status

@@ -9,6 +9,7 @@ import shutil
 
 import pytest
 from footfall_browser import start_site
+from footfall_testing import remove_stale_faketime_state
 from playwright.sync_api import expect
 
 MOMENT = "2026-11-28T02:00:00Z"
@@ -19,6 +20,7 @@ FAKETIME = ["faketime", "-m", "-f", "@2026-11-28 02:00:00"]  # read as UTC: TZ=U
 def faketime():
     if not shutil.which("faketime"):
         pytest.fail("faketime is missing: apt-get install faketime (scripts/test.sh does)")
+    remove_stale_faketime_state()  # a killed process's names, which a new one's id may take
     return FAKETIME
 
 
