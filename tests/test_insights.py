@@ -292,7 +292,8 @@ def test_unique_visitors_of_whole_months_read_their_month_sketch_or_else_their_d
 
 def test_a_day_summed_up_twice_adds_its_hours(db_path):
     """A day can be summed up in two steps (an import into a day with live views): the second
-    adds each hour to the first's 'hours' row, and a different site keeps its own."""
+    adds each hour to the first's 'hours' row; other sites keep their own, and all sites'
+    hours are the sum of every site's, two rows of the same text included."""
     from footfall import summary
     from footfall.storage import breakdown_reader, breakdowns
 
@@ -310,6 +311,7 @@ def test_a_day_summed_up_twice_adds_its_hours(db_path):
     database.in_transaction(conn, lambda conn: add(conn, "example.com", [8, 8, 15]))
     database.in_transaction(conn, lambda conn: add(conn, "example.com", [8, 21]))
     database.in_transaction(conn, lambda conn: add(conn, "other.example", [8]))
+    database.in_transaction(conn, lambda conn: add(conn, "third.example", [8]))  # same text
 
     def hours(site_name):
         reader = breakdown_reader.Reader(conn, "2026-11-27", "2026-11-27", site_name, "browser",
@@ -317,7 +319,8 @@ def test_a_day_summed_up_twice_adds_its_hours(db_path):
         return {int(hour): counts[:2] for hour, counts in reader.per_day("hour")["2026-11-27"].items()}
 
     assert hours("example.com") == {8: [3, 3], 15: [1, 1], 21: [1, 1]}
-    assert hours(None) == {8: [4, 4], 15: [1, 1], 21: [1, 1]}
+    assert hours("other.example") == hours("third.example") == {8: [1, 1]}
+    assert hours(None) == {8: [5, 5], 15: [1, 1], 21: [1, 1]}
     assert conn.execute("select count(*) from daily_breakdown where dim = 'hours'"
                         " and filter = 'browser' and site = 'example.com'").fetchone()[0] == 1
     conn.close()

@@ -24,6 +24,14 @@ SELECT_DAYS_BY_VALUE = """
        and day between :first and :last and (:site is null or site = :site)
      group by value
 """
+# A filter's hours of each day: one row per day and site (breakdowns.HOURS), each read, not
+# summed: two sites' rows of the same text are two rows.
+SELECT_HOURS = """
+    select day, value
+      from daily_breakdown
+     where filter = :filter and filter_value = :filter_value and dim = :dim
+       and day between :first and :last and (:site is null or site = :site)
+"""
 SELECT_MONTHS_BY_VALUE = """
     select value, sum(visitors), sum(pageviews), sum(entries), sum(bounces), sum(seconds),
            sum(timed)
@@ -80,8 +88,8 @@ class Reader:
         seconds, timed); for the series (dim '') and hours."""
         days = {}
         if dim == "hour":  # one row per day and site (breakdowns.HOURS)
-            for day, value, *_ in self.conn.execute(
-                    SELECT_DAYS, self._params(HOURS, self.first, self.last)):
+            for day, value in self.conn.execute(
+                    SELECT_HOURS, self._params(HOURS, self.first, self.last)):
                 of_day = days.setdefault(day, {})
                 for hour, (visitors, pageviews) in unpack_hours(value).items():
                     counts = of_day.setdefault(str(hour), [0, 0, 0, 0, 0, 0])
