@@ -185,7 +185,9 @@ def summary_views(hits, counted_views, salt, unique_salt):
     would read them back from the views table, visible seconds included (add_beacons)."""
     by_site = {}
     uniques = {}  # (ip, user agent, site) -> month-keyed hash
-    latest = {}  # (visitor, page) -> the view a beacon adds to: its latest, as ADD_SECONDS picks
+    # Hits share their traits dicts (a log import's hits with the same agent and campaign):
+    # each dict's six values are read once. Every hit is alive here, so an id stays its own.
+    values_of = {}
     View = summary.View
     for hit, visitor, hour, referral in counted_views:
         key = (hit.ip, hit.user_agent, hit.site)
@@ -193,21 +195,28 @@ def summary_views(hits, counted_views, salt, unique_salt):
         if unique is None:
             unique = uniques[key] = counting.visitor_id(unique_salt, *key)
         traits = hit.traits
-        view = View(visitor, unique, hit.ts, hour, hit.page, referral, traits.get("browser", ""),
-                    traits.get("os", ""), traits.get("device", ""), traits.get("country", ""),
-                    traits.get("language", ""), traits.get("campaign", ""), 0.0, 0)
+        values = values_of.get(id(traits))
+        if values is None:
+            values = values_of[id(traits)] = (
+                traits.get("browser", ""), traits.get("os", ""), traits.get("device", ""),
+                traits.get("country", ""), traits.get("language", ""), traits.get("campaign", ""))
+        view = View(visitor, unique, hit.ts, hour, hit.page, referral, *values, 0.0, 0)
         of_site = by_site.get(hit.site)
         if of_site is None:
             of_site = by_site[hit.site] = []
         of_site.append(view)
-        before = latest.get((visitor, hit.page))
-        if before is None or view.ts >= before.ts:
-            latest[visitor, hit.page] = view
+    timed = [hit for hit in hits if getattr(hit, "seconds", None) is not None]
+    if not timed:  # a log's hits never carry seconds
+        return by_site
+    latest = {}  # (visitor, page) -> the view a beacon adds to: its latest, as ADD_SECONDS picks
+    for views in by_site.values():
+        for view in views:
+            before = latest.get((view.visitor, view.page))
+            if before is None or view.ts >= before.ts:
+                latest[view.visitor, view.page] = view
     known = {}
-    for hit in hits:
-        seconds = getattr(hit, "seconds", None)
-        if seconds is None:
-            continue
+    for hit in timed:
+        seconds = hit.seconds
         key = (hit.ip, hit.user_agent, hit.site)
         visitor = known.get(key)
         if visitor is None:
