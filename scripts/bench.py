@@ -425,8 +425,6 @@ def _writers_in_process(meta, work, threads, hits):
 
 
 def _writers_http(meta, work, threads, hits):
-    import http.client
-
     db = harness.copy_db(meta["path"], work, f"http-{threads}.db")
     before = harness.pageviews(db)
     failures = []
@@ -434,14 +432,8 @@ def _writers_http(meta, work, threads, hits):
     with harness.serving(harness.application(db)) as port:
         def worker(bodies):
             for body, ip in bodies:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                # footfall does not trust X-Forwarded-For, so each client thread is one visitor:
-                # the User-Agent tells the hits apart, the page keeps them under the flood limit.
-                conn.request("POST", "/cgi-bin/stats.py", body=body, headers={
-                    "Content-Type": "application/x-www-form-urlencoded",
-                    "User-Agent": f"{harness.BROWSER_UA} {ip}"})
-                answer = conn.getresponse().read()
-                conn.close()
+                # Each client thread is one visitor; the page keeps its hits under the flood limit.
+                answer = harness.post_hit(port, "/cgi-bin/stats.py", body, ip)
                 if b'"counted":true' not in answer:
                     failures.append(answer)
 
@@ -502,8 +494,9 @@ def measure_servers(small, big, profile, work, pg_url):
             query = f"from={start}&to={last}{extra}"
             gets[meta["hits"], days_back, extra] = _interleaved_gets(
                 backends, {name: query for name in backends}, profile["read_runs"])
-        print(f"{meta['hits']:,} hits copied into PostgreSQL by migrate_db.py in "
-              f"{copy_seconds:.0f} s." if pg_url is not None else "", flush=True)
+        if pg_url is not None:
+            print(f"{meta['hits']:,} hits copied into PostgreSQL by migrate_db.py in "
+                  f"{copy_seconds:.0f} s.", flush=True)
     print(f"\nGETs in-process, ms (median of {profile['read_runs']}), every day ended; the "
           "ratio is the biggest size's time over the smallest's:\n")
     rows = []

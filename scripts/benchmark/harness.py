@@ -266,6 +266,21 @@ def serving(app):
         server.server_close()
 
 
+def post_hit(port, path, body, visitor, timeout=30):
+    """POST one hit over its own connection, as a tracker does; the answer's body. footfall does
+    not trust X-Forwarded-For, so the User-Agent (the browser's and the visitor's name) tells
+    the benchmark's visitors apart."""
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    conn.request("POST", path, body=body, headers={
+        "Content-Type": "application/x-www-form-urlencoded",
+        "User-Agent": f"{BROWSER_UA} {visitor}"})
+    answer = conn.getresponse().read()
+    conn.close()
+    return answer
+
+
 def run_threads(worker, shares):
     """Seconds for one thread per share to run worker(share); a failed thread fails the run."""
     errors = []

@@ -78,12 +78,7 @@ def writers(db, work, threads, hits):
     with Gunicorn(db, work) as server:
         def worker(bodies):
             for body, visitor in bodies:
-                conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
-                conn.request("POST", "/", body=body, headers={
-                    "Content-Type": "application/x-www-form-urlencoded",
-                    "User-Agent": f"{harness.BROWSER_UA} {visitor}"})
-                answer = conn.getresponse().read()
-                conn.close()
+                answer = harness.post_hit(server.port, "/", body, visitor, timeout=60)
                 if b'"counted":true' not in answer:
                     failures.append(answer)
 
