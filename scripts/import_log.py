@@ -21,11 +21,13 @@ import os
 import signal
 import sys
 import time
+import zlib
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "cgi-bin"))
 
 from footfall import agents, campaigns, counting, languages, logformats, settings  # noqa: E402
 from footfall.storage import bulk, database, imports, record  # noqa: E402
+from footfall.storage.days import has_ended_days  # noqa: E402
 
 try:
     from _blake2 import blake2b
@@ -51,6 +53,10 @@ PROGRESS_EVERY = 8192  # lines between looks at the clock for the progress bar
 # Why a line is not a page view, in the order they are checked and the summary lists them.
 REASONS = ("malformed", "already imported", "after --until", "method", "status", "asset",
            "footfall", "bot", "prefetch", "site not allowed", "flood")
+
+
+# What reading a file on may raise: a damaged gzip file, a failing disk.
+READ_ERRORS = (OSError, EOFError, zlib.error)
 
 
 class ImportStopped(Exception):
@@ -115,7 +121,8 @@ def count_days(conn, closed, open_days, rules, live, save):
 class Batch:
     """What one commit counts and notes, as plain data (it may go to the counting process):
     the closed and open days [(day, [hit fields])] (LogHit's arguments, oldest first: a
-    tuple pickles and sorts faster than an object), which go the live way (live, last: see
+    tuple pickles and sorts faster than an object; a closed day judged by the reading process
+    comes as its bulk.JudgedDay instead), which go the live way (live, last: see
     Importer._commit), and how far each file is read [(fingerprint, name, offset, lines,
     last_ts, {site: (first_ts, last_ts)})], with the days and broken links to note."""
 
@@ -130,7 +137,8 @@ class Batch:
 
 def count_batch(conn, rules, batch):
     """Count a batch and note it, in one transaction (count_days). Returns {day: reasons}."""
-    closed = [(day, [LogHit(*fields) for fields in hits]) for day, hits in batch.closed]
+    closed = [(day, hits if isinstance(hits, bulk.JudgedDay) else
+               [LogHit(*fields) for fields in hits]) for day, hits in batch.closed]
     open_days = [(day, [LogHit(*fields) for fields in hits]) for day, hits in batch.open_days]
 
     def live(day):
@@ -156,7 +164,9 @@ class CountingProcess:
     """Counting and writing in a second process, while this one reads on: parsing a log and
     counting its days each take about one core (docs/performance.md). Batches go over a pipe,
     in order; the pipe holds one at a time, so memory stays flat when counting is the slower.
-    finish() returns {day: [page views flooded, page views]}, or raises StorageError."""
+    The counting process answers each batch counted, so busy() tells whether it has work yet
+    (the reading process then sums days up itself). finish() returns {day: [page views
+    flooded, page views]}, or raises StorageError."""
 
     def __init__(self, db, rules):
         import multiprocessing  # only an import of files in two processes needs it
@@ -165,18 +175,41 @@ class CountingProcess:
         # connection and never touches this one's.
         context = multiprocessing.get_context("fork")
         self.pipe, child_end = context.Pipe()
-        self.process = context.Process(target=_count_apart, args=(db, rules, child_end),
-                                       daemon=True)
+        self.process = context.Process(target=_count_apart,
+                                       args=(db, rules, child_end, self.pipe), daemon=True)
         self.process.start()
         child_end.close()
+        self.sent = self.counted = 0
+        self.final = None  # the last answer: ("done", tally) or ("failed", why)
+
+    def busy(self):
+        """Whether a batch sent is not counted yet."""
+        self._read_answers()
+        return self.counted < self.sent
+
+    def _read_answers(self):
+        while self.counted < self.sent and self.pipe.poll():
+            try:
+                answer = self.pipe.recv()
+            except (EOFError, OSError):
+                answer = ("failed", "the counting process stopped")
+            if answer != "counted":  # it stopped early: say why now, not after reading on
+                self.final = answer
+                self.finish()
+            self.counted += 1
 
     def send(self, batch):
-        if self.pipe.poll():  # it stopped early: say why now, not after reading everything
-            self.finish()
+        self._read_answers()
         try:
             self.pipe.send(batch)
         except OSError:
             self.finish()
+        self.sent += 1
+
+    def abandon(self):
+        """Stop it without a word: the batch it counts is committed or not, as a kill leaves it."""
+        self.pipe.close()
+        self.process.join()
 
     def finish(self):
         try:
@@ -184,9 +217,13 @@ class CountingProcess:
         except OSError:
             pass  # it has stopped already: its answer says why
         try:
-            outcome, detail = self.pipe.recv()
+            while self.final is None:
+                answer = self.pipe.recv()
+                if answer != "counted":
+                    self.final = answer
         except (EOFError, OSError):
-            outcome, detail = "failed", "the counting process stopped"
+            self.final = ("failed", "the counting process stopped")
+        outcome, detail = self.final
         self.process.join()
         self.pipe.close()
         if outcome != "done":
@@ -197,8 +234,9 @@ class CountingProcess:
 MAIN_PID = os.getpid()
 
 
-def _count_apart(db, rules, pipe):
+def _count_apart(db, rules, pipe, readers_end):
     """The counting process: count each batch that comes, then answer with the tally."""
+    readers_end.close()  # forked with it: else the pipe would never close when the reader goes
     # A Ctrl-C reaches the whole process group: the reader stops reading and sends what it
     # read; this one counts it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -208,10 +246,14 @@ def _count_apart(db, rules, pipe):
         conn = database.connect(db)
         conn.execute(f"pragma cache_size = -{CACHE_KIB}")
         while True:
-            batch = pipe.recv()
+            try:
+                batch = pipe.recv()
+            except EOFError:  # the reading process is gone (CountingProcess.abandon)
+                return
             if batch is None:
                 break
             reasons = count_batch(conn, rules, batch)
+            pipe.send("counted")
             for day, of_day in reasons.items():
                 counts = tally.setdefault(day, [0, 0])
                 counts[0] += of_day.count("flood")
@@ -402,6 +444,7 @@ class Importer:
         self.conn, self.config, self.clock = conn, config, clock
         self.processes = processes  # 2: count in a second process while reading (run only)
         self._counter = None
+        self._judge = None  # a bulk.Judge when this process judges the days it sends (run)
         self.format_name = log_format
         try:
             self.parse = logformats.compile_format(log_format)
@@ -441,6 +484,10 @@ class Importer:
             self.progress = Progress(sum(log.size for log in logs), self.progress_stream)
         if self.processes > 1:
             self._counter = CountingProcess(self.config.db, self.rules)
+            # Judging days here takes work off the counting process, which is the slower;
+            # the Judge must start from a database with no day under way (bulk.Judge).
+            if not has_ended_days(self.conn, counting.day_of(time.time(), self.config.zone)):
+                self._judge = bulk.Judge(self.rules)
         try:
             for log in logs:
                 try:
@@ -489,7 +536,13 @@ class Importer:
             offset, number = 0, 0  # shorter than what was read: not the same file after all
         state = FileState(log, key, offset, number, self._covered(key))
         self._states.append(state)
-        stop = self.read_lines(state)
+        try:
+            stop = self.read_lines(state)
+        except READ_ERRORS as exc:
+            self.summary.files.append((log.name, f"{state.number - number:,} new lines, then "
+                                                 "unreadable"))
+            raise ImportStopped(f"cannot read {log.name} after line {state.number:,}: {exc}; "
+                                "the lines before it are counted") from None
         read = state.number - number
         note = f"{read:,} new lines" + (f" (after the {number:,} read before)" if number else "")
         self.summary.files.append((log.name, note))
@@ -512,20 +565,25 @@ class Importer:
         lines = state.log.lines()
         partial = False
         if state.number == 0:
-            head = []
-            for raw in lines:
-                if raw[-1:] != b"\n":
-                    partial = True
-                    break
-                head.append(raw)
-                if len(head) == FORMAT_CHECK_LINES:
-                    break
+            head, unreadable = [], None
+            try:
+                for raw in lines:
+                    if raw[-1:] != b"\n":
+                        partial = True
+                        break
+                    head.append(raw)
+                    if len(head) == FORMAT_CHECK_LINES:
+                        break
+            except READ_ERRORS as exc:  # the lines before it count all the same
+                unreadable = exc
             parsed = [parse(raw.decode("utf-8", "replace")) for raw in head]
             if sum(line is None for line in parsed) * 2 > len(parsed):
                 example = next(raw for raw, line in zip(head, parsed) if line is None)
                 raise ImportStopped(self._format_message(state.log.name, example))
             if self._take_lines(state, head):
                 return True
+            if unreadable is not None:
+                raise unreadable
         if not partial:
             if self._take_lines(state, lines):
                 return True
@@ -804,6 +862,8 @@ class Importer:
         not_found, self._not_found = self._not_found, {}
         days = {(day, hit[2]) for day, hits in closed + open_days for hit in hits}
         days.update((day, site) for day, site, _, _ in not_found)
+        if self._judge is not None:
+            closed = self._judged(closed, open_days)
         files = [(state.key, state.log.name, state.offset, state.number, state.last_ts,
                   {site: tuple(span) for site, span in state.ranges.items()})
                  for state in self._states]
@@ -811,10 +871,44 @@ class Importer:
         batch = Batch(self._batches, closed, open_days, self.live, last, files, days, not_found,
                       self.clock())
         if self._counter is not None:
+            if self._judge is not None:
+                # While the counting process is busy, this one would wait to send: it sums
+                # the batch's judged days up itself meanwhile.
+                for _, whole in closed:
+                    if not self._counter.busy():
+                        break
+                    if isinstance(whole, bulk.JudgedDay):
+                        whole.summarize()
             self._counter.send(batch)
             return
         reasons = count_batch(self.conn, self.rules, batch)
         self._tally({day: [reasons[day].count("flood"), len(reasons[day])] for day in reasons})
+
+    def _judged(self, closed, open_days):
+        """Judge the days of a batch here, in the order the counting process counts them: a
+        closed day goes as its JudgedDay (not as its hits), an open day's hits so far are judged
+        here as they are there."""
+        today = counting.day_of(time.time(), self.config.zone)
+        if any(day >= today for day, _ in closed + open_days):
+            self._judge = None  # today's hits go the live way: from here on, the counting
+            return closed       # process judges everything
+        judged = []
+        for day, hits in closed:
+            whole = self._judge.closed_day([LogHit(*fields) for fields in hits])
+            if whole is None:  # the rest of an open day: its views are on disk
+                judged.append((day, hits))
+                continue
+            judged.append((day, whole))
+        for _, hits in open_days:
+            self._judge.open_part([LogHit(*fields) for fields in hits])
+        return judged
+
+    def abandon(self):
+        """After an unexpected error: stop the counting process, which would wait for batches
+        forever (and this one for it, on its way out)."""
+        if self._counter is not None:
+            counter, self._counter = self._counter, None
+            counter.abandon()
 
     def _tally(self, counted):
         for day, (flooded, views) in counted.items():
@@ -987,17 +1081,21 @@ def main(argv=None):
     signal.signal(signal.SIGTERM, stop)
     started = time.perf_counter()
     try:
-        if args.follow:
-            summary = importer.follow(args.files[0], args.poll, args.stop_after)
-        else:
-            summary = importer.run(args.files)
-    except ImportStopped as exc:
-        importer.finish()
-        sys.stderr.write(f"import_log: {exc}\n")
-        sys.stdout.write(importer.summary.text(time.perf_counter() - started))
-        return 1
+        try:
+            if args.follow:
+                summary = importer.follow(args.files[0], args.poll, args.stop_after)
+            else:
+                summary = importer.run(args.files)
+        except ImportStopped as exc:
+            importer.finish()
+            sys.stderr.write(f"import_log: {exc}\n")
+            sys.stdout.write(importer.summary.text(time.perf_counter() - started))
+            return 1
     except database.StorageError as exc:
         parser.exit(1, f"import_log: {exc}\n")
+    except BaseException:
+        importer.abandon()
+        raise
     sys.stdout.write(summary.text(time.perf_counter() - started))
     return 0
 

@@ -252,6 +252,39 @@ def test_gzip_is_read_whatever_the_file_is_called(db, tmp_path):
     assert site_days(db) == [(DAY, "example.com", 2, 3)]
 
 
+def test_a_damaged_gzip_file_stops_the_import_with_a_message_and_counts_the_lines_before(
+        db, tmp_path):
+    later = LOG.replace("01/Mar/2026", "02/Mar/2026").encode()
+    damaged = bytearray(gzip.compress(later))
+    damaged[-8] ^= 0xFF  # the CRC of its data: gzip finds it wrong at the end of the member
+    path = tmp_path / "access.log.2.gz"
+    path.write_bytes(gzip.compress(LOG.encode()) + bytes(damaged))
+    result = run_import("--db", db, "--site", "example.com", "--until", "2026-12-31", str(path))
+    assert result.returncode == 1
+    assert f"import_log: cannot read {path} after line 20: CRC check failed" in \
+        result.stderr.decode()
+    assert b"Traceback" not in result.stderr
+    assert "then unreadable" in result.stdout.decode()
+    assert site_days(db)[0] == (DAY, "example.com", 2, 3)
+
+
+def test_an_unexpected_error_while_reading_ends_the_import_rather_than_waiting_forever(db, tmp_path):
+    # The counting process waits for batches; when the reading one fails it must end too.
+    log = tmp_path / "access.log"
+    log.write_text(LOG * 400, encoding="utf-8")
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); import import_log\n"
+            "def fail(self, *args, **kwargs): raise RuntimeError('a bug')\n"
+            "import_log.Importer._commit = fail\n"
+            "import_log.main(sys.argv[2:])\n")
+    result = subprocess.run(
+        [sys.executable, "-c", code, SCRIPTS, "--db", db, "--processes", "2", "--site",
+         "example.com", "--until", "2026-12-31", str(log)],
+        capture_output=True, timeout=60, check=False,
+        env={**os.environ, "FOOTFALL_TIMEZONE": "UTC"})
+    assert result.returncode == 1
+    assert b"RuntimeError: a bug" in result.stderr
+
+
 def test_stdin_is_read_and_counted_once(db):
     args = ("--db", db, "--site", "example.com", "--until", "2026-12-31", "-")
     first = run_import(*args, stdin=LOG.encode())
@@ -421,6 +454,74 @@ def test_an_import_killed_mid_way_and_run_again_counts_every_day_as_a_clean_impo
     assert again.returncode == 0, again.stderr
     assert counts_of(db) == counts_of(clean)
     assert len(counts_of(db)["daily_site"]) == 75
+
+
+def order_dependent_lines(host=""):
+    """Lines whose counting depends on what came before: a visitor reloading a page across
+    midnight (the flood window slides into the next day, once into the next month), and one
+    reaching the daily cap of 300 pageviews. [(Unix time, line)]"""
+    out = []
+    for day, next_day in (("2026-01-09", "2026-01-10"), ("2026-01-31", "2026-02-01")):
+        for second in range(40, 60, 2):  # ten views in the last 20 s of the day...
+            out.append((day, f"23:59:{second}", "203.0.113.9", "/"))
+        for second in range(0, 12, 2):  # ...then six in the next day's first 12 s: floods
+            out.append((next_day, f"00:00:{second:02d}", "203.0.113.9", "/"))
+    for n in range(310):
+        out.append(("2026-02-14", f"{10 + n // 60:02d}:{n % 60:02d}:00", "203.0.113.10", f"/p{n}"))
+    return [(_unix(day, clock), host + line(ip, day, page, clock=clock))
+            for day, clock, ip, page in out]
+
+
+def _unix(day, clock):
+    return datetime.datetime.fromisoformat(f"{day}T{clock}+00:00").timestamp()
+
+
+def _time_of(text):
+    stamp = text.split("[", 1)[1].split("]", 1)[0]
+    return datetime.datetime.strptime(stamp, "%d/%b/%Y:%H:%M:%S %z").timestamp()
+
+
+def test_a_flood_across_midnight_and_the_daily_cap_count_in_an_import_as_live(db, tmp_path):
+    log = tmp_path / "access.log"
+    log.write_text("".join(text for _, text in order_dependent_lines()), encoding="utf-8")
+    result = run_import("--db", db, "--site", "example.com", "--until", "2026-12-31", str(log))
+    assert result.returncode == 0, result.stderr
+    assert site_days(db) == [("2026-01-09", "example.com", 1, 10),
+                             ("2026-01-31", "example.com", 1, 10),
+                             ("2026-02-14", "example.com", 1, 300)]
+    assert "flood 22" in result.stdout.decode()
+
+
+def test_days_judged_by_the_reading_process_count_as_the_counting_process_counts_them(tmp_path):
+    # With two processes the reading one judges the days (the flood and visitor rules) and
+    # sums some of them up while the counting one is busy; with one process, one does
+    # everything, as record_days does for any bulk day. Three months of two sites with the
+    # order-dependent lines among them, and late lines of days already read whole.
+    import io
+
+    generated = io.StringIO()
+    make_access_log.generate(generated, seed=5, days=80, visits=25)
+    hosts = ("example.com:443 ", "blog.example.org:443 ")
+    timed = [(_time_of(text), hosts[len(text) % 2] + text)
+             for text in generated.getvalue().splitlines(keepends=True) if "[" in text]
+    timed += order_dependent_lines(hosts[0])
+    for day in ("2026-01-12", "2026-02-20", "2026-03-05"):  # each logged three days late
+        timed.append((_unix(day, "08:00:00") + 3 * 86400,
+                      hosts[1] + line("203.0.113.11", day, "/late", clock="08:00:00")))
+    log = tmp_path / "access.log"
+    log.write_text("".join(text for _, text in sorted(timed, key=lambda item: item[0])),
+                   encoding="utf-8")
+    args = ("--format", "vhost_combined", "--until", "2026-12-31", str(log))
+    alone, two = str(tmp_path / "alone.db"), str(tmp_path / "two.db")
+    assert run_import("--db", alone, "--processes", "1", *args).returncode == 0
+    result = run_import("--db", two, "--processes", "2", *args)
+    assert result.returncode == 0, result.stderr
+    assert counts_of(two) == counts_of(alone)
+    assert rows(two, "select pageviews from daily_site where day = '2026-02-14' and site = "
+                     "'example.com'")[0][0] >= 300
+    assert len(rows(two, "select distinct site from daily_site")) == 2
+    assert rows(two, "select count(*) from daily_page where page = '/late'") == [(3,)]
+    assert rows(two, "select count(*) from salts") == [(0,)]  # every day ended, its salt gone
 
 
 # ---------------------------------------------------------------------------------------------

@@ -187,3 +187,67 @@ def test_days_counted_in_one_batch_match_days_counted_one_by_one(tmp_path):
     bulk.record_days(together, by_day(hits), UTC_RULES, today)
     assert contents(together) == contents(apart)
     assert every_table(together) == every_table(apart)
+
+
+@pytest.mark.parametrize("summed_up", ["where-counted", "where-judged"])
+def test_days_judged_apart_match_counting_hit_by_hit(tmp_path, summed_up):
+    # A log import's reading process judges each day with a bulk.Judge and sends it as a
+    # JudgedDay (pickled), summed up there or not; a day still being read went open first and
+    # goes as its hits.
+    import pickle
+
+    rng = random.Random(6)
+    hits = busy_days(rng, days=5)
+    for hit in hits:
+        hit.traits = {"browser": rng.choice(["Firefox", "Chrome"]), "os": rng.choice(["Linux", "iOS"]),
+                      "device": "Desktop", "language": rng.choice(["en", "de", ""]),
+                      "campaign": rng.choice(["", "", "spring"]), "source": ""}
+    today = counting.day_of(NOON, _utc())
+    one_by_one = database.connect(str(tmp_path / "one.db"))
+    in_bulk = database.connect(str(tmp_path / "bulk.db"))
+    for conn in (one_by_one, in_bulk):  # the same month salts: the sketches' bytes compare
+        for month in {hit.day[:7] for hit in hits}:
+            conn.execute(days.INSERT_MONTH_SALT, {"month": month, "salt": month.encode() * 4})
+        conn.commit()
+    expected = [record.record_hit(one_by_one, hit, UTC_RULES) for hit in hits]
+    judge = bulk.Judge(UTC_RULES)
+    reasons = []
+    for number, day in enumerate(by_day(hits)):
+        if number == 2:
+            half = len(day) // 2
+            judge.open_part(day[:half])
+            reasons += bulk.record_days(in_bulk, [], UTC_RULES, today, open_days=[day[:half]])[0]
+            assert judge.closed_day(day[half:]) is None  # its views are on disk
+            reasons += bulk.record_days(in_bulk, [day[half:]], UTC_RULES, today)[0]
+            continue
+        judged = judge.closed_day(day)
+        if summed_up == "where-judged":
+            judged.summarize()
+        judged = pickle.loads(pickle.dumps(judged))
+        assert not any(isinstance(value, bytes) for value in vars_of(judged))  # no hash leaves
+        reasons += bulk.record_days(in_bulk, [judged], UTC_RULES, today)[0]
+    assert reasons == expected
+    assert "flood" in reasons
+    for conn in (one_by_one, in_bulk):
+        days.close_ended_days(conn, today)
+    assert contents(in_bulk) == contents(one_by_one)
+    assert every_table(in_bulk) == every_table(one_by_one)
+    assert every_table(in_bulk)["daily_breakdown"]  # the breakdowns went through both ways
+    for table in ("daily_unique", "monthly_unique"):
+        query = f"select * from {table} order by 1, 2, 3, 4"
+        assert in_bulk.execute(query).fetchall() == one_by_one.execute(query).fetchall()
+
+
+def vars_of(judged):
+    """Every value a JudgedDay holds, nested."""
+    out, stack = [], [getattr(judged, name) for name in judged.__slots__]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, (list, tuple, set)):
+            stack.extend(value)
+        else:
+            out.append(value)
+    return out

@@ -82,6 +82,9 @@ def record_days(conn, days_of_hits, rules, today, new_salt=os.urandom, also=None
     and written once, at its end. also(conn), if given, runs last in the same transaction: an
     import's note of which lines these days hold is committed with their counts or not at all.
 
+    A day of days_of_hits may come as a JudgedDay instead of its hits: judged where it was read
+    (Judge), it is stored here as the day it stands for.
+
     open_days: the hits so far of days whose rest is still to come (a log read up to here):
     counted after the others as a live day's hits are, their salt and views kept on disk, so a
     later call goes on with them as with a day that has a salt, and ends them.
@@ -90,16 +93,21 @@ def record_days(conn, days_of_hits, rules, today, new_salt=os.urandom, also=None
     for hits in list(days_of_hits) + list(open_days):
         if not hits:
             continue
-        day = hits[0].day
-        if any(hit.day != day for hit in hits):
-            raise ValueError("record_day takes the hits of one day")
+        if isinstance(hits, JudgedDay):
+            day = hits.day
+        else:
+            day = hits[0].day
+            if any(hit.day != day for hit in hits):
+                raise ValueError("record_day takes the hits of one day")
         if day >= today:
             raise ValueError("record_day counts days gone by; count today's hits with record_hits")
 
     def work(conn):
         days.lock_days(conn, today, alone=True)  # PostgreSQL: it ends days, so alone
         months = breakdowns.MonthSums()
-        results = [_record_day(conn, hits, rules, new_salt, months) if hits else []
+        results = [_record_judged_day(conn, hits, new_salt, months)
+                   if isinstance(hits, JudgedDay) else
+                   _record_day(conn, hits, rules, new_salt, months) if hits else []
                    for hits in days_of_hits]
         months.flush(conn)
         results += [_record_open_day(conn, hits, rules, new_salt) if hits else []
@@ -147,6 +155,19 @@ def _count_and_add(conn, hits, rules, salt, unique_salt, new_salt, write_views):
     for visitor, page, ts, counted in conn.execute(SELECT_DAY_VIEWS, {"day": day}):
         views.add(visitor, page, ts, bool(counted))
     reasons, counts, counted_views, carried = count_day(hits, rules, salt, views)
+    _add_counts(conn, day, counts)
+    by_site = None
+    if write_views:
+        _write_views(conn, hits, counted_views, salt, unique_salt, day)
+    else:
+        by_site = summary_views(hits, counted_views, salt, unique_salt)
+    _carry(conn, day, [(hit.ts, hit.site, hit.page, hit.ip, hit.user_agent) for hit in carried],
+           new_salt)
+    return reasons, by_site
+
+
+def _add_counts(conn, day, counts):
+    """count_day's (sites, hours, pages, referrers) counts added to the rollups."""
     sites, hours, pages, refs = counts
     for site, (visitors, pageviews) in sites.items():
         add_site_day(conn, day, site, visitors, pageviews)
@@ -156,19 +177,19 @@ def _count_and_add(conn, hits, rules, salt, unique_salt, new_salt, write_views):
         add_page_day(conn, day, site, page, visitors, pageviews)
     for (site, ref_host), pageviews in refs.items():
         add_referral(conn, day, site, ref_host, pageviews)
-    by_site = None
-    if write_views:
-        _write_views(conn, hits, counted_views, salt, unique_salt, day)
-    else:
-        by_site = summary_views(hits, counted_views, salt, unique_salt)
-    if carried:
-        tomorrow = counting.next_day(day)
-        next_salt = days.salt_of(conn, tomorrow) or days.make_salt(conn, tomorrow, new_salt)
-        next_views = SqlViews(conn, tomorrow)
-        for hit in carried:
-            visitor = counting.visitor_id(next_salt, hit.ip, hit.user_agent, hit.site)
-            next_views.add(visitor, hit.page, hit.ts, counted=False)
-    return reasons, by_site
+
+
+def _carry(conn, day, carried, new_salt):
+    """The last moments' counted views of a day, [(ts, site, page, ip, user agent)], into the
+    next day's views (uncounted), keyed by its salt: the flood window slides across midnight."""
+    if not carried:
+        return
+    tomorrow = counting.next_day(day)
+    next_salt = days.salt_of(conn, tomorrow) or days.make_salt(conn, tomorrow, new_salt)
+    next_views = SqlViews(conn, tomorrow)
+    for ts, site, page, ip, user_agent in carried:
+        next_views.add(counting.visitor_id(next_salt, ip, user_agent, site), page, ts,
+                       counted=False)
 
 
 def _record_open_day(conn, hits, rules, new_salt):
@@ -310,3 +331,134 @@ def count_day(hits, rules, salt, views=None):
         if hit.ts > carry_from:
             carried.append(hit)
     return reasons, (sites, hours, pages, refs), counted, carried
+
+
+# ---------------------------------------------------------------------------------------------
+# Days judged where they are read
+# ---------------------------------------------------------------------------------------------
+
+class Judge:
+    """count_day for days gone by, run in the process that reads the hits (a log import's
+    reading process), so that the process that writes them does less: a day's judged hits go
+    to record_days as a JudgedDay. It must see every hit the database is given, in the order
+    record_days counts them (each batch's closed days oldest first, then its open ones), and
+    start from a database with no day under way before today (days.has_ended_days false): it
+    keeps in memory, with salts of its own that never leave it, what record_days keeps on
+    disk for such days (their views so far, the views carried over midnight), and so reaches
+    the same verdicts. A salt here is dropped when its day ends, as the database's is."""
+
+    def __init__(self, rules, new_salt=os.urandom):
+        self.rules, self.new_salt = rules, new_salt
+        self._days = {}  # day -> [salt, DayViews] of the days under way
+        self._opened = set()  # days under way with an open part: their views are on disk
+
+    def _state(self, day):
+        state = self._days.get(day)
+        if state is None:
+            state = self._days[day] = [self.new_salt(32), DayViews()]
+        return state
+
+    def open_part(self, hits):
+        """An open day's hits so far: judged as record_days judges them (there, not here)."""
+        if hits:
+            day = hits[0].day
+            salt, views = self._state(day)
+            self._carry(day, count_day(hits, self.rules, salt, views)[3])
+            self._opened.add(day)
+
+    def closed_day(self, hits):
+        """A day read whole (or its rest): judged and ended as record_days judges and ends it.
+        Returns the JudgedDay for record_days to store, or None when record_days must be given
+        the hits: a day with an open part has counted views on disk, summed up from there."""
+        day = hits[0].day
+        salt, views = self._state(day)
+        reasons, counts, counted, carried = count_day(hits, self.rules, salt, views)
+        self._carry(day, carried)
+        opened = day in self._opened
+        for other in [other for other in self._days if other <= day]:
+            del self._days[other]  # days.end_days_before(the next day)
+            self._opened.discard(other)
+        return None if opened else JudgedDay(day, reasons, counts, counted, carried)
+
+    def _carry(self, day, carried):
+        if carried:
+            salt, views = self._state(counting.next_day(day))
+            for hit in carried:
+                views.add(counting.visitor_id(salt, hit.ip, hit.user_agent, hit.site), hit.page,
+                          hit.ts, counted=False)
+
+
+class JudgedDay:
+    """A day gone by, judged by a Judge: what record_days stores for it, as plain data that
+    pickles small. Its visitors are numbers (their order of arrival): the day's visitor hashes
+    stay with the Judge, and the month-keyed hashes of the unique-visitor sketches are made
+    where the month's salt is, by record_days. summarize() sums the day up where it is (the
+    reading process, when the writing one is busy); else record_days does. For hits that carry
+    no visible seconds (a log's)."""
+
+    __slots__ = ("day", "reasons", "counts", "carried", "keys", "views", "summaries")
+
+    def __init__(self, day, reasons, counts, counted, carried):
+        self.day, self.reasons, self.counts = day, reasons, counts
+        self.carried = [(hit.ts, hit.site, hit.page, hit.ip, hit.user_agent) for hit in carried]
+        keys = {}  # (ip, user agent, site) -> the visitor's number
+        values_of = {}  # id of a shared traits dict -> its six values, read once
+        self.views = {}  # site -> [summary.View's fields, the visitor's number for both hashes]
+        for hit, _, hour, referral in counted:
+            key = (hit.ip, hit.user_agent, hit.site)
+            number = keys.get(key)
+            if number is None:
+                number = keys[key] = len(keys)
+            traits = hit.traits
+            values = values_of.get(id(traits))
+            if values is None:
+                values = values_of[id(traits)] = (
+                    traits.get("browser", ""), traits.get("os", ""), traits.get("device", ""),
+                    traits.get("country", ""), traits.get("language", ""),
+                    traits.get("campaign", ""))
+            of_site = self.views.get(hit.site)
+            if of_site is None:
+                of_site = self.views[hit.site] = []
+            of_site.append((number, number, hit.ts, hour, hit.page, referral) + values)
+        self.keys = list(keys)
+        self.summaries = None  # site -> summary.summarize_packed's, visitors as numbers
+
+    def summarize(self):
+        View = summary.View
+        self.summaries = {site: summary.summarize_packed([View(*fields) for fields in views])
+                          for site, views in self.views.items()}
+        self.views = None
+
+    def hashed_summaries(self, unique_salt):
+        """{site: (packed, seconds, uniques)} with the month-keyed visitor hashes."""
+        hashes = [counting.visitor_id(unique_salt, *key) for key in self.keys]
+        if self.summaries is None:
+            View = summary.View
+            return {site: summary.summarize_packed(
+                        [View(number, hashes[unique], *rest)
+                         for number, unique, *rest in views])
+                    for site, views in self.views.items()}
+        return {site: (packed, seconds,
+                       {key: {hashes[number] for number in numbers}
+                        for key, numbers in uniques.items()})
+                for site, (packed, seconds, uniques) in self.summaries.items()}
+
+
+def _record_judged_day(conn, judged, new_salt, months):
+    """A JudgedDay of record_days, inside its transaction: stored as _record_day stores a day
+    summed up from memory."""
+    day = judged.day
+    if conn.execute(SELECT_COUNTED_THROUGH, {"day": day}).fetchone() is not None:
+        # The Judge's start (no day under way) or order was not kept: its verdicts may differ
+        # from the database's. A bug; never counted as if they did not.
+        raise ValueError(f"{day} was judged apart from counted views on disk")
+    unique_salt = days.month_salt(conn, day[:7], new_salt)
+    _add_counts(conn, day, judged.counts)
+    _carry(conn, day, judged.carried, new_salt)
+    if days.salt_of(conn, day) is None:
+        # end_days_before ends the days that have a salt: this one's lived with the Judge.
+        conn.execute(days.INSERT_SALT, {"day": day, "salt": new_salt(32)})
+    for site, (packed, seconds, uniques) in judged.hashed_summaries(unique_salt).items():
+        breakdowns.add_summary(conn, day, site, packed, seconds, uniques, months)
+    days.end_days_before(conn, counting.next_day(day))
+    return judged.reasons
