@@ -606,6 +606,7 @@ class Importer:
         default_site = self.site
         number, offset, last_ts = state.number, state.offset, state.last_ts
         lines = 0
+        last_quarter, day = None, None
         countdown = PROGRESS_EVERY
         parse = self.parse
         self._partial = False
@@ -651,11 +652,13 @@ class Importer:
                         reasons["already imported"] += 1
                         continue
                 quarter = ts // 900
-                day = day_of.get(quarter)
-                if day is None:
-                    if len(day_of) > 100_000:  # three years of quarter hours: memory stays bounded
-                        day_of.clear()
-                    day = day_of[quarter] = counting.day_of(ts, zone)
+                if quarter != last_quarter:  # lines of the same quarter hour follow each other
+                    day = day_of.get(quarter)
+                    if day is None:
+                        if len(day_of) > 100_000:  # three years of quarter hours: bounded memory
+                            day_of.clear()
+                        day = day_of[quarter] = counting.day_of(ts, zone)
+                    last_quarter = quarter
                 if until is not None and day > until:
                     if not live:
                         summary.stopped = (f"stopped before line {number + 1:,} of "
@@ -679,12 +682,13 @@ class Importer:
                     span[1] = ts
                 elif ts < span[0]:
                     span[0] = ts
-                agent = agents_seen.get(user_agent)
-                if agent is None:
-                    agent = self._agent(user_agent)
                 if status == 404 or status == 410:
-                    if (method == "GET" or method == "HEAD") and not agent[0]:
-                        self._broken_link(day, site, target, referrer)
+                    if method == "GET" or method == "HEAD":
+                        agent = agents_seen.get(user_agent)
+                        if agent is None:
+                            agent = self._agent(user_agent)
+                        if not agent[0]:
+                            self._broken_link(day, site, target, referrer)
                     reasons["status"] += 1
                     continue
                 if method != "GET":
@@ -701,6 +705,10 @@ class Importer:
                     if page[1] == "malformed":
                         self._note_malformed(state.log.name, number, counted=True)
                     continue
+                # The agent, a long string, is looked up only for the lines left: most are not.
+                agent = agents_seen.get(user_agent)
+                if agent is None:
+                    agent = self._agent(user_agent)
                 if agent[0]:
                     reasons["bot"] += 1
                     continue

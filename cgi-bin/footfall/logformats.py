@@ -118,6 +118,9 @@ def _make_parser(plain, escaped, fields):
     language, purpose = at("language"), at("purpose")
     has_request = request >= 0
     parse_time = apache_time
+    # A log repeats its request lines and status codes over and over: each is taken apart once.
+    requests = {}  # request line -> (method, target), or None when it is not one
+    statuses = {}  # status as logged -> the number (0: none)
 
     def parse(line):
         found = match_plain(line) if "\\" not in line else match_escaped(line)
@@ -128,19 +131,30 @@ def _make_parser(plain, escaped, fields):
         if ts is None:
             return None
         if has_request:
-            parts = groups[request].split(" ")
-            if len(parts) != 3:  # a garbled request line ("-", a TLS handshake as text)
+            asked = requests.get(groups[request], False)
+            if asked is False:
+                if len(requests) > 100_000:  # bounded memory, however many pages
+                    requests.clear()
+                parts = groups[request].split(" ")
+                # None: a garbled request line ("-", a TLS handshake as text)
+                asked = requests[groups[request]] = (parts[0], parts[1]) if len(parts) == 3 else None
+            if asked is None:
                 return None
-            line_method, target = parts[0], parts[1]
+            line_method, target = asked
         else:
             line_method = groups[method] or "GET"
             target = groups[path] + groups[query]
-        code = groups[status] or "200"
+        code = statuses.get(groups[status])
+        if code is None:
+            if len(statuses) > 1000:
+                statuses.clear()
+            text = groups[status] or "200"
+            code = statuses[groups[status]] = int(text) if text.isdigit() else 0
         user_agent = groups[agent]
         if "\\" in user_agent:
             user_agent = user_agent.replace('\\"', '"')
         ref = groups[referrer]
-        return (groups[ip], ts, line_method, target, int(code) if code.isdigit() else 0,
+        return (groups[ip], ts, line_method, target, code,
                 "" if ref == "-" else ref, "" if user_agent == "-" else user_agent,
                 _dash(groups[host]) if host >= 0 else "",
                 _dash(groups[language]) if language >= 0 else "",
