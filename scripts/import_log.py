@@ -886,7 +886,7 @@ class Importer:
                     if not self._counter.busy():
                         break
                     if isinstance(whole, bulk.JudgedDay):
-                        whole.summarize()
+                        whole.summarize(self.rules)
             self._counter.send(batch)
             return
         reasons = count_batch(self.conn, self.rules, batch)

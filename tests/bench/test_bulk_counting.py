@@ -222,7 +222,7 @@ def test_days_judged_apart_match_counting_hit_by_hit(tmp_path, summed_up):
             continue
         judged = judge.closed_day(day)
         if summed_up == "where-judged":
-            judged.summarize()
+            judged.summarize(UTC_RULES)
         judged = pickle.loads(pickle.dumps(judged))
         assert not any(isinstance(value, bytes) for value in vars_of(judged))  # no hash leaves
         reasons += bulk.record_days(in_bulk, [judged], UTC_RULES, today)[0]

@@ -105,7 +105,7 @@ def record_days(conn, days_of_hits, rules, today, new_salt=os.urandom, also=None
     def work(conn):
         days.lock_days(conn, today, alone=True)  # PostgreSQL: it ends days, so alone
         months = breakdowns.MonthSums()
-        results = [_record_judged_day(conn, hits, new_salt, months)
+        results = [_record_judged_day(conn, hits, rules, new_salt, months)
                    if isinstance(hits, JudgedDay) else
                    _record_day(conn, hits, rules, new_salt, months) if hits else []
                    for hits in days_of_hits]
@@ -338,92 +338,142 @@ def count_day(hits, rules, salt, views=None):
 # ---------------------------------------------------------------------------------------------
 
 class Judge:
-    """count_day for days gone by, run in the process that reads the hits (a log import's
-    reading process), so that the process that writes them does less: a day's judged hits go
-    to record_days as a JudgedDay. It must see every hit the database is given, in the order
-    record_days counts them (each batch's closed days oldest first, then its open ones), and
-    start from a database with no day under way before today (days.has_ended_days false): it
-    keeps in memory, with salts of its own that never leave it, what record_days keeps on
-    disk for such days (their views so far, the views carried over midnight), and so reaches
-    the same verdicts. A salt here is dropped when its day ends, as the database's is."""
+    """The flood and distinct-visitor rules (counting.judge_view) for days gone by, applied in
+    the process that reads the hits (a log import's reading process), so that the process that
+    writes them does less: a day read whole goes to record_days as a JudgedDay. It must see
+    every hit the database is given, in the order record_days counts them (each batch's closed
+    days oldest first, then its open ones), and start from a database with no day under way
+    before today (days.has_ended_days false): it keeps in memory what record_days keeps on disk
+    for such days (their views so far, the views carried over midnight), and so reaches the same
+    verdicts. Its visitors are (ip, user agent, site) in memory, where the hits are anyway; a
+    day's are dropped when it ends, as the database's salt and views are."""
 
-    def __init__(self, rules, new_salt=os.urandom):
-        self.rules, self.new_salt = rules, new_salt
-        self._days = {}  # day -> [salt, DayViews] of the days under way
+    def __init__(self, rules):
+        self.rules = rules
+        self._days = {}  # day -> DayViews of the days under way
         self._opened = set()  # days under way with an open part: their views are on disk
-
-    def _state(self, day):
-        state = self._days.get(day)
-        if state is None:
-            state = self._days[day] = [self.new_salt(32), DayViews()]
-        return state
 
     def open_part(self, hits):
         """An open day's hits so far: judged as record_days judges them (there, not here)."""
         if hits:
-            day = hits[0].day
-            salt, views = self._state(day)
-            self._carry(day, count_day(hits, self.rules, salt, views)[3])
-            self._opened.add(day)
+            self._judge(hits)
+            self._opened.add(hits[0].day)
 
     def closed_day(self, hits):
         """A day read whole (or its rest): judged and ended as record_days judges and ends it.
         Returns the JudgedDay for record_days to store, or None when record_days must be given
         the hits: a day with an open part has counted views on disk, summed up from there."""
         day = hits[0].day
-        salt, views = self._state(day)
-        reasons, counts, counted, carried = count_day(hits, self.rules, salt, views)
-        self._carry(day, carried)
+        reasons, counted = self._judge(hits)
         opened = day in self._opened
         for other in [other for other in self._days if other <= day]:
             del self._days[other]  # days.end_days_before(the next day)
             self._opened.discard(other)
-        return None if opened else JudgedDay(day, reasons, counts, counted, carried)
+        return None if opened else JudgedDay(day, reasons, counted)
 
-    def _carry(self, day, carried):
+    def _judge(self, hits):
+        """count_day's verdicts, and its carrying over midnight, without its counts."""
+        day = hits[0].day
+        views = self._days.get(day)
+        if views is None:
+            views = self._days[day] = DayViews()
+        rules, judge = self.rules, counting.judge_view
+        carry_from = counting.day_start(counting.next_day(day), rules.zone) - \
+            rules.flood_window_seconds
+        reasons, counted, carried = [], [], []
+        for hit in hits:
+            if judge(views, (hit.ip, hit.user_agent, hit.site), hit.page, hit.ts, rules) is None:
+                reasons.append("flood")
+                continue
+            reasons.append(None)
+            counted.append(hit)
+            if hit.ts > carry_from:
+                carried.append(hit)
         if carried:
-            salt, views = self._state(counting.next_day(day))
+            tomorrow = counting.next_day(day)
+            views = self._days.get(tomorrow)
+            if views is None:
+                views = self._days[tomorrow] = DayViews()
             for hit in carried:
-                views.add(counting.visitor_id(salt, hit.ip, hit.user_agent, hit.site), hit.page,
-                          hit.ts, counted=False)
+                views.add((hit.ip, hit.user_agent, hit.site), hit.page, hit.ts, counted=False)
+        return reasons, counted
 
 
 class JudgedDay:
-    """A day gone by, judged by a Judge: what record_days stores for it, as plain data that
-    pickles small. Its visitors are numbers (their order of arrival): the day's visitor hashes
-    stay with the Judge, and the month-keyed hashes of the unique-visitor sketches are made
-    where the month's salt is, by record_days. summarize() sums the day up where it is (the
-    reading process, when the writing one is busy); else record_days does. For hits that carry
-    no visible seconds (a log's)."""
+    """A day gone by, judged by a Judge: its verdicts and counted hits, as plain data that
+    pickles small, from which record_days stores what count_day and summary_views would give
+    (views_and_counts). Its visitors become numbers (their order of arrival): the month-keyed
+    hashes of the unique-visitor sketches are made where the month's salt is, in record_days.
+    summarize() sums the day up where it is (a log import's reading process, while the
+    writing one is busy); else record_days does. For hits that carry no visible seconds (a
+    log's)."""
 
-    __slots__ = ("day", "reasons", "counts", "carried", "keys", "views", "summaries")
+    __slots__ = ("day", "reasons", "hits", "keys", "counts", "carried", "views", "summaries")
 
-    def __init__(self, day, reasons, counts, counted, carried):
-        self.day, self.reasons, self.counts = day, reasons, counts
-        self.carried = [(hit.ts, hit.site, hit.page, hit.ip, hit.user_agent) for hit in carried]
-        keys = {}  # (ip, user agent, site) -> the visitor's number
+    def __init__(self, day, reasons, counted):
+        self.day, self.reasons = day, reasons
+        # (ts, site, page, referral, ip, user agent, traits) of each counted hit, in order
+        self.hits = [(hit.ts, hit.site, hit.page, hit.referral(), hit.ip, hit.user_agent,
+                      hit.traits) for hit in counted]
+        self.keys = self.counts = self.carried = self.views = self.summaries = None
+
+    def views_and_counts(self, rules):
+        """What count_day gives, from the counted hits: the (sites, hours, pages, referrers)
+        counts (a visitor new to the day or to a page at their first counted view of it), the
+        views to carry over midnight [(ts, site, page, ip, user agent)], and {site:
+        [summary.View fields, the visitor's number for both hashes]}."""
+        if self.views is not None or self.summaries is not None:
+            return
+        day = self.day
+        start = counting.day_start(day, rules.zone)
+        end = counting.day_start(counting.next_day(day), rules.zone)
+        steady = end - start == 86400  # no clock change that day: as count_day's hour_of
+        carry_from = end - rules.flood_window_seconds
+        self.carried = [(ts, site, page, ip, user_agent)
+                        for ts, site, page, _, ip, user_agent, _ in self.hits if ts > carry_from]
+        sites, hours, pages, refs = {}, {}, {}, {}
+        keys, seen_pages = {}, set()
         values_of = {}  # id of a shared traits dict -> its six values, read once
-        self.views = {}  # site -> [summary.View's fields, the visitor's number for both hashes]
-        for hit, _, hour, referral in counted:
-            key = (hit.ip, hit.user_agent, hit.site)
+        views = {}
+        for ts, site, page, referral, ip, user_agent, traits in self.hits:
+            key = (ip, user_agent, site)
             number = keys.get(key)
-            if number is None:
+            new_visitor = number is None
+            if new_visitor:
                 number = keys[key] = len(keys)
-            traits = hit.traits
+            new_page = (number, page) not in seen_pages
+            if new_page:
+                seen_pages.add((number, page))
+            hour = int((ts - start) // 3600) if steady and start <= ts < end else \
+                counting.hour_of(ts, rules.zone)
+            counts = sites.get(site)
+            if counts is None:
+                counts = sites[site] = [0, 0]
+            counts[0] += new_visitor
+            counts[1] += 1
+            counts = hours.setdefault((site, hour), [0, 0])
+            counts[0] += new_visitor
+            counts[1] += 1
+            counts = pages.setdefault((page, site), [0, 0])
+            counts[0] += new_page
+            counts[1] += 1
+            if referral:
+                refs[site, referral] = refs.get((site, referral), 0) + 1
             values = values_of.get(id(traits))
             if values is None:
                 values = values_of[id(traits)] = (
                     traits.get("browser", ""), traits.get("os", ""), traits.get("device", ""),
                     traits.get("country", ""), traits.get("language", ""),
                     traits.get("campaign", ""))
-            of_site = self.views.get(hit.site)
+            of_site = views.get(site)
             if of_site is None:
-                of_site = self.views[hit.site] = []
-            of_site.append((number, number, hit.ts, hour, hit.page, referral) + values)
-        self.keys = list(keys)
-        self.summaries = None  # site -> summary.summarize_packed's, visitors as numbers
+                of_site = views[site] = []
+            of_site.append((number, number, ts, hour, page, referral) + values)
+        self.keys, self.counts, self.views, self.hits = list(keys), (sites, hours, pages, refs), \
+            views, None
 
-    def summarize(self):
+    def summarize(self, rules):
+        self.views_and_counts(rules)
         View = summary.View
         self.summaries = {site: summary.summarize_packed([View(*fields) for fields in views])
                           for site, views in self.views.items()}
@@ -444,7 +494,7 @@ class JudgedDay:
                 for site, (packed, seconds, uniques) in self.summaries.items()}
 
 
-def _record_judged_day(conn, judged, new_salt, months):
+def _record_judged_day(conn, judged, rules, new_salt, months):
     """A JudgedDay of record_days, inside its transaction: stored as _record_day stores a day
     summed up from memory."""
     day = judged.day
@@ -453,6 +503,7 @@ def _record_judged_day(conn, judged, new_salt, months):
         # from the database's. A bug; never counted as if they did not.
         raise ValueError(f"{day} was judged apart from counted views on disk")
     unique_salt = days.month_salt(conn, day[:7], new_salt)
+    judged.views_and_counts(rules)
     _add_counts(conn, day, judged.counts)
     _carry(conn, day, judged.carried, new_salt)
     if days.salt_of(conn, day) is None:
