@@ -469,7 +469,8 @@ class Importer:
         self._unsaved = False  # lines read since the last save
         self._done_bytes = 0  # sizes of the files read before the current one, for progress
         # Caches: a log repeats its agents, hosts, pages and hours over and over.
-        self._agents = {}  # User-Agent -> (is bot, browser, os, device)
+        self._agents = {}  # User-Agent -> (is bot, browser, os, device, the User-Agent)
+        self._ips = {}  # address -> the same address: one string object per visitor
         self._sites = {}  # host as logged -> site, or None when it is not a host name
         self._day_of = {}  # quarter hour -> day (time zones change on quarter hours)
         self._pages = {}  # request target -> (page, campaign, source) or ('', why, '')
@@ -754,7 +755,14 @@ class Importer:
             if len(self._referrals) > 50_000:
                 self._referrals.clear()
             referral = self._referrals[ref, site] = counting.referrer_host(ref, site)
-        return (ts, day, site, page, ref, ip, user_agent, traits, target[2] or referral)
+        # The same address and agent as one string each, however many lines carry them: a
+        # batch pickles each once (to the counting process) instead of once per page view.
+        address = self._ips.get(ip)
+        if address is None:
+            if len(self._ips) > 100_000:
+                self._ips.clear()
+            address = self._ips[ip] = ip
+        return (ts, day, site, page, ref, address, agent[4], traits, target[2] or referral)
 
     def _note_malformed(self, name, number, counted=False):
         if not counted:
@@ -774,7 +782,7 @@ class Importer:
 
     def _agent(self, user_agent):
         agent = (counting.is_bot(user_agent), agents.browser_of(user_agent),
-                 agents.os_of(user_agent), agents.device_of(user_agent))
+                 agents.os_of(user_agent), agents.device_of(user_agent), user_agent)
         if len(self._agents) > 50_000:  # bounded memory however many agents a log has
             self._agents.clear()
         self._agents[user_agent] = agent
