@@ -28,6 +28,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.p
 from footfall import agents, campaigns, counting, languages, logformats, settings  # noqa: E402
 from footfall.storage import bulk, database, imports, record  # noqa: E402
 from footfall.storage.days import has_ended_days  # noqa: E402
+from footfall.storage.judge import Judge, JudgedDay  # noqa: E402
 
 try:
     from _blake2 import blake2b
@@ -122,7 +123,7 @@ class Batch:
     """What one commit counts and notes, as plain data (it may go to the counting process):
     the closed and open days [(day, [hit fields])] (LogHit's arguments, oldest first: a
     tuple pickles and sorts faster than an object; a closed day judged by the reading process
-    comes as its bulk.JudgedDay instead), which go the live way (live, last: see
+    comes as its JudgedDay instead), which go the live way (live, last: see
     Importer._commit), and how far each file is read [(fingerprint, name, offset, lines,
     last_ts, {site: (first_ts, last_ts)})], with the days and broken links to note."""
 
@@ -137,7 +138,7 @@ class Batch:
 
 def count_batch(conn, rules, batch):
     """Count a batch and note it, in one transaction (count_days). Returns {day: reasons}."""
-    closed = [(day, hits if isinstance(hits, bulk.JudgedDay) else
+    closed = [(day, hits if isinstance(hits, JudgedDay) else
                [LogHit(*fields) for fields in hits]) for day, hits in batch.closed]
     open_days = [(day, [LogHit(*fields) for fields in hits]) for day, hits in batch.open_days]
 
@@ -444,7 +445,7 @@ class Importer:
         self.conn, self.config, self.clock = conn, config, clock
         self.processes = processes  # 2: count in a second process while reading (run only)
         self._counter = None
-        self._judge = None  # a bulk.Judge when this process judges the days it sends (run)
+        self._judge = None  # a Judge when this process judges the days it sends (run)
         self.format_name = log_format
         try:
             self.parse = logformats.compile_format(log_format)
@@ -486,9 +487,9 @@ class Importer:
         if self.processes > 1:
             self._counter = CountingProcess(self.config.db, self.rules)
             # Judging days here takes work off the counting process, which is the slower;
-            # the Judge must start from a database with no day under way (bulk.Judge).
+            # the Judge must start from a database with no day under way (storage/judge.py).
             if not has_ended_days(self.conn, counting.day_of(time.time(), self.config.zone)):
-                self._judge = bulk.Judge(self.rules)
+                self._judge = Judge(self.rules)
         try:
             for log in logs:
                 try:
@@ -893,7 +894,7 @@ class Importer:
                 for _, whole in closed:
                     if not self._counter.busy():
                         break
-                    if isinstance(whole, bulk.JudgedDay):
+                    if isinstance(whole, JudgedDay):
                         whole.summarize(self.rules)
             self._counter.send(batch)
             return

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 from footfall import counting, settings
-from footfall.storage import bulk, database, days, record, totals
+from footfall.storage import bulk, database, days, judge, record, totals
 from footfall_testing import BROWSER_UA, NOON, SCRIPTS
 
 sys.path.insert(0, SCRIPTS)
@@ -191,7 +191,7 @@ def test_days_counted_in_one_batch_match_days_counted_one_by_one(tmp_path):
 
 @pytest.mark.parametrize("summed_up", ["where-counted", "where-judged"])
 def test_days_judged_apart_match_counting_hit_by_hit(tmp_path, summed_up):
-    # A log import's reading process judges each day with a bulk.Judge and sends it as a
+    # A log import's reading process judges each day with a judge.Judge and sends it as a
     # JudgedDay (pickled), summed up there or not; a day still being read went open first and
     # goes as its hits.
     import pickle
@@ -210,17 +210,17 @@ def test_days_judged_apart_match_counting_hit_by_hit(tmp_path, summed_up):
             conn.execute(days.INSERT_MONTH_SALT, {"month": month, "salt": month.encode() * 4})
         conn.commit()
     expected = [record.record_hit(one_by_one, hit, UTC_RULES) for hit in hits]
-    judge = bulk.Judge(UTC_RULES)
+    judging = judge.Judge(UTC_RULES)
     reasons = []
     for number, day in enumerate(by_day(hits)):
         if number == 2:
             half = len(day) // 2
-            judge.open_part(day[:half])
+            judging.open_part(day[:half])
             reasons += bulk.record_days(in_bulk, [], UTC_RULES, today, open_days=[day[:half]])[0]
-            assert judge.closed_day(day[half:]) is None  # its views are on disk
+            assert judging.closed_day(day[half:]) is None  # its views are on disk
             reasons += bulk.record_days(in_bulk, [day[half:]], UTC_RULES, today)[0]
             continue
-        judged = judge.closed_day(day)
+        judged = judging.closed_day(day)
         if summed_up == "where-judged":
             judged.summarize(UTC_RULES)
         judged = pickle.loads(pickle.dumps(judged))

@@ -125,7 +125,7 @@ NEW_DAILY_REF = """
 class SqlViews:
     """The day's views as the views table holds them: what counting.judge_view reads and adds to.
 
-    bulk.DayViews answers the same questions from memory for a day counted in one go. columns
+    judge.DayViews answers the same questions from memory for a day counted in one go. columns
     are the view's other columns (site, hour, referral, traits, month-keyed visitor).
     """
 
