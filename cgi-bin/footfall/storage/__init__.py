@@ -20,6 +20,7 @@
 - ``dialect``: each statement (written for SQLite) in PostgreSQL's dialect; ``postgres``: the
   PostgreSQL connection (psycopg 3) when FOOTFALL_DB is a postgresql:// URL, and its locks.
 
-Only these modules write SQL (``judge`` writes none), and the differences between SQLite and PostgreSQL stay in them.
+Only these modules write SQL (``judge`` writes none), and the differences between SQLite and
+PostgreSQL stay in them.
 This file imports none of them, so a hit pays for what it uses.
 """
