@@ -38,6 +38,12 @@ class View:
         self.seconds, self.timed = seconds, timed
 
 
+def trait_values(traits):
+    """A hit's traits (traits.describe()'s dict) as View's browser ... campaign, in order."""
+    return (traits.get("browser", ""), traits.get("os", ""), traits.get("device", ""),
+            traits.get("country", ""), traits.get("language", ""), traits.get("campaign", ""))
+
+
 def summarize(views, only=None):
     """Sum up one day and site: ({(filter, fvalue, dim, value): [visitors, pageviews, entries,
     bounces, seconds, timed]}, {(filter, fvalue): set of month-keyed visitor hashes}).

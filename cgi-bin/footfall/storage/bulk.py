@@ -181,9 +181,7 @@ def summary_views(hits, counted_views, salt, unique_salt):
         traits = hit.traits
         values = values_of.get(id(traits))
         if values is None:
-            values = values_of[id(traits)] = (
-                traits.get("browser", ""), traits.get("os", ""), traits.get("device", ""),
-                traits.get("country", ""), traits.get("language", ""), traits.get("campaign", ""))
+            values = values_of[id(traits)] = summary.trait_values(traits)
         view = View(visitor, unique, hit.ts, hour, hit.page, referral, *values, 0.0, 0)
         of_site = by_site.get(hit.site)
         if of_site is None:

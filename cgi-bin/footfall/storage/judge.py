@@ -170,10 +170,7 @@ class JudgedDay:
                 refs[site, referral] = refs.get((site, referral), 0) + 1
             values = values_of.get(id(traits))
             if values is None:
-                values = values_of[id(traits)] = (
-                    traits.get("browser", ""), traits.get("os", ""), traits.get("device", ""),
-                    traits.get("country", ""), traits.get("language", ""),
-                    traits.get("campaign", ""))
+                values = values_of[id(traits)] = summary.trait_values(traits)
             of_site = views.get(site)
             if of_site is None:
                 of_site = views[site] = []
