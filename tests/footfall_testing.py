@@ -1,6 +1,7 @@
 """Helpers and fixtures shared by footfall's tests: a fresh database file, the app in-process, the CGI script
 as a real process."""
 
+import datetime
 import glob
 import io
 import json
@@ -27,6 +28,9 @@ BROWSER_UA = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like G
               "Chrome/131.0.0.0 Safari/537.36")
 # 2026-11-28 12:00:00 UTC: a fixed "now" for in-process tests.
 NOON = 1795867200.0
+# NOON's day: a test that pins the clock takes its dates from here, never from the real date
+# (the browser tests' log lines once used the real date and fell after the pinned today).
+NOON_DAY = datetime.date(2026, 11, 28)
 # Debian's faketime library, preloaded into a process the tests start (the CGI script, the
 # scripts, serve.py): its clock starts at NOON and runs at the real pace, so a test that checks
 # "today" against what a process counted cannot see the day change between the two at midnight.

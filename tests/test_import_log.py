@@ -14,7 +14,7 @@ import pytest
 from footfall import settings
 from footfall.app import Application
 from footfall.storage import database, record
-from footfall_testing import SCRIPTS, call_app
+from footfall_testing import FIXED_CLOCK_ENV, NOON_DAY, SCRIPTS, call_app
 
 sys.path.insert(0, SCRIPTS)
 import import_log  # noqa: E402
@@ -393,11 +393,10 @@ def test_until_defaults_to_the_day_before_the_first_live_hit(db, tmp_path):
 
 
 def test_without_live_hits_until_defaults_to_yesterday(db, tmp_path):
-    today = datetime.datetime.now(datetime.timezone.utc).date()
-    days = [(today - datetime.timedelta(days=n)).isoformat() for n in (2, 1, 0)]
+    days = [(NOON_DAY - datetime.timedelta(days=n)).isoformat() for n in (2, 1, 0)]
     log = tmp_path / "access.log"
     log.write_text(days_log(*days), encoding="utf-8")
-    run_import("--db", db, "--site", "example.com", str(log))
+    run_import("--db", db, "--site", "example.com", str(log), env=FIXED_CLOCK_ENV)
     assert [row[0] for row in site_days(db)] == days[:2]
 
 

@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 from footfall_browser import SCRIPTS, _script_env
+from footfall_testing import FIXED_CLOCK_ENV, NOON_DAY
 from playwright.sync_api import expect
 from test_dashboard import open_dashboard
 
@@ -19,14 +20,15 @@ def log_line(day, target, status, ref="-"):
 
 
 def test_broken_links_of_an_imported_log_are_listed_as_text(pages, fresh_site, tmp_path):
-    day = datetime.date.today() - datetime.timedelta(days=2)
+    day = NOON_DAY - datetime.timedelta(days=2)
     log = tmp_path / "access.log"
     log.write_text(log_line(day, "/", 200)
                    + log_line(day, "/old-post", 404, "https://blog.example.org/a") * 2
                    + log_line(day, HOSTILE_PATH, 410), encoding="utf-8")
     subprocess.run([sys.executable, str(SCRIPTS / "import_log.py"), "--db", str(fresh_site.db),
                     "--site", "example.com", str(log)],
-                   env=_script_env(tmp_path), check=True, capture_output=True, timeout=60)
+                   env={**_script_env(tmp_path), **FIXED_CLOCK_ENV}, check=True, capture_output=True,
+                   timeout=60)
     page = open_dashboard(pages, fresh_site)
     expect(page.locator("#broken-box")).to_be_visible()
     rows = page.locator("#broken-body tr")
