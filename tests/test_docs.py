@@ -1,6 +1,6 @@
 """The README and docs/ tell the truth: the README is a quick start with the two commands CI runs,
 its snippets are the ones the browser tests load, every link resolves, docs/api.md names every
-parameter and list the code reads."""
+parameter and list the code reads, and no document tells the project's history by issue number."""
 
 import glob
 import json
@@ -78,7 +78,7 @@ def test_documented_snippet_is_the_one_the_browser_tests_count(page, where):
 
 
 # ---------------------------------------------------------------------------------------------
-# Every document: links that resolve
+# Every document: links that resolve, no history
 # ---------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("path", [README_PATH] + DOCS, ids=os.path.basename)
@@ -92,6 +92,11 @@ def test_relative_links_and_their_anchors_resolve(path):
         assert os.path.exists(linked), target
         if anchor:
             assert anchor in anchors(read(linked)), target
+
+
+@pytest.mark.parametrize("path", [README_PATH] + DOCS, ids=os.path.basename)
+def test_documents_cite_no_issue_numbers(path):
+    assert re.findall(r"\bissues? [0-9]+\b", read(path), re.I) == []
 
 
 # ---------------------------------------------------------------------------------------------
