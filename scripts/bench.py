@@ -354,8 +354,7 @@ def print_posting(post, size, profile, python):
         "sqlite3": "start-up + `import sqlite3`",
         "floor": "floor: read body, insert a row into WAL, commit",
         "footfall": "footfall `stats.py` POST",
-        "wsgiref": "footfall through `wsgiref.handlers.CGIHandler`, `json` imported "
-                   "(stats.py before issue 9)",
+        "wsgiref": "footfall through `wsgiref.handlers.CGIHandler`, `json` imported",
         "uncompiled": "the same, never compiled (`PYTHONDONTWRITEBYTECODE=1`, no `__pycache__`)",
     }
     rows = []

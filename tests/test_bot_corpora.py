@@ -125,11 +125,11 @@ def test_at_least_97_percent_of_crawler_examples_are_caught(crawler_examples):
     assert share >= 0.97
 
 
-def test_readme_states_the_measured_figures(crawler_examples):
-    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
-        readme = " ".join(f.read().split())
+def test_counting_doc_states_the_measured_figures(crawler_examples):
+    with open(os.path.join(ROOT, "docs", "counting.md"), encoding="utf-8") as f:
+        counting_doc = " ".join(f.read().split())
     caught = len(crawler_examples) - len(_counted(crawler_examples))
     assert (f"{caught:,} of the {len(crawler_examples):,} crawler examples of "
-            f"crawler-user-agents 1.60.0 ({caught / len(crawler_examples):.1%})") in readme
-    assert "none of the 10,000 browsers of user-agents 2.1.198" in readme
-    assert f"`tests/test_bot_corpora.py` lists the {len(EXCEPTIONS)} examples let through" in readme
+            f"crawler-user-agents 1.60.0 ({caught / len(crawler_examples):.1%})") in counting_doc
+    assert "none of the 10,000 browsers of user-agents 2.1.198" in counting_doc
+    assert f"`tests/test_bot_corpora.py` lists the {len(EXCEPTIONS)} examples let through" in counting_doc

@@ -1,34 +1,138 @@
-"""The README tells the truth: its snippets are the ones the browser tests load, its links resolve."""
+"""The README and docs/ tell the truth: the README is a quick start with the two commands CI runs,
+its snippets are the ones the browser tests load, every link resolves, docs/api.md names every
+parameter and list the code reads, and no document tells the project's history by issue number."""
 
+import glob
+import json
 import os
 import re
 
 import pytest
+from footfall import exports, insights, summary
 from footfall_testing import ROOT
 
-with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
-    README = f.read()
+README_PATH = os.path.join(ROOT, "README.md")
+DOCS = sorted(glob.glob(os.path.join(ROOT, "docs", "*.md")))
+SERVE_COMMAND = "```sh\npython3 scripts/serve.py\n```"
+TEST_COMMAND = "```sh\n./scripts/test.sh\n```"
 
 
-@pytest.mark.parametrize("page", ["jquery-snippet.html", "jquery-snippet-w-tz.html",
-                                  "footfall-snippet.html", "pixel-snippet.html",
-                                  "badge-snippet.html", "events-snippet.html"])
-def test_readme_snippet_is_the_one_the_browser_tests_count(page):
+def read(path):
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+README = read(README_PATH)
+
+
+def doc(name):
+    return read(os.path.join(ROOT, "docs", name))
+
+
+def without_code(text):
+    """The text without its fenced code blocks (a `# comment` there is no heading)."""
+    return re.sub(r"^```.*?^```", "", text, flags=re.M | re.S)
+
+
+def anchors(text):
+    """The anchors GitHub makes of a Markdown file's headings."""
+    return {re.sub(r"[^\w\- ]", "", heading).strip().lower().replace(" ", "-")
+            for heading in re.findall(r"^#+ (.*)$", without_code(text), re.M)}
+
+
+# ---------------------------------------------------------------------------------------------
+# The README: a quick start
+# ---------------------------------------------------------------------------------------------
+
+def test_readme_is_a_quick_start_of_at_most_200_lines():
+    assert len(README.splitlines()) <= 200
+
+
+def test_readme_gives_the_two_commands_in_its_first_60_lines():
+    first_lines = "\n".join(README.splitlines()[:60])
+    assert SERVE_COMMAND in first_lines
+    assert TEST_COMMAND in first_lines
+
+
+def test_ci_runs_the_readmes_test_command():
+    command = TEST_COMMAND.split("\n")[1]
+    steps = [line for line in read(os.path.join(ROOT, ".ci", "run")).splitlines()
+             if line.strip() and not line.startswith("#")]
+    assert command in steps
+
+
+def test_readme_shows_the_screenshot():
+    assert "](docs/screenshot.png)" in README
+
+
+@pytest.mark.parametrize("page, where", [
+    ("jquery-snippet.html", "README.md"), ("jquery-snippet-w-tz.html", "README.md"),
+    ("footfall-snippet.html", "README.md"), ("events-snippet.html", "README.md"),
+    ("pixel-snippet.html", "docs/dashboard.md"), ("badge-snippet.html", "docs/dashboard.md"),
+])
+def test_documented_snippet_is_the_one_the_browser_tests_count(page, where):
     with open(os.path.join(ROOT, "tests", "browser", "pages", page), encoding="utf-8") as f:
         tested = [line for line in f.read().splitlines() if "{{endpoint}}" in line]
     assert len(tested) == 1
-    assert tested[0].replace("{{endpoint}}", "/cgi-bin/stats.py") in README
+    assert tested[0].replace("{{endpoint}}", "/cgi-bin/stats.py") in read(os.path.join(ROOT, where))
 
 
-def test_readme_links_and_images_exist():
-    targets = re.findall(r"\]\(((?!https?:)[^)#]+)\)", README)
-    assert "docs/screenshot.png" in targets
-    for target in targets:
-        assert os.path.exists(os.path.join(ROOT, target)), target
+# ---------------------------------------------------------------------------------------------
+# Every document: links that resolve, no history
+# ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", [README_PATH] + DOCS, ids=os.path.basename)
+def test_relative_links_and_their_anchors_resolve(path):
+    text = read(path)
+    for target in re.findall(r"\]\(([^)\s]+)\)", without_code(text)):
+        if re.match(r"[a-z]+:", target):
+            continue
+        file, _, anchor = target.partition("#")
+        linked = os.path.normpath(os.path.join(os.path.dirname(path), file)) if file else path
+        assert os.path.exists(linked), target
+        if anchor:
+            assert anchor in anchors(read(linked)), target
 
 
-def test_readme_gives_the_two_commands():
-    assert "```sh\npython3 scripts/serve.py\n```" in README
-    assert "```sh\n./scripts/test.sh\n```" in README
-    with open(os.path.join(ROOT, ".ci", "run"), encoding="utf-8") as f:
-        assert "./scripts/test.sh" in f.read()
+@pytest.mark.parametrize("path", [README_PATH] + DOCS, ids=os.path.basename)
+def test_documents_cite_no_issue_numbers(path):
+    assert re.findall(r"\bissues? [0-9]+\b", read(path), re.I) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# docs/api.md against the code
+# ---------------------------------------------------------------------------------------------
+
+def _names_read_from(variable):
+    """Every key the app's modules (not storage's SQL) read from `variable`: params or fields."""
+    names = set()
+    for path in glob.glob(os.path.join(ROOT, "cgi-bin", "footfall", "*.py")):
+        names |= set(re.findall(rf'\b{variable}(?:\.get\(|\[)"(\w+)"', read(path)))
+    return names
+
+
+@pytest.mark.parametrize("name", sorted(_names_read_from("params") | set(summary.DIMENSIONS)
+                                        | {"event"}))
+def test_api_doc_names_every_query_parameter(name):
+    assert re.search(rf"[`?&]{name}[`=]", doc("api.md")), name
+
+
+@pytest.mark.parametrize("name", sorted(_names_read_from("fields")))
+def test_api_doc_names_every_posted_field(name):
+    assert re.search(rf"`{name}[`=]", doc("api.md")), name
+
+
+def test_api_docs_example_answer_has_every_list():
+    example = next(block for block in re.findall(r"^```json\n(.*?)^```", doc("api.md"), re.M | re.S)
+                   if block.startswith('{"from"'))
+    answer = json.loads(example)
+    assert {name for name, _ in insights.LISTS} | {"events", "not_found", "notes"} <= set(answer)
+
+
+@pytest.mark.parametrize("name", sorted(exports.LISTS))
+def test_api_doc_gives_every_csv_list_and_its_columns(name):
+    text = doc("api.md")
+    assert f"`{name}`" in text.split("`&list=<name>`", 1)[1]
+    columns = exports.LISTS[name]
+    if columns[1:] != ("visitors", "pageviews"):
+        assert f"`{','.join(columns)}`" in text, name

@@ -67,12 +67,12 @@ def test_unknown_setting_in_config_file_is_refused(tmp_path):
         settings.load_config({"FOOTFALL_CONFIG": str(path)})
 
 
-def test_readme_documents_every_setting():
-    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
-        readme = f.read()
-    table = readme.split("## Configuration", 1)[1]
+def test_configuration_doc_documents_every_setting():
+    with open(os.path.join(ROOT, "docs", "configuration.md"), encoding="utf-8") as f:
+        table = f.read()
     for setting in settings.SETTINGS:
         name, variable, default = setting.name, setting.variable, str(setting.default)
         row = re.search(rf"^\| `{name}` \| `{variable}` \| ([^|]*) \|", table, re.MULTILINE)
-        assert row, f"README's configuration table lacks {name}"
-        assert (default or "(empty)") in row.group(1), f"README gives the wrong default of {name}"
+        assert row, f"docs/configuration.md's table lacks {name}"
+        assert (default or "(empty)") in row.group(1), \
+            f"docs/configuration.md gives the wrong default of {name}"
