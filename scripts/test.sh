@@ -59,4 +59,12 @@ else
 fi
 
 .venv/bin/ruff check .
-.venv/bin/python -m pytest "$@"
+run=(.venv/bin/python -m pytest "$@")
+# FOOTFALL_TEST_CLOCK_SHIFT=+400d ./scripts/test.sh runs the suite with the clock moved (by
+# Debian's faketime, for pytest and every process it starts but Chromium: see
+# tests/browser/conftest.py), to show that no test depends on the date it runs on.
+if [ -n "${FOOTFALL_TEST_CLOCK_SHIFT:-}" ]; then
+    export FAKETIME_DONT_FAKE_MONOTONIC=1  # timeouts and sleeps keep the real pace
+    run=(faketime -f "$FOOTFALL_TEST_CLOCK_SHIFT" "${run[@]}")
+fi
+"${run[@]}"
