@@ -1071,6 +1071,7 @@ def main(argv=None):
         # A batch of days writes breakdown rows all over their tables: a page cache to match
         # (negative: KiB), or SQLite reads and writes the same pages again and again.
         conn.execute(f"pragma cache_size = -{CACHE_KIB}")
+        imports.lock_imports(conn, config.db)  # before anything is read: see docs/import.md
         if until is None:
             until = default_until(conn, config, args.follow, time.time())
         parse = logformats.compile_format(args.format)
@@ -1087,6 +1088,8 @@ def main(argv=None):
         importer = Importer(conn, config, args.format, site, until,
                             progress_stream=sys.stderr if show else None,
                             processes=1 if args.follow else processes)
+    except imports.ImportRunning as exc:
+        parser.exit(3, f"import_log: {exc}\n")
     except (settings.ConfigError, database.StorageError, logformats.LogFormatError, ImportStopped,
             OSError) as exc:
         parser.exit(1, f"import_log: {exc}\n")

@@ -456,6 +456,62 @@ def test_an_import_killed_mid_way_and_run_again_counts_every_day_as_a_clean_impo
     assert len(counts_of(db)["daily_site"]) == 75
 
 
+def daily_pageviews(db):
+    """[(day, site, pageviews)] of an SQLite file or a PostgreSQL URL."""
+    conn = database.connect(db)
+    try:
+        return [tuple(row) for row in conn.execute(
+            "select day, site, pageviews from daily_site order by day, site").fetchall()]
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("db_path", ["sqlite", "postgresql"], indirect=True)
+def test_a_second_import_while_one_runs_stops_with_a_message_and_counts_nothing(db_path,
+                                                                                 tmp_path):
+    # The first import reads the log from a pipe the test holds open, so it is still running,
+    # its first batch committed, when the second import of the same log starts.
+    log = tmp_path / "access.log"
+    with open(log, "w", encoding="utf-8") as out:
+        make_access_log.generate(out, seed=3, days=40, visits=30)
+    args = ("--site", "example.com", "--until", "2026-12-31")
+    clean = str(tmp_path / "clean.db")
+    assert run_import("--db", clean, *args, str(log)).returncode == 0
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("FOOTFALL_")}
+    environ.update({"FOOTFALL_TIMEZONE": "UTC", "HOME": "/nonexistent"})
+    first = subprocess.Popen([sys.executable, os.path.join(SCRIPTS, "import_log.py"), "--db",
+                              db_path, *args, "-"], env=environ, stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        text = log.read_bytes()
+        first.stdin.write(text[:-1])  # all but the last newline: the last line is not read yet
+        first.stdin.flush()
+        wait_for(lambda: daily_pageviews(db_path), "its first batch")
+        second = run_import("--db", db_path, *args, str(log))
+        first.stdin.write(text[-1:])
+        out, err = first.communicate(timeout=120)
+    finally:
+        if first.poll() is None:
+            first.kill()
+            first.wait()
+    assert (second.returncode, second.stdout) == (3, b"")
+    assert second.stderr == (b"import_log: another import into this database is running; "
+                             b"run this one when it has finished\n")
+    assert first.returncode == 0, err
+    assert daily_pageviews(db_path) == daily_pageviews(clean)
+
+
+def test_the_import_lock_beside_an_sqlite_database_is_private_whatever_the_umask(db, access_log):
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("FOOTFALL_")}
+    environ["FOOTFALL_TIMEZONE"] = "UTC"
+    result = subprocess.run([sys.executable, os.path.join(SCRIPTS, "import_log.py"), "--db", db,
+                             "--site", "example.com", "--until", "2026-12-31", access_log],
+                            env=environ, capture_output=True, timeout=120, check=False,
+                            preexec_fn=lambda: os.umask(0))
+    assert result.returncode == 0, result.stderr
+    assert oct(os.stat(db + "-import.lock").st_mode & 0o777) == "0o600"
+
+
 def order_dependent_lines(host=""):
     """Lines whose counting depends on what came before: a visitor reloading a page across
     midnight (the flood window slides into the next day, once into the next month), and one
