@@ -14,6 +14,7 @@ Standard library only.
 
 import argparse
 import datetime
+import functools
 import gzip
 import itertools
 import operator
@@ -26,6 +27,7 @@ import zlib
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "cgi-bin"))
 
 from footfall import agents, campaigns, counting, languages, logformats, settings  # noqa: E402
+from footfall.logformats import MAX_LINE_BYTES  # noqa: E402
 from footfall.storage import bulk, database, imports, record  # noqa: E402
 from footfall.storage.days import has_ended_days  # noqa: E402
 from footfall.storage.judge import Judge, JudgedDay  # noqa: E402
@@ -58,6 +60,8 @@ REASONS = ("malformed", "already imported", "after --until", "method", "status",
 
 # What reading a file on may raise: a damaged gzip file, a failing disk.
 READ_ERRORS = (OSError, EOFError, zlib.error)
+# The rest of a line over logformats.MAX_LINE_BYTES is read in pieces of this size, and dropped.
+DROP_BYTES = 1 << 20
 
 
 class ImportStopped(Exception):
@@ -301,13 +305,14 @@ class LogFile:
         return (self._raw or self.stream).tell()
 
     def first_line(self):
-        """The first line if it is complete, else b''; reading starts again from the top."""
-        line = self.stream.readline()
+        """The first line if it is complete, else b''; of a line over MAX_LINE_BYTES, its first
+        MAX_LINE_BYTES (they know the file as well). Reading starts again from the top."""
+        line = self.stream.readline(MAX_LINE_BYTES)
         if self.name == "-":
             self._head = line
         else:
             self.stream.seek(0)
-        return line if line.endswith(b"\n") else b""
+        return line if line.endswith(b"\n") or len(line) == MAX_LINE_BYTES else b""
 
     def skip_to(self, offset):
         """Start reading at a byte offset of the content; False (and at the top) when the
@@ -330,17 +335,44 @@ class LogFile:
         return False
 
     def lines(self):
-        """An iterator of the lines from here on (the stream itself, but for stdin's head)."""
+        """An iterator of the lines from here on (stdin's head first). Of a line over
+        MAX_LINE_BYTES it gives the first MAX_LINE_BYTES, without newline: see drop_rest."""
+        lines = iter(functools.partial(self.stream.readline, MAX_LINE_BYTES), b"")
         if self._head:
             head, self._head = self._head, b""
-            return itertools.chain((head,), self.stream)
-        return self.stream
+            return itertools.chain((head,), lines)
+        return lines
+
+    def drop_rest(self, start):
+        """start is what lines() gave without a newline. When it is the first MAX_LINE_BYTES
+        of a longer line, read past the rest of that line, keeping none of it, and return a
+        LongLine of its size; None when the file ends first (a line still being written)."""
+        if len(start) < MAX_LINE_BYTES:
+            return None
+        size = len(start)
+        while True:
+            piece = self.stream.readline(DROP_BYTES)
+            if not piece:
+                return None
+            size += len(piece)
+            if piece[-1:] == b"\n":
+                return LongLine(size)
 
     def close(self):
         if self.name != "-":
             self.stream.close()
             if self._raw is not None:
                 self._raw.close()
+
+
+class LongLine(bytes):
+    """A line over MAX_LINE_BYTES, read past and not kept: empty bytes (no format reads it, so
+    it is malformed) that know the size of the line, for the file's offset."""
+
+    def __new__(cls, size):
+        line = super().__new__(cls)
+        line.size = size
+        return line
 
 
 def fingerprint(first_line):
@@ -571,16 +603,21 @@ class Importer:
             try:
                 for raw in lines:
                     if raw[-1:] != b"\n":
-                        partial = True
-                        break
+                        raw = state.log.drop_rest(raw)
+                        if raw is None:
+                            partial = True
+                            break
                     head.append(raw)
                     if len(head) == FORMAT_CHECK_LINES:
                         break
             except READ_ERRORS as exc:  # the lines before it count all the same
                 unreadable = exc
-            parsed = [parse(raw.decode("utf-8", "replace")) for raw in head]
+            # A line too long to read is malformed whatever the format: it tells nothing of it.
+            parsed = [parse(raw.decode("utf-8", "replace")) for raw in head
+                      if type(raw) is not LongLine]
             if sum(line is None for line in parsed) * 2 > len(parsed):
-                example = next(raw for raw, line in zip(head, parsed) if line is None)
+                example = next(raw for raw in head if type(raw) is not LongLine
+                               and parse(raw.decode("utf-8", "replace")) is None)
                 raise ImportStopped(self._format_message(state.log.name, example))
             if self._take_lines(state, head):
                 return True
@@ -615,8 +652,16 @@ class Importer:
         try:
             for raw in raws:
                 if raw[-1:] != b"\n":
-                    self._partial = True
-                    return False
+                    if type(raw) is not LongLine:  # else dropped already (the first lines)
+                        raw = state.log.drop_rest(raw)
+                    if raw is None:
+                        self._partial = True
+                        return False
+                    number += 1
+                    offset += raw.size
+                    lines += 1
+                    self._note_malformed(state.log.name, number)
+                    continue
                 line = parse(raw.decode("utf-8", "replace"))
                 countdown -= 1
                 if not countdown:

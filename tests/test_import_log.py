@@ -313,6 +313,77 @@ def test_a_missing_file_is_a_clear_error(db, tmp_path):
     assert b"import_log: cannot read" in result.stderr and b"Traceback" not in result.stderr
 
 
+LONG_REF = "https://example.org/" + "r" * (64 * 1024)  # fits the format; the line is over 64 KiB
+
+
+@pytest.mark.parametrize("how", ["plain", "gzip", "stdin"])
+def test_a_line_over_64_kib_is_skipped_as_malformed(db, tmp_path, how):
+    text = (line("203.0.113.1", DAY, "/", clock="09:00:00")
+            + line("203.0.113.2", DAY, "/", ref=LONG_REF, clock="09:30:00")
+            + line("203.0.113.3", DAY, "/about", clock="10:00:00")).encode()
+    path = tmp_path / "access.log"
+    path.write_bytes(gzip.compress(text) if how == "gzip" else text)
+    name = "-" if how == "stdin" else str(path)
+    result = run_import("--db", db, "--site", "example.com", "--until", "2026-12-31", name,
+                        stdin=text if how == "stdin" else None)
+    assert result.returncode == 0, result.stderr
+    summary = result.stdout.decode()
+    assert "skipped: malformed 1\n" in summary
+    assert f"malformed lines: {name}:2\n" in summary
+    assert site_days(db) == [(DAY, "example.com", 2, 2)]
+
+
+HUGE_LINE_MIB = 256
+
+
+def write_huge_line(out):
+    """A line of HUGE_LINE_MIB MiB of 'a', written a MiB at a time."""
+    piece = b"a" * (1 << 20)
+    for _ in range(HUGE_LINE_MIB):
+        out.write(piece)
+    out.write(b"\n")
+
+
+@pytest.mark.parametrize("how", ["gzip", "plain", "stdin"])
+def test_a_huge_line_is_read_past_in_bounded_memory(db, tmp_path, how):
+    # The import's peak memory (its own and its counting process's) stays far below the line:
+    # the line is never held whole. Where it stands differs: first (the line that identifies
+    # the file), or between two good lines.
+    good = [line("203.0.113.1", DAY, "/", clock="09:00:00").encode(),
+            line("203.0.113.2", DAY, "/about", clock="10:00:00").encode()]
+    path = tmp_path / "huge.log"
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("FOOTFALL_")}
+    environ.update({"FOOTFALL_TIMEZONE": "UTC", "HOME": "/nonexistent"})
+    argv = [sys.executable, os.path.join(SCRIPTS, "import_log.py"), "--db", db, "--site",
+            "example.com", "--until", "2026-12-31", "-" if how == "stdin" else str(path)]
+    if how == "gzip":
+        with gzip.open(path, "wb", compresslevel=1) as out:  # about 1 MiB
+            out.write(good[0])
+            write_huge_line(out)
+            out.write(good[1])
+    elif how == "plain":
+        with open(path, "wb") as out:
+            write_huge_line(out)
+            out.writelines(good)
+    with open(tmp_path / "out", "wb") as out:
+        process = subprocess.Popen(argv, env=environ, stdout=out, stderr=subprocess.DEVNULL,
+                                   stdin=subprocess.PIPE if how == "stdin" else None)
+        if how == "stdin":
+            process.stdin.write(good[0])
+            write_huge_line(process.stdin)
+            process.stdin.write(good[1])
+            process.stdin.close()
+        _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if path.exists():
+        path.unlink()  # a plain one is 256 MiB: not for pytest to keep
+    summary = (tmp_path / "out").read_text()
+    assert process.returncode == 0
+    assert "skipped: malformed 1\n" in summary
+    assert site_days(db) == [(DAY, "example.com", 2, 2)]
+    assert usage.ru_maxrss < 100 * 1024  # KiB: 100 MiB, for a line of 256 MiB
+
+
 # ---------------------------------------------------------------------------------------------
 # Counting no line twice
 # ---------------------------------------------------------------------------------------------
