@@ -48,8 +48,6 @@ BATCH_VIEWS = 40_000
 # The first batches are smaller (FIRST_BATCH_VIEWS, then twice the page views counted so far):
 # the counting process starts soon instead of waiting for a whole month of log.
 FIRST_BATCH_VIEWS = 2_000
-# For tests only: SIGKILL the import inside its Nth batch's transaction, before the commit.
-KILL_IN_BATCH = int(os.environ.get("FOOTFALL_TEST_KILL_IN_BATCH") or 0)
 CACHE_KIB = 8 * 1024  # SQLite's page cache for the import: both processes stay well under 100 MiB
 PROGRESS_EVERY = 8192  # lines between looks at the clock for the progress bar
 
@@ -131,11 +129,10 @@ class Batch:
     Importer._commit), and how far each file is read [(fingerprint, name, offset, lines,
     last_ts, {site: (first_ts, last_ts)})], with the days and broken links to note."""
 
-    __slots__ = ("number", "closed", "open_days", "live", "last", "files", "days", "not_found",
-                 "now")
+    __slots__ = ("closed", "open_days", "live", "last", "files", "days", "not_found", "now")
 
-    def __init__(self, number, closed, open_days, live, last, files, days, not_found, now):
-        self.number, self.closed, self.open_days = number, closed, open_days
+    def __init__(self, closed, open_days, live, last, files, days, not_found, now):
+        self.closed, self.open_days = closed, open_days
         self.live, self.last, self.files = live, last, files
         self.days, self.not_found, self.now = days, not_found, now
 
@@ -155,12 +152,6 @@ def count_batch(conn, rules, batch):
             imports.save_file(conn, key, name, offset, number, last_ts, batch.now, ranges)
         imports.add_days(conn, batch.days)
         imports.add_not_found(conn, batch.not_found)
-        if batch.number == KILL_IN_BATCH:
-            # tests/test_import_log.py: a kill at the worst moment, with a batch's counts
-            # written and its transaction not yet committed (the reading process too).
-            if os.getpid() != MAIN_PID:
-                os.kill(MAIN_PID, signal.SIGKILL)
-            os.kill(os.getpid(), signal.SIGKILL)
 
     return count_days(conn, closed, open_days, rules, live, save)
 
@@ -234,9 +225,6 @@ class CountingProcess:
         if outcome != "done":
             raise database.StorageError(detail)
         return detail
-
-
-MAIN_PID = os.getpid()
 
 
 def _count_apart(db, rules, pipe, readers_end):
@@ -494,7 +482,6 @@ class Importer:
         self._closed = []  # [(day, [hit fields])]: days read whole, to count in the next batch
         self._closed_views = 0
         self._sent_views = 0  # page views of the batches so far
-        self._batches = 0  # batches so far (the test hook KILL_IN_BATCH counts them)
         self._traits = {}  # the traits of a hit, shared by the hits that have the same
         self._referrals = {}  # (referrer as kept, site) -> the referring host ('' for none)
         self._not_found = {}  # (day, site, page, referring host) -> count
@@ -929,8 +916,7 @@ class Importer:
         files = [(state.key, state.log.name, state.offset, state.number, state.last_ts,
                   {site: tuple(span) for site, span in state.ranges.items()})
                  for state in self._states]
-        self._batches += 1
-        batch = Batch(self._batches, closed, open_days, self.live, last, files, days, not_found,
+        batch = Batch(closed, open_days, self.live, last, files, days, not_found,
                       self.clock())
         if self._counter is not None:
             if self._judge is not None:
