@@ -14,6 +14,7 @@ Standard library only.
 
 import argparse
 import datetime
+import functools
 import gzip
 import itertools
 import operator
@@ -26,6 +27,7 @@ import zlib
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "cgi-bin"))
 
 from footfall import agents, campaigns, counting, languages, logformats, settings  # noqa: E402
+from footfall.logformats import MAX_LINE_BYTES  # noqa: E402
 from footfall.storage import bulk, database, imports, record  # noqa: E402
 from footfall.storage.days import has_ended_days  # noqa: E402
 from footfall.storage.judge import Judge, JudgedDay  # noqa: E402
@@ -46,8 +48,6 @@ BATCH_VIEWS = 40_000
 # The first batches are smaller (FIRST_BATCH_VIEWS, then twice the page views counted so far):
 # the counting process starts soon instead of waiting for a whole month of log.
 FIRST_BATCH_VIEWS = 2_000
-# For tests only: SIGKILL the import inside its Nth batch's transaction, before the commit.
-KILL_IN_BATCH = int(os.environ.get("FOOTFALL_TEST_KILL_IN_BATCH") or 0)
 CACHE_KIB = 8 * 1024  # SQLite's page cache for the import: both processes stay well under 100 MiB
 PROGRESS_EVERY = 8192  # lines between looks at the clock for the progress bar
 
@@ -58,6 +58,8 @@ REASONS = ("malformed", "already imported", "after --until", "method", "status",
 
 # What reading a file on may raise: a damaged gzip file, a failing disk.
 READ_ERRORS = (OSError, EOFError, zlib.error)
+# The rest of a line over logformats.MAX_LINE_BYTES is read in pieces of this size, and dropped.
+DROP_BYTES = 1 << 20
 
 
 class ImportStopped(Exception):
@@ -127,11 +129,10 @@ class Batch:
     Importer._commit), and how far each file is read [(fingerprint, name, offset, lines,
     last_ts, {site: (first_ts, last_ts)})], with the days and broken links to note."""
 
-    __slots__ = ("number", "closed", "open_days", "live", "last", "files", "days", "not_found",
-                 "now")
+    __slots__ = ("closed", "open_days", "live", "last", "files", "days", "not_found", "now")
 
-    def __init__(self, number, closed, open_days, live, last, files, days, not_found, now):
-        self.number, self.closed, self.open_days = number, closed, open_days
+    def __init__(self, closed, open_days, live, last, files, days, not_found, now):
+        self.closed, self.open_days = closed, open_days
         self.live, self.last, self.files = live, last, files
         self.days, self.not_found, self.now = days, not_found, now
 
@@ -151,12 +152,6 @@ def count_batch(conn, rules, batch):
             imports.save_file(conn, key, name, offset, number, last_ts, batch.now, ranges)
         imports.add_days(conn, batch.days)
         imports.add_not_found(conn, batch.not_found)
-        if batch.number == KILL_IN_BATCH:
-            # tests/test_import_log.py: a kill at the worst moment, with a batch's counts
-            # written and its transaction not yet committed (the reading process too).
-            if os.getpid() != MAIN_PID:
-                os.kill(MAIN_PID, signal.SIGKILL)
-            os.kill(os.getpid(), signal.SIGKILL)
 
     return count_days(conn, closed, open_days, rules, live, save)
 
@@ -232,9 +227,6 @@ class CountingProcess:
         return detail
 
 
-MAIN_PID = os.getpid()
-
-
 def _count_apart(db, rules, pipe, readers_end):
     """The counting process: count each batch that comes, then answer with the tally."""
     readers_end.close()  # forked with it: else the pipe would never close when the reader goes
@@ -301,13 +293,14 @@ class LogFile:
         return (self._raw or self.stream).tell()
 
     def first_line(self):
-        """The first line if it is complete, else b''; reading starts again from the top."""
-        line = self.stream.readline()
+        """The first line if it is complete, else b''; of a line over MAX_LINE_BYTES, its first
+        MAX_LINE_BYTES (they know the file as well). Reading starts again from the top."""
+        line = self.stream.readline(MAX_LINE_BYTES)
         if self.name == "-":
             self._head = line
         else:
             self.stream.seek(0)
-        return line if line.endswith(b"\n") else b""
+        return line if line.endswith(b"\n") or len(line) == MAX_LINE_BYTES else b""
 
     def skip_to(self, offset):
         """Start reading at a byte offset of the content; False (and at the top) when the
@@ -330,17 +323,44 @@ class LogFile:
         return False
 
     def lines(self):
-        """An iterator of the lines from here on (the stream itself, but for stdin's head)."""
+        """An iterator of the lines from here on (stdin's head first). Of a line over
+        MAX_LINE_BYTES it gives the first MAX_LINE_BYTES, without newline: see drop_rest."""
+        lines = iter(functools.partial(self.stream.readline, MAX_LINE_BYTES), b"")
         if self._head:
             head, self._head = self._head, b""
-            return itertools.chain((head,), self.stream)
-        return self.stream
+            return itertools.chain((head,), lines)
+        return lines
+
+    def drop_rest(self, start):
+        """start is what lines() gave without a newline. When it is the first MAX_LINE_BYTES
+        of a longer line, read past the rest of that line, keeping none of it, and return a
+        LongLine of its size; None when the file ends first (a line still being written)."""
+        if len(start) < MAX_LINE_BYTES:
+            return None
+        size = len(start)
+        while True:
+            piece = self.stream.readline(DROP_BYTES)
+            if not piece:
+                return None
+            size += len(piece)
+            if piece[-1:] == b"\n":
+                return LongLine(size)
 
     def close(self):
         if self.name != "-":
             self.stream.close()
             if self._raw is not None:
                 self._raw.close()
+
+
+class LongLine(bytes):
+    """A line over MAX_LINE_BYTES, read past and not kept: empty bytes (no format reads it, so
+    it is malformed) that know the size of the line, for the file's offset."""
+
+    def __new__(cls, size):
+        line = super().__new__(cls)
+        line.size = size
+        return line
 
 
 def fingerprint(first_line):
@@ -462,7 +482,6 @@ class Importer:
         self._closed = []  # [(day, [hit fields])]: days read whole, to count in the next batch
         self._closed_views = 0
         self._sent_views = 0  # page views of the batches so far
-        self._batches = 0  # batches so far (the test hook KILL_IN_BATCH counts them)
         self._traits = {}  # the traits of a hit, shared by the hits that have the same
         self._referrals = {}  # (referrer as kept, site) -> the referring host ('' for none)
         self._not_found = {}  # (day, site, page, referring host) -> count
@@ -571,16 +590,21 @@ class Importer:
             try:
                 for raw in lines:
                     if raw[-1:] != b"\n":
-                        partial = True
-                        break
+                        raw = state.log.drop_rest(raw)
+                        if raw is None:
+                            partial = True
+                            break
                     head.append(raw)
                     if len(head) == FORMAT_CHECK_LINES:
                         break
             except READ_ERRORS as exc:  # the lines before it count all the same
                 unreadable = exc
-            parsed = [parse(raw.decode("utf-8", "replace")) for raw in head]
+            # A line too long to read is malformed whatever the format: it tells nothing of it.
+            parsed = [parse(raw.decode("utf-8", "replace")) for raw in head
+                      if type(raw) is not LongLine]
             if sum(line is None for line in parsed) * 2 > len(parsed):
-                example = next(raw for raw, line in zip(head, parsed) if line is None)
+                example = next(raw for raw in head if type(raw) is not LongLine
+                               and parse(raw.decode("utf-8", "replace")) is None)
                 raise ImportStopped(self._format_message(state.log.name, example))
             if self._take_lines(state, head):
                 return True
@@ -615,8 +639,16 @@ class Importer:
         try:
             for raw in raws:
                 if raw[-1:] != b"\n":
-                    self._partial = True
-                    return False
+                    if type(raw) is not LongLine:  # else dropped already (the first lines)
+                        raw = state.log.drop_rest(raw)
+                    if raw is None:
+                        self._partial = True
+                        return False
+                    number += 1
+                    offset += raw.size
+                    lines += 1
+                    self._note_malformed(state.log.name, number)
+                    continue
                 line = parse(raw.decode("utf-8", "replace"))
                 countdown -= 1
                 if not countdown:
@@ -884,8 +916,7 @@ class Importer:
         files = [(state.key, state.log.name, state.offset, state.number, state.last_ts,
                   {site: tuple(span) for site, span in state.ranges.items()})
                  for state in self._states]
-        self._batches += 1
-        batch = Batch(self._batches, closed, open_days, self.live, last, files, days, not_found,
+        batch = Batch(closed, open_days, self.live, last, files, days, not_found,
                       self.clock())
         if self._counter is not None:
             if self._judge is not None:
@@ -1071,6 +1102,7 @@ def main(argv=None):
         # A batch of days writes breakdown rows all over their tables: a page cache to match
         # (negative: KiB), or SQLite reads and writes the same pages again and again.
         conn.execute(f"pragma cache_size = -{CACHE_KIB}")
+        imports.lock_imports(conn, config.db)  # before anything is read: see docs/import.md
         if until is None:
             until = default_until(conn, config, args.follow, time.time())
         parse = logformats.compile_format(args.format)
@@ -1087,6 +1119,8 @@ def main(argv=None):
         importer = Importer(conn, config, args.format, site, until,
                             progress_stream=sys.stderr if show else None,
                             processes=1 if args.follow else processes)
+    except imports.ImportRunning as exc:
+        parser.exit(3, f"import_log: {exc}\n")
     except (settings.ConfigError, database.StorageError, logformats.LogFormatError, ImportStopped,
             OSError) as exc:
         parser.exit(1, f"import_log: {exc}\n")

@@ -313,6 +313,77 @@ def test_a_missing_file_is_a_clear_error(db, tmp_path):
     assert b"import_log: cannot read" in result.stderr and b"Traceback" not in result.stderr
 
 
+LONG_REF = "https://example.org/" + "r" * (64 * 1024)  # fits the format; the line is over 64 KiB
+
+
+@pytest.mark.parametrize("how", ["plain", "gzip", "stdin"])
+def test_a_line_over_64_kib_is_skipped_as_malformed(db, tmp_path, how):
+    text = (line("203.0.113.1", DAY, "/", clock="09:00:00")
+            + line("203.0.113.2", DAY, "/", ref=LONG_REF, clock="09:30:00")
+            + line("203.0.113.3", DAY, "/about", clock="10:00:00")).encode()
+    path = tmp_path / "access.log"
+    path.write_bytes(gzip.compress(text) if how == "gzip" else text)
+    name = "-" if how == "stdin" else str(path)
+    result = run_import("--db", db, "--site", "example.com", "--until", "2026-12-31", name,
+                        stdin=text if how == "stdin" else None)
+    assert result.returncode == 0, result.stderr
+    summary = result.stdout.decode()
+    assert "skipped: malformed 1\n" in summary
+    assert f"malformed lines: {name}:2\n" in summary
+    assert site_days(db) == [(DAY, "example.com", 2, 2)]
+
+
+HUGE_LINE_MIB = 256
+
+
+def write_huge_line(out):
+    """A line of HUGE_LINE_MIB MiB of 'a', written a MiB at a time."""
+    piece = b"a" * (1 << 20)
+    for _ in range(HUGE_LINE_MIB):
+        out.write(piece)
+    out.write(b"\n")
+
+
+@pytest.mark.parametrize("how", ["gzip", "plain", "stdin"])
+def test_a_huge_line_is_read_past_in_bounded_memory(db, tmp_path, how):
+    # The import's peak memory (its own and its counting process's) stays far below the line:
+    # the line is never held whole. Where it stands differs: first (the line that identifies
+    # the file), or between two good lines.
+    good = [line("203.0.113.1", DAY, "/", clock="09:00:00").encode(),
+            line("203.0.113.2", DAY, "/about", clock="10:00:00").encode()]
+    path = tmp_path / "huge.log"
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("FOOTFALL_")}
+    environ.update({"FOOTFALL_TIMEZONE": "UTC", "HOME": "/nonexistent"})
+    argv = [sys.executable, os.path.join(SCRIPTS, "import_log.py"), "--db", db, "--site",
+            "example.com", "--until", "2026-12-31", "-" if how == "stdin" else str(path)]
+    if how == "gzip":
+        with gzip.open(path, "wb", compresslevel=1) as out:  # about 1 MiB
+            out.write(good[0])
+            write_huge_line(out)
+            out.write(good[1])
+    elif how == "plain":
+        with open(path, "wb") as out:
+            write_huge_line(out)
+            out.writelines(good)
+    with open(tmp_path / "out", "wb") as out:
+        process = subprocess.Popen(argv, env=environ, stdout=out, stderr=subprocess.DEVNULL,
+                                   stdin=subprocess.PIPE if how == "stdin" else None)
+        if how == "stdin":
+            process.stdin.write(good[0])
+            write_huge_line(process.stdin)
+            process.stdin.write(good[1])
+            process.stdin.close()
+        _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if path.exists():
+        path.unlink()  # a plain one is 256 MiB: not for pytest to keep
+    summary = (tmp_path / "out").read_text()
+    assert process.returncode == 0
+    assert "skipped: malformed 1\n" in summary
+    assert site_days(db) == [(DAY, "example.com", 2, 2)]
+    assert usage.ru_maxrss < 100 * 1024  # KiB: 100 MiB, for a line of 256 MiB
+
+
 # ---------------------------------------------------------------------------------------------
 # Counting no line twice
 # ---------------------------------------------------------------------------------------------
@@ -430,6 +501,30 @@ def counts_of(db):
     return counts
 
 
+# import_log.main, with a SIGKILL at the worst moment of the Nth batch (argv[2]): its counts
+# and notes written, the transaction not yet committed. add_not_found is the last thing a
+# batch's transaction writes (import_log.count_batch), in whichever process counts; a kill
+# there in the counting process takes the reading one with it.
+KILLED_IN_A_BATCH = """
+import os, signal, sys
+sys.path.insert(0, sys.argv[1])
+import import_log
+reader, kill_in, batches = os.getpid(), int(sys.argv[2]), [0]
+add_not_found = import_log.imports.add_not_found
+
+def add_not_found_then_die(conn, not_found):
+    add_not_found(conn, not_found)
+    batches[0] += 1
+    if batches[0] == kill_in:
+        if os.getpid() != reader:
+            os.kill(reader, signal.SIGKILL)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+import_log.imports.add_not_found = add_not_found_then_die
+sys.exit(import_log.main(sys.argv[3:]))
+"""
+
+
 @pytest.mark.parametrize("batch, processes", [(1, "2"), (2, "2"), (3, "2"), (2, "1")],
                          ids=["in-the-first-batch", "in-the-second-batch", "in-the-third-batch",
                               "in-the-second-batch-of-one-process"])
@@ -445,14 +540,73 @@ def test_an_import_killed_mid_way_and_run_again_counts_every_day_as_a_clean_impo
     clean = str(tmp_path / "clean.db")
     assert run_import("--db", clean, *args).returncode == 0
     db = str(tmp_path / "killed.db")
-    killed = run_import("--db", db, "--processes", processes, *args,
-                        env={"FOOTFALL_TEST_KILL_IN_BATCH": str(batch)})
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("FOOTFALL_")}
+    environ.update({"FOOTFALL_TIMEZONE": "UTC", "HOME": "/nonexistent"})
+    killed = subprocess.run([sys.executable, "-c", KILLED_IN_A_BATCH, SCRIPTS, str(batch), "--db",
+                             db, "--processes", processes, *args],
+                            env=environ, capture_output=True, timeout=120, check=False)
     assert killed.returncode == -signal.SIGKILL
     assert counts_of(db)["daily_site"] != counts_of(clean)["daily_site"]
     again = run_import("--db", db, *args)
     assert again.returncode == 0, again.stderr
     assert counts_of(db) == counts_of(clean)
     assert len(counts_of(db)["daily_site"]) == 75
+
+
+def daily_pageviews(db):
+    """[(day, site, pageviews)] of an SQLite file or a PostgreSQL URL."""
+    conn = database.connect(db)
+    try:
+        return [tuple(row) for row in conn.execute(
+            "select day, site, pageviews from daily_site order by day, site").fetchall()]
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("db_path", ["sqlite", "postgresql"], indirect=True)
+def test_a_second_import_while_one_runs_stops_with_a_message_and_counts_nothing(db_path,
+                                                                                 tmp_path):
+    # The first import reads the log from a pipe the test holds open, so it is still running,
+    # its first batch committed, when the second import of the same log starts.
+    log = tmp_path / "access.log"
+    with open(log, "w", encoding="utf-8") as out:
+        make_access_log.generate(out, seed=3, days=40, visits=30)
+    args = ("--site", "example.com", "--until", "2026-12-31")
+    clean = str(tmp_path / "clean.db")
+    assert run_import("--db", clean, *args, str(log)).returncode == 0
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("FOOTFALL_")}
+    environ.update({"FOOTFALL_TIMEZONE": "UTC", "HOME": "/nonexistent"})
+    first = subprocess.Popen([sys.executable, os.path.join(SCRIPTS, "import_log.py"), "--db",
+                              db_path, *args, "-"], env=environ, stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        text = log.read_bytes()
+        first.stdin.write(text[:-1])  # all but the last newline: the last line is not read yet
+        first.stdin.flush()
+        wait_for(lambda: daily_pageviews(db_path), "its first batch")
+        second = run_import("--db", db_path, *args, str(log))
+        first.stdin.write(text[-1:])
+        out, err = first.communicate(timeout=120)
+    finally:
+        if first.poll() is None:
+            first.kill()
+            first.wait()
+    assert (second.returncode, second.stdout) == (3, b"")
+    assert second.stderr == (b"import_log: another import into this database is running; "
+                             b"run this one when it has finished\n")
+    assert first.returncode == 0, err
+    assert daily_pageviews(db_path) == daily_pageviews(clean)
+
+
+def test_the_import_lock_beside_an_sqlite_database_is_private_whatever_the_umask(db, access_log):
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("FOOTFALL_")}
+    environ["FOOTFALL_TIMEZONE"] = "UTC"
+    result = subprocess.run([sys.executable, os.path.join(SCRIPTS, "import_log.py"), "--db", db,
+                             "--site", "example.com", "--until", "2026-12-31", access_log],
+                            env=environ, capture_output=True, timeout=120, check=False,
+                            preexec_fn=lambda: os.umask(0))
+    assert result.returncode == 0, result.stderr
+    assert oct(os.stat(db + "-import.lock").st_mode & 0o777) == "0o600"
 
 
 def order_dependent_lines(host=""):

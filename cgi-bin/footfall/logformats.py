@@ -34,6 +34,11 @@ FIELDS = ("ip", "ts", "method", "target", "status", "referrer", "user_agent", "h
           "purpose")
 LogLine = collections.namedtuple("LogLine", FIELDS)
 
+# The longest line read, newline included. Real access log lines stay under 16 KiB (Apache
+# refuses a request line over 8 KiB and a header over 8 KiB by default); a longer one is
+# malformed, and reading stops keeping it at this size, whatever its length.
+MAX_LINE_BYTES = 64 * 1024
+
 
 # ---------------------------------------------------------------------------------------------
 # Apache LogFormat directives

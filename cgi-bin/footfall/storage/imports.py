@@ -4,6 +4,18 @@ time each covers, the days it filled, and the broken links (404 and 410) only a 
 The hit path never imports this module; the counts themselves go through bulk.record_day.
 """
 
+import fcntl
+import os
+
+from .database import StorageError, is_postgres
+
+# One import at a time per database: two imports of the same log, each reading on from where
+# the other had noted, would count its lines twice. The lock dies with the process that holds it.
+LOCK_SUFFIX = "-import.lock"  # SQLite: flock on this file beside the database, 0600
+TRY_ADVISORY_LOCK = "select pg_try_advisory_lock(hashtextextended(:key, 0))"
+LOCK_KEY = "footfall import"  # PostgreSQL: a session-level advisory lock on this key
+RUNNING = "another import into this database is running; run this one when it has finished"
+
 SELECT_LOG = """
     select offset, lines, last_ts from imported_logs where fingerprint = :fingerprint
 """
@@ -51,6 +63,36 @@ NEW_NOT_FOUND = """
 
 
 SELECT_SITES = "select distinct site from daily_site order by site"
+
+
+class ImportRunning(StorageError):
+    """Another import into the same database is running."""
+
+
+def lock_imports(conn, db):
+    """Hold the database's import lock for as long as this process (PostgreSQL: conn) lives,
+    or raise ImportRunning. db is the database's path or URL."""
+    if is_postgres(conn):
+        if not conn.execute(TRY_ADVISORY_LOCK, {"key": LOCK_KEY}).fetchone()[0]:
+            raise ImportRunning(RUNNING)
+        return
+    if db == ":memory:":
+        return
+    path = db + LOCK_SUFFIX
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)  # a umask only takes bits away
+    except OSError as exc:
+        raise StorageError(f"cannot open the import lock {path}: {exc.strerror}") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise ImportRunning(RUNNING) from None
+    except OSError as exc:
+        os.close(fd)
+        raise StorageError(f"cannot lock {path}: {exc.strerror}") from None
+    # The descriptor stays open (and the lock held) until the process ends; a forked counting
+    # process shares it, so the lock lasts until both are gone.
 
 
 def sites(conn):
