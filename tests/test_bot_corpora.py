@@ -98,6 +98,35 @@ def _counted(agents):
     return [agent for agent in agents if counting.skip_reason(agent, {}) is None]
 
 
+# Real browsers that neither corpus holds, so they are written out here. From the fixtures of the
+# isbot project (github.com/omrilotan/isbot, fixtures/browsers.yml, public domain), listed under its
+# browser: Internet Explorer 6 to 8 and Firefox 3 on Windows list the .NET versions installed,
+# and a few small browsers say "compatible" as Internet Explorer did.
+OLD_AND_SMALL_BROWSERS = {
+    "ie6-dotnet-clr": "Mozilla/4.0 (compatible; MSIE 6.0; Windows NT 5.1; SV1; .NET CLR 1.1.4322)",
+    "ie7-dotnet-clr": "Mozilla/4.0 (compatible; MSIE 7.0; Windows NT 6.0; SLCC1; .NET CLR 2.0.50727; "
+                      "Media Center PC 5.0; .NET CLR 3.0.04506)",
+    "ie8-dotnet-clr": "Mozilla/4.0 (compatible; MSIE 8.0; Windows NT 5.1; Trident/4.0; .NET CLR "
+                      "2.0.50727; .NET CLR 3.0.4506.2152; .NET CLR 3.5.30729)",
+    "ie-shell-dotnet4": "Mozilla/4.0 (compatible; MSIE 6.0; Windows NT 5.1; SV1; InfoPath.1; .NET4.0C; "
+                        ".NET4.0E; TheWorld 6)",
+    "firefox3-dotnet-clr": "Mozilla/5.0 (Windows; U; Windows NT 5.1; en-US; rv:1.9.1.7) Gecko/20091221 "
+                           "Firefox/3.5.7 (.NET CLR 3.5.30729)",
+    "ibrowse-amiga": "Mozilla/5.0 (compatible; IBrowse 3.0; AmigaOS4.0)",
+    "aweb-amiga": "Mozilla/6.0 (compatible; Amiga-AWeb)",
+    "netpositive-beos": "Mozilla/3.0 (compatible; NetPositive/2.2.1; BeOS)",
+    "webpositive-haiku": "Mozilla/5.0 (compatible; U; Webpositive/533.4; Haiku) AppleWebkit/533.4 "
+                         "(KHTML, like gecko) Chrome/5.0.375.55 Safari/533.4",
+    "abrowse-syllable": "Mozilla/5.0 (compatible; U; ABrowse 0.6; Syllable) AppleWebKit/420+ (KHTML, "
+                        "like Gecko)",
+}
+
+
+@pytest.mark.parametrize("agent", OLD_AND_SMALL_BROWSERS.values(), ids=OLD_AND_SMALL_BROWSERS.keys())
+def test_old_and_small_browsers_are_counted(agent):
+    assert counting.skip_reason(agent, {}) is None
+
+
 def test_corpora_are_the_pinned_versions():
     assert _load("crawler-user-agents", "package.json")["version"] == "1.60.0"
     assert _load("user-agents", "package.json")["version"] == "2.1.198"
