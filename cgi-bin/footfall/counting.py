@@ -158,17 +158,23 @@ BOT_USER_AGENT_FRAGMENTS = (
     # Crawlers, indexers and archivers, by the words they call themselves
     "bot", "crawl", "spider", "slurp", "scrap", "fetch", "index", "archive", "feed", "rss",
     "google-", "-google", "google favicon", "datanyze",
-    # Link previews that unfurl a URL in a chat or a post, and proxies that rewrite a page for
-    # someone else's screen
-    "preview", "transcoder",
+    # Google's tools for a site's owner: "(KHTML, like Gecko; Google Search Console)"
+    "page speed", "search console",
+    # Link previews that unfurl a URL in a chat or a post, proxies that rewrite a page for
+    # someone else's screen, and mail services fetching a message's images
+    "preview", "transcoder", "weblight", "mailproxy",
     # Uptime monitors, synthetic checks, speed, SEO and security audits
     "monitor", "uptime", "pingdom", "synthetics", "appinsights", "lighthouse", "gtmetrix",
     "ptst/", "dareboost", "silktide", "hardenize", "securityheaders", "inspector", "validator",
     "check", "audit", "scan", "nikto", "openvas", "zgrab",
-    # Automated and headless browsers, and agents browsing for someone: "ThousandEyes Agent)",
-    # "Nitro-Optimizer-Agent", "Manus-User/1.0"
+    "gomez", "catchpoint", "dejaclick", "dmbrowser", "site24x7", "statuscake", "rigor)",
+    "cloudflare", "collapsify",
+    # Automated, headless and scripted browsers, test runners, and agents browsing for someone:
+    # "ThousandEyes Agent)", "Nitro-Optimizer-Agent", "Manus-User/1.0", "Devin/1.0"
     "headless", "phantomjs", "selenium", "playwright", "puppeteer", "hotjar", "java",
-    "agent)", "-agent", "-user/",
+    "splash version/", "cypress/", "agent)", "-agent", "-user/", "devin/",
+    # An AI code editor: its agent fetches and browses pages with the editor's own User-Agent
+    "cursor/",
 )
 
 
