@@ -840,8 +840,7 @@ class Importer:
                 normal = counting.normalize_page(target, self.config.max_page_length)
             except counting.InvalidInput:
                 normal = ""
-            query = target.split("?", 1)[1].split("#", 1)[0] if "?" in target else ""
-            campaign, source = campaigns.campaign_of(query) if query else ("", "")
+            campaign, source = campaigns.campaign_of_hit(target)
             page = (normal, campaign, source) if normal else ("", "malformed", "")
         if len(self._pages) > 50_000:
             self._pages.clear()

@@ -1,7 +1,11 @@
-"""Campaign and source names read from a page's query string."""
+"""Campaign and source names read from a page's query string: footfall.js's q, else the query of
+the page field itself (a snippet sending location.pathname + location.search, a pixel's page=)."""
+
+import urllib.parse
 
 import pytest
 from footfall import campaigns
+from footfall_testing import post_form
 
 
 @pytest.mark.parametrize("query, campaign, source", [
@@ -51,3 +55,30 @@ def test_a_long_name_is_cut_to_100_characters():
     campaign, source = campaigns.campaign_of("?utm_campaign=" + "c" * 150 + "&utm_source=" + "s" * 99)
     assert campaign == "c" * 100
     assert source == "s" * 99
+
+
+@pytest.mark.parametrize("page, query, campaign, source", [
+    ("/landing?utm_campaign=spring&utm_source=newsletter", "", "spring", "newsletter"),
+    ("/landing?utm_campaign=spring", "utm_campaign=summer", "summer", ""),
+    ("https://example.com/landing?ref=hn#top", "", "", "hn"),
+    ("/landing#section?utm_campaign=spring", "", "", ""),
+    ("/landing", "", "", ""),
+], ids=["page-query-when-q-is-absent", "q-wins", "full-address-without-fragment",
+        "fragment-is-no-query", "no-query"])
+def test_campaign_of_a_hit_reads_q_else_the_page_address(page, query, campaign, source):
+    assert campaigns.campaign_of_hit(page, query) == (campaign, source)
+
+
+LANDING = "/landing?utm_campaign=spring&utm_source=newsletter"
+
+
+@pytest.mark.parametrize("hit", [
+    {"method": "POST", "body": post_form({"page": LANDING, "site": "example.com"})},
+    {"query": urllib.parse.urlencode({"pixel": "1", "page": LANDING, "site": "example.com"})},
+], ids=["post-of-location-pathname-and-search", "noscript-pixel"])
+def test_a_page_field_with_a_query_counts_its_campaign_and_source(app, hit):
+    assert app(**hit).status == 200
+    answer = app(query="from=2026-11-28").json()
+    assert answer["campaigns"] == [{"campaign": "spring", "visitors": 1, "pageviews": 1}]
+    assert answer["referrers"] == [{"ref": "newsletter", "visitors": 1, "pageviews": 1}]
+    assert [row["page"] for row in answer["pages"]] == ["/landing"]

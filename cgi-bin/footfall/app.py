@@ -225,8 +225,8 @@ class Application:
             return self._seconds(environ, fields, page, site, now, day, reason, headers)
         if reason is None:
             described = traits.describe(user_agent, fields.get("w", ""), fields.get("tz", ""),
-                                        environ.get("HTTP_ACCEPT_LANGUAGE", ""),
-                                        fields.get("q", ""), environ.get("HTTP_CF_IPCOUNTRY", ""))
+                                        environ.get("HTTP_ACCEPT_LANGUAGE", ""), fields.get("q", ""),
+                                        environ.get("HTTP_CF_IPCOUNTRY", ""), fields["page"])
             hit = record.Hit(now, day, site, page, ref, origins.client_ip(environ, config.client_ip_header),
                              user_agent, described)
             reason = self._store_hit(environ, hit, answer)

@@ -1,7 +1,9 @@
 """Campaigns and sources named in a page's address: ?utm_campaign=spring&utm_source=newsletter.
 
-footfall.js sends the page's query string; the server reads these two names from it and drops the
-rest, which may hold personal data. Decoding is forms.parse_form's: strict percent-encoding and
+footfall.js sends the page's query string as `q`; a snippet that sends location.pathname +
+location.search as the page, a pixel's page= and an access log's request line carry it in the
+page's address instead. The server reads these two names from it and drops the rest, which may
+hold personal data. Decoding is forms.parse_form's: strict percent-encoding and
 UTF-8. A query that is not valid form data, or a value with control characters, names nothing;
 the hit itself still counts.
 """
@@ -17,6 +19,17 @@ MAX_QUERY_LENGTH = 4096
 # Query parameters naming the source, in order of preference: utm_source is the convention of
 # Google Analytics; ref and source are what many newsletters and link shorteners add.
 SOURCE_PARAMETERS = ("utm_source", "ref", "source")
+
+
+def campaign_of_hit(page, query=""):
+    """(campaign, source) of a hit: named by the query string footfall.js sends (`q`), else by
+    the query of the page's own address ('/landing?utm_campaign=spring')."""
+    return campaign_of(query or query_of(page))
+
+
+def query_of(address):
+    """The query string of a page's address, '' when it has none: '/a?x=1#y' gives 'x=1'."""
+    return address.split("#", 1)[0].partition("?")[2]
 
 
 def campaign_of(query):

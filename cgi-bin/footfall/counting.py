@@ -141,22 +141,40 @@ _BROWSER_PREFIXES = ("mozilla/", "opera/")
 # site's owner can find who runs it.
 _ADDRESS_MARKS = ("http", "www.", ".com", ".net", ".org")
 
+# Internet Explorer and Firefox on Windows listed the versions of Microsoft's .NET installed
+# (".NET CLR 2.0.50727", ".NET4.0C"): a product's name, not a .net address.
+_DOTNET_VERSIONS = (".net clr", ".net4")
+
+# Browsers that say "compatible" as Internet Explorer did: Konqueror, and small ones on other
+# systems (IBrowse and AWeb on the Amiga, NetPositive on BeOS, WebPositive on Haiku, ABrowse on
+# Syllable). Every other browser-shaped "compatible;" is a crawler's:
+# "Mozilla/5.0 (compatible; Googlebot/2.1; ...)".
+_COMPATIBLE_BROWSERS = ("msie", "konqueror", "ibrowse", "amiga-aweb", "netpositive",
+                        "webpositive", "abrowse")
+
 # Lower-case fragments of browser-shaped User-Agents that are not a person reading a page: a
 # program that borrows a browser's User-Agent and adds its own name.
 BOT_USER_AGENT_FRAGMENTS = (
     # Crawlers, indexers and archivers, by the words they call themselves
     "bot", "crawl", "spider", "slurp", "scrap", "fetch", "index", "archive", "feed", "rss",
     "google-", "-google", "google favicon", "datanyze",
-    # Link previews that unfurl a URL in a chat or a post
-    "preview",
+    # Google's tools for a site's owner: "(KHTML, like Gecko; Google Search Console)"
+    "page speed", "search console",
+    # Link previews that unfurl a URL in a chat or a post, proxies that rewrite a page for
+    # someone else's screen, and mail services fetching a message's images
+    "preview", "transcoder", "weblight", "mailproxy",
     # Uptime monitors, synthetic checks, speed, SEO and security audits
     "monitor", "uptime", "pingdom", "synthetics", "appinsights", "lighthouse", "gtmetrix",
     "ptst/", "dareboost", "silktide", "hardenize", "securityheaders", "inspector", "validator",
     "check", "audit", "scan", "nikto", "openvas", "zgrab",
-    # Automated and headless browsers, and agents browsing for someone: "ThousandEyes Agent)",
-    # "Nitro-Optimizer-Agent", "Manus-User/1.0"
+    "gomez", "catchpoint", "dejaclick", "dmbrowser", "site24x7", "statuscake", "rigor)",
+    "cloudflare", "collapsify",
+    # Automated, headless and scripted browsers, test runners, and agents browsing for someone:
+    # "ThousandEyes Agent)", "Nitro-Optimizer-Agent", "Manus-User/1.0", "Devin/1.0"
     "headless", "phantomjs", "selenium", "playwright", "puppeteer", "hotjar", "java",
-    "agent)", "-agent", "-user/",
+    "splash version/", "cypress/", "agent)", "-agent", "-user/", "devin/",
+    # An AI code editor: its agent fetches and browses pages with the editor's own User-Agent
+    "cursor/",
 )
 
 
@@ -176,10 +194,11 @@ def is_bot(user_agent):
     agent = user_agent.strip().lower()
     if not agent.startswith(_BROWSER_PREFIXES):
         return True
-    # Internet Explorer and Konqueror said "compatible"; every other browser-shaped "compatible;"
-    # is a crawler's: "Mozilla/5.0 (compatible; Googlebot/2.1; ...)".
-    if "compatible" in agent and "msie" not in agent and "konqueror" not in agent:
+    if "compatible" in agent and not any(browser in agent for browser in _COMPATIBLE_BROWSERS):
         return True
+    if ".net" in agent:
+        for version in _DOTNET_VERSIONS:
+            agent = agent.replace(version, "")
     for mark in _ADDRESS_MARKS:
         if mark in agent:
             return True

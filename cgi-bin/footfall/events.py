@@ -37,7 +37,7 @@ def count(app, environ, fields, page, ref, site, now, day, reason):
         user_agent = environ.get("HTTP_USER_AGENT", "")
         described = traits.describe(user_agent, fields.get("w", ""), fields.get("tz", ""),
                                     environ.get("HTTP_ACCEPT_LANGUAGE", ""), fields.get("q", ""),
-                                    environ.get("HTTP_CF_IPCOUNTRY", ""))
+                                    environ.get("HTTP_CF_IPCOUNTRY", ""), fields["page"])
         referral = described.get("source") or counting.referrer_host(ref, site)
         event = stored.Event(now, day, site, page, name, referral,
                              origins.client_ip(environ, config.client_ip_header), user_agent,

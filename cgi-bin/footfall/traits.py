@@ -12,9 +12,10 @@ from . import agents, campaigns, languages, places
 NAMES = ("browser", "os", "device", "country", "language", "campaign", "source")
 
 
-def describe(user_agent, width="", tz="", accept_language="", query="", cf_ipcountry=""):
-    """{trait: value} of one hit; '' where a trait is unknown."""
-    campaign, source = campaigns.campaign_of(query) if query else ("", "")
+def describe(user_agent, width="", tz="", accept_language="", query="", cf_ipcountry="", page=""):
+    """{trait: value} of one hit; '' where a trait is unknown. query is footfall.js's `q`; without
+    one, the campaign is read from the page field's own query."""
+    campaign, source = campaigns.campaign_of_hit(page, query)
     return {
         "browser": agents.browser_of(user_agent),
         "os": agents.os_of(user_agent),
