@@ -76,12 +76,8 @@ def setup(args, web_user):
                          "of footfall's to hand over")
     conn = open_database(config.db)
     try:
-        shown = config.db
-        if postgres:
-            from footfall.storage import postgres as pg  # only an install on PostgreSQL has psycopg
-
-            shown = pg.redacted(config.db)
-        print(f"database: {shown} (schema version {database.schema_version(conn)})")
+        print(f"database: {database.shown(config.db)} "
+              f"(schema version {database.schema_version(conn)})")
         config_path = settings.config_file_path()
         # A URL (which may hold a password) is not written to the config file: give the app
         # servers FOOTFALL_DB themselves.
