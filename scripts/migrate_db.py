@@ -291,10 +291,6 @@ def migrate(source, target, first, last, add=False, report=print):
 # Where each URL may come from instead of the command line, where ps and the shell's history
 # would show its password.
 SOURCE_VARIABLE, TARGET_VARIABLE = "FOOTFALL_SOURCE_DB", "FOOTFALL_TARGET_DB"
-SECRET_ON_COMMAND_LINE = (
-    "a password on the command line shows in ps and your shell history: put the URL in "
-    f"{SOURCE_VARIABLE} or {TARGET_VARIABLE} instead, or leave the password out of it "
-    "(~/.pgpass, PGPASSWORD)")
 
 
 def databases(arguments, environ):
@@ -328,7 +324,8 @@ def main(argv=None):
                         help="add to days the target already has counts of (the overlap of a move)")
     args = parser.parse_args(argv)
     if any(database.has_password(db) for db in args.databases):
-        parser.exit(2, f"migrate_db: {SECRET_ON_COMMAND_LINE}\n")
+        parser.exit(2, f"migrate_db: "
+                       f"{database.password_refused((SOURCE_VARIABLE, TARGET_VARIABLE))}\n")
     try:
         source_db, target_db = databases(args.databases, os.environ)
     except MigrateError as exc:

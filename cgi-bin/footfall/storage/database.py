@@ -92,6 +92,13 @@ def has_password(db):
     return is_postgres_url(db) and bool(_password_spans(db))
 
 
+def password_refused(variables=("FOOTFALL_DB",)):
+    """Why a script refuses a URL with a password among its arguments, and the safe ways."""
+    return ("a password on the command line shows in ps and your shell history: put the URL "
+            f"in {' or '.join(variables)} instead, or leave the password out of it "
+            "(~/.pgpass, PGPASSWORD)")
+
+
 def masked(text, db):
     """text (a message of psycopg's, which may quote the URL or a piece of it) with the
     passwords of db masked, as written and %-decoded."""
