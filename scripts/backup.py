@@ -23,6 +23,8 @@ def main(argv=None):
     parser.add_argument("--db", help="database path (default: FOOTFALL_DB, the config file, "
                                      f"else {settings.DEFAULTS['db']})")
     args = parser.parse_args(argv)
+    if args.db and database.has_password(args.db):
+        parser.exit(2, f"backup: {database.password_refused()}\n")
     try:
         config = settings.load_config(db=args.db)
         conn = database.connect(config.db, create=False)

@@ -1,11 +1,19 @@
 #!/usr/bin/env python3
 """Check a footfall install from the outside, as a careful admin would, and name each fix.
 
-    python3 scripts/doctor.py https://example.com/cgi-bin/stats.py --key YOUR-READ-KEY
+    FOOTFALL_READ_KEY=... python3 scripts/doctor.py https://example.com/cgi-bin/stats.py
+    python3 scripts/doctor.py https://example.com/cgi-bin/stats.py --key-file ~/.footfall-key
 
 Prints one line per check, ✓ or ✗ followed by the fix. Exit status 0 only if every check passes.
-Its test hit carries the header X-Footfall-Test: footfall runs every statement of counting it,
-reads it back inside the same transaction and rolls it back, so your stats never show it.
+The read key comes from FOOTFALL_READ_KEY, a file (--key-file) or, in a terminal, a prompt:
+never from the command line, where ps and the shell's history would show it. It is never printed.
+
+Nothing the doctor does shows in your stats. Its requests name it in their User-Agent
+(footfall-doctor/VERSION), which footfall and import_log.py count as a bot, so an imported
+access log counts none of them as a page view or a broken link. Its one test hit needs a
+browser's User-Agent (it checks that a browser's hit is counted), and carries the header
+X-Footfall-Test: footfall runs every statement of counting it, reads it back inside the same
+transaction and rolls it back; it is a POST, which an imported access log never counts.
 Standard library only; run it from any machine.
 """
 
@@ -13,9 +21,19 @@ import argparse
 import getpass
 import http.client
 import json
+import os
 import sys
 import urllib.parse
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "cgi-bin"))
+try:
+    from footfall import __version__
+except ImportError:  # doctor.py copied on its own
+    __version__ = "unknown"
+
+# Every probe's: a bot's by footfall's own rule (counting.is_bot), so a server's access log,
+# once imported, counts none of them. Only the test hit sends BROWSER_UA.
+DOCTOR_UA = f"footfall-doctor/{__version__} (checks a footfall install; scripts/doctor.py)"
 BROWSER_UA = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
               "Chrome/131.0.0.0 Safari/537.36")
 TEST_PAGE = "/footfall-doctor"
@@ -65,7 +83,7 @@ class Doctor:
         scheme = scheme or self.url.scheme
         cls = http.client.HTTPSConnection if scheme == "https" else http.client.HTTPConnection
         conn = cls(netloc or self.url.netloc, timeout=self.timeout)
-        all_headers = {"User-Agent": BROWSER_UA}
+        all_headers = {"User-Agent": DOCTOR_UA}
         all_headers.update(headers or {})
         try:
             conn.request(method, path, body=body, headers=all_headers)
@@ -170,7 +188,8 @@ class Doctor:
             self.key = getpass.getpass("read key: ").strip()
         if not self.key:
             return self.report(False, "cannot check the stats themselves without the read key",
-                               "pass --key YOUR-READ-KEY")
+                               f"set {KEY_VARIABLE}, or pass --key-file FILE (a file holding "
+                               "the key), or run the doctor in a terminal: it asks")
         keyed = self.request("GET", self.script_path, headers={"X-Footfall-Key": self.key})
         if keyed.status == 200 and keyed.is_json and "totals" in keyed.json():
             return self.report(True, "the read key opens the stats")
@@ -183,7 +202,8 @@ class Doctor:
     def check_hit(self):
         body = urllib.parse.urlencode({"page": TEST_PAGE, "site": self.site})
         answer = self.request("POST", self.script_path, body=body, headers={
-            "Content-Type": "application/x-www-form-urlencoded", "X-Footfall-Test": "doctor"})
+            "Content-Type": "application/x-www-form-urlencoded", "X-Footfall-Test": "doctor",
+            "User-Agent": BROWSER_UA})
         data = answer.json() if answer.is_json else {}
         if answer.status != 200:
             fix = "see the server's error log"
@@ -266,17 +286,41 @@ class Doctor:
         return self.report(True, f"the dashboard loads ({self.dashboard})")
 
 
+KEY_VARIABLE = "FOOTFALL_READ_KEY"
+KEY_ON_COMMAND_LINE = (f"--key puts the read key in ps and your shell history: set {KEY_VARIABLE}, "
+                       "or pass --key-file FILE (a file holding the key), or run the doctor in "
+                       "a terminal: it asks")
+
+
+def read_key(key_file, environ):
+    """The read key from the file named, else the environment; "" when neither gives one."""
+    if key_file:
+        with open(key_file, encoding="utf-8") as f:
+            return f.read().strip()
+    return environ.get(KEY_VARIABLE, "").strip()
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("url", help="address of your stats.py, e.g. "
                                     "https://example.com/cgi-bin/stats.py")
-    parser.add_argument("--key", default="", help="your read key (asked for when needed)")
+    parser.add_argument("--key-file", metavar="FILE",
+                        help=f"a file holding your read key (default: {KEY_VARIABLE}, else "
+                             "asked for in a terminal)")
+    parser.add_argument("--key", help=argparse.SUPPRESS)  # refused: see KEY_ON_COMMAND_LINE
     parser.add_argument("--dashboard", metavar="URL",
                         help="address of view_stats.html (default: /view_stats.html on the "
                              "same host)")
     parser.add_argument("--site", help="site name for the test hit (default: the URL's host)")
     parser.add_argument("--timeout", type=float, default=30, help="seconds per request")
     args = parser.parse_args(argv)
+    if args.key is not None:
+        parser.exit(2, f"doctor: {KEY_ON_COMMAND_LINE}\n")
+    try:
+        key = read_key(args.key_file, os.environ)
+    except OSError as exc:
+        parser.exit(2, f"doctor: cannot read the key file {args.key_file}: "
+                       f"{exc.strerror or exc}\n")
     url = urllib.parse.urlsplit(args.url)
     if url.scheme not in ("http", "https") or not url.netloc:
         parser.error(f"not an http(s) address: {args.url!r}")
@@ -284,7 +328,7 @@ def main(argv=None):
         sys.stdout.reconfigure(errors="replace")  # ✓ and ✗ on a terminal that lacks them
     except AttributeError:
         pass
-    doctor = Doctor(args.url, args.key, args.dashboard, args.site, args.timeout,
+    doctor = Doctor(args.url, key, args.dashboard, args.site, args.timeout,
                     ask_key=sys.stdin.isatty())
     try:
         return doctor.run()

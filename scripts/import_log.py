@@ -1088,6 +1088,8 @@ def main(argv=None):
     parser.add_argument("--processes", type=int, choices=(1, 2), help=argparse.SUPPRESS)
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
+    if args.db and database.has_password(args.db):
+        parser.exit(2, f"import_log: {database.password_refused()}\n")
     if args.follow and (len(args.files) != 1 or args.files[0] == "-"):
         parser.error("--follow takes one FILE (not '-')")
     try:

@@ -11,6 +11,10 @@ Counts are added to the target's, one day per transaction, so the target may be 
 after the tracker was switched to the target, --add copies the days the source still counted
 (docs/deploy.md shows the move step by step). Months are summed up again from their days.
 Every day copied is then checked: the target's totals must be what they were plus the source's.
+
+A PostgreSQL URL that holds a password is never taken from the command line (ps and the shell's
+history would show it): FOOTFALL_SOURCE_DB and FOOTFALL_TARGET_DB give the URLs instead, or
+~/.pgpass and PGPASSWORD the password. No message prints a password.
 """
 
 import argparse
@@ -284,18 +288,34 @@ def migrate(source, target, first, last, add=False, report=print):
     return copied
 
 
-def _name(db):
-    if database.is_postgres_url(db):
-        from footfall.storage import postgres
+# Where each URL may come from instead of the command line, where ps and the shell's history
+# would show its password.
+SOURCE_VARIABLE, TARGET_VARIABLE = "FOOTFALL_SOURCE_DB", "FOOTFALL_TARGET_DB"
 
-        return postgres.redacted(db)
-    return db
+
+def databases(arguments, environ):
+    """(source, target): each from its environment variable when set, the arguments filling
+    in the rest in order; None when neither gives it."""
+    given = [environ.get(SOURCE_VARIABLE) or None, environ.get(TARGET_VARIABLE) or None]
+    arguments = list(arguments)
+    for slot in (0, 1):
+        if given[slot] is None and arguments:
+            given[slot] = arguments.pop(0)
+    if arguments:
+        raise MigrateError(f"{len(arguments)} database(s) too many: {SOURCE_VARIABLE} or "
+                           f"{TARGET_VARIABLE} already names one")
+    return tuple(given)
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("source", help="the database copied from: a file, or postgresql://...")
-    parser.add_argument("target", help="the database copied to (made if need be)")
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        epilog=f"A PostgreSQL URL with a password goes in {SOURCE_VARIABLE} or "
+               f"{TARGET_VARIABLE} (the arguments then name the other database, if any), never "
+               "on the command line.")
+    parser.add_argument("databases", nargs="*", metavar="SOURCE TARGET",
+                        help="the database copied from, then the one copied to (made if need "
+                             "be): an SQLite file, or a postgresql:// URL without a password")
     parser.add_argument("--from", dest="first", metavar="YYYY-MM-DD", default="0000-01-01",
                         help="the first day to copy (default: the first there is)")
     parser.add_argument("--to", dest="last", metavar="YYYY-MM-DD",
@@ -303,14 +323,28 @@ def main(argv=None):
     parser.add_argument("--add", action="store_true",
                         help="add to days the target already has counts of (the overlap of a move)")
     args = parser.parse_args(argv)
-    if args.source == args.target:
+    if any(database.has_password(db) for db in args.databases):
+        parser.exit(2, f"migrate_db: "
+                       f"{database.password_refused((SOURCE_VARIABLE, TARGET_VARIABLE))}\n")
+    try:
+        source_db, target_db = databases(args.databases, os.environ)
+    except MigrateError as exc:
+        parser.exit(2, f"migrate_db: {exc}\n")
+    if source_db is None or target_db is None:
+        parser.error(f"name the SOURCE and the TARGET (or set {SOURCE_VARIABLE}, "
+                     f"{TARGET_VARIABLE})")
+    if source_db == target_db:
         parser.error("the source and the target are the same database")
     try:
-        config = settings.load_config(db=args.source)
+        config = settings.load_config(db=source_db)
         today = counting.day_of(time.time(), config.zone)
         last = args.last or _yesterday(today)
-        source = database.connect(args.source, create=False)
-        target = database.connect(args.target)
+        source = database.connect(source_db, create=False)
+        try:
+            target = database.connect(target_db)
+        except BaseException:
+            source.close()
+            raise
         try:
             days.close_ended_days(source, today)  # their salts go; their summaries are copied
             migrate(source, target, args.first, last, args.add)
@@ -319,7 +353,7 @@ def main(argv=None):
             target.close()
     except (settings.ConfigError, database.StorageError, MigrateError, OSError) as exc:
         parser.exit(1, f"migrate_db: {exc}\n")
-    print(f"from {_name(args.source)} to {_name(args.target)}")
+    print(f"from {database.shown(source_db)} to {database.shown(target_db)}")
     return 0
 
 

@@ -32,6 +32,8 @@ def main(argv=None):
     delete = commands.add_parser("delete", help="delete the note with this id")
     delete.add_argument("id", type=int, help="the note's id (from list, or the dashboard)")
     args = parser.parse_args(argv)
+    if args.db and database.has_password(args.db):
+        parser.exit(2, f"note: {database.password_refused()}\n")
     try:
         config = settings.load_config(db=args.db)
         conn = database.connect(config.db, create=args.command == "add")

@@ -338,6 +338,8 @@ def main(argv=None):
     parser.add_argument("--now", type=_moment, metavar="YYYY-MM-DDTHH:MM",
                         help="pretend it is this moment (UTC), to repeat an old report")
     args = parser.parse_args(argv)
+    if args.db and database.has_password(args.db):
+        parser.exit(2, f"report: {database.password_refused()}\n")
     now = time.time() if args.now is None else args.now
     try:
         config = settings.load_config(db=args.db)

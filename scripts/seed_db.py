@@ -342,6 +342,8 @@ def main(argv=None):
     parser.add_argument("--notes", action="store_true",
                         help="also add two demo notes (see scripts/note.py), unless there are some")
     args = parser.parse_args(argv)
+    if args.db and database.has_password(args.db):
+        parser.exit(2, f"seed_db: {database.password_refused()}\n")
     if args.hits < 0 or args.days < 1 or args.pages < 1:
         parser.error("--hits must be 0 or more, --days and --pages at least 1")
     try:
@@ -356,7 +358,7 @@ def main(argv=None):
     # Demo hits mixed into real stats could never be told apart again.
     empty = totals.first_day(conn) is None
     if not empty and meta.read_meta(conn, "demo") is None and not args.force:
-        parser.exit(1, f"seed_db: {config.db} holds hits seed_db did not make (real stats?); "
+        parser.exit(1, f"seed_db: {database.shown(config.db)} holds hits seed_db did not make (real stats?); "
                        "demo hits would mix into them for good. Give another --db, or --force\n")
     started = time.perf_counter()
     counted = seed(conn, config, args.hits, args.days, args.site, args.seed, bulk=args.bulk,

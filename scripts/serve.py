@@ -101,6 +101,8 @@ def main(argv=None):
     parser.add_argument("--db", help=f"database (default: FOOTFALL_DB, else {DEMO_DB})")
     parser.add_argument("--quiet", action="store_true", help="do not log each request")
     args = parser.parse_args(argv)
+    if args.db and database.has_password(args.db):
+        parser.exit(2, f"serve.py: {database.password_refused()}\n")
 
     db = args.db or os.environ.get("FOOTFALL_DB") or DEMO_DB
     # The local demo ignores the config file of a real install (its read key, its database).
@@ -110,7 +112,7 @@ def main(argv=None):
     except (settings.ConfigError, database.StorageError) as exc:
         parser.exit(1, f"serve.py: {exc}\n")
     except (OSError, sqlite3.Error) as exc:
-        parser.exit(1, f"serve.py: cannot create or open {db} "
+        parser.exit(1, f"serve.py: cannot create or open {database.shown(db)} "
                        f"({getattr(exc, 'strerror', None) or exc}): its folder must exist or be "
                        "creatable, and be writable by you; choose another with --db\n")
 

@@ -44,6 +44,8 @@ def main(argv=None):
                         help="run as root: give the database folder to the user the web server "
                              "runs CGI scripts as (e.g. www-data), folder 0700, files 0600")
     args = parser.parse_args(argv)
+    if args.db and database.has_password(args.db):
+        parser.exit(2, f"setup_db: {database.password_refused()}\n")
     if args.remove_key and not args.public:
         parser.error("--remove-key goes with --public")
     if args.new_key and args.public:
@@ -76,12 +78,8 @@ def setup(args, web_user):
                          "of footfall's to hand over")
     conn = open_database(config.db)
     try:
-        shown = config.db
-        if postgres:
-            from footfall.storage import postgres as pg  # only an install on PostgreSQL has psycopg
-
-            shown = pg.redacted(config.db)
-        print(f"database: {shown} (schema version {database.schema_version(conn)})")
+        print(f"database: {database.shown(config.db)} "
+              f"(schema version {database.schema_version(conn)})")
         config_path = settings.config_file_path()
         # A URL (which may hold a password) is not written to the config file: give the app
         # servers FOOTFALL_DB themselves.
@@ -121,10 +119,12 @@ def decide_access(conn, config, config_path, args):
     has_key = bool(config.read_key) or (recorded not in (None, meta.PUBLIC))
     if args.public:
         if has_key and not args.remove_key:
+            # A URL stays in FOOTFALL_DB: on a command line its password would show (ps, history).
+            db = "" if database.is_postgres_url(config.db) else f" --db {config.db}"
             print(f"stats stay private: this install has a read key ("
                   f"{where if config.read_key else 'its hash is in the database'}), kept.\n"
                   f"To remove it and make the stats public: "
-                  f"python3 {SCRIPT} --db {config.db} --public --remove-key")
+                  f"python3 {SCRIPT}{db} --public --remove-key")
             return 1
         if config.read_key and not from_env:
             write_config_values(config_path, {"read_key": None})

@@ -143,3 +143,19 @@ def test_backup_is_a_private_consistent_copy_without_salts_or_views(tmp_path, co
     copy.close()
     with open(target, "rb") as f:
         assert b"\xa5" * 32 not in f.read()
+
+
+@pytest.mark.parametrize("db, expected", [
+    ("/home/you/footfall/footfall.db", "/home/you/footfall/footfall.db"),
+    ("postgresql://footfall@db.example/footfall", "postgresql://footfall@db.example/footfall"),
+    ("postgresql://footfall:Sesame-42@db.example:5432/footfall",
+     "postgresql://footfall:***@db.example:5432/footfall"),
+    ("postgres://footfall:p%zz@db.example/footfall", "postgres://footfall:***@db.example/footfall"),
+    ("postgresql://footfall:pa/ss@word@db.example/footfall",
+     "postgresql://footfall:***@db.example/footfall"),
+    ("postgresql://footfall@db.example/footfall?sslmode=require&password=Sesame-42",
+     "postgresql://footfall@db.example/footfall?sslmode=require&password=***"),
+], ids=["sqlite-file", "url-without-password", "password", "bad-escape", "unencoded-slash-and-at",
+        "password-parameter"])
+def test_a_database_is_shown_with_its_password_masked(db, expected):
+    assert database.shown(db) == expected

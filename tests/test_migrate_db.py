@@ -128,3 +128,72 @@ def test_a_move_keeps_the_days_the_old_database_counted_after_the_first_copy(tmp
     conn.close()
     assert pageviews == {"2026-11-23": 10, "2026-11-24": 10, "2026-11-25": 10,
                          "2026-11-26": 11, "2026-11-27": 10}
+
+
+# -- secrets: a database password never on the command line, never printed --------------------
+
+PASSWORD = "Sesame-42"
+
+
+def with_password(url, password=PASSWORD):
+    return url.replace("postgresql://footfall@", f"postgresql://footfall:{password}@")
+
+
+def migrate_with(env, *argv):
+    return subprocess.run([sys.executable, os.path.join(SCRIPTS, "migrate_db.py"), *argv],
+                          capture_output=True, text=True,
+                          env=dict(os.environ, **FIXED_CLOCK_ENV, FOOTFALL_TIMEZONE="UTC", **env))
+
+
+def test_a_url_with_a_password_on_the_command_line_is_refused_in_one_line(sqlite_site, pg_url):
+    refused = migrate(sqlite_site.db, with_password(pg_url))
+    assert refused.returncode == 2
+    assert refused.stdout == ""
+    assert refused.stderr == ("migrate_db: a password on the command line shows in ps and your "
+                              "shell history: put the URL in FOOTFALL_SOURCE_DB or "
+                              "FOOTFALL_TARGET_DB instead, or leave the password out of it "
+                              "(~/.pgpass, PGPASSWORD)\n")
+
+
+def test_a_copy_takes_the_target_url_from_the_environment(sqlite_site, pg_url):
+    copied = migrate_with({"FOOTFALL_TARGET_DB": with_password(pg_url)}, sqlite_site.db)
+    assert copied.returncode == 0, copied.stderr
+    assert "copied and checked 40 day(s), 2026-10-19 to 2026-11-27" in copied.stdout
+    assert f"to {with_password(pg_url, '***')}" in copied.stdout
+    assert PASSWORD not in copied.stdout + copied.stderr
+    assert Site(pg_url, NOON).get() == sqlite_site.get()
+
+
+def test_a_copy_back_takes_the_source_url_from_the_environment(sqlite_site, pg_url, tmp_path):
+    assert migrate(sqlite_site.db, pg_url).returncode == 0
+    back = str(tmp_path / "back.db")
+    returned = migrate_with({"FOOTFALL_SOURCE_DB": with_password(pg_url)}, back)
+    assert returned.returncode == 0, returned.stderr
+    assert PASSWORD not in returned.stdout + returned.stderr
+    assert Site(back, NOON).get() == sqlite_site.get()
+
+
+@pytest.mark.parametrize("url, password", [
+    ("postgresql://u:p%zz-Sesame@127.0.0.1/db", "p%zz-Sesame"),  # psycopg quotes the bad escape
+    ("postgresql://u:Sesame-42@[::1/db", "Sesame-42"),  # psycopg quotes the whole URL
+    ("postgresql://u:Sesame-42@127.0.0.1/db?nonsense=1", "Sesame-42"),
+    ("postgresql://u@127.0.0.1/db?password=Sesame-42&nonsense=1", "Sesame-42"),
+], ids=["bad-escape", "bad-ipv6", "unknown-parameter", "password-parameter"])
+def test_a_url_psycopg_cannot_parse_is_named_without_its_password(sqlite_site, url, password):
+    failed = migrate_with({"FOOTFALL_TARGET_DB": url}, sqlite_site.db)
+    assert failed.returncode == 1
+    assert failed.stderr.startswith("migrate_db: postgresql://u")
+    assert "is not a usable PostgreSQL URL" in failed.stderr
+    assert "***" in failed.stderr
+    assert "Traceback" not in failed.stderr
+    assert password not in failed.stdout + failed.stderr
+    assert password.replace("%zz", "") not in failed.stdout + failed.stderr
+
+
+def test_a_server_that_does_not_answer_is_named_without_the_password(sqlite_site):
+    failed = migrate_with({"FOOTFALL_TARGET_DB": f"postgresql://u:{PASSWORD}@127.0.0.1:9/db"},
+                          sqlite_site.db)
+    assert failed.returncode == 1
+    assert failed.stderr.startswith("migrate_db: cannot connect to PostgreSQL at "
+                                    "postgresql://u:***@127.0.0.1:9/db: ")
+    assert PASSWORD not in failed.stdout + failed.stderr

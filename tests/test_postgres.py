@@ -288,10 +288,13 @@ def test_an_ended_days_salt_is_left_in_no_file_of_the_database(pg_url, pg):
 def test_scripts_print_a_database_url_without_its_password(pg_url):
     # The private cluster trusts local connections, so any password is accepted: it must not
     # reach the terminal (or a cron mail) all the same.
+    # Given as it must be: in FOOTFALL_DB, not on the command line (test_scripts.py).
     with_password = pg_url.replace("postgresql://footfall@", "postgresql://footfall:s3cret-pw@")
     result = subprocess.run([sys.executable, os.path.join(SCRIPTS, "seed_db.py"),
-                             "--db", with_password, "--hits", "20", "--days", "2"],
+                             "--hits", "20", "--days", "2"],
+                            env=dict(os.environ, FOOTFALL_DB=with_password),
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "seeded 20 hits" in result.stdout
+    assert pg_url.replace("postgresql://footfall@", "postgresql://footfall:***@") in result.stdout
     assert "s3cret-pw" not in result.stdout + result.stderr

@@ -200,3 +200,26 @@ def test_wrong_arguments_exit_2_with_a_usage_line(tmp_path, script, args):
     result = run_script(script, *args, home=tmp_path)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr and "usage:" in result.stderr
+
+
+# A URL with a password, given where ps and the shell's history would keep it.
+URL_WITH_PASSWORD = "postgresql://footfall:Sesame-42@127.0.0.1:9/footfall"
+
+
+@pytest.mark.parametrize("script, args", [
+    ("setup_db.py", []),
+    ("seed_db.py", []),
+    ("serve.py", []),
+    ("backup.py", ["copy.db"]),
+    ("note.py", ["list"]),
+    ("report.py", []),
+    ("import_log.py", ["access.log"]),
+])
+def test_a_database_password_on_the_command_line_is_refused_in_one_line(tmp_path, script, args):
+    result = run_script(script, "--db", URL_WITH_PASSWORD, *args, home=tmp_path)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr == (f"{script.replace('.py', '') if script != 'serve.py' else script}: "
+                             "a password on the command line shows in ps and your shell "
+                             "history: put the URL in FOOTFALL_DB instead, or leave the "
+                             "password out of it (~/.pgpass, PGPASSWORD)\n")

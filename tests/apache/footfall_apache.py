@@ -112,6 +112,17 @@ class Apache:
     def error_log(self):
         return os.path.join(self.server_root, "logs", "error.log")
 
+    @property
+    def access_log(self):
+        """The access log in Apache's combined format, as import_log.py reads it."""
+        return os.path.join(self.server_root, "logs", "access-combined.log")
+
+    def stop_gracefully(self):
+        """Stop Apache after every request it took is answered and logged (graceful-stop):
+        its access log is then whole. Its files stay until stop()."""
+        self.process.send_signal(signal.SIGWINCH)
+        self.process.wait(timeout=60)
+
     def read_error_log(self):
         with open(self.error_log, encoding="utf-8", errors="replace") as f:
             return f.read()

@@ -2,6 +2,7 @@
 as README and docs/deploy.md say (setup_db.py --web-user), on a host without the distro's
 "deny .ht*" rule; then broken in each way the doctor detects, one at a time. And nginx."""
 
+import datetime
 import os
 import re
 import shutil
@@ -10,20 +11,38 @@ import subprocess
 import sys
 
 import pytest
-from footfall_apache import ALLOWED_SITE, CGI_PATH, CGI_USER, READ_KEY, ROOT, Apache, free_port, request
+from footfall_apache import (
+    ALLOWED_SITE,
+    CGI_PATH,
+    CGI_USER,
+    READ_KEY,
+    ROOT,
+    Apache,
+    free_port,
+    request,
+)
 from footfall_testing import visits  # noqa: E402
 from test_deploy_docs import code_block
 from test_nginx import nginx  # noqa: F401  (the fixture: a private nginx with fcgiwrap)
 
 DOCTOR = os.path.join(ROOT, "scripts", "doctor.py")
 SETUP_DB = os.path.join(ROOT, "scripts", "setup_db.py")
+IMPORT_LOG = os.path.join(ROOT, "scripts", "import_log.py")
 HTACCESS_RULE = '<FilesMatch "^\\.ht">\n    Require all denied\n</FilesMatch>\n'
 
 
-def doctor(url, *args):
+def doctor(url, *args, key=None):
+    """doctor.py as a subprocess, stdin not a terminal; key: its FOOTFALL_READ_KEY. The key
+    never shows in what it prints."""
+    env = {name: value for name, value in os.environ.items() if name != "FOOTFALL_READ_KEY"}
+    if key is not None:
+        env["FOOTFALL_READ_KEY"] = key
     result = subprocess.run([sys.executable, DOCTOR, url, *args], capture_output=True,
-                            text=True, stdin=subprocess.DEVNULL, timeout=120, check=False)
+                            text=True, stdin=subprocess.DEVNULL, env=env, timeout=120,
+                            check=False)
     assert "Traceback" not in result.stderr, result.stderr
+    if key:
+        assert key not in result.stdout + result.stderr
     return result
 
 
@@ -70,7 +89,7 @@ def install():
 
 
 def test_doctor_passes_a_private_install_made_as_the_docs_say(install):
-    result = doctor(install.url, "--key", install.key)
+    result = doctor(install.url, key=install.key)
     assert result.returncode == 0, result.stdout
     assert "✗" not in result.stdout
     for line in ("✓ the script answers JSON (401)",
@@ -84,7 +103,7 @@ def test_doctor_passes_a_private_install_made_as_the_docs_say(install):
 
 
 def test_the_doctors_test_hit_leaves_nothing_in_the_owners_stats(install):
-    doctor(install.url, "--key", install.key)
+    doctor(install.url, key=install.key)
     stats = request(install.server.url, "GET", "/cgi-bin/stats.py?page=/footfall-doctor",
                     headers={"X-Footfall-Key": install.key})
     assert visits(stats.json()["totals"]) == {"visitors": 0, "pageviews": 0}
@@ -195,24 +214,24 @@ BROKEN = {
 def test_doctor_names_the_fix_for_each_broken_install(install, name):
     if name == "database-owned-by-root" and not install.server.as_root:
         pytest.skip("needs root to give the database to root (test.sh and CI run as root)")
-    args = [install.url]
+    args, key = [install.url], install.key
     if name == "htaccess-without-its-dotfile-rule":  # its settings: a key, one allowed site
-        args = [f"{install.server.url}/stats/stats.py", "--site", ALLOWED_SITE, "--key", READ_KEY]
+        args, key = [f"{install.server.url}/stats/stats.py", "--site", ALLOWED_SITE], READ_KEY
     breaker, repair, line, fix = BROKEN[name]
     breaker(install)
     try:
-        result = doctor(*args, "--key", install.key) if len(args) == 1 else doctor(*args)
+        result = doctor(*args, key=key)
     finally:
         repair(install)
     assert result.returncode == 1, result.stdout
     assert line in result.stdout, result.stdout
     assert fix in result.stdout, result.stdout
-    repaired = doctor(*args, "--key", install.key) if len(args) == 1 else doctor(*args)
+    repaired = doctor(*args, key=install.key if len(args) == 1 else key)  # a new key, maybe
     assert repaired.returncode == 0, repaired.stdout
 
 
 def test_doctor_says_when_its_test_hit_is_for_a_site_not_allowed(install):
-    result = doctor(f"{install.server.url}/stats/stats.py", "--key", READ_KEY)
+    result = doctor(f"{install.server.url}/stats/stats.py", key=READ_KEY)
     assert result.returncode == 1
     assert "✗ the test hit was not counted: site not allowed" in result.stdout
     assert "pass --site with one of your allowed sites (FOOTFALL_SITES)" in result.stdout
@@ -223,7 +242,7 @@ def test_doctor_sees_source_code_served_where_cgi_is_not_enabled(install):
     folder = install.server.plain_dir
     os.rename(os.path.join(folder, ".htaccess"), os.path.join(install.server.base, "plain-aside"))
     try:
-        result = doctor(f"{install.server.url}/stats/stats.py", "--key", READ_KEY)
+        result = doctor(f"{install.server.url}/stats/stats.py", key=READ_KEY)
     finally:
         os.rename(os.path.join(install.server.base, "plain-aside"),
                   os.path.join(folder, ".htaccess"))
@@ -236,6 +255,98 @@ def test_the_site_root_shows_the_dashboard_where_there_is_no_index(install):
     root = request(install.server.url, "GET", "/")
     assert root.status == 200
     assert b'<script src="dashboard.js" defer></script>' in root.body
+
+
+# -- the read key: never on the command line, never printed ----------------------------------
+
+def test_doctor_refuses_a_read_key_on_the_command_line_in_one_line():
+    result = doctor(f"http://127.0.0.1:{free_port()}/cgi-bin/stats.py", "--key", "Sesame-42-key")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr == ("doctor: --key puts the read key in ps and your shell history: set "
+                             "FOOTFALL_READ_KEY, or pass --key-file FILE (a file holding the "
+                             "key), or run the doctor in a terminal: it asks\n")
+
+
+def test_doctor_takes_the_read_key_from_the_environment(install):
+    result = doctor(install.url, key=install.key)  # and never prints it (doctor() checks)
+    assert "✓ the read key opens the stats" in result.stdout, result.stdout
+
+
+def test_doctor_takes_the_read_key_from_a_key_file(install, tmp_path):
+    key_file = tmp_path / "read-key"
+    key_file.write_text(install.key + "\n")
+    result = doctor(install.url, "--key-file", str(key_file))
+    assert "✓ the read key opens the stats" in result.stdout, result.stdout
+    assert install.key not in result.stdout + result.stderr
+
+
+def test_doctor_says_in_one_line_when_its_key_file_cannot_be_read(tmp_path):
+    missing = str(tmp_path / "no-such-key")
+    result = doctor(f"http://127.0.0.1:{free_port()}/cgi-bin/stats.py", "--key-file", missing)
+    assert result.returncode == 2
+    assert result.stderr == f"doctor: cannot read the key file {missing}: No such file or directory\n"
+
+
+def test_doctor_names_the_safe_ways_to_give_a_key_it_lacks(install):
+    result = doctor(install.url)
+    assert result.returncode == 1
+    assert ("✗ cannot check the stats themselves without the read key\n"
+            "    fix: set FOOTFALL_READ_KEY, or pass --key-file FILE (a file holding the key), "
+            "or run the doctor in a terminal: it asks\n") in result.stdout
+
+
+# -- nothing the doctor does shows in the owner's stats, even once the access log is imported --
+
+def _day_of_last_line(log):
+    """The UTC day of a combined log's last line: the --until of its import."""
+    with open(log, encoding="utf-8") as f:
+        stamp = f.read().splitlines()[-1].split("[", 1)[1].split("]", 1)[0]
+    when = datetime.datetime.strptime(stamp, "%d/%b/%Y:%H:%M:%S %z")
+    return when.astimezone(datetime.timezone.utc).date().isoformat()
+
+
+@pytest.fixture
+def doctored_log(tmp_path):
+    """The access log of a fresh private install (made as the docs say) that only the doctor
+    visited, stopped gracefully so that every request it answered is logged."""
+    if not os.path.exists("/usr/sbin/apache2"):
+        pytest.skip("apache2 is not installed")
+    server = Apache(dotfile_rule=False).start()
+    try:
+        install = Install(server)
+        checked = doctor(install.url, key=install.key)
+        assert checked.returncode == 0, checked.stdout
+        server.stop_gracefully()
+        log = str(tmp_path / "access.log")
+        shutil.copy(server.access_log, log)
+    finally:
+        server.stop()
+    return log
+
+
+def test_nothing_the_doctor_does_is_a_pageview_or_a_broken_link_of_an_imported_log(
+        doctored_log, tmp_path):
+    with open(doctored_log, encoding="utf-8") as f:
+        lines = f.read().splitlines()
+    assert len(lines) == 34  # 33 probes and the test hit
+    assert sum(" 404 " in line for line in lines) == 17  # /footfall.db-shm, /data/footfall.ini...
+    db = str(tmp_path / "imported.db")
+    imported = subprocess.run(
+        [sys.executable, IMPORT_LOG, "--db", db, "--site", "example.com", "--quiet",
+         "--until", _day_of_last_line(doctored_log), doctored_log],
+        env={"PATH": os.environ["PATH"], "HOME": str(tmp_path), "FOOTFALL_TIMEZONE": "UTC"},
+        capture_output=True, text=True, check=False)
+    assert imported.returncode == 0, imported.stderr
+    assert "34 lines" in imported.stdout + imported.stderr
+    conn = sqlite3.connect(db)
+    try:
+        pageviews = conn.execute("select coalesce(sum(pageviews), 0) from daily_site").fetchone()
+        broken = conn.execute("select page, count from daily_not_found").fetchall()
+    finally:
+        conn.close()
+    assert pageviews == (0,)
+    assert broken == []
 
 
 def test_doctor_says_in_one_line_when_nothing_answers():

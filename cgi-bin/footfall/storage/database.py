@@ -52,13 +52,65 @@ def is_postgres_url(db):
     return db.startswith(("postgresql://", "postgres://"))
 
 
-def shown(db):
-    """FOOTFALL_DB as a script may print it: a path as it is, a URL without its password."""
-    if is_postgres_url(db):
-        from . import postgres
+MASK = "***"
 
-        return postgres.redacted(db)
+
+def _password_spans(url):
+    """(start, end) of each password a PostgreSQL URL holds: after ``user:`` and in
+    ``password=``. Plain text work, no URL parser: a URL nobody can parse (a bad %-escape, an
+    unencoded @ or /) still has its password found. Up to the last @ is taken as the user part,
+    so a doubt masks more, never less."""
+    spans = []
+    start = url.find("://") + 3
+    at = url.rfind("@", start)
+    colon = url.find(":", start, at)
+    if at > 0 and colon >= 0:
+        spans.append((colon + 1, at))
+    query = url.find("?", max(at, start))
+    while query >= 0:
+        if url.startswith("password=", query + 1):
+            value = query + len("password=") + 1
+            end = min((i for i in (url.find("&", value), url.find("#", value)) if i >= 0),
+                      default=len(url))
+            spans.append((value, end))
+        query = url.find("&", query + 1)
+    return [(a, b) for a, b in spans if b > a]
+
+
+def shown(db):
+    """FOOTFALL_DB as any message may show it: a path as it is, a URL with each password
+    replaced by ***. Every message that names a database goes through this or masked()."""
+    if not is_postgres_url(db):
+        return db
+    for start, end in reversed(_password_spans(db)):
+        db = db[:start] + MASK + db[end:]
     return db
+
+
+def has_password(db):
+    """Whether a database setting holds a password (which must not be on a command line)."""
+    return is_postgres_url(db) and bool(_password_spans(db))
+
+
+def password_refused(variables=("FOOTFALL_DB",)):
+    """Why a script refuses a URL with a password among its arguments, and the safe ways."""
+    return ("a password on the command line shows in ps and your shell history: put the URL "
+            f"in {' or '.join(variables)} instead, or leave the password out of it "
+            "(~/.pgpass, PGPASSWORD)")
+
+
+def masked(text, db):
+    """text (a message of psycopg's, which may quote the URL or a piece of it) with the
+    passwords of db masked, as written and %-decoded."""
+    if not is_postgres_url(db):
+        return text
+    from urllib.parse import unquote
+
+    text = text.replace(db, shown(db))
+    for start, end in _password_spans(db):
+        for secret in {db[start:end], unquote(db[start:end])}:
+            text = text.replace(secret, MASK)
+    return text
 
 
 def is_postgres(conn):

@@ -30,7 +30,7 @@ import psycopg
 from psycopg import errors as pg_errors
 
 from . import dialect
-from .database import DatabaseBusy, DatabaseUnavailable, StorageError
+from .database import DatabaseBusy, DatabaseUnavailable, StorageError, masked, shown
 
 # A hit never waits long: connecting gives up after this many seconds (libpq's least is 2), and
 # any statement, lock wait included, after STATEMENT_TIMEOUT_MS. The request then answers 503.
@@ -59,18 +59,6 @@ def is_url(db):
     return db.startswith(("postgresql://", "postgres://"))
 
 
-def redacted(url):
-    """The URL without its password, for messages and logs."""
-    try:
-        from psycopg.conninfo import conninfo_to_dict, make_conninfo
-
-        params = conninfo_to_dict(url)
-    except psycopg.Error:
-        return "postgresql://..."
-    params.pop("password", None)
-    return make_conninfo(**params)
-
-
 def connect(url, deadline=None):
     """Open a connection to the database at url and bring its schema up to date."""
     from .database import migrate
@@ -81,10 +69,11 @@ def connect(url, deadline=None):
         raw = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_SECONDS,
                               options=options, application_name="footfall")
     except psycopg.OperationalError as exc:
-        raise DatabaseUnavailable(f"cannot connect to PostgreSQL at {redacted(url)}: "
-                                  f"{str(exc).strip()}") from None
-    except psycopg.ProgrammingError as exc:
-        raise StorageError(f"FOOTFALL_DB is not a usable PostgreSQL URL: {exc}") from None
+        raise DatabaseUnavailable(f"cannot connect to PostgreSQL at {shown(url)}: "
+                                  f"{masked(str(exc).strip(), url)}") from None
+    except psycopg.ProgrammingError as exc:  # a URL libpq cannot parse: its message quotes it
+        raise StorageError(f"{shown(url)} is not a usable PostgreSQL URL: "
+                           f"{masked(str(exc).strip(), url)}") from None
     raw.cursor_factory = Cursor
     conn = Connection(raw, deadline)
     migrate(conn)
