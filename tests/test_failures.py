@@ -61,6 +61,32 @@ def test_the_cgi_script_answers_a_held_lock_503_within_ten_seconds(db_path, held
 
 
 @pytest.fixture
+def held_exclusively(db_path):
+    """Another process holding the database exclusively, as the sqlite3 shell or a backup tool
+    can: locking_mode=exclusive and a write keep every other connection out until it closes."""
+    database.connect(db_path).close()
+    holder = subprocess.Popen(
+        ["sqlite3", db_path], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    holder.stdin.write("pragma locking_mode = exclusive;\n"
+                       "create table held (x);\n"
+                       "select 'held';\n")
+    holder.stdin.flush()
+    assert [holder.stdout.readline() for _ in range(2)] == ["exclusive\n", "held\n"]
+    yield
+    holder.stdin.close()
+    holder.wait(timeout=30)
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_a_database_held_exclusively_answers_503(db_path, held_exclusively, method):
+    response = run_cgi(db_path, method, body=b"page=/a" if method == "POST" else b"", timeout=60)
+    assert response.status == 503
+    assert response.headers["retry-after"] == "1"
+    assert response.json() == {"error": "database busy, try again"}
+    assert response.errors == ("footfall: database stayed locked until the request's deadline\n")
+
+
+@pytest.fixture
 def www_tmp():
     """A folder www-data can enter (pytest's tmp_path lives under a root-only 0700 folder)."""
     path = pathlib.Path(tempfile.mkdtemp(prefix="footfall-www-"))

@@ -82,13 +82,23 @@ def connect(path, create=True, deadline=None):
     conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None,
                            factory=Connection)
     conn.deadline = deadline
+    # The first statement reads the file, so it too may find it locked: another program can hold
+    # it exclusively (locking_mode=exclusive, as the sqlite3 shell or a backup tool can).
+    try:
+        _retry_locked(conn, lambda: _set_pragmas(conn))
+        migrate(conn)
+    except BaseException:
+        conn.close()  # a server's next request opens a new one
+        raise
+    return conn
+
+
+def _set_pragmas(conn):
     # In WAL mode a commit is durable against a process crash; synchronous=NORMAL skips the fsync
     # per commit, so a power cut can lose the last moments of hits, never corrupt the file.
     conn.execute("pragma synchronous = normal")
     # Deleted salts and views are overwritten with zeros, not left in free pages.
     conn.execute("pragma secure_delete = on")
-    migrate(conn)
-    return conn
 
 
 def _prepare_file(path, create):
