@@ -16,7 +16,7 @@ import pytest
 from footfall import settings
 from footfall.app import Application
 from footfall.storage import database
-from footfall_testing import CGI_BIN, NOON, Clock, call_app, run_cgi
+from footfall_testing import CGI_BIN, NOON, Clock, call_app, run_cgi, visits
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -158,23 +158,62 @@ DAYS_AT_THE_ENDS = st.one_of(
 
 
 @hypothesis_settings(max_examples=60, deadline=None)
-@given(first=st.one_of(st.none(), DAYS_AT_THE_ENDS), last=st.one_of(st.none(), DAYS_AT_THE_ENDS))
-def test_dates_at_the_ends_of_the_calendar_never_answer_500(tmp_path_factory, first, last):
+@given(first=st.one_of(st.none(), DAYS_AT_THE_ENDS), last=st.one_of(st.none(), DAYS_AT_THE_ENDS),
+       form=st.sampled_from(["", "format=csv", "format=csv&list=pages"]))
+def test_dates_at_the_ends_of_the_calendar_never_answer_500(tmp_path_factory, first, last, form):
     db = str(tmp_path_factory.mktemp("ends") / "footfall.db")
     app = make_app(settings.Config(db=db, timezone="UTC"))
     call_app(app, "POST", body=b"page=/a")
     query = "&".join(f"{name}={value}" for name, value in (("from", first), ("to", last)) if value)
-    response = call_app(app, "GET", query=query)
+    response = call_app(app, "GET", query="&".join(part for part in (query, form) if part))
     assert response.status in (200, 400), response.body
     if response.status == 400:
         assert set(response.json()) == {"error"}
 
 
-@pytest.mark.parametrize("query", ["to=0001-01-05", "to=0001-01-01", "from=9999-12-31",
-                                   "from=9999-12-31&to=9999-12-31", "from=0001-01-01&to=0001-01-01"])
-def test_named_dates_at_the_ends_of_the_calendar_are_answered(db_path, query):
-    response = call_app(make_app(settings.Config(db=db_path, timezone="UTC")), "GET", query=query)
-    assert response.status in (200, 400)
+# With one hit, on 2026-11-28 (NOON): (query, status, JSON answer's from and to, or its error).
+DATES_AT_THE_ENDS = [
+    ("to=0001-01-05", 200, ("0001-01-05", "0001-01-05")),
+    ("to=0001-01-01", 200, ("0001-01-01", "0001-01-01")),
+    ("from=0001-01-01&to=0001-01-01", 200, ("0001-01-01", "0001-01-01")),
+    ("to=9999-12-31", 200, ("9989-12-24", "9999-12-31")),
+    ("from=9999-12-31&to=9999-12-31", 200, ("9999-12-31", "9999-12-31")),
+    ("from=9999-12-31", 400, "from is after to"),
+    ("from=0001-01-01", 400, "range is 739948 days; at most 3660 are allowed"),
+]
+
+
+@pytest.mark.parametrize("query,status,expected", DATES_AT_THE_ENDS,
+                         ids=[query for query, _, _ in DATES_AT_THE_ENDS])
+def test_dates_at_the_ends_of_the_calendar_answer_their_range_or_400(db_path, query, status,
+                                                                     expected):
+    app = make_app(settings.Config(db=db_path, timezone="UTC"))
+    call_app(app, "POST", body=b"page=/a")
+    response = call_app(app, "GET", query=query)
+    assert response.status == status
+    if status == 200:
+        assert (response.json()["from"], response.json()["to"]) == expected
+        assert visits(response.json()["totals"]) == {"visitors": 0, "pageviews": 0}
+    else:
+        assert response.json() == {"error": expected}
+
+
+@pytest.mark.parametrize("query,status,expected", DATES_AT_THE_ENDS,
+                         ids=[query for query, _, _ in DATES_AT_THE_ENDS])
+def test_dates_at_the_ends_of_the_calendar_export_their_range_or_400(db_path, query, status,
+                                                                     expected):
+    app = make_app(settings.Config(db=db_path, timezone="UTC"))
+    call_app(app, "POST", body=b"page=/a")
+    response = call_app(app, "GET", query=query + "&format=csv")
+    assert response.status == status
+    if status == 200:
+        first, last = expected
+        assert response.headers["content-disposition"] == \
+            f'attachment; filename="footfall-{first}-{last}.csv"'
+        assert response.body == b"day,page,visitors,pageviews\r\n"
+    else:
+        assert response.headers["content-type"] == "application/json; charset=utf-8"
+        assert response.json() == {"error": expected}
 
 
 def test_a_post_whose_config_fails_reads_its_whole_body(tmp_path, monkeypatch):
