@@ -3,6 +3,7 @@ deadline, a database the server cannot write 500 with one log line naming path a
 dates at the ends of the calendar 400, and a POST body drained whatever failed."""
 
 import datetime
+import errno
 import os
 import pathlib
 import pwd
@@ -16,7 +17,7 @@ import pytest
 from footfall import settings
 from footfall.app import Application
 from footfall.storage import database
-from footfall_testing import CGI_BIN, NOON, Clock, call_app, run_cgi, visits
+from footfall_testing import CGI_BIN, FIXED_CLOCK_ENV, NOON, Clock, call_app, run_cgi, visits
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -84,6 +85,82 @@ def test_a_database_held_exclusively_answers_503(db_path, held_exclusively, meth
     assert response.headers["retry-after"] == "1"
     assert response.json() == {"error": "database busy, try again"}
     assert response.errors == ("footfall: database stayed locked until the request's deadline\n")
+
+
+class FullDisk:
+    """A small tmpfs of its own, holding the database's folder, filled to the last byte."""
+
+    def __init__(self, mount_point):
+        self.mount_point = mount_point
+        self.folder = mount_point / "data"
+        self.db = str(self.folder / "footfall.db")
+
+    def fill(self):
+        fd = os.open(self.mount_point / "filler", os.O_WRONLY | os.O_CREAT, 0o600)
+        try:
+            while True:
+                os.write(fd, b"\0" * 4096)
+        except OSError as exc:
+            assert exc.errno == errno.ENOSPC
+        finally:
+            os.close(fd)
+
+
+@pytest.fixture
+def full_disk(tmp_path):
+    """A real full filesystem: CI runs the tests as root, and root may mount a tmpfs."""
+    mount_point = tmp_path / "disk"
+    mount_point.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m,mode=0700", "tmpfs",
+                              str(mount_point)], capture_output=True, text=True, check=False)
+    if mounted.returncode != 0:
+        pytest.fail(f"a full disk is a tmpfs of 2 MB, which only root may mount: {mounted.stderr}")
+    yield FullDisk(mount_point)
+    subprocess.run(["umount", "--lazy", str(mount_point)], check=True)
+
+
+YESTERDAY_CLOCK_ENV = dict(FIXED_CLOCK_ENV, FAKETIME="@2026-11-27 12:00:00")
+
+
+@pytest.mark.parametrize("open_elsewhere", [False, True], ids=["alone", "open-in-a-server"])
+def test_a_hit_on_a_full_disk_answers_503_naming_the_disk(full_disk, open_elsewhere):
+    assert run_cgi(full_disk.db, "POST", body=b"page=/a", env=FIXED_CLOCK_ENV).status == 200
+    # A server's connection keeps the -wal and -shm files, so SQLite itself says the disk is full.
+    server = database.connect(full_disk.db) if open_elsewhere else None
+    full_disk.fill()
+    response = run_cgi(full_disk.db, "POST", body=b"page=/b", env=FIXED_CLOCK_ENV)
+    if server:
+        server.close()
+    assert response.status == 503
+    assert response.headers["retry-after"] == "5"
+    assert response.json() == {"error": "database unavailable, try again later"}
+    assert response.errors.count("\n") == 1, response.errors  # one line, no traceback
+    assert response.errors.startswith(
+        f"footfall: POST not answered, database unavailable: the disk holding {full_disk.folder} "
+        "is full (No space left on device)")
+
+
+@pytest.mark.parametrize("query", ["", "browser=Chrome"], ids=["all", "filtered"])
+def test_reads_on_a_full_disk_keep_answering(full_disk, query):
+    assert run_cgi(full_disk.db, "POST", body=b"page=/a", env=FIXED_CLOCK_ENV).status == 200
+    server = database.connect(full_disk.db)
+    full_disk.fill()
+    # A filter's first read of today keeps its summary in the database, and cannot.
+    response = run_cgi(full_disk.db, "GET", query=query, env=FIXED_CLOCK_ENV)
+    server.close()
+    assert response.status == 200, response.errors
+    assert visits(response.json()["totals"]) == {"visitors": 1, "pageviews": 1}
+
+
+def test_a_read_on_a_full_disk_answers_though_it_cannot_end_yesterday(full_disk):
+    posted = run_cgi(full_disk.db, "POST", body=b"page=/a", env=YESTERDAY_CLOCK_ENV)
+    assert posted.status == 200
+    server = database.connect(full_disk.db)
+    full_disk.fill()
+    response = run_cgi(full_disk.db, "GET", query="from=2026-11-27", env=FIXED_CLOCK_ENV)
+    server.close()
+    assert response.status == 200, response.errors
+    assert visits(response.json()["totals"]) == {"visitors": 1, "pageviews": 1}
 
 
 @pytest.fixture

@@ -107,7 +107,10 @@ class Application:
         # request on PostgreSQL. A process started by CGI checks once, as before.
         today = self.today()
         if getattr(self._local, "no_ended_days_on", None) != today:
-            days.close_ended_days(self.connection(), today)
+            try:
+                days.close_ended_days(self.connection(), today)
+            except database.DiskFull:
+                return  # reads still answer; a write answers 503, and the next request tries again
             self._local.no_ended_days_on = today
 
     def today(self):

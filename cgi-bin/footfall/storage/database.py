@@ -30,18 +30,26 @@ class DatabaseUnavailable(DatabaseBusy):
     """The database server cannot be reached (PostgreSQL down, or the network to it)."""
 
 
+class DiskFull(DatabaseUnavailable):
+    """The disk holding the database is full: nothing can be written until space is freed."""
+
+
 BUSY_TIMEOUT_SECONDS = 5.0
 # Without a deadline (scripts), how many times a locked write is tried.
 WRITE_ATTEMPTS = 6
 # The longest a request waits for a locked database, from its start to its 503: connecting,
 # migrating and writing share it (docs/deploy.md).
 REQUEST_WAIT_SECONDS = 9.0
+# An I/O error on a disk with less room than this is taken for the disk being full: SQLite
+# says "disk I/O error" when it cannot size its -shm file, "database or disk is full" otherwise.
+FULL_BELOW_BYTES = 1024 * 1024
 
 
 class Connection(sqlite3.Connection):
     """An SQLite connection that knows until when its current request may wait for a lock."""
 
     deadline = None  # time.monotonic() value; None: BUSY_TIMEOUT_SECONDS per attempt
+    path = None  # the database file, named when its disk is full
 
     def wait_until(self, deadline):
         self.deadline = deadline
@@ -81,7 +89,7 @@ def connect(path, create=True, deadline=None):
     # isolation_level=None: transactions are begun explicitly (BEGIN IMMEDIATE for writes).
     conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None,
                            factory=Connection)
-    conn.deadline = deadline
+    conn.deadline, conn.path = deadline, path
     # The first statement reads the file, so it too may find it locked: another program can hold
     # it exclusively (locking_mode=exclusive, as the sqlite3 shell or a backup tool can).
     try:
@@ -237,6 +245,9 @@ def _retry_locked(conn, action):
                 if "readonly" in message or "unable to open" in message:
                     raise StorageError(f"cannot write the database: {message} (user {_user()}); "
                                        "the database and its directory must be writable") from exc
+                full = _disk_full(conn, message)
+                if full is not None:
+                    raise full from exc
                 raise
             attempt += 1
             if deadline is None and attempt >= WRITE_ATTEMPTS:
@@ -244,6 +255,25 @@ def _retry_locked(conn, action):
             import random  # only a contended write gets here; a plain hit need not import it
 
             time.sleep(random.uniform(0.01, 0.05) * 2 ** min(attempt - 1, 5))
+
+
+def _disk_full(conn, message):
+    """DiskFull naming the database's folder if SQLite's error is a full disk, else None."""
+    path = getattr(conn, "path", None)
+    if path is None or path == ":memory:":
+        return None
+    folder = os.path.dirname(os.path.abspath(path))
+    if "full" not in message:
+        if "disk I/O error" not in message:
+            return None
+        try:
+            disk = os.statvfs(folder)
+        except OSError:
+            return None
+        if disk.f_bavail * disk.f_frsize >= FULL_BELOW_BYTES:
+            return None
+    return DiskFull(f"the disk holding {folder} is full (No space left on device): "
+                    f"{os.path.basename(path)} cannot be written until space is freed ({message})")
 
 
 def checkpoint(conn):
