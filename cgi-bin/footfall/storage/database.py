@@ -76,7 +76,7 @@ def is_postgres(conn):
 def connect(path, create=True, deadline=None):
     """Open the database (creating or migrating it if need be) with WAL and a busy timeout.
 
-    A new database and the folder footfall makes for it are private to their owner (0600 and
+    A new database and the folders footfall makes for it are private to their owner (0600 and
     0700, whatever the umask); SQLite gives the -wal and -shm files the database's mode.
     A postgresql:// URL opens PostgreSQL instead (postgres.py, which only then imports psycopg).
     """
@@ -115,8 +115,7 @@ def _prepare_file(path, create):
         if not create:
             raise StorageError(f"database directory {directory} does not exist")
         try:
-            os.makedirs(directory, mode=0o700, exist_ok=True)
-            os.chmod(directory, 0o700)
+            make_private_folders(directory)
         except OSError as exc:
             raise StorageError(f"cannot create the database directory {directory}: "
                                f"{exc.strerror} (user {_user()})") from None
@@ -139,6 +138,30 @@ def _prepare_file(path, create):
         os.fchmod(fd, 0o600)
     finally:
         os.close(fd)
+
+
+def make_private_folders(directory):
+    """Make directory and every missing folder above it, each 0700 whatever the umask.
+
+    os.makedirs(mode=0o700) gives that mode to the last folder only, and the umask still narrows
+    it: under umask 000 the folders above were left 0777. Folders that exist are left as they are.
+    """
+    missing = []
+    directory = os.path.abspath(directory)
+    while not os.path.isdir(directory):
+        missing.append(directory)
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            break
+        directory = parent
+    for folder in reversed(missing):
+        try:
+            os.mkdir(folder, 0o700)
+        except FileExistsError:
+            if not os.path.isdir(folder):
+                raise
+            continue  # another process made it meanwhile
+        os.chmod(folder, 0o700)
 
 
 def _user():
