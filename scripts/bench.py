@@ -67,7 +67,7 @@ def main(argv=None):
                              f"lines (default {LOG_LINES:,})")
     args = parser.parse_args(argv)
     if args.logs:
-        os.makedirs(args.data, exist_ok=True)
+        database.make_private_folders(args.data)
         return log_import_row(args.data, args.python, args.logs)
     profile = dict(PROFILES["quick" if args.quick else "full"])
     if args.sizes:
@@ -77,7 +77,7 @@ def main(argv=None):
     only = set(args.only.split(",")) if args.only else set(SECTIONS)
     if only - set(SECTIONS + ON_REQUEST):
         parser.error(f"--only takes {', '.join(SECTIONS + ON_REQUEST)}")
-    os.makedirs(args.data, exist_ok=True)
+    database.make_private_folders(args.data)
     started = time.perf_counter()
 
     print(f"# footfall benchmark ({'quick' if args.quick else 'full'} run)\n")

@@ -267,7 +267,7 @@ def write_config_values(path, values):
             else:
                 section.insert(0, f"{name} = {value}")
     lines[start + 1:end] = section
-    os.makedirs(os.path.dirname(os.path.abspath(path)), mode=0o700, exist_ok=True)
+    database.make_private_folders(os.path.dirname(os.path.abspath(path)))
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.fchmod(fd, 0o600)  # an existing file made readable by others is made private again
     with os.fdopen(fd, "w", encoding="utf-8") as f:

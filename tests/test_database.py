@@ -58,6 +58,17 @@ def test_database_wal_shm_and_folder_are_private_whatever_the_umask(tmp_path):
         os.umask(old)
 
 
+def test_every_folder_made_above_the_database_is_private_whatever_the_umask(tmp_path):
+    db = tmp_path / "new" / "nested" / "folder" / "footfall.db"
+    old = os.umask(0)
+    try:
+        database.connect(str(db)).close()
+    finally:
+        os.umask(old)
+    made = [tmp_path / "new", tmp_path / "new" / "nested", db.parent]
+    assert [mode(folder) for folder in made] == [0o700, 0o700, 0o700]
+
+
 def test_an_existing_folder_keeps_the_owners_mode(tmp_path):
     folder = tmp_path / "shared"
     folder.mkdir(mode=0o750)

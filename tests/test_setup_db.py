@@ -134,6 +134,20 @@ def test_setup_db_migrates_a_database_made_before_the_decision_by_generating_a_k
     assert totals.read_days(conn, "2026-11-01", "2026-11-01") == {"2026-11-01": (9, 23)}
 
 
+def test_setup_db_makes_every_folder_it_creates_private_whatever_the_umask(tmp_path):
+    home = tmp_path / "home" / "owner"  # the config file goes to ~/footfall/footfall.ini
+    db = tmp_path / "srv" / "stats" / "footfall.db"
+    old = os.umask(0)  # the script inherits it
+    try:
+        result = run_script("setup_db.py", "--db", str(db), "--public", home=home)
+    finally:
+        os.umask(old)
+    assert result.returncode == 0, result.stderr
+    made = [tmp_path / "home", home, home / "footfall", tmp_path / "srv", db.parent]
+    assert [stat.S_IMODE(os.stat(folder).st_mode) for folder in made] == [0o700] * 5
+    assert stat.S_IMODE(os.stat(home / "footfall" / "footfall.ini").st_mode) == 0o600
+
+
 def test_setup_db_says_clearly_when_the_folder_cannot_be_made(tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("")

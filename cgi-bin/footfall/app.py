@@ -18,8 +18,6 @@ from .storage import database, days, meta, record
 # local comes from _thread, which the interpreter has loaded already (threading.local is this very
 # class, but importing threading costs a POST half a millisecond). See docs/performance.md.
 
-# The longest range a GET answers, counted inclusively: ten years and change.
-MAX_RANGE_DAYS = 3660
 TOP_LIMIT = 50
 
 ALLOWED_METHODS = "GET, HEAD, OPTIONS, POST"
@@ -109,7 +107,10 @@ class Application:
         # request on PostgreSQL. A process started by CGI checks once, as before.
         today = self.today()
         if getattr(self._local, "no_ended_days_on", None) != today:
-            days.close_ended_days(self.connection(), today)
+            try:
+                days.close_ended_days(self.connection(), today)
+            except database.DiskFull:
+                return  # reads still answer; a write answers 503, and the next request tries again
             self._local.no_ended_days_on = today
 
     def today(self):
@@ -317,7 +318,7 @@ class Application:
             limit = insights.read_limit(params)
             now = self.clock()
             today = counting.parse_day(counting.day_of(now, config.zone), "today")
-            first, last = self._range(params, site, page, today)
+            first, last = insights.read_range(params, site, page, today, self.connection)
         except counting.InvalidInput as exc:
             raise HTTPError(400, str(exc)) from None
 
@@ -368,27 +369,6 @@ class Application:
         answer["not_found"] = totals.not_found(conn, first.isoformat(), last.isoformat(), site,
                                                limit)
         return answer
-
-    def _range(self, params, site, page, today):
-        """The first and last day a GET asks for, checked: (date, date)."""
-        last = counting.parse_day(params["to"], "to") if params.get("to") else today
-        if params.get("from"):
-            first = counting.parse_day(params["from"], "from")
-        else:
-            from .storage import totals
-
-            stored = totals.first_day(self.connection(), site, page)
-            first = counting.parse_day(stored, "first day") if stored else last
-            # With more history than one answer may hold, default to its last MAX_RANGE_DAYS
-            # (or as many as the calendar has before `to`).
-            earliest = last - _days(min(MAX_RANGE_DAYS - 1, (last - datetime.date.min).days))
-            first = min(max(first, earliest), last)
-        if first > last:
-            raise HTTPError(400, "from is after to")
-        span = (last - first).days + 1
-        if span > MAX_RANGE_DAYS:
-            raise HTTPError(400, f"range is {span} days; at most {MAX_RANGE_DAYS} are allowed")
-        return first, last
 
 
 def _is_pixel(environ):

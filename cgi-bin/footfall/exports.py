@@ -82,11 +82,10 @@ def day_page_rows(conn, first, last, site=None, page=None, filter_name="", filte
     One small query per day rather than one over the range: SQLite would sort a range-wide
     GROUP BY in a temporary table, and memory would then grow with the range.
     """
-    day = datetime.date.fromisoformat(first)
-    end = datetime.date.fromisoformat(last)
-    one_day = datetime.timedelta(days=1)
-    while day <= end:
-        text = day.isoformat()
+    start = datetime.date.fromisoformat(first)
+    # Days counted from the first, never one past the last: after 9999-12-31 there is no date.
+    for offset in range((datetime.date.fromisoformat(last) - start).days + 1):
+        text = (start + datetime.timedelta(days=offset)).isoformat()
         if filter_name in ("", "page"):
             params = {"day": text, "site": site, "page": page}
             for name, visitors, pageviews in conn.execute(SELECT_DAY_PAGES, params):
@@ -100,7 +99,6 @@ def day_page_rows(conn, first, last, site=None, page=None, filter_name="", filte
                 pages = reader.per_day("page").get(text, {})
             for name in sorted(pages):
                 yield text, name, pages[name][0], pages[name][1]
-        day += one_day
 
 
 class _Buffer:

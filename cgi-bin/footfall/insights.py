@@ -7,6 +7,8 @@ The numbers come from the rollups and the day summaries (storage/breakdown_reade
 from the summary storage/today.py keeps between reads; app.py puts them into the answer.
 """
 
+import datetime
+
 from . import counting, events, places, summary
 from .storage import breakdown_reader, totals
 
@@ -14,10 +16,34 @@ from .storage import breakdown_reader, totals
 LISTS = (("pages", "page"), ("referrers", "ref"), ("browsers", "browser"), ("systems", "os"),
          ("devices", "device"), ("countries", "country"), ("languages", "language"),
          ("campaigns", "campaign"))
+# The longest range a GET answers, counted inclusively: ten years and change.
+MAX_RANGE_DAYS = 3660
 MAX_FILTER_LENGTH = 200
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 LIVE_MINUTES = 30
+
+
+def read_range(params, site, page, today, connection):
+    """The first and last day a GET asks for, checked: (date, date), or InvalidInput.
+    connection() gives the database, read when from is not given."""
+    last = counting.parse_day(params["to"], "to") if params.get("to") else today
+    if params.get("from"):
+        first = counting.parse_day(params["from"], "from")
+    else:
+        stored = totals.first_day(connection(), site, page)
+        first = counting.parse_day(stored, "first day") if stored else last
+        # With more history than one answer may hold, default to its last MAX_RANGE_DAYS
+        # (or as many as the calendar has before `to`).
+        earliest = last - datetime.timedelta(
+            days=min(MAX_RANGE_DAYS - 1, (last - datetime.date.min).days))
+        first = min(max(first, earliest), last)
+    if first > last:
+        raise counting.InvalidInput("from is after to")
+    span = (last - first).days + 1
+    if span > MAX_RANGE_DAYS:
+        raise counting.InvalidInput(f"range is {span} days; at most {MAX_RANGE_DAYS} are allowed")
+    return first, last
 
 
 def read_filter(params, page):

@@ -30,18 +30,26 @@ class DatabaseUnavailable(DatabaseBusy):
     """The database server cannot be reached (PostgreSQL down, or the network to it)."""
 
 
+class DiskFull(DatabaseUnavailable):
+    """The disk holding the database is full: nothing can be written until space is freed."""
+
+
 BUSY_TIMEOUT_SECONDS = 5.0
 # Without a deadline (scripts), how many times a locked write is tried.
 WRITE_ATTEMPTS = 6
 # The longest a request waits for a locked database, from its start to its 503: connecting,
 # migrating and writing share it (docs/deploy.md).
 REQUEST_WAIT_SECONDS = 9.0
+# An I/O error on a disk with less room than this is taken for the disk being full: SQLite
+# says "disk I/O error" when it cannot size its -shm file, "database or disk is full" otherwise.
+FULL_BELOW_BYTES = 1024 * 1024
 
 
 class Connection(sqlite3.Connection):
     """An SQLite connection that knows until when its current request may wait for a lock."""
 
     deadline = None  # time.monotonic() value; None: BUSY_TIMEOUT_SECONDS per attempt
+    path = None  # the database file, named when its disk is full
 
     def wait_until(self, deadline):
         self.deadline = deadline
@@ -120,7 +128,7 @@ def is_postgres(conn):
 def connect(path, create=True, deadline=None):
     """Open the database (creating or migrating it if need be) with WAL and a busy timeout.
 
-    A new database and the folder footfall makes for it are private to their owner (0600 and
+    A new database and the folders footfall makes for it are private to their owner (0600 and
     0700, whatever the umask); SQLite gives the -wal and -shm files the database's mode.
     A postgresql:// URL opens PostgreSQL instead (postgres.py, which only then imports psycopg).
     """
@@ -133,14 +141,24 @@ def connect(path, create=True, deadline=None):
     # isolation_level=None: transactions are begun explicitly (BEGIN IMMEDIATE for writes).
     conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None,
                            factory=Connection)
-    conn.deadline = deadline
+    conn.deadline, conn.path = deadline, path
+    # The first statement reads the file, so it too may find it locked: another program can hold
+    # it exclusively (locking_mode=exclusive, as the sqlite3 shell or a backup tool can).
+    try:
+        _retry_locked(conn, lambda: _set_pragmas(conn))
+        migrate(conn)
+    except BaseException:
+        conn.close()  # a server's next request opens a new one
+        raise
+    return conn
+
+
+def _set_pragmas(conn):
     # In WAL mode a commit is durable against a process crash; synchronous=NORMAL skips the fsync
     # per commit, so a power cut can lose the last moments of hits, never corrupt the file.
     conn.execute("pragma synchronous = normal")
     # Deleted salts and views are overwritten with zeros, not left in free pages.
     conn.execute("pragma secure_delete = on")
-    migrate(conn)
-    return conn
 
 
 def _prepare_file(path, create):
@@ -149,8 +167,7 @@ def _prepare_file(path, create):
         if not create:
             raise StorageError(f"database directory {directory} does not exist")
         try:
-            os.makedirs(directory, mode=0o700, exist_ok=True)
-            os.chmod(directory, 0o700)
+            make_private_folders(directory)
         except OSError as exc:
             raise StorageError(f"cannot create the database directory {directory}: "
                                f"{exc.strerror} (user {_user()})") from None
@@ -173,6 +190,30 @@ def _prepare_file(path, create):
         os.fchmod(fd, 0o600)
     finally:
         os.close(fd)
+
+
+def make_private_folders(directory):
+    """Make directory and every missing folder above it, each 0700 whatever the umask.
+
+    os.makedirs(mode=0o700) gives that mode to the last folder only, and the umask still narrows
+    it: under umask 000 the folders above were left 0777. Folders that exist are left as they are.
+    """
+    missing = []
+    directory = os.path.abspath(directory)
+    while not os.path.isdir(directory):
+        missing.append(directory)
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            break
+        directory = parent
+    for folder in reversed(missing):
+        try:
+            os.mkdir(folder, 0o700)
+        except FileExistsError:
+            if not os.path.isdir(folder):
+                raise
+            continue  # another process made it meanwhile
+        os.chmod(folder, 0o700)
 
 
 def _user():
@@ -279,6 +320,9 @@ def _retry_locked(conn, action):
                 if "readonly" in message or "unable to open" in message:
                     raise StorageError(f"cannot write the database: {message} (user {_user()}); "
                                        "the database and its directory must be writable") from exc
+                full = _disk_full(conn, message)
+                if full is not None:
+                    raise full from exc
                 raise
             attempt += 1
             if deadline is None and attempt >= WRITE_ATTEMPTS:
@@ -286,6 +330,25 @@ def _retry_locked(conn, action):
             import random  # only a contended write gets here; a plain hit need not import it
 
             time.sleep(random.uniform(0.01, 0.05) * 2 ** min(attempt - 1, 5))
+
+
+def _disk_full(conn, message):
+    """DiskFull naming the database's folder if SQLite's error is a full disk, else None."""
+    path = getattr(conn, "path", None)
+    if path is None or path == ":memory:":
+        return None
+    folder = os.path.dirname(os.path.abspath(path))
+    if "full" not in message:
+        if "disk I/O error" not in message:
+            return None
+        try:
+            disk = os.statvfs(folder)
+        except OSError:
+            return None
+        if disk.f_bavail * disk.f_frsize >= FULL_BELOW_BYTES:
+            return None
+    return DiskFull(f"the disk holding {folder} is full (No space left on device): "
+                    f"{os.path.basename(path)} cannot be written until space is freed ({message})")
 
 
 def checkpoint(conn):
