@@ -351,6 +351,9 @@ def main(argv=None):
     now = time.time() if args.now is None else args.now
     try:
         config = settings.load_config(db=args.db)
+        if not args.db:
+            print(f"report: the database {database.shown(config.db)} ({settings.db_origin()})",
+                  file=sys.stderr)
         if args.send:
             check_mail_settings(config)
         conn = database.connect(config.db, create=False)

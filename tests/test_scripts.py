@@ -91,6 +91,20 @@ def start_serve(tmp_path, *args, script=None):
             re.search(r"dashboard:\s+(\S+)", text).group(1))
 
 
+@pytest.mark.parametrize("name, args", [
+    ("report.py", ["--now", "2026-11-28T09:30"]),
+    ("import_log.py", ["--site", "example.com", "{log}"]),
+], ids=["report", "import_log"])
+def test_script_without_db_names_the_database_it_uses_on_stderr(tmp_path, name, args):
+    db = str(tmp_path / "footfall" / "footfall.db")
+    assert run_script("setup_db.py", "--public", home=tmp_path).returncode == 0
+    log = tmp_path / "access.log"
+    log.write_text("")
+    result = run_script(name, *[arg.format(log=log) for arg in args], home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == f"{name[:-3]}: the database {db} (the default)\n"
+
+
 def test_serve_creates_demo_data_in_its_demo_folder_and_serves_api_and_dashboard(tmp_path):
     # A checkout of its own (links to this one's folders), so the demo folder is tmp_path's.
     checkout = tmp_path / "checkout"
