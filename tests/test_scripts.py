@@ -139,6 +139,32 @@ def test_serve_never_seeds_a_database_outside_its_demo_folder(tmp_path):
     assert f"seed_db.py --db {db})" in text
 
 
+def serve_output(tmp_path, db):
+    """What serve.py --db db prints before it serves."""
+    proc, text, _api, _dashboard = start_serve(tmp_path, "--db", db)
+    proc.terminate()
+    proc.wait(10)
+    return text
+
+
+def test_serve_on_postgresql_with_hits_says_nothing_of_creating_it(tmp_path, pg_url):
+    assert run_script("seed_db.py", "--db", pg_url, "--hits", "20", "--seed", "1",
+                      home=tmp_path).returncode == 0
+    text = serve_output(tmp_path, pg_url)
+    assert text.startswith("footfall is running at http://127.0.0.1:")
+
+
+def test_serve_on_an_empty_postgresql_suggests_seed_db_with_its_url_without_the_password(
+        tmp_path, pg_url):
+    # The private cluster trusts loopback: any password is accepted, and none may be printed.
+    with_password = pg_url.replace("postgresql://footfall@", "postgresql://footfall:s3cret@")
+    text = serve_output(tmp_path, with_password)
+    assert text.splitlines()[0] == (
+        f"the database {database.shown(pg_url)} holds no hits yet (for demo hits: python3 "
+        f"{os.path.join(SCRIPTS, 'seed_db.py')} --db '{pg_url}')")
+    assert "s3cret" not in text
+
+
 def test_serve_says_which_port_is_in_use_instead_of_a_traceback(tmp_path):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
