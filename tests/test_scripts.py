@@ -70,6 +70,31 @@ def test_seed_db_with_the_same_seed_gives_the_same_pages(tmp_path):
     assert pages[0] == pages[1]
 
 
+def logged_days(log_text):
+    """The days of an access log's lines, as datetime.date, in the order they first appear."""
+    days = {}
+    for line in log_text.splitlines():
+        stamp = re.search(r"\[(\d\d/\w{3}/\d{4}):", line).group(1)
+        days.setdefault(datetime.datetime.strptime(stamp, "%d/%b/%Y").date(), None)
+    return list(days)
+
+
+def test_make_access_log_ends_yesterday_by_default(tmp_path):
+    # The pinned clock: 2026-11-28 12:00 UTC. A report of "last week" then has a week to show.
+    result = run_script("make_access_log.py", "--days", "7", "--visits", "20", "--seed", "1",
+                        env=FIXED_CLOCK_ENV)
+    assert result.returncode == 0, result.stderr
+    assert logged_days(result.stdout) == [datetime.date(2026, 11, day) for day in range(21, 28)]
+
+
+def test_make_access_log_starts_on_the_day_given(tmp_path):
+    result = run_script("make_access_log.py", "--days", "3", "--visits", "20", "--seed", "1",
+                        "--start", "2026-01-30", env=FIXED_CLOCK_ENV)
+    assert result.returncode == 0, result.stderr
+    assert logged_days(result.stdout) == [datetime.date(2026, 1, 30), datetime.date(2026, 1, 31),
+                                          datetime.date(2026, 2, 1)]
+
+
 def start_serve(tmp_path, *args, script=None):
     """serve.py on a free port; returns the process and its API and dashboard addresses."""
     # A real install's config file with a read key must not make the local demo private.
