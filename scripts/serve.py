@@ -95,7 +95,7 @@ def prepare(config):
     conn = database.connect(config.db)
     try:
         if os.path.abspath(config.db) == DEMO_DB:
-            counted = seed_db.seed(conn, config)
+            counted = seed_db.seed_demo(conn, config)
             seed_db.mark_demo(conn)
             seed_db.add_demo_notes(conn, counting.day_of(time.time(), config.zone))
             print(f"created a demo database with {counted} hits: {database.shown(config.db)}")
