@@ -42,6 +42,15 @@ SQLITE_MAGIC = b"SQLite format 3"
 LEAK_FOLDERS = ("", "/footfall", "/data", "/db", "/stats")
 LEAK_NAMES = ("footfall.db", "footfall.db-wal", "footfall.db-shm", "footfall.ini")
 DEPLOY_GUIDE = "docs/deploy.md"
+# footfall's 500s are its database's: where the server was told it is, and who may write it.
+# Without FOOTFALL_DB, footfall looks in the home folder of the user CGI runs as (www-data's
+# /var/www/footfall), not in the site owner's where setup_db.py made it.
+FIX_500 = ("the line starting 'footfall:' in the server's error log names the setting or path. "
+           "A database in another user's home (/var/www/footfall/...): the server is not told "
+           "where yours is: add  SetEnv FOOTFALL_DB /home/you/footfall/footfall.db  to the "
+           ".htaccess beside stats.py or the server config (nginx: fastcgi_param FOOTFALL_DB "
+           "...;). A database the web server cannot write: sudo python3 scripts/setup_db.py "
+           "--db PATH --web-user www-data (docs/deploy.md)")
 
 
 class Unreachable(Exception):
@@ -145,10 +154,7 @@ class Doctor:
                                "python3 on its first line; 'SyntaxError' -> Python 3.9 or newer")
         error = answer.json().get("error", "")
         if answer.status == 500:
-            return self.report(False, f"footfall runs but answers 500: {error}",
-                               "the line starting 'footfall:' in the server's error log names the "
-                               "setting or path; a database the web server cannot write: "
-                               "sudo python3 scripts/setup_db.py --db PATH --web-user www-data")
+            return self.report(False, f"footfall runs but answers 500: {error}", FIX_500)
         self.report(True, f"the script answers JSON ({answer.status})")
         self.check_headers(answer, "GET")
         return True
@@ -208,10 +214,7 @@ class Doctor:
         if answer.status != 200:
             fix = "see the server's error log"
             if answer.status == 500:
-                fix = ("most often the web server cannot write the database folder: it must "
-                       "belong to the user CGI runs as: sudo python3 scripts/setup_db.py "
-                       "--db PATH --web-user www-data (docs/deploy.md); the error log line "
-                       "starting 'footfall:' names the path")
+                fix = FIX_500
             elif answer.status == 503:
                 fix = "the database stayed locked: is a backup or another tool holding it?"
             return self.report(False, f"the test hit answered {answer.status}: "

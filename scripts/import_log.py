@@ -1099,6 +1099,9 @@ def main(argv=None):
         parser.error(str(exc))
     try:
         config = settings.load_config(db=args.db)
+        if not args.db:
+            print(f"import_log: the database {database.shown(config.db)} "
+                  f"({settings.db_origin()})", file=sys.stderr)
         conn = database.connect(config.db)
         # A batch of days writes breakdown rows all over their tables: a page cache to match
         # (negative: KiB), or SQLite reads and writes the same pages again and again.

@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
-"""Write a realistic Apache/nginx combined access log, the same for the same --seed.
+"""Write a realistic Apache/nginx combined access log, the same for the same --seed and --start.
 
     python3 scripts/make_access_log.py --days 30 --visits 300 --seed 1 > access.log
     python3 scripts/make_access_log.py --lines 1000000 --seed 1 -o big.log   # for bench.py
+
+By default the log's last day is yesterday (UTC), so a report of last week finds it; --start
+fixes its first day instead, for a log that is the same whatever the date.
 
 People arrive from search engines, other sites or nowhere, read a few pages (each with its
 stylesheet, script, images and favicon; a returning visitor's browser gets 304s), sometimes
@@ -78,7 +81,7 @@ BOT_PATHS = ("/robots.txt", "/sitemap.xml", "/feed.xml") + tuple(path for path, 
 PROBES = ("/wp-login.php", "/.env", "/xmlrpc.php", "/admin/config.php")
 VISIT_LENGTHS = (1, 1, 1, 2, 2, 3, 4, 6)
 CRAWL_LENGTHS = (1, 2, 3, 5, 8)  # requests per crawler session
-START = datetime.date(2026, 1, 1)
+START = datetime.date(2026, 1, 1)  # of generate(), and of a log of --lines without --start
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -216,6 +219,19 @@ def _line(ip, ts, method, target, status, ref, agent, rng):
     return f'{ip} - - [{_when(ts)}] "{method} {target} HTTP/1.1" {status} {size} "{ref}" "{agent}"'
 
 
+def _day(text):
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a day as YYYY-MM-DD") from None
+
+
+def default_start(days, lines, today):
+    """The first day: --days days before today, so the log ends yesterday; a log of --lines has
+    no known number of days, so it starts on START."""
+    return START if lines is not None else today - datetime.timedelta(days=days)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
@@ -223,13 +239,18 @@ def main(argv=None):
     parser.add_argument("--visits", type=int, default=300,
                         help="visits of people per weekday (default 300)")
     parser.add_argument("--lines", type=int, help="stop after this many lines (more days if need be)")
+    parser.add_argument("--start", type=_day, metavar="YYYY-MM-DD",
+                        help="the log's first day (default: --days days before today, so the "
+                             f"log ends yesterday; with --lines, {START})")
     parser.add_argument("-o", "--output", help="file to write (default: stdout)")
     args = parser.parse_args(argv)
+    today = datetime.datetime.now(datetime.timezone.utc).date()
+    start = args.start or default_start(args.days, args.lines, today)
     if args.output:
         with open(args.output, "w", encoding="utf-8") as out:
-            generate(out, args.seed, args.days, args.visits, lines=args.lines)
+            generate(out, args.seed, args.days, args.visits, start, lines=args.lines)
     else:
-        generate(sys.stdout, args.seed, args.days, args.visits, lines=args.lines)
+        generate(sys.stdout, args.seed, args.days, args.visits, start, lines=args.lines)
     return 0
 
 

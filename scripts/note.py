@@ -36,6 +36,9 @@ def main(argv=None):
         parser.exit(2, f"note: {database.password_refused()}\n")
     try:
         config = settings.load_config(db=args.db)
+        if not args.db:
+            print(f"note: the database {database.shown(config.db)} ({settings.db_origin()})",
+                  file=sys.stderr)
         conn = database.connect(config.db, create=args.command == "add")
     except (settings.ConfigError, database.StorageError, OSError) as exc:
         parser.exit(1, f"note: {exc}\n")

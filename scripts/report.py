@@ -253,13 +253,23 @@ def alert_text(found, multiple, site=None):
 # ---------------------------------------------------------------------------------------------
 
 def check_mail_settings(config):
-    """Refuse early, before any work, when --send could not send: a quiet alert run too."""
-    if not config.smtp_host:
-        raise ReportError("smtp_host is not set (FOOTFALL_SMTP_HOST or the config file)")
-    if not config.mail_to:
-        raise ReportError("mail_to is not set (FOOTFALL_MAIL_TO or the config file)")
-    if not (config.mail_from or config.smtp_user):
-        raise ReportError("mail_from is not set (FOOTFALL_MAIL_FROM or the config file)")
+    """Refuse early, before any work, when --send could not send: a quiet alert run too. Every
+    missing setting is named at once, so one run of setting them up is enough."""
+    missing = [name for name, value in (("smtp_host", config.smtp_host),
+                                        ("mail_to", config.mail_to),
+                                        ("mail_from", config.mail_from or config.smtp_user))
+               if not value]
+    if missing:
+        names = _listed(missing)
+        variables = _listed([f"FOOTFALL_{name.upper()}" for name in missing])
+        if len(missing) == 1:
+            raise ReportError(f"{names} is not set ({variables} or the config file)")
+        raise ReportError(f"{names} are not set ({variables}, or the config file)")
+
+
+def _listed(words):
+    """'a', 'a and b', 'a, b and c'."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def make_message(config, subject, text, html_body=None, now=None):
@@ -343,6 +353,9 @@ def main(argv=None):
     now = time.time() if args.now is None else args.now
     try:
         config = settings.load_config(db=args.db)
+        if not args.db:
+            print(f"report: the database {database.shown(config.db)} ({settings.db_origin()})",
+                  file=sys.stderr)
         if args.send:
             check_mail_settings(config)
         conn = database.connect(config.db, create=False)

@@ -4,10 +4,12 @@
 Visitors arrive on random days of the last --days days (today included, fewer on weekends and a
 gentle upward trend), each reading a few pages, the first often from a search engine, a link or
 one of two campaigns, on the browsers, screens, time zones and languages of a real site's mix,
-each page visible for some seconds.
+each page visible for some seconds. --demo seeds the site of serve.py's demo instead: 41 pages,
+more referrers, five campaigns (six links) and eight events, 20,000 hits over 90 days.
 """
 
 import argparse
+import collections
 import datetime
 import functools
 import itertools
@@ -99,10 +101,10 @@ BULK_HITS = 100_000  # bulk days counted in one transaction: a month's, or about
 TIMED = 0.9  # share of page views whose visible seconds arrive (some browsers drop the beacon)
 
 
-def demo_pages(count):
-    """count pages for a bigger demo: the usual ones, then blog posts, each less popular."""
-    extra = [(f"/blog/post-{n}", max(1, 12 * 10 // (n + 10))) for n in range(1, count - len(PAGES) + 1)]
-    return (PAGES + tuple(extra))[:count]
+def demo_pages(count, pages=PAGES):
+    """count pages for a bigger demo: the given ones, then blog posts, each less popular."""
+    extra = [(f"/blog/post-{n}", max(1, 12 * 10 // (n + 10))) for n in range(1, count - len(pages) + 1)]
+    return (pages + tuple(extra))[:count]
 
 
 def demo_visitor(rng):
@@ -119,15 +121,16 @@ def page_chooser(pages=PAGES):
     return paths, list(itertools.accumulate(weights))
 
 
-def demo_visit(length, start, site, rng, chooser=None):
+def demo_visit(length, start, site, rng, chooser=None, mix=None):
     """A visit of `length` page views from `start` (epoch s), as plain dicts: the fields of a
     hit (ts, page, ref, query, ip and the demo_visitor fields) and `seconds`, how long the view
     was visible (None when its beacon never came)."""
-    chooser = chooser or page_chooser()
+    mix = mix or SMALL
+    chooser = chooser or page_chooser(mix.pages)
     visitor = demo_visitor(rng)
     ip = f"198.51.{rng.randrange(100, 116)}.{rng.randrange(1, 255)}"
-    query = _pick(CAMPAIGNS, rng)
-    ref = "" if query else _pick(REFERRERS, rng)
+    query = _pick(mix.campaigns, rng)
+    ref = "" if query else _pick(mix.referrers, rng)
     views = []
     for page in rng.choices(chooser[0], cum_weights=chooser[1], k=length):
         # Visible seconds: most views a few seconds to a minute, a few long reads.
@@ -174,9 +177,12 @@ def record_seconds(conn, hits, now):
             record.record_seconds(conn, beacon, hit.seconds)
 
 
-def demo_days(count, days, site, now, zone, rng, pages=PAGES):
+def demo_days(count, days, site, now, zone, rng, pages=None, mix=None):
     """Yield (day, hits) oldest first: count hits as visits of a few pages each, over the last
-    `days` days. A day at a time, so ten million hits never sit in memory at once."""
+    `days` days. A day at a time, so ten million hits never sit in memory at once. pages
+    (path, weight) replace the mix's."""
+    mix = mix or SMALL
+    pages = pages or mix.pages
     today = datetime.date.fromisoformat(counting.day_of(now, zone))
     # Weekdays busier than weekends, later days a little busier than earlier ones.
     offsets = range(days)
@@ -203,7 +209,7 @@ def demo_days(count, days, site, now, zone, rng, pages=PAGES):
         for length in visits.get(offset, ()):
             start = _moment(day, min(max(rng.gauss(14 * 3600, 4 * 3600), 0), 86399) * squeeze,
                             zone)
-            for view in demo_visit(length, start, site, rng, chooser):
+            for view in demo_visit(length, start, site, rng, chooser, mix):
                 view["ts"] = ts = min(view["ts"], now)
                 hit = demo_hit(view, name if ts < midnight else next_name, site)
                 (hits if ts < midnight else spill).append(hit)
@@ -224,14 +230,62 @@ DEMO_EVENTS = (
 )
 
 
-def demo_events(hits, rng):
+class Mix(collections.namedtuple("Mix", "pages referrers campaigns events")):
+    """What a seeded site is made of: its pages, where its visits come from, the query strings
+    of its campaigns' links and its events, each (value, ..., weight) as the constants above."""
+
+
+# The tests' site (seed_db.py's default): small, and its data must stay as the tests know it.
+SMALL = Mix(PAGES, REFERRERS, CAMPAIGNS, DEMO_EVENTS)
+
+# The demo that serve.py makes (seed_db.py --demo): a small real site's, to show what the
+# dashboard does with dozens of pages, a few campaigns and events, over 100 visits a day.
+SITE_PAGES = PAGES + (
+    ("/docs/", 9), ("/docs/install", 8), ("/docs/configuration", 6), ("/docs/api", 5),
+    ("/docs/deploy/apache", 5), ("/docs/deploy/nginx", 4), ("/docs/import-logs", 3),
+    ("/docs/privacy", 4), ("/docs/faq", 4), ("/docs/upgrading", 2), ("/changelog", 3),
+    ("/blog/why-we-count-without-cookies", 8), ("/blog/one-sqlite-file-a-million-hits", 6),
+    ("/blog/reading-server-logs-again", 4), ("/blog/a-dashboard-under-75-kb", 3),
+    ("/blog/postgresql-when-sqlite-is-not-enough", 3), ("/blog/counting-bots-out", 3),
+    ("/blog/tag/python", 2), ("/blog/tag/privacy", 2), ("/blog/2025/year-in-review", 2),
+    ("/blog/2025/shared-hosting-still-works", 2), ("/features", 7), ("/features/events", 3),
+    ("/features/campaigns", 3), ("/features/reports", 2), ("/compare/google-analytics", 5),
+    ("/compare/goatcounter", 3), ("/customers", 2), ("/security", 1), ("/legal/privacy-policy", 1),
+    ("/legal/terms", 1), ("/jobs", 1),
+)
+SITE_REFERRERS = REFERRERS + (
+    ("https://www.bing.com/", 5), ("https://lobste.rs/", 2), ("https://www.ecosia.org/", 1),
+    ("https://t.co/", 2), ("https://www.linkedin.com/", 2), ("https://dev.to/", 1),
+    ("https://old.reddit.com/r/Python/", 2), ("https://search.brave.com/", 1),
+)
+SITE_CAMPAIGNS = ((None, 84),) + CAMPAIGNS[1:] + (
+    ("utm_campaign=black-friday&utm_source=newsletter&utm_medium=email", 3),
+    ("utm_campaign=docs-webinar&utm_source=linkedin&utm_medium=social", 2),
+    ("utm_campaign=launch&utm_source=producthunt", 2),
+    ("utm_campaign=retargeting&utm_source=google&utm_medium=cpc", 1),
+)
+SITE_EVENTS = DEMO_EVENTS + (
+    ("trial started", "/pricing", 0.15),
+    ("contact form sent", "/contact", 0.30),
+    ("newsletter", "/blog/why-we-count-without-cookies", 0.08),
+    ("outbound: github.com", "/docs/install", 0.20),
+    ("docs search", "/docs/", 0.25),
+    ("copy snippet", "/docs/getting-started", 0.30),
+)
+SHOWCASE = Mix(SITE_PAGES, SITE_REFERRERS, SITE_CAMPAIGNS, SITE_EVENTS)
+# About 85 visits a day (fewer on weekends), counted in bulk in about 2.5 s of CPU, so that
+# serve.py's first start stays a matter of seconds.
+DEMO_HITS, DEMO_DAYS = 20_000, 90
+
+
+def demo_events(hits, rng, demo_events=DEMO_EVENTS):
     """The events of a day's hits (oldest first) as storage.events.Event, oldest first: each
-    visit (a visitor of the day) that read a page of DEMO_EVENTS sends its event with that
+    visit (a visitor of the day) that read a page of demo_events sends its event with that
     share, carrying the view's fields as footfall.js does."""
     found, sent = [], set()
     for hit in hits:
         visitor = (hit.ip, hit.user_agent)
-        for name, page, share in DEMO_EVENTS:
+        for name, page, share in demo_events:
             if hit.page != page or (visitor, name) in sent:
                 continue
             sent.add((visitor, name))
@@ -267,7 +321,7 @@ def _pick(weighted, rng):
 
 
 def seed(conn, config, hits=1000, days=90, site="example.com", seed=None, now=None,
-         batch=5000, bulk=False, pages=PAGES):
+         batch=5000, bulk=False, pages=None, mix=SMALL):
     """Write demo hits through the counting rules of storage; returns how many were counted.
 
     bulk: the days gone by in storage.bulk.record_days, a month (or BULK_HITS hits) at a time
@@ -292,8 +346,9 @@ def seed(conn, config, hits=1000, days=90, site="example.com", seed=None, now=No
         batch_days.clear()
         return counted_now
 
-    for day, day_hits in demo_days(hits, days, site, now, config.zone, rng, pages):
-        day_events = [event for event in demo_events(day_hits, event_rng) if event.ts <= now]
+    for day, day_hits in demo_days(hits, days, site, now, config.zone, rng, pages, mix):
+        day_events = [event for event in demo_events(day_hits, event_rng, mix.events)
+                      if event.ts <= now]
         if batch_days and (not bulk or day >= today or day[:7] != batch_days[0][0].day[:7]
                            or batch_hits >= BULK_HITS):
             counted += count_batch()
@@ -317,6 +372,14 @@ def seed(conn, config, hits=1000, days=90, site="example.com", seed=None, now=No
     return counted
 
 
+def seed_demo(conn, config, random_seed=None, now=None):
+    """serve.py's demo: the SHOWCASE site over the last DEMO_DAYS days, its past days counted in
+    bulk (same counts, a fraction of the time: serve.py comes up in seconds). Returns how many
+    hits were counted."""
+    return seed(conn, config, DEMO_HITS, DEMO_DAYS, seed=random_seed, now=now, bulk=True,
+                mix=SHOWCASE)
+
+
 def mark_demo(conn):
     """Record that the database holds demo data only, so seeding it again needs no --force."""
     meta.write_meta(conn, "demo", "1")
@@ -326,13 +389,19 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", help="database path (default: FOOTFALL_DB, the config file, "
                                      f"else {settings.DEFAULTS['db']})")
-    parser.add_argument("--hits", type=int, default=1000, help="how many hits (default 1000)")
-    parser.add_argument("--days", type=int, default=90,
+    parser.add_argument("--hits", type=int, help="how many hits (default 1000; with --demo "
+                                                  f"{DEMO_HITS:,})")
+    parser.add_argument("--days", type=int,
                         help="spread over this many days up to today (default 90)")
+    parser.add_argument("--demo", action="store_true",
+                        help="the site of serve.py's demo, counted as --bulk: dozens of pages, "
+                             "more referrers, five campaigns and eight events (default: a "
+                             "smaller site, which the tests know)")
     parser.add_argument("--seed", type=int, help="random seed, for the same demo data each run")
     parser.add_argument("--site", default="example.com", help="site name (default example.com)")
-    parser.add_argument("--pages", type=int, default=len(PAGES),
-                        help=f"how many distinct pages (default {len(PAGES)})")
+    parser.add_argument("--pages", type=int,
+                        help=f"how many distinct pages (default {len(PAGES)}; with --demo "
+                             f"{len(SITE_PAGES)})")
     parser.add_argument("--bulk", action="store_true",
                         help="count each past day in one go: same counts, much faster for millions "
                              "of hits (see docs/performance.md)")
@@ -344,7 +413,12 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.db and database.has_password(args.db):
         parser.exit(2, f"seed_db: {database.password_refused()}\n")
-    if args.hits < 0 or args.days < 1 or args.pages < 1:
+    mix = SHOWCASE if args.demo else SMALL
+    if args.hits is None:
+        args.hits = DEMO_HITS if args.demo else 1000
+    if args.days is None:
+        args.days = DEMO_DAYS if args.demo else 90
+    if args.hits < 0 or args.days < 1 or (args.pages is not None and args.pages < 1):
         parser.error("--hits must be 0 or more, --days and --pages at least 1")
     try:
         config = settings.load_config(db=args.db)
@@ -361,8 +435,9 @@ def main(argv=None):
         parser.exit(1, f"seed_db: {database.shown(config.db)} holds hits seed_db did not make (real stats?); "
                        "demo hits would mix into them for good. Give another --db, or --force\n")
     started = time.perf_counter()
-    counted = seed(conn, config, args.hits, args.days, args.site, args.seed, bulk=args.bulk,
-                   pages=demo_pages(args.pages))
+    counted = seed(conn, config, args.hits, args.days, args.site, args.seed,
+                   bulk=args.bulk or args.demo,
+                   pages=demo_pages(args.pages, mix.pages) if args.pages else None, mix=mix)
     if empty:
         mark_demo(conn)
     if args.notes:

@@ -13,6 +13,7 @@ import socketserver
 import sqlite3
 import sys
 import time
+import urllib.parse
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir))
@@ -22,7 +23,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import seed_db  # noqa: E402
 from footfall import counting, settings  # noqa: E402
 from footfall.app import Application  # noqa: E402
-from footfall.storage import database  # noqa: E402
+from footfall.storage import database, totals  # noqa: E402
 
 DEMO_DB = os.path.join(ROOT, "demo", "footfall.db")
 STATIC = os.path.join(ROOT, "static")
@@ -78,20 +79,45 @@ class QuietHandler(WSGIRequestHandler):
 def prepare(config):
     """Demo data goes only into the demo folder's database: seeding a database that --db or
     FOOTFALL_DB names could mix made-up hits into real stats."""
+    seed_script = os.path.join(ROOT, "scripts", "seed_db.py")
+    if database.is_postgres_url(config.db):
+        # A PostgreSQL database exists before footfall connects: say only whether it is empty.
+        conn = database.connect(config.db)
+        try:
+            if totals.first_day(conn) is None:
+                print(f"the database {database.shown(config.db)} holds no hits yet (for demo hits: "
+                      f"python3 {seed_script} --db '{url_without_password(config.db)}')")
+        finally:
+            conn.close()
+        return
     if os.path.exists(config.db):
         return
     conn = database.connect(config.db)
     try:
         if os.path.abspath(config.db) == DEMO_DB:
-            counted = seed_db.seed(conn, config)
+            counted = seed_db.seed_demo(conn, config)
             seed_db.mark_demo(conn)
             seed_db.add_demo_notes(conn, counting.day_of(time.time(), config.zone))
             print(f"created a demo database with {counted} hits: {database.shown(config.db)}")
         else:
-            print(f"created an empty database: {database.shown(config.db)} (for demo hits: python3 "
-                  f"{os.path.join(ROOT, 'scripts', 'seed_db.py')} --db {database.shown(config.db)})")
+            print(f"created an empty database: {config.db} (for demo hits: python3 "
+                  f"{seed_script} --db {config.db})")
     finally:
         conn.close()
+
+
+def url_without_password(url):
+    """A postgresql:// URL that seed_db.py --db takes, without its password (psycopg finds it
+    in PGPASSWORD or ~/.pgpass): a terminal's scrollback is no place for it."""
+    parts = urllib.parse.urlsplit(url)
+    netloc = parts.netloc
+    if "@" in netloc:
+        userinfo, host = netloc.rsplit("@", 1)
+        netloc = userinfo.split(":", 1)[0] + "@" + host
+    query = urllib.parse.urlencode([(name, value) for name, value
+                                    in urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+                                    if name != "password"])
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc, query=query))
 
 
 def main(argv=None):

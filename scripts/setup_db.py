@@ -87,7 +87,9 @@ def setup(args, web_user):
             default_db = settings.load_config().db
             if os.path.abspath(args.db) != os.path.abspath(default_db):
                 write_config_values(config_path, {"db": os.path.abspath(args.db)})
-                print(f"config file: {config_path} (wrote db)")
+                print(f"config file: wrote db = {os.path.abspath(args.db)} into {config_path}; "
+                      "scripts run without --db (note.py, report.py, backup.py, import_log.py, "
+                      "seed_db.py) now use this database")
         status = decide_access(conn, config, config_path, args)
     finally:
         conn.close()

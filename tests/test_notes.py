@@ -61,6 +61,25 @@ def test_note_script_lists_nothing_without_creating_a_database(tmp_path):
     assert result.returncode == 1 and "does not exist" in result.stderr
 
 
+def test_note_script_without_db_names_the_database_setup_db_put_in_the_config_file(tmp_path):
+    db = str(tmp_path / "data" / "footfall.db")
+    assert run_script("setup_db.py", "--db", db, "--public", home=tmp_path).returncode == 0
+    result = run_script("note.py", "list", home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == (f"note: the database {db} (db in the config file "
+                             f"{tmp_path / 'footfall' / 'footfall.ini'})\n")
+
+
+@pytest.mark.parametrize("env, origin", [
+    ({}, "the default"), ({"FOOTFALL_DB": "{db}"}, "FOOTFALL_DB")], ids=["default", "environment"])
+def test_note_script_without_db_names_the_database_and_where_it_came_from(tmp_path, env, origin):
+    db = str(tmp_path / "footfall" / "footfall.db")
+    result = run_script("note.py", "add", "2026-11-01", "launched on HN", home=tmp_path,
+                        env={name: value.format(db=db) for name, value in env.items()})
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == f"note: the database {db} ({origin})\n"
+
+
 def test_get_answers_notes_with_mean_daily_visitors_before_and_after(db_path, config, clock):
     # 2026-10-01 .. 2026-11-28: 40 visitors a day until the note on 11-01, then 70, today 0.
     conn = fill_days(db_path, "2026-10-01", [40] * 31 + [70] * 27)

@@ -283,6 +283,14 @@ def test_missing_mail_setting_is_named(week_db, tmp_path, smtp, drop, message):
     assert result.stderr == message + "\n"
 
 
+def test_every_missing_mail_setting_is_named_at_once(week_db, tmp_path):
+    result = report(week_db, "--send", home=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr == ("report: smtp_host, mail_to and mail_from are not set "
+                             "(FOOTFALL_SMTP_HOST, FOOTFALL_MAIL_TO and FOOTFALL_MAIL_FROM, or "
+                             "the config file)\n")
+
+
 # ---------------------------------------------------------------------------------------------
 # The spike alert
 # ---------------------------------------------------------------------------------------------
@@ -367,7 +375,6 @@ def test_every_documented_report_command_runs(week_db, tmp_path, args):
         args = args + ["--now", NOW]
     result = run_script("report.py", "--db", with_hours, *args, home=tmp_path)
     if "--send" in args:  # no SMTP server configured here: the command parses, then says so
-        assert result.stderr == ("report: smtp_host is not set (FOOTFALL_SMTP_HOST or the "
-                                 "config file)\n")
+        assert result.stderr.startswith("report: smtp_host, mail_to and mail_from are not set")
     else:
         assert result.returncode == 0, result.stderr

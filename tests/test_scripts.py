@@ -70,6 +70,31 @@ def test_seed_db_with_the_same_seed_gives_the_same_pages(tmp_path):
     assert pages[0] == pages[1]
 
 
+def logged_days(log_text):
+    """The days of an access log's lines, as datetime.date, in the order they first appear."""
+    days = {}
+    for line in log_text.splitlines():
+        stamp = re.search(r"\[(\d\d/\w{3}/\d{4}):", line).group(1)
+        days.setdefault(datetime.datetime.strptime(stamp, "%d/%b/%Y").date(), None)
+    return list(days)
+
+
+def test_make_access_log_ends_yesterday_by_default(tmp_path):
+    # The pinned clock: 2026-11-28 12:00 UTC. A report of "last week" then has a week to show.
+    result = run_script("make_access_log.py", "--days", "7", "--visits", "20", "--seed", "1",
+                        env=FIXED_CLOCK_ENV)
+    assert result.returncode == 0, result.stderr
+    assert logged_days(result.stdout) == [datetime.date(2026, 11, day) for day in range(21, 28)]
+
+
+def test_make_access_log_starts_on_the_day_given(tmp_path):
+    result = run_script("make_access_log.py", "--days", "3", "--visits", "20", "--seed", "1",
+                        "--start", "2026-01-30", env=FIXED_CLOCK_ENV)
+    assert result.returncode == 0, result.stderr
+    assert logged_days(result.stdout) == [datetime.date(2026, 1, 30), datetime.date(2026, 1, 31),
+                                          datetime.date(2026, 2, 1)]
+
+
 def start_serve(tmp_path, *args, script=None):
     """serve.py on a free port; returns the process and its API and dashboard addresses."""
     # A real install's config file with a read key must not make the local demo private.
@@ -91,6 +116,20 @@ def start_serve(tmp_path, *args, script=None):
             re.search(r"dashboard:\s+(\S+)", text).group(1))
 
 
+@pytest.mark.parametrize("name, args", [
+    ("report.py", ["--now", "2026-11-28T09:30"]),
+    ("import_log.py", ["--site", "example.com", "{log}"]),
+], ids=["report", "import_log"])
+def test_script_without_db_names_the_database_it_uses_on_stderr(tmp_path, name, args):
+    db = str(tmp_path / "footfall" / "footfall.db")
+    assert run_script("setup_db.py", "--public", home=tmp_path).returncode == 0
+    log = tmp_path / "access.log"
+    log.write_text("")
+    result = run_script(name, *[arg.format(log=log) for arg in args], home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == f"{name[:-3]}: the database {db} (the default)\n"
+
+
 def test_serve_creates_demo_data_in_its_demo_folder_and_serves_api_and_dashboard(tmp_path):
     # A checkout of its own (links to this one's folders), so the demo folder is tmp_path's.
     checkout = tmp_path / "checkout"
@@ -102,7 +141,7 @@ def test_serve_creates_demo_data_in_its_demo_folder_and_serves_api_and_dashboard
     try:
         with urllib.request.urlopen(api, timeout=10) as response:  # no key needed
             answer = json.load(response)
-        assert answer["totals"]["pageviews"] == 1000
+        assert answer["totals"]["pageviews"] == 20_000  # seed_db.seed_demo's, not the tests' 1000
         assert len(answer["data"]) >= 89
         with urllib.request.urlopen(dashboard, timeout=10) as response:
             assert response.headers["Content-Type"].startswith("text/html")
@@ -123,6 +162,32 @@ def test_serve_never_seeds_a_database_outside_its_demo_folder(tmp_path):
         proc.wait(10)
     assert f"created an empty database: {db} (for demo hits: python3 " in text
     assert f"seed_db.py --db {db})" in text
+
+
+def serve_output(tmp_path, db):
+    """What serve.py --db db prints before it serves."""
+    proc, text, _api, _dashboard = start_serve(tmp_path, "--db", db)
+    proc.terminate()
+    proc.wait(10)
+    return text
+
+
+def test_serve_on_postgresql_with_hits_says_nothing_of_creating_it(tmp_path, pg_url):
+    assert run_script("seed_db.py", "--db", pg_url, "--hits", "20", "--seed", "1",
+                      home=tmp_path).returncode == 0
+    text = serve_output(tmp_path, pg_url)
+    assert text.startswith("footfall is running at http://127.0.0.1:")
+
+
+def test_serve_on_an_empty_postgresql_suggests_seed_db_with_its_url_without_the_password(
+        tmp_path, pg_url):
+    # The private cluster trusts loopback: any password is accepted, and none may be printed.
+    with_password = pg_url.replace("postgresql://footfall@", "postgresql://footfall:s3cret@")
+    text = serve_output(tmp_path, with_password)
+    assert text.splitlines()[0] == (
+        f"the database {database.shown(pg_url)} holds no hits yet (for demo hits: python3 "
+        f"{os.path.join(SCRIPTS, 'seed_db.py')} --db '{pg_url}')")
+    assert "s3cret" not in text
 
 
 def test_serve_says_which_port_is_in_use_instead_of_a_traceback(tmp_path):

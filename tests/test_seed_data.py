@@ -147,3 +147,34 @@ def test_demo_visits_send_the_demo_events_on_their_pages(tmp_path):
                          "download: getting-started.pdf"}
     assert all(count > 0 for count in sent.values())
     assert sorted(pages) == sorted((name, page) for name, page, _share in seed_db.DEMO_EVENTS)
+
+
+def test_serve_demo_is_a_small_real_site(tmp_path):
+    """The demo serve.py makes (seed_db.seed_demo): dozens of pages, tens of visits a day,
+    several campaigns and events, referrers, countries, languages and devices."""
+    from footfall import settings
+    from footfall.storage import database
+
+    db = str(tmp_path / "demo.db")
+    conn = database.connect(db)
+    try:
+        counted = seed_db.seed_demo(conn, settings.Config(db=db, timezone="UTC"), 1,
+                                    now=1795867200.0)  # 2026-11-28 12:00 UTC
+        pages = conn.execute("select count(distinct page) from daily_page").fetchone()[0]
+        visitors = [n for (n,) in conn.execute(
+            "select visitors from daily_site where day < '2026-11-28' order by visitors")]
+        kinds = dict(conn.execute("select filter, count(distinct filter_value) from "
+                                  "daily_breakdown where filter != '' group by filter"))
+        campaigns = {name for (name,) in conn.execute(
+            "select distinct filter_value from daily_breakdown where filter = 'campaign'")}
+        events = {name for (name,) in conn.execute("select distinct event from daily_event")}
+        referrers = conn.execute("select count(distinct ref) from daily_ref").fetchone()[0]
+    finally:
+        conn.close()
+    assert counted == 20_000
+    assert pages == 41
+    assert len(visitors) == 89 and visitors[0] >= 30 and visitors[len(visitors) // 2] >= 70
+    assert campaigns == {"spring-sale", "launch", "black-friday", "docs-webinar", "retargeting"}
+    assert len(events) == 8
+    assert referrers >= 15
+    assert (kinds["country"], kinds["language"], kinds["device"]) == (10, 7, 3)

@@ -114,6 +114,15 @@ def test_setup_db_writes_db_into_the_footfall_section_not_another(tmp_path):
                                "timezone = UTC\n[backup]\ndb = /elsewhere/backup.db\n")
 
 
+def test_setup_db_says_it_wrote_the_database_into_the_config_file_and_what_that_changes(tmp_path):
+    result = setup(tmp_path, "--public")
+    assert result.returncode == 0, result.stderr
+    assert (f"config file: wrote db = {tmp_path / 'data' / 'footfall.db'} into "
+            f"{tmp_path / 'footfall' / 'footfall.ini'}; scripts run without --db (note.py, "
+            "report.py, backup.py, import_log.py, seed_db.py) now use this database\n"
+            ) in result.stdout
+
+
 def test_setup_db_refuses_a_key_that_is_not_printable_ascii(tmp_path):
     result = setup(tmp_path, env={"FOOTFALL_READ_KEY": "clé-secrète"})
     assert result.returncode == 1

@@ -212,6 +212,18 @@ def load_config(environ=None, use_file=True, **overrides):
     return Config(**values)
 
 
+def db_origin(environ=None):
+    """Where load_config finds the database when no --db is given, in words a script can print:
+    a db written into the config file by setup_db.py is easily forgotten."""
+    environ = os.environ if environ is None else environ
+    if "FOOTFALL_DB" in environ:
+        return "FOOTFALL_DB"
+    path = config_file_path(environ)
+    if os.path.exists(path) and "db" in read_config_file(path):
+        return f"db in the config file {path}"
+    return "the default"
+
+
 def read_config_file(path):
     """The [footfall] settings of an INI file, as {name: text}."""
     import configparser  # only paid for by installs that have a config file

@@ -195,6 +195,11 @@ BROKEN = {
     "database-owned-by-root": (
         _root_owns_the_database, _hand_back,
         "answers 500", "--web-user www-data"),
+    # No FOOTFALL_DB (here the server-wide one unset): the CGI user's own ~/footfall, not yours.
+    "setenv-footfall-db-missing": (
+        _edit_htaccess("stats", "\nSetEnv FOOTFALL_DB ", "\nUnsetEnv FOOTFALL_DB\n# "),
+        _edit_htaccess("stats", "\nUnsetEnv FOOTFALL_DB\n# ", "\nSetEnv FOOTFALL_DB "),
+        "✗ footfall runs but answers 500", "add  SetEnv FOOTFALL_DB "),
     "read-key-missing": (
         _make_public, _new_key,
         "✗ stats are readable WITHOUT the read key", "records a hash of the key"),
@@ -214,8 +219,11 @@ BROKEN = {
 def test_doctor_names_the_fix_for_each_broken_install(install, name):
     if name == "database-owned-by-root" and not install.server.as_root:
         pytest.skip("needs root to give the database to root (test.sh and CI run as root)")
+    if name == "setenv-footfall-db-missing" and not install.server.as_root:
+        pytest.skip("needs root: CGI as www-data, whose home is not the site owner's")
     args, key = [install.url], install.key
-    if name == "htaccess-without-its-dotfile-rule":  # its settings: a key, one allowed site
+    if name in ("htaccess-without-its-dotfile-rule", "setenv-footfall-db-missing"):
+        # the plain folder's settings: a key, one allowed site
         args, key = [f"{install.server.url}/stats/stats.py", "--site", ALLOWED_SITE], READ_KEY
     breaker, repair, line, fix = BROKEN[name]
     breaker(install)
