@@ -27,7 +27,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.p
 
 from footfall import agents, campaigns, counting, languages, logformats, settings  # noqa: E402
 from footfall.storage import bulk, database, imports, record  # noqa: E402
-from footfall.storage.days import has_ended_days  # noqa: E402
+from footfall.storage.days import close_ended_days, has_ended_days  # noqa: E402
 from footfall.storage.judge import Judge, JudgedDay  # noqa: E402
 
 try:
@@ -505,6 +505,7 @@ class Importer:
             for log in logs:
                 log.close()
         self.finish()
+        self.end_ended_days()
         database.checkpoint(self.conn)  # the import's day salts, deleted, leave the WAL too
         if self.stopping:
             self.summary.stopped = "interrupted: the lines read so far are counted and remembered"
@@ -933,6 +934,12 @@ class Importer:
             self.summary.views += views - flooded
             self.summary.days.add(day)
 
+    def end_ended_days(self):
+        """End what any request would end: the days before today and the months before this
+        one. A log that stops in the middle of a month gone by left its month's salt behind
+        (each day counted ends only the months before its next day's)."""
+        close_ended_days(self.conn, counting.day_of(self.clock(), self.config.zone))
+
     def finish(self):
         """Count what is left, and wait for the counting process if there is one."""
         self.flush(everything=True)
@@ -978,6 +985,7 @@ class Importer:
             if log is not None:
                 log.close()
         self.flush(everything=True)
+        self.end_ended_days()
         return self.summary
 
 

@@ -159,6 +159,17 @@ def test_no_ip_address_of_the_log_reaches_the_disk(db, tmp_path):
         assert address.encode("utf-16-le") not in stored
 
 
+def test_an_import_of_a_month_gone_by_leaves_no_salt_of_it(db, tmp_path):
+    # The log ends mid-January: no later day of the month ends its salt on the way.
+    log = tmp_path / "january.log"
+    log.write_text(days_log("2026-01-10", "2026-01-11", "2026-01-12"), encoding="utf-8")
+    result = run_import("--db", db, "--site", "example.com", "--until", "2026-12-31", str(log))
+    assert result.returncode == 0, result.stderr
+    assert rows(db, "select count(*) from daily_site") == [(3,)]
+    assert rows(db, "select month from month_salts") == []
+    assert rows(db, "select day from salts") == []
+
+
 def test_hits_carry_what_the_breakdowns_read(db, access_log, monkeypatch):
     counted = []
     real = import_log.count_days
