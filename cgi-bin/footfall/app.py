@@ -11,7 +11,7 @@ import os
 import time
 
 from . import counting, forms, jsonout, origins, settings, traits
-from .storage import database, days, meta, record
+from .storage import database, days, record
 
 # A CGI process serves one hit and exits, so every import is paid per hit: modules that only a GET,
 # a read key or an error needs (json, hmac, traceback) are imported where they are used, and the thread
@@ -258,13 +258,19 @@ class Application:
         """Count the hit; a test hit (header X-Footfall-Test, sent by scripts/doctor.py and
         scripts/load.py) runs the same statements and is rolled back, so the owner's stats never
         hold it. Its answer says so ("test": true) and gives the page's pageviews read back inside
-        the transaction ("read_back", 1 or more when the write worked)."""
+        the transaction ("read_back", 1 or more when the write worked): today's count of a page,
+        so private stats give it only to the read key ("not_read_back" says why, without it)."""
         rules = record.Rules.from_config(self.config)
         if "HTTP_X_FOOTFALL_TEST" not in environ:
             return record.record_hit(self.connection(), hit, rules, self.today, self.new_salt)
         reason, read_back = record.try_hit(self.connection(), hit, rules, self.today, self.new_salt)
+        from . import access
+
         answer["test"] = True
-        answer["read_back"] = read_back
+        if access.may_read(environ, self.config, self.connection):
+            answer["read_back"] = read_back
+        else:
+            answer["not_read_back"] = "the stats are private: " + access.KEY_REQUIRED
         return reason
 
     # -----------------------------------------------------------------------------------------
@@ -272,27 +278,11 @@ class Application:
     # -----------------------------------------------------------------------------------------
 
     def _check_read_access(self, environ):
-        """401 unless the stats are public or the request carries the read key.
+        """401 unless the stats are public or the request carries the read key (access.py)."""
+        from . import access
 
-        A key configured (environment or config file) decides; else the hash setup_db.py recorded
-        in the database does, so stats stay private where the web server runs as a user that
-        cannot read the owner's config file. Nothing configured and nothing recorded (a database
-        made before schema 5, or by the first hit): public, as before.
-        """
-        given = environ.get("HTTP_X_FOOTFALL_KEY", "")
-        if self.config.read_key:
-            import hmac
-
-            if hmac.compare_digest(given.encode("utf-8", "surrogateescape"),
-                                   self.config.read_key.encode("utf-8")):
-                return
-        else:
-            stored = meta.read_access(self.connection())
-            if stored is None or stored == meta.PUBLIC:
-                return
-            if given and meta.key_matches(stored, given):
-                return
-        raise HTTPError(401, "a read key is required (header X-Footfall-Key)")
+        if not access.may_read(environ, self.config, self.connection):
+            raise HTTPError(401, access.KEY_REQUIRED)
 
     def get(self, environ):
         """The answer to a GET: per-day series, totals, top pages and referrers of a range."""
