@@ -81,6 +81,27 @@ def test_a_refused_read_ends_the_salt_too(db_path):
     assert SALT not in file_bytes(db_path)
 
 
+# A request whose query only looks like the pixel's is no pixel: it ends the day as any other.
+@pytest.mark.parametrize("method, query", [
+    ("GET", "page=/pixel=1"),
+    ("GET", "nopixel=1"),
+    ("GET", "pixel="),
+    ("HEAD", "pixel=1&page=/a"),
+    ("GET", "pixel=1&page=/a"),
+], ids=["pixel-in-a-value", "pixel-in-a-name", "empty-pixel", "head-of-the-pixel", "the-pixel"])
+def test_a_get_or_head_ends_the_day_before_whatever_its_query_holds(db_path, method, query):
+    clock = Clock(NOON)
+    app = Application(settings.Config(db=db_path, timezone="UTC"), clock)
+    assert post(app).json()["counted"] is True
+    clock.now = NOON + 86400
+    call_app(app, method, query=query)
+    conn = database.connect(db_path)
+    try:
+        assert rows(conn, "select day from salts where day < '2026-11-29'") == []
+    finally:
+        conn.close()
+
+
 def test_a_running_server_looks_for_ended_days_at_its_first_request_of_each_day(db_path):
     """The check every request makes first is made once a day by a long-running process (a
     WSGI server's): later requests of the day skip it, and the next day's first ends the day."""

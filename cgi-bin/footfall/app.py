@@ -123,14 +123,18 @@ class Application:
         extra, cors = [], []
         try:
             cors = origins.dashboard_cors(environ, self.config, method)
+            reading = method in ("GET", "HEAD")
+            params, bad_query = forms.read_query(environ) if reading else ({}, None)
             # Whatever the request, a day that has ended loses its salt and views now: a quiet
             # day, a day of bots only or a site read but not visited keeps no identifier longer.
-            if not _is_pixel(environ):  # the pixel does it inside its own guard: always a GIF
+            if not params.get("pixel"):  # the pixel does it inside its own guard: always a GIF
                 self._close_ended_days()
             if method == "POST":
                 status, payload, extra = self.post(environ)
-            elif method in ("GET", "HEAD"):
-                status, payload = 200, self.get(environ)
+            elif reading:
+                if bad_query:
+                    raise HTTPError(400, bad_query)
+                status, payload = 200, self.get(environ, params)
                 if isinstance(payload, Raw):
                     return payload.respond(environ, start_response, method, cors)
             elif method == "OPTIONS":
@@ -284,13 +288,10 @@ class Application:
         if not access.may_read(environ, self.config, self.connection):
             raise HTTPError(401, access.KEY_REQUIRED)
 
-    def get(self, environ):
-        """The answer to a GET: per-day series, totals, top pages and referrers of a range."""
+    def get(self, environ, params):
+        """The answer to a GET of the query params: per-day series, totals, top pages and
+        referrers of a range."""
         config = self.config
-        try:
-            params = forms.parse_query_string(environ.get("QUERY_STRING", ""))
-        except forms.FormError as exc:
-            raise HTTPError(400, str(exc)) from None
         if params.get("pixel") or params.get("badge"):
             from . import images  # the pixel and the badge need no read key; see images.py
 
@@ -379,11 +380,6 @@ class Application:
         if span > MAX_RANGE_DAYS:
             raise HTTPError(400, f"range is {span} days; at most {MAX_RANGE_DAYS} are allowed")
         return first, last
-
-
-def _is_pixel(environ):
-    return environ.get("REQUEST_METHOD", "GET").upper() in ("GET", "HEAD") and \
-        "pixel=" in environ.get("QUERY_STRING", "")
 
 
 def _log(environ, message):
