@@ -30,11 +30,6 @@ from footfall.storage import bulk, database, imports, record  # noqa: E402
 from footfall.storage.days import close_ended_days, has_ended_days  # noqa: E402
 from footfall.storage.judge import Judge, JudgedDay  # noqa: E402
 
-try:
-    from _blake2 import blake2b
-except ImportError:  # an interpreter built without it
-    from hashlib import blake2b
-
 # The first lines of each file are read before any is counted: when more than half of them do
 # not fit the format, the format is wrong and the import stops there.
 FORMAT_CHECK_LINES = 100
@@ -343,11 +338,6 @@ class LogFile:
                 self._raw.close()
 
 
-def fingerprint(first_line):
-    """What identifies a log file through growth, rotation and compression: its first line."""
-    return blake2b(first_line, digest_size=16).hexdigest()
-
-
 class FileState:
     """How far one file is read: offset, line number, and the time it covers per site."""
 
@@ -443,6 +433,7 @@ class Importer:
     def __init__(self, conn, config, log_format="combined", site="", until=None,
                  progress_stream=None, clock=time.time, processes=1):
         self.conn, self.config, self.clock = conn, config, clock
+        self.log_key = imports.log_key(conn)  # keys each file's fingerprint (storage/imports.py)
         self.processes = processes  # 2: count in a second process while reading (run only)
         self._counter = None
         self._judge = None  # a Judge when this process judges the days it sends (run)
@@ -529,7 +520,7 @@ class Importer:
         if not first:
             self.summary.files.append((log.name, "empty, or no complete line yet"))
             return False
-        key = fingerprint(first)
+        key = imports.fingerprint(self.log_key, first)
         if any(state.key == key for state in self._states):
             self.summary.files.append((log.name, "the same log as one read above: skipped"))
             return False
