@@ -207,9 +207,11 @@ class Doctor:
 
     def check_hit(self):
         body = urllib.parse.urlencode({"page": TEST_PAGE, "site": self.site})
-        answer = self.request("POST", self.script_path, body=body, headers={
-            "Content-Type": "application/x-www-form-urlencoded", "X-Footfall-Test": "doctor",
-            "User-Agent": BROWSER_UA})
+        headers = {"Content-Type": "application/x-www-form-urlencoded", "X-Footfall-Test": "doctor",
+                   "User-Agent": BROWSER_UA}
+        if self.key:  # private stats read a test hit back only to the key
+            headers["X-Footfall-Key"] = self.key
+        answer = self.request("POST", self.script_path, body=body, headers=headers)
         data = answer.json() if answer.is_json else {}
         if answer.status != 200:
             fix = "see the server's error log"
@@ -230,6 +232,10 @@ class Doctor:
             return self.report(False, f"the test hit was counted FOR REAL: this footfall is "
                                       f"older than the doctor ({TEST_PAGE} stays in your stats)",
                                "update cgi-bin/stats.py and cgi-bin/footfall/")
+        if "not_read_back" in data:
+            return self.report(True, "a test hit with a browser User-Agent is counted (not read "
+                                     "back: the stats are private and no read key was given; "
+                                     "then rolled back)")
         if not data.get("read_back"):
             return self.report(False, "the test hit was counted but did not read back",
                                "report this as a bug, with the server's error log")

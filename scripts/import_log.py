@@ -29,13 +29,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.p
 from footfall import agents, campaigns, counting, languages, logformats, settings  # noqa: E402
 from footfall.logformats import MAX_LINE_BYTES  # noqa: E402
 from footfall.storage import bulk, database, imports, record  # noqa: E402
-from footfall.storage.days import has_ended_days  # noqa: E402
+from footfall.storage.days import close_ended_days, has_ended_days  # noqa: E402
 from footfall.storage.judge import Judge, JudgedDay  # noqa: E402
-
-try:
-    from _blake2 import blake2b
-except ImportError:  # an interpreter built without it
-    from hashlib import blake2b
 
 # The first lines of each file are read before any is counted: when more than half of them do
 # not fit the format, the format is wrong and the import stops there.
@@ -363,11 +358,6 @@ class LongLine(bytes):
         return line
 
 
-def fingerprint(first_line):
-    """What identifies a log file through growth, rotation and compression: its first line."""
-    return blake2b(first_line, digest_size=16).hexdigest()
-
-
 class FileState:
     """How far one file is read: offset, line number, and the time it covers per site."""
 
@@ -463,6 +453,7 @@ class Importer:
     def __init__(self, conn, config, log_format="combined", site="", until=None,
                  progress_stream=None, clock=time.time, processes=1):
         self.conn, self.config, self.clock = conn, config, clock
+        self.log_key = imports.log_key(conn)  # keys each file's fingerprint (storage/imports.py)
         self.processes = processes  # 2: count in a second process while reading (run only)
         self._counter = None
         self._judge = None  # a Judge when this process judges the days it sends (run)
@@ -524,6 +515,7 @@ class Importer:
             for log in logs:
                 log.close()
         self.finish()
+        self.end_ended_days()
         database.checkpoint(self.conn)  # the import's day salts, deleted, leave the WAL too
         if self.stopping:
             self.summary.stopped = "interrupted: the lines read so far are counted and remembered"
@@ -547,7 +539,7 @@ class Importer:
         if not first:
             self.summary.files.append((log.name, "empty, or no complete line yet"))
             return False
-        key = fingerprint(first)
+        key = imports.fingerprint(self.log_key, first)
         if any(state.key == key for state in self._states):
             self.summary.files.append((log.name, "the same log as one read above: skipped"))
             return False
@@ -963,6 +955,12 @@ class Importer:
             self.summary.views += views - flooded
             self.summary.days.add(day)
 
+    def end_ended_days(self):
+        """End what any request would end: the days before today and the months before this
+        one. A log that stops in the middle of a month gone by left its month's salt behind
+        (each day counted ends only the months before its next day's)."""
+        close_ended_days(self.conn, counting.day_of(self.clock(), self.config.zone))
+
     def finish(self):
         """Count what is left, and wait for the counting process if there is one."""
         self.flush(everything=True)
@@ -1008,6 +1006,7 @@ class Importer:
             if log is not None:
                 log.close()
         self.flush(everything=True)
+        self.end_ended_days()
         return self.summary
 
 

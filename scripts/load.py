@@ -36,7 +36,8 @@ def parse_args(argv=None):
     parser.add_argument("--site", default=None,
                         help="site name the hits are for (default: one new per run)")
     parser.add_argument("--key", default="",
-                        help="read key, if the install has one (for the final GET)")
+                        help="read key, if the install has one (for the final GET, and for the "
+                             "hits to read back)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     args = parser.parse_args(argv)
     if args.clients < 1 or args.hits < 1:
@@ -51,9 +52,9 @@ def user_agent(client):
 
 
 class Run:
-    def __init__(self, url, site):
+    def __init__(self, url, site, key=""):
         self.url = urllib.parse.urlsplit(url)
-        self.site = site
+        self.site, self.key = site, key
         self.lock = threading.Lock()
         self.latencies = []
         self.statuses = Counter()
@@ -73,6 +74,8 @@ class Run:
         headers = {"User-Agent": user_agent(number),
                    "Content-Type": "application/x-www-form-urlencoded",
                    "X-Footfall-Test": "load"}
+        if self.key:  # private stats read a test hit back only to the key
+            headers["X-Footfall-Key"] = self.key
         for i in range(hits):
             body = urllib.parse.urlencode({"page": f"/load/{number}/{i}", "site": self.site})
             started = time.perf_counter()
@@ -129,7 +132,7 @@ def percentile(sorted_values, fraction):
 def main(argv=None):
     args = parse_args(argv)
     site = args.site or f"load-{int(time.time())}.example"
-    run = Run(args.url, site)
+    run = Run(args.url, site, args.key)
     try:  # one look first: a wrong address is one line, not a thread of failures per client
         probe = run.connection()
         probe.connect()

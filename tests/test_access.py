@@ -75,12 +75,42 @@ def test_a_read_key_that_is_not_printable_ascii_is_refused(key):
         settings.Config(read_key=key)
 
 
-def test_a_test_hit_is_counted_and_read_back_but_never_stored(app):
-    answer = app(method="POST", body=post_form({"page": "/doctor"}),
-                 headers={"X-Footfall-Test": "doctor"})
+TEST_HIT = {"page": "/doctor", "day": "2026-11-28", "counted": True, "test": True}
+READ_BACK = dict(TEST_HIT, read_back=1)
+# A test hit's pageviews are today's count of a page: read back only by who may read the stats.
+NOT_READ_BACK = dict(TEST_HIT, not_read_back="the stats are private: a read key is required "
+                                             "(header X-Footfall-Key)")
+
+
+# recorded in the database, configured read_key, header sent -> the test hit's answer
+@pytest.mark.parametrize("recorded, configured, sent, expected", [
+    (None, "", None, READ_BACK),
+    ("public", "", None, READ_BACK),
+    ("db-key-1", "", None, NOT_READ_BACK),
+    ("db-key-1", "", "wrong", NOT_READ_BACK),
+    ("db-key-1", "", "db-key-1", READ_BACK),
+    (None, "env-key", None, NOT_READ_BACK),
+    (None, "env-key", "wrong", NOT_READ_BACK),
+    (None, "env-key", "env-key", READ_BACK),
+], ids=["no-decision-public", "recorded-public", "recorded-key-no-header",
+        "recorded-key-wrong-header", "recorded-key-right-header", "configured-key-no-header",
+        "configured-key-wrong-header", "configured-key-right-header"])
+def test_a_test_hit_reads_back_only_where_its_request_may_read_the_stats(db_path, clock, recorded,
+                                                                          configured, sent,
+                                                                          expected):
+    decide(db_path, recorded)
+    app = make(settings.Config(db=db_path, read_key=configured), clock)
+    headers = {"X-Footfall-Test": "doctor"}
+    if sent is not None:
+        headers["X-Footfall-Key"] = sent
+    answer = app(method="POST", body=post_form({"page": "/doctor"}), headers=headers)
     assert answer.status == 200
-    assert answer.json() == {"page": "/doctor", "day": "2026-11-28", "counted": True,
-                             "test": True, "read_back": 1}
+    assert answer.json() == expected
+
+
+def test_a_test_hit_is_never_stored(app):
+    assert app(method="POST", body=post_form({"page": "/doctor"}),
+               headers={"X-Footfall-Test": "doctor"}).json() == READ_BACK
     stats = app(query="from=2026-11-28").json()
     assert visits(stats["totals"]) == {"visitors": 0, "pageviews": 0}
     assert stats["pages"] == []

@@ -8,7 +8,7 @@ import threading
 import time
 
 import pytest
-from footfall.storage import database, record, totals
+from footfall.storage import database, imports, record, totals
 from storage_testing import RULES, hit, rows
 
 
@@ -36,7 +36,7 @@ def test_database_from_a_newer_footfall_is_refused(db_path, conn):
 def test_every_migration_has_a_name_saying_what_it_does():
     assert sorted(database.MIGRATIONS) == list(range(2, database.SCHEMA_VERSION + 1))
     for name, script in database.MIGRATIONS.values():
-        assert len(name) > 10 and script.strip()
+        assert len(name) > 10 and (callable(script) or script.strip())
 
 
 @pytest.mark.sqlite_only  # secure_delete is SQLite's; docs/privacy.md says what PostgreSQL does
@@ -120,6 +120,34 @@ def test_waiting_for_a_lock_ends_at_the_connections_deadline(db_path, conn):
         other.execute("rollback")
         other.close()
     assert time.monotonic() - started < 2.5  # the busy timeout alone would wait 5 s per attempt
+
+
+# The first line of a log, which holds an address, and its plain hash: what imported_logs and
+# imported_ranges kept before schema 15.
+FIRST_LINE = b'203.0.113.9 - - [01/Mar/2026:09:00:00 +0000] "GET / HTTP/1.1" 200 512 "-" "x"\n'
+
+
+def test_migration_keys_the_log_fingerprints_stored_before_and_still_knows_their_files(db_path):
+    from hashlib import blake2b
+
+    plain = blake2b(FIRST_LINE, digest_size=16).hexdigest()
+    old = database.connect(db_path)
+    database.in_transaction(old, lambda conn: imports.save_file(
+        conn, plain, "access.log", 4096, 40, 1772355600.0, 1772400000.0,
+        {"example.com": (1772355600.0, 1772359200.0)}))
+    old.execute("delete from meta")
+    old.execute("pragma user_version = 14")  # the schema before keyed fingerprints
+    old.close()
+    conn = database.connect(db_path)
+    try:
+        stored = rows(conn, "select fingerprint from imported_logs") + rows(
+            conn, "select fingerprint from imported_ranges")
+        assert len(stored) == 2 and (plain,) not in stored
+        known = imports.fingerprint(imports.log_key(conn), FIRST_LINE)
+        assert stored == [(known,), (known,)]
+        assert imports.file_progress(conn, known) == (4096, 40, 1772355600.0)
+    finally:
+        conn.close()
 
 
 def test_a_migration_held_up_by_another_writer_ends_at_the_deadline(tmp_path):

@@ -159,6 +159,17 @@ def test_no_ip_address_of_the_log_reaches_the_disk(db, tmp_path):
         assert address.encode("utf-16-le") not in stored
 
 
+def test_an_import_of_a_month_gone_by_leaves_no_salt_of_it(db, tmp_path):
+    # The log ends mid-January: no later day of the month ends its salt on the way.
+    log = tmp_path / "january.log"
+    log.write_text(days_log("2026-01-10", "2026-01-11", "2026-01-12"), encoding="utf-8")
+    result = run_import("--db", db, "--site", "example.com", "--until", "2026-12-31", str(log))
+    assert result.returncode == 0, result.stderr
+    assert rows(db, "select count(*) from daily_site") == [(3,)]
+    assert rows(db, "select month from month_salts") == []
+    assert rows(db, "select day from salts") == []
+
+
 def test_hits_carry_what_the_breakdowns_read(db, access_log, monkeypatch):
     counted = []
     real = import_log.count_days
@@ -398,6 +409,46 @@ def test_importing_the_same_file_twice_counts_nothing_more(db, access_log):
     second = run_import(*args).stdout.decode()
     assert "0 new lines (after the 10 read before)" in second
     assert site_days(db) == [(DAY, "example.com", 2, 3)]
+
+
+def plain_hash(path):
+    """The hash of a log's first line with no key: what imports kept before schema 15."""
+    from hashlib import blake2b
+
+    with open(path, "rb") as f:
+        return blake2b(f.readline(), digest_size=16).hexdigest()
+
+
+def test_a_stored_fingerprint_cannot_be_computed_from_the_first_line_alone(access_log, tmp_path):
+    # The same log in two databases: each keys its first line's hash with a secret of its own.
+    stored = []
+    for name in ("one.db", "two.db"):
+        db = str(tmp_path / name)
+        run_import("--db", db, "--site", "example.com", "--until", "2026-12-31", access_log)
+        stored += rows(db, "select fingerprint from imported_logs")
+    assert len(stored) == 2 and stored[0] != stored[1]
+    assert (plain_hash(access_log),) not in stored
+
+
+def test_a_log_imported_before_fingerprints_were_keyed_is_known_after_the_upgrade(db, tmp_path):
+    log = tmp_path / "access.log"
+    log.write_text(days_log("2026-03-01", "2026-03-02"), encoding="utf-8")
+    args = ("--db", db, "--site", "example.com", "--until", "2026-12-31", str(log))
+    run_import(*args)
+    # As schema 14 left it: the plain hash of the first line, no key.
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("update imported_logs set fingerprint = ?", (plain_hash(log),))
+        conn.execute("update imported_ranges set fingerprint = ?", (plain_hash(log),))
+        conn.execute("delete from meta")
+        conn.execute("pragma user_version = 14")
+    conn.close()
+    assert "0 new lines (after the 2 read before)" in run_import(*args).stdout.decode()
+    assert site_days(db) == [("2026-03-01", "example.com", 1, 1),
+                             ("2026-03-02", "example.com", 1, 1)]
+    stored = rows(db, "select fingerprint from imported_logs union all "
+                      "select fingerprint from imported_ranges")
+    assert len(stored) == 2 and (plain_hash(log),) not in stored
 
 
 def test_the_same_log_under_two_names_in_one_run_is_read_once(db, access_log, tmp_path):

@@ -11,7 +11,7 @@ import os
 import time
 
 from . import counting, forms, jsonout, origins, settings, traits
-from .storage import database, days, meta, record
+from .storage import database, days, record
 
 # A CGI process serves one hit and exits, so every import is paid per hit: modules that only a GET,
 # a read key or an error needs (json, hmac, traceback) are imported where they are used, and the thread
@@ -124,14 +124,18 @@ class Application:
         extra, cors = [], []
         try:
             cors = origins.dashboard_cors(environ, self.config, method)
+            reading = method in ("GET", "HEAD")
+            params, bad_query = forms.read_query(environ) if reading else ({}, None)
             # Whatever the request, a day that has ended loses its salt and views now: a quiet
             # day, a day of bots only or a site read but not visited keeps no identifier longer.
-            if not _is_pixel(environ):  # the pixel does it inside its own guard: always a GIF
+            if not params.get("pixel"):  # the pixel does it inside its own guard: always a GIF
                 self._close_ended_days()
             if method == "POST":
                 status, payload, extra = self.post(environ)
-            elif method in ("GET", "HEAD"):
-                status, payload = 200, self.get(environ)
+            elif reading:
+                if bad_query:
+                    raise HTTPError(400, bad_query)
+                status, payload = 200, self.get(environ, params)
                 if isinstance(payload, Raw):
                     return payload.respond(environ, start_response, method, cors)
             elif method == "OPTIONS":
@@ -259,13 +263,19 @@ class Application:
         """Count the hit; a test hit (header X-Footfall-Test, sent by scripts/doctor.py and
         scripts/load.py) runs the same statements and is rolled back, so the owner's stats never
         hold it. Its answer says so ("test": true) and gives the page's pageviews read back inside
-        the transaction ("read_back", 1 or more when the write worked)."""
+        the transaction ("read_back", 1 or more when the write worked): today's count of a page,
+        so private stats give it only to the read key ("not_read_back" says why, without it)."""
         rules = record.Rules.from_config(self.config)
         if "HTTP_X_FOOTFALL_TEST" not in environ:
             return record.record_hit(self.connection(), hit, rules, self.today, self.new_salt)
         reason, read_back = record.try_hit(self.connection(), hit, rules, self.today, self.new_salt)
+        from . import access
+
         answer["test"] = True
-        answer["read_back"] = read_back
+        if access.may_read(environ, self.config, self.connection):
+            answer["read_back"] = read_back
+        else:
+            answer["not_read_back"] = "the stats are private: " + access.KEY_REQUIRED
         return reason
 
     # -----------------------------------------------------------------------------------------
@@ -273,35 +283,16 @@ class Application:
     # -----------------------------------------------------------------------------------------
 
     def _check_read_access(self, environ):
-        """401 unless the stats are public or the request carries the read key.
+        """401 unless the stats are public or the request carries the read key (access.py)."""
+        from . import access
 
-        A key configured (environment or config file) decides; else the hash setup_db.py recorded
-        in the database does, so stats stay private where the web server runs as a user that
-        cannot read the owner's config file. Nothing configured and nothing recorded (a database
-        made before schema 5, or by the first hit): public, as before.
-        """
-        given = environ.get("HTTP_X_FOOTFALL_KEY", "")
-        if self.config.read_key:
-            import hmac
+        if not access.may_read(environ, self.config, self.connection):
+            raise HTTPError(401, access.KEY_REQUIRED)
 
-            if hmac.compare_digest(given.encode("utf-8", "surrogateescape"),
-                                   self.config.read_key.encode("utf-8")):
-                return
-        else:
-            stored = meta.read_access(self.connection())
-            if stored is None or stored == meta.PUBLIC:
-                return
-            if given and meta.key_matches(stored, given):
-                return
-        raise HTTPError(401, "a read key is required (header X-Footfall-Key)")
-
-    def get(self, environ):
-        """The answer to a GET: per-day series, totals, top pages and referrers of a range."""
+    def get(self, environ, params):
+        """The answer to a GET of the query params: per-day series, totals, top pages and
+        referrers of a range."""
         config = self.config
-        try:
-            params = forms.parse_query_string(environ.get("QUERY_STRING", ""))
-        except forms.FormError as exc:
-            raise HTTPError(400, str(exc)) from None
         if params.get("pixel") or params.get("badge"):
             from . import images  # the pixel and the badge need no read key; see images.py
 
@@ -369,11 +360,6 @@ class Application:
         answer["not_found"] = totals.not_found(conn, first.isoformat(), last.isoformat(), site,
                                                limit)
         return answer
-
-
-def _is_pixel(environ):
-    return environ.get("REQUEST_METHOD", "GET").upper() in ("GET", "HEAD") and \
-        "pixel=" in environ.get("QUERY_STRING", "")
 
 
 def _log(environ, message):

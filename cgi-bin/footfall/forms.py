@@ -50,6 +50,15 @@ def parse_query_string(query_string):
     return parse_form(data)
 
 
+def read_query(environ):
+    """A GET's query, parsed once where the request comes in: ({name: value}, None), or ({}, why
+    it is not form data), so the request can still do what every request does before its 400."""
+    try:
+        return parse_query_string(environ.get("QUERY_STRING", "")), None
+    except FormError as exc:
+        return {}, str(exc)
+
+
 def _unquote(raw):
     raw = raw.replace(b"+", b" ")
     if b"%" in raw:

@@ -65,25 +65,25 @@ def pixel(app, environ, params):
     X-Footfall header, as a POST does. ref comes only from the query: the Referer header of an
     image request names the page showing the pixel, not where the visitor came from.
     """
-    if environ.get("REQUEST_METHOD", "GET").upper() == "HEAD":
-        reason = "HEAD is never counted"
-    else:
-        fields = {name: params[name] for name in ("page", "ref", "site") if name in params}
-        try:
-            days.close_ended_days(app.connection(), app.today())
+    fields = {name: params[name] for name in ("page", "ref", "site") if name in params}
+    try:
+        days.close_ended_days(app.connection(), app.today())  # what every request does first
+        if environ.get("REQUEST_METHOD", "GET").upper() == "HEAD":
+            reason = "HEAD is never counted"
+        else:
             _status, answer, _headers = app.count(environ, fields)
             reason = answer.get("reason")
-        except HTTPError as exc:
-            reason = exc.message
-        except database.DatabaseBusy:
-            reason = "database busy"
-        except Exception:  # the visitor's page must still get its image; the log gets the why
-            import traceback
+    except HTTPError as exc:
+        reason = exc.message
+    except database.DatabaseBusy:
+        reason = "database busy"
+    except Exception:  # the visitor's page must still get its image; the log gets the why
+        import traceback
 
-            stream = environ.get("wsgi.errors")
-            if stream is not None:
-                stream.write("footfall: pixel failed\n" + traceback.format_exc())
-            reason = "internal error"
+        stream = environ.get("wsgi.errors")
+        if stream is not None:
+            stream.write("footfall: pixel failed\n" + traceback.format_exc())
+        reason = "internal error"
     headers = list(PIXEL_HEADERS)
     if reason is not None:
         headers.append(("X-Footfall", f"not counted: {reason}"))

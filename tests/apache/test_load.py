@@ -5,7 +5,7 @@ import os
 import subprocess
 import sys
 
-from footfall_apache import ROOT
+from footfall_apache import ALLOWED_SITE, READ_KEY, ROOT
 
 LOAD = os.path.join(ROOT, "scripts", "load.py")
 
@@ -35,3 +35,14 @@ def test_32_concurrent_visitors_lose_no_hit_and_never_see_a_5xx(apache):
     log = apache.read_error_log()
     assert "database is locked" not in log
     assert "Traceback" not in log
+
+
+def test_the_hits_of_a_run_on_private_stats_read_back_with_the_key(apache):
+    # The /stats/ copy is private (FOOTFALL_READ_KEY): its test hits read back to the key only.
+    result = subprocess.run(
+        [sys.executable, LOAD, "--url", f"{apache.url}/stats/stats.py", "--clients", "2",
+         "--hits", "4", "--site", ALLOWED_SITE, "--key", READ_KEY, "--json"],
+        capture_output=True, text=True, timeout=600, check=False)
+    report = json.loads(result.stdout)
+    assert (report["counted"], report["read_back"], report["left_in_stats"]) == (4, 4, 0)
+    assert result.returncode == 0 and report["ok"]

@@ -245,7 +245,11 @@ def migrate(conn):
             run_script(conn, SCHEMA)
         else:
             for number in range(current + 1, SCHEMA_VERSION + 1):
-                run_script(conn, MIGRATIONS[number][1])
+                step = MIGRATIONS[number][1]
+                if callable(step):
+                    step(conn)
+                else:
+                    run_script(conn, step)
         conn.execute(f"pragma user_version = {int(SCHEMA_VERSION)}")
 
     in_transaction(conn, apply)

@@ -2,7 +2,8 @@
 midnight, in the last moments of the day before), and the first request of any later day ends
 it: its views are summed up (summary.py, stored by breakdowns.py), then the salt and the views
 keyed by it are deleted, after which no visitor hash of that day can be tied to an address.
-A month's salt, which keys the unique-visitor sketches, ends the same way with its month.
+A month's salt, which keys the unique-visitor sketches, ends with its month: the first request
+of a later month deletes it, whether or not a day of it still had a salt then.
 """
 
 from .database import checkpoint, in_transaction, is_postgres, lock
@@ -12,12 +13,15 @@ SELECT_SALTS = """
     select (select salt from salts where day = :day),
            (select salt from month_salts where month = :month),
            exists (select 1 from salts where day < :today)
+           or exists (select 1 from month_salts where month < :this_month)
 """
 # "or ignore": under PostgreSQL another writer may have stored the day's salt meanwhile; each
 # reads back the one stored (make_salt).
 INSERT_SALT = "insert or ignore into salts (day, salt) values (:day, :salt)"
-# Cheap enough for every request: the primary key of salts answers it.
-SELECT_ENDED = "select 1 from salts where day < :today limit 1"
+# Cheap enough for every request: the primary keys of salts and month_salts answer it. A month's
+# salt is looked for on its own: its last day may have ended (and lost its salt) in the month.
+SELECT_ENDED = ("select 1 from salts where day < :today"
+                " union all select 1 from month_salts where month < :this_month limit 1")
 FORGET_SALTS_BEFORE = "delete from salts where day < :today"
 FORGET_VIEWS_BEFORE = "delete from views where day < :today"
 FORGET_BEACONS_BEFORE = "delete from beacon_log where day < :today"
@@ -37,10 +41,11 @@ def salt_of(conn, day):
 
 
 def salts_of(conn, day, today):
-    """(the day's salt, its month's salt, whether days before today have salts still), each
-    salt None when there is none yet: what a hit reads first, in one query."""
+    """(the day's salt, its month's salt, whether days or months before today have salts
+    still), each salt None when there is none yet: what a hit reads first, in one query."""
     salt, month_salt, ended = conn.execute(
-        SELECT_SALTS, {"day": day, "month": day[:7], "today": today}).fetchone()
+        SELECT_SALTS, {"day": day, "month": day[:7], "today": today,
+                       "this_month": today[:7]}).fetchone()
     return salt, month_salt, bool(ended)
 
 
@@ -65,8 +70,10 @@ def month_salt(conn, month, new_salt):
 
 
 def has_ended_days(conn, today):
-    """Whether salts (and so views) of days before today are still stored."""
-    return conn.execute(SELECT_ENDED, {"today": today}).fetchone() is not None
+    """Whether salts (and so views) of days before today, or salts of months before today's,
+    are still stored."""
+    params = {"today": today, "this_month": today[:7]}
+    return conn.execute(SELECT_ENDED, params).fetchone() is not None
 
 
 def visitor_lock(day, visitor):
@@ -88,7 +95,8 @@ def lock_days(conn, today, alone=False):
 
 
 def end_days_before(conn, today):
-    """Inside a transaction: delete the salts and views of days before today. True if any were."""
+    """Inside a transaction: delete the salts and views of days before today, and the salts of
+    months before today's. True if any were."""
     if not has_ended_days(conn, today):
         return False
     if is_postgres(conn):
@@ -110,8 +118,9 @@ def end_days_before(conn, today):
 
 
 def close_ended_days(conn, today):
-    """What every request does first: end the days before today, if any are left, in their own
-    transaction, then empty the WAL so the deleted salts do not linger in it. True if any were."""
+    """What every request (and an import, at its end) does first: end the days and months
+    before today, if any are left, in their own transaction, then empty the WAL so the deleted
+    salts do not linger in it. True if any were."""
     if not has_ended_days(conn, today):
         return False
     ended = in_transaction(conn, lambda conn: end_days_before(conn, today))

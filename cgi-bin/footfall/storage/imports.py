@@ -2,12 +2,18 @@
 time each covers, the days it filled, and the broken links (404 and 410) only a log can show.
 
 The hit path never imports this module; the counts themselves go through bulk.record_day.
+
+A file is known by its first line, which holds an address: what is kept is that line's hash
+keyed with a secret of the database (log_key), so nobody can confirm a guessed line from the
+stored value without that key.
 """
 
 import fcntl
 import os
+from hashlib import blake2b
 
-from .database import StorageError, is_postgres
+from .database import StorageError, in_transaction, is_postgres
+from .meta import read_meta
 
 # One import at a time per database: two imports of the same log, each reading on from where
 # the other had noted, would count its lines twice. The lock dies with the process that holds it.
@@ -15,6 +21,17 @@ LOCK_SUFFIX = "-import.lock"  # SQLite: flock on this file beside the database, 
 TRY_ADVISORY_LOCK = "select pg_try_advisory_lock(hashtextextended(:key, 0))"
 LOCK_KEY = "footfall import"  # PostgreSQL: a session-level advisory lock on this key
 RUNNING = "another import into this database is running; run this one when it has finished"
+
+# meta row: 32 random bytes (hex) made by the first import, or by migration 15.
+LOG_KEY = "log_key"
+INSERT_LOG_KEY = "insert or ignore into meta (name, value) values (:name, :value)"
+SELECT_FINGERPRINTS = """
+    select fingerprint from imported_logs
+    union
+    select fingerprint from imported_ranges
+"""
+RENAME_LOG = "update imported_logs set fingerprint = :new where fingerprint = :old"
+RENAME_RANGES = "update imported_ranges set fingerprint = :new where fingerprint = :old"
 
 SELECT_LOG = """
     select offset, lines, last_ts from imported_logs where fingerprint = :fingerprint
@@ -93,6 +110,45 @@ def lock_imports(conn, db):
         raise StorageError(f"cannot lock {path}: {exc.strerror}") from None
     # The descriptor stays open (and the lock held) until the process ends; a forked counting
     # process shares it, so the lock lasts until both are gone.
+
+
+def log_key(conn):
+    """The database's key for log fingerprints, made on first use."""
+    value = read_meta(conn, LOG_KEY)
+    if value is None:
+        value = in_transaction(conn, _make_log_key)
+    return bytes.fromhex(value)
+
+
+def _make_log_key(conn):
+    # "or ignore", then read back: another import may have made it meanwhile.
+    conn.execute(INSERT_LOG_KEY, {"name": LOG_KEY, "value": os.urandom(32).hex()})
+    return read_meta(conn, LOG_KEY)
+
+
+def fingerprint(key, first_line):
+    """What identifies a log file through growth, rotation and compression: its first line.
+    The line's plain hash (what schema 14 kept) keyed again, so migration 15 could key the
+    fingerprints stored before without their lines."""
+    return _keyed(key, blake2b(first_line, digest_size=16).hexdigest())
+
+
+def _keyed(key, plain):
+    return blake2b(plain.encode("ascii"), key=key, digest_size=16).hexdigest()
+
+
+def key_fingerprints(conn):
+    """Migration 15, inside its transaction: every fingerprint stored as a plain hash of a
+    first line becomes that hash keyed with the database's key (fingerprint's value)."""
+    plain = [value for value, in conn.execute(SELECT_FINGERPRINTS).fetchall()]
+    if not plain:
+        return
+    _make_log_key(conn)
+    key = bytes.fromhex(read_meta(conn, LOG_KEY))
+    for old in plain:
+        params = {"old": old, "new": _keyed(key, old)}
+        conn.execute(RENAME_LOG, params)
+        conn.execute(RENAME_RANGES, params)
 
 
 def sites(conn):

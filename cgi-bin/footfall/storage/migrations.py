@@ -4,7 +4,16 @@ schema.SCHEMA. A new database gets SCHEMA itself, so these only ever upgrade.
 
 # Migration N brings a database from user_version N-1 to N; a new database gets SCHEMA instead,
 # so these only ever upgrade. Never edit a released one: add N+1 and change SCHEMA to match.
-# Version 1 is the first released schema (footfall 0.1's first form of SCHEMA).
+# Version 1 is the first released schema (footfall 0.1's first form of SCHEMA). A migration is a
+# script, or a function of the connection where SQL alone cannot do it (a keyed hash).
+def _key_fingerprints(conn):
+    # A log's fingerprint was the plain hash of its first line, which holds an address: anyone
+    # with the database could confirm a guessed line. Keyed now; see imports.fingerprint.
+    from .imports import key_fingerprints
+
+    key_fingerprints(conn)
+
+
 MIGRATIONS = {
     2: ("daily_page keyed by day first", """
         -- The top pages of a range read one stretch of the table (18 000 rows for a year of 50
@@ -314,4 +323,5 @@ MIGRATIONS = {
          group by filter, filter_value, day, site;
         delete from daily_breakdown where dim = 'hour';
     """),
+    15: ("log fingerprints keyed with a secret of the database", _key_fingerprints),
 }

@@ -6,7 +6,7 @@ the same tables, columns, indexes and keys.
 
 # The whole schema as it is now: what a new database is created with. An older database is
 # brought here by MIGRATIONS; tests/test_migrations.py checks both end with the same schema.
-SCHEMA_VERSION = 14
+SCHEMA_VERSION = 15
 
 SCHEMA = """
     -- Per-day totals for a whole site: what the chart reads.
@@ -222,7 +222,7 @@ SCHEMA = """
     -- file is known by the hash of its first line, which stays when it grows, is rotated or is
     -- compressed; a second import resumes after the bytes already read.
     create table imported_logs (
-        fingerprint  text    primary key,  -- blake2b of the first line, hex
+        fingerprint  text    primary key,  -- the first line's hash keyed by meta's log_key, hex
         name         text    not null,     -- the path it was last read from, for people
         offset       integer not null,     -- bytes (uncompressed) read so far
         lines        integer not null,     -- lines read so far
