@@ -95,13 +95,14 @@ def test_make_access_log_starts_on_the_day_given(tmp_path):
                                           datetime.date(2026, 2, 1)]
 
 
-def start_serve(tmp_path, *args, script=None):
+def start_serve(tmp_path, *args, script=None, env=None):
     """serve.py on a free port; returns the process and its API and dashboard addresses."""
     # A real install's config file with a read key must not make the local demo private.
     (tmp_path / "footfall").mkdir(exist_ok=True)
     (tmp_path / "footfall" / "footfall.ini").write_text("[footfall]\nread_key = private\n")
     environ = {k: v for k, v in os.environ.items() if not k.startswith("FOOTFALL_")}
     environ["HOME"] = str(tmp_path)
+    environ.update(env or {})
     proc = subprocess.Popen([sys.executable, script or os.path.join(SCRIPTS, "serve.py"),
                              "--port", "0", "--quiet", *args], stdout=subprocess.PIPE, text=True,
                             env=environ)
@@ -165,8 +166,9 @@ def test_serve_never_seeds_a_database_outside_its_demo_folder(tmp_path):
 
 
 def serve_output(tmp_path, db):
-    """What serve.py --db db prints before it serves."""
-    proc, text, _api, _dashboard = start_serve(tmp_path, "--db", db)
+    """What serve.py prints before it serves, over db (given in FOOTFALL_DB: a URL with a
+    password is refused on the command line)."""
+    proc, text, _api, _dashboard = start_serve(tmp_path, env={"FOOTFALL_DB": db})
     proc.terminate()
     proc.wait(10)
     return text
@@ -185,7 +187,7 @@ def test_serve_on_an_empty_postgresql_suggests_seed_db_with_its_url_without_the_
     with_password = pg_url.replace("postgresql://footfall@", "postgresql://footfall:s3cret@")
     text = serve_output(tmp_path, with_password)
     assert text.splitlines()[0] == (
-        f"the database {database.shown(pg_url)} holds no hits yet (for demo hits: python3 "
+        f"the database {database.shown(with_password)} holds no hits yet (for demo hits: python3 "
         f"{os.path.join(SCRIPTS, 'seed_db.py')} --db '{pg_url}')")
     assert "s3cret" not in text
 
