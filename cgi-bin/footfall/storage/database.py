@@ -11,6 +11,7 @@ Two kinds of data, kept apart on purpose (docs/privacy.md lists every column):
 """
 
 import os
+import pathlib
 import sqlite3
 import time
 
@@ -50,6 +51,7 @@ class Connection(sqlite3.Connection):
 
     deadline = None  # time.monotonic() value; None: BUSY_TIMEOUT_SECONDS per attempt
     path = None  # the database file, named when its disk is full
+    full = None  # DiskFull: opened read-only on a full disk, every write raises it
 
     def wait_until(self, deadline):
         self.deadline = deadline
@@ -147,9 +149,36 @@ def connect(path, create=True, deadline=None):
     try:
         _retry_locked(conn, lambda: _set_pragmas(conn))
         migrate(conn)
+    except DiskFull as full:
+        conn.close()
+        reader = _reader_on_full_disk(path, full)
+        if reader is None:
+            raise
+        return reader
     except BaseException:
         conn.close()  # a server's next request opens a new one
         raise
+    return conn
+
+
+def _reader_on_full_disk(path, full):
+    """A connection that reads the database as it is on a full disk, or None if it cannot.
+
+    Opened alone (a CGI process), SQLite must make the -shm file to read a WAL database, and a
+    full disk has no room for it: immutable=1 reads the file without it. That is the database
+    exactly when no -wal file holds commits (the last connection to close checkpoints it and
+    deletes it). Every write transaction on this connection raises the DiskFull that made it.
+    """
+    wal = path + "-wal"
+    if os.path.exists(wal) and os.path.getsize(wal) > 0:
+        return None
+    uri = pathlib.Path(path).absolute().as_uri() + "?immutable=1"
+    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None,
+                           factory=Connection)
+    conn.path, conn.full = path, full
+    if schema_version(conn) != SCHEMA_VERSION:
+        conn.close()
+        return None
     return conn
 
 
@@ -278,6 +307,8 @@ def in_transaction(conn, work):
     """Run work(conn) in one write transaction, retrying with back-off while the file is locked."""
     if is_postgres(conn):
         return conn.run_transaction(work)
+    if getattr(conn, "full", None) is not None:
+        raise conn.full
 
     def attempt():
         conn.execute("begin immediate")
