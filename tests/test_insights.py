@@ -324,3 +324,23 @@ def test_a_day_summed_up_twice_adds_its_hours(db_path):
     assert conn.execute("select count(*) from daily_breakdown where dim = 'hours'"
                         " and filter = 'browser' and site = 'example.com'").fetchone()[0] == 1
     conn.close()
+
+
+def test_unique_visitors_never_exceed_the_visits_they_are_estimated_from(db_path):
+    """80 visitors who each fill a register of their own: the sketch's estimate allows for
+    the collisions it did not see and says 81, but 80 visits cannot hold 81 people."""
+    from footfall import summary
+    from footfall.storage import breakdowns
+
+    # The top 12 bits of a hash choose its register: visitor n lands in register n.
+    views = [summary.View(f"v{n}", ((n << 52) | (1 << 40)).to_bytes(8, "big") * 2,
+                          1795737600 + 60 * n, 0, "/a", "", "Firefox", "Linux", "desktop", "",
+                          "", "")
+             for n in range(80)]
+    conn = database.connect(db_path)
+    packed, seconds, uniques = summary.summarize_packed(views)
+    database.in_transaction(conn, lambda conn: breakdowns.add_summary(
+        conn, "2026-11-27", "example.com", packed, seconds, uniques))
+    conn.close()
+    totals = Site(db_path).get("from=2026-11-27&to=2026-11-27&browser=Firefox")["totals"]
+    assert (totals["visitors"], totals["unique"]) == (80, 80)

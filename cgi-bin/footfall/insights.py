@@ -68,7 +68,7 @@ def add_to_answer(answer, conn, first, last, today, now, site, filter_name, filt
     answer["filter"] = {filter_name: filter_value} if filter_name else {}
     answer["totals"]["bounces"] = whole[3]
     answer["totals"]["seconds"] = _mean(whole[4], whole[5])
-    unique, unique_by = reader.unique()
+    unique, unique_by = reader.unique(answer["totals"]["visitors"])
     answer["totals"]["unique"] = unique
     answer["totals"]["unique_by"] = unique_by
     for list_name, dim in LISTS:
