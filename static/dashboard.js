@@ -661,14 +661,25 @@
         tr.appendChild(cell("td", number.format(row.pageviews || 0), "num"));
       }
       if (list.key === "page") {
-        tr.appendChild(cell("td", number.format(row.entries || 0), "num"));
-        tr.appendChild(cell("td", percent(row.bounces, row.entries), "num"));
-        tr.appendChild(cell("td", duration(row.seconds), "num"));
+        tr.appendChild(cell("td", number.format(row.entries || 0), "num more"));
+        tr.appendChild(cell("td", percent(row.bounces, row.entries), "num more"));
+        tr.appendChild(cell("td", duration(row.seconds), "num more"));
       }
       body.appendChild(tr);
     });
     box.querySelector("table").hidden = !rows.length;
     box.querySelector(".none").hidden = rows.length > 0;
+  }
+
+  // On a phone the pages table shows the page, its visitors and views; its entries, bounce
+  // rate and time come on demand (six columns squeezed a path into one word per line).
+  function moreColumns() {
+    var toggle = $id("pages-more");
+    toggle.addEventListener("click", function () {
+      var open = $id("pages-box").classList.toggle("all-columns");
+      toggle.setAttribute("aria-expanded", String(open));
+      toggle.textContent = (open ? "Hide" : "Show") + " entries, bounce rate and time";
+    });
   }
 
   // Only an imported access log knows a status, so the table shows only when it has rows.
@@ -985,6 +996,7 @@
     rangeControls();
     filterControls();
     siteControls();
+    moreColumns();
     refreshToday();
     $id("retry").addEventListener("click", load);
     $id("download").addEventListener("click", download);
