@@ -356,8 +356,8 @@
     $id("total-bounce").textContent = percent(totals.bounces, totals.visitors);
     $id("bounce-note").textContent = "visits of one pageview";
     $id("total-time").textContent = duration(totals.seconds);
-    $id("time-note").textContent = totals.seconds === null || totals.seconds === undefined
-      ? "no visit was timed" : "visible, on average";
+    $id("time-note").textContent = timeNote(totals);
+    languagesNote(totals);
 
     // Today has no busiest day to speak of: its box shows the last 30 minutes instead.
     $id("busiest-box").hidden = range === "today";
@@ -402,6 +402,28 @@
     if (typeof seconds !== "number") return "\u2013";
     var s = Math.round(seconds);
     return s < 60 ? s + " s" : Math.floor(s / 60) + " min " + (s % 60) + " s";
+  }
+
+  // Under the time per visit: how many visits it stands for when not all were timed (an
+  // access log, the pixel and the jQuery snippet report no time).
+  function timeNote(totals) {
+    if (typeof totals.seconds !== "number") return "no visit was timed";
+    if (typeof totals.timed === "number" && totals.timed < totals.visitors) {
+      return number.format(totals.timed) + " of " + number.format(totals.visitors) +
+        " visits timed";
+    }
+    return "visible, on average";
+  }
+
+  // Under the languages: how many visits told none (an access log does not record it), lest
+  // "2 visitors" read as the whole of 641.
+  function languagesNote(totals) {
+    var untold = totals.without_language;
+    var note = $id("languages-note");
+    note.hidden = !(typeof untold === "number" && untold > 0);
+    note.textContent = note.hidden ? "" : number.format(untold) + " of " +
+      number.format(totals.visitors) + " visits told no language: an access log does not " +
+      "record it.";
   }
 
   // The days are the server's: name its zone when it is not this browser's.

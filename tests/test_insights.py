@@ -96,7 +96,15 @@ def test_pages_say_how_visits_began_bounced_and_stayed(site):
 def test_totals_count_bounces_time_per_visit_and_unique_visitors(site):
     totals = site.get(RANGE)["totals"]
     assert totals == {"visitors": 6, "pageviews": 9, "bounces": 3, "seconds": 20.0,
-                      "unique": 2, "unique_by": "range"}
+                      "unique": 2, "unique_by": "range", "timed": 3, "without_language": 0}
+
+
+def test_totals_say_how_many_visits_were_timed_and_how_many_told_no_language(site):
+    # A visitor whose browser sends no Accept-Language and no visible time, as an access log's.
+    call_app(site.app, "POST", body=b"page=/a&site=example.com",
+             headers={"user_agent": FIREFOX}, environ={"REMOTE_ADDR": "10.0.0.3"})
+    totals = site.get(RANGE)["totals"]
+    assert (totals["visitors"], totals["timed"], totals["without_language"]) == (7, 3, 1)
 
 
 def test_a_range_over_two_months_counts_unique_visitors_once_per_month(db_path):
