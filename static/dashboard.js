@@ -322,9 +322,10 @@
   }
 
   function render(answer, range) {
-    var hourly = range === "today" && answer.hours && Array.isArray(answer.hours.visitors);
-    var visits = hourly ? answer.hours.visitors : answer.visitors;
-    var views = hourly ? answer.hours.pageviews : answer.pageviews;
+    var series = chartSeries();
+    var visits = series[0];
+    var views = series[1];
+    var hourly = series[2];
     var first = parseDay(answer.from);
     var last = parseDay(answer.to);
     $id("period").textContent = (range === "all" ? "All time: " : range === "today" ? "Today: "
@@ -355,8 +356,8 @@
     $id("total-bounce").textContent = percent(totals.bounces, totals.visitors);
     $id("bounce-note").textContent = "visits of one pageview";
     $id("total-time").textContent = duration(totals.seconds);
-    $id("time-note").textContent = totals.seconds === null || totals.seconds === undefined
-      ? "no visit was timed" : "visible, on average";
+    $id("time-note").textContent = timeNote(totals);
+    languagesNote(totals);
 
     // Today has no busiest day to speak of: its box shows the last 30 minutes instead.
     $id("busiest-box").hidden = range === "today";
@@ -403,6 +404,28 @@
     return s < 60 ? s + " s" : Math.floor(s / 60) + " min " + (s % 60) + " s";
   }
 
+  // Under the time per visit: how many visits it stands for when not all were timed (an
+  // access log, the pixel and the jQuery snippet report no time).
+  function timeNote(totals) {
+    if (typeof totals.seconds !== "number") return "no visit was timed";
+    if (typeof totals.timed === "number" && totals.timed < totals.visitors) {
+      return number.format(totals.timed) + " of " + number.format(totals.visitors) +
+        " visits timed";
+    }
+    return "visible, on average";
+  }
+
+  // Under the languages: how many visits told none (an access log does not record it), lest
+  // "2 visitors" read as the whole of 641.
+  function languagesNote(totals) {
+    var untold = totals.without_language;
+    var note = $id("languages-note");
+    note.hidden = !(typeof untold === "number" && untold > 0);
+    note.textContent = note.hidden ? "" : number.format(untold) + " of " +
+      number.format(totals.visitors) + " visits told no language: an access log does not " +
+      "record it.";
+  }
+
   // The days are the server's: name its zone when it is not this browser's.
   function zoneNote(zone) {
     var here = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
@@ -437,16 +460,55 @@
       grid: { hoverable: true, borderWidth: 0, color: cssVar("--muted"), mouseActiveRadius: 30,
         margin: { top: 8, right: 12, bottom: 4, left: 0 },
         markings: hourly ? [] : noteMarkings() },
-      legend: { show: false }
+      legend: { show: false },
+      hooks: { axisReserveSpace: [roomForEveryLabel] }
     });
   }
 
-  // What the chart and its table show: hours for Today, else days.
+  // flot draws the labels at both ends of an axis but leaves room only for those between them
+  // (it measures no end label unless showTickLabels is "all", which adds labels of its own such
+  // as "10.000"): a top label of 10 over single digits overflowed its box and read "0". Room
+  // for the widest label of the y axis, measured as flot measures it.
+  function roomForEveryLabel(plot, axis) {
+    if (axis.direction !== "y") return;
+    var layer = "flot-y-axis flot-y" + axis.n + "-axis yAxis y" + axis.n + "Axis";
+    axis.ticks.forEach(function (tick) {
+      var info = plot.getSurface().getTextInfo(layer, tick.label, "flot-tick-label tickLabel");
+      axis.labelWidth = Math.max(axis.labelWidth, info.width);
+    });
+  }
+
+  // What the chart and its table show: for Today its hours that have begun (the hours to come
+  // are not zeros yet: drawn as such, 02:00 would look like a crash), else days.
   function chartSeries() {
     var hourly = rangeName() === "today" && lastAnswer.hours &&
       Array.isArray(lastAnswer.hours.visitors);
-    return hourly ? [lastAnswer.hours.visitors, lastAnswer.hours.pageviews, true]
-      : [lastAnswer.visitors, lastAnswer.pageviews, false];
+    if (!hourly) return [lastAnswer.visitors, lastAnswer.pageviews, false];
+    var now = lastAnswer.to === lastAnswer.today ? serverClock(lastAnswer.timezone) : Infinity;
+    var begun = lastAnswer.hours.visitors.filter(function (hour) {
+      return hour[0] <= now;
+    }).length;
+    return [lastAnswer.hours.visitors.slice(0, Math.max(begun, 1)),
+      lastAnswer.hours.pageviews.slice(0, Math.max(begun, 1)), true];
+  }
+
+  // The server's wall clock now, as UTC-based ms like the API's hours: this browser's clock
+  // read in the zone the API names, or on this browser's own wall if it does not know that
+  // zone (an abbreviation such as "BST").
+  function serverClock(zone) {
+    var now = new Date();
+    var at = {};
+    try {
+      new Intl.DateTimeFormat("en-US", { timeZone: zone, hourCycle: "h23", year: "numeric",
+        month: "numeric", day: "numeric", hour: "numeric", minute: "numeric" })
+        .formatToParts(now).forEach(function (part) {
+          at[part.type] = +part.value;
+        });
+      return Date.UTC(at.year, at.month - 1, at.day, at.hour, at.minute);
+    } catch (e) {
+      return Date.UTC(now.getFullYear(), now.getMonth(), now.getDate(), now.getHours(),
+        now.getMinutes());
+    }
   }
 
   function redraw() {
@@ -621,14 +683,25 @@
         tr.appendChild(cell("td", number.format(row.pageviews || 0), "num"));
       }
       if (list.key === "page") {
-        tr.appendChild(cell("td", number.format(row.entries || 0), "num"));
-        tr.appendChild(cell("td", percent(row.bounces, row.entries), "num"));
-        tr.appendChild(cell("td", duration(row.seconds), "num"));
+        tr.appendChild(cell("td", number.format(row.entries || 0), "num more"));
+        tr.appendChild(cell("td", percent(row.bounces, row.entries), "num more"));
+        tr.appendChild(cell("td", duration(row.seconds), "num more"));
       }
       body.appendChild(tr);
     });
     box.querySelector("table").hidden = !rows.length;
     box.querySelector(".none").hidden = rows.length > 0;
+  }
+
+  // On a phone the pages table shows the page, its visitors and views; its entries, bounce
+  // rate and time come on demand (six columns squeezed a path into one word per line).
+  function moreColumns() {
+    var toggle = $id("pages-more");
+    toggle.addEventListener("click", function () {
+      var open = $id("pages-box").classList.toggle("all-columns");
+      toggle.setAttribute("aria-expanded", String(open));
+      toggle.textContent = (open ? "Hide" : "Show") + " entries, bounce rate and time";
+    });
   }
 
   // Only an imported access log knows a status, so the table shows only when it has rows.
@@ -945,6 +1018,7 @@
     rangeControls();
     filterControls();
     siteControls();
+    moreColumns();
     refreshToday();
     $id("retry").addEventListener("click", load);
     $id("download").addEventListener("click", download);
