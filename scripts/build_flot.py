@@ -6,15 +6,15 @@ flot's own bundle (vendor/flot-4.2.6/jquery.flot.js, kept as npm ships it) is al
 and holds 17 plugins: 33.4 KB of the dashboard's gzipped weight. The dashboard uses flot's core
 and two of them, time (the date axis) and hover (the tooltip), with their helpers. This
 concatenates those sources, unmodified, in the order of flot's own build (its gulpfile), and
-minifies them with terser, pinned in tools/flot-build/package-lock.json:
+minifies them with terser, pinned in scripts/flot-build/package-lock.json:
 
-    npm ci --prefix tools/flot-build           # terser 5.51.4, once
+    npm ci --prefix scripts/flot-build           # terser 5.51.4, once
     python3 scripts/build_flot.py              # write the file
     python3 scripts/build_flot.py --check      # exit 1 if it is not what the sources make
 
 which runs, on the concatenated sources,
 
-    node tools/flot-build/node_modules/terser/bin/terser --ecma 2015 --compress --mangle
+    node scripts/flot-build/node_modules/terser/bin/terser --ecma 2015 --compress --mangle
         --comments false
 
 and puts a banner with flot's copyright and licence (vendor/flot-4.2.6/LICENSE.txt, beside
@@ -31,7 +31,7 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FLOT = os.path.join(ROOT, "static", "vendor", "flot-4.2.6")
 BUILT = os.path.join(FLOT, "jquery.flot.dashboard.min.js")
-TERSER = os.path.join(ROOT, "tools", "flot-build", "node_modules", "terser", "bin", "terser")
+TERSER = os.path.join(ROOT, "scripts", "flot-build", "node_modules", "terser", "bin", "terser")
 TERSER_ARGS = ["--ecma", "2015", "--compress", "--mangle", "--comments", "false"]
 
 # flot's build order (its gulpfile.js), less the plugins the dashboard does not use: errorbars,
@@ -80,7 +80,7 @@ def concatenated():
 def build():
     """The bytes of the minified file: the banner, then terser's output of the sources."""
     if not os.path.exists(TERSER):
-        raise BuildError("terser is not installed: npm ci --prefix tools/flot-build")
+        raise BuildError("terser is not installed: npm ci --prefix scripts/flot-build")
     result = subprocess.run(["node", TERSER, *TERSER_ARGS], input=concatenated().encode(),
                             capture_output=True)
     if result.returncode != 0:

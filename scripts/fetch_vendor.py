@@ -102,7 +102,7 @@ def readme_text():
     lines += [
         "Built here (not copied): flot-4.2.6/jquery.flot.dashboard.min.js, the page's flot: the",
         "sources above concatenated in flot's own build order and minified by terser (pinned in",
-        "tools/flot-build/package-lock.json). Re-build and check with python3 scripts/build_flot.py",
+        "scripts/flot-build/package-lock.json). Re-build and check with python3 scripts/build_flot.py",
         "(--check); its docstring gives the command, and tests/test_vendor.py checks the result.",
         "",
     ]

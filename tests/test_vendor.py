@@ -1,6 +1,6 @@
 """static/vendor/ as shipped: every vendored file byte for byte what its npm package holds (the
 sha256 pinned in scripts/fetch_vendor.py), and the dashboard's flot the build of its sources by
-scripts/build_flot.py with the terser of tools/flot-build/package-lock.json."""
+scripts/build_flot.py with the terser of scripts/flot-build/package-lock.json."""
 
 import hashlib
 import os
@@ -41,9 +41,9 @@ def test_the_dashboards_flot_is_what_a_fresh_build_makes():
     if not os.path.exists(build_flot.TERSER):
         npm = shutil.which("npm")
         if not npm:
-            pytest.fail("terser is not installed and npm is missing: npm ci --prefix tools/flot-build")
+            pytest.fail("terser is not installed and npm is missing: npm ci --prefix scripts/flot-build")
         subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--prefix",
-                        os.path.join(ROOT, "tools", "flot-build")], check=True)
+                        os.path.join(ROOT, "scripts", "flot-build")], check=True)
     result = subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "build_flot.py"),
                              "--check"], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
