@@ -11,6 +11,9 @@ import pytest
 from footfall.storage import database, record, totals
 from storage_testing import RULES, hit, rows
 
+# Runs against SQLite and against PostgreSQL (conftest.py).
+pytestmark = pytest.mark.both_backends
+
 
 def mode(path):
     return stat.S_IMODE(os.stat(path).st_mode)

@@ -13,6 +13,9 @@ import pg_testing
 import pytest
 from footfall_testing import FIXED_CLOCK_ENV, SCRIPTS, is_postgres, run_cgi
 
+# Runs against SQLite and against PostgreSQL (conftest.py).
+pytestmark = pytest.mark.both_backends
+
 ADDRESSES = ["203.0.113.77", "198.51.100.4", "2001:db8::beef:7", "::ffff:192.0.2.201"]
 
 
