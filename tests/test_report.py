@@ -17,9 +17,11 @@ from footfall.storage import breakdowns, database, events, record
 from footfall_testing import ROOT
 from test_scripts import run_script
 
-# aiosmtpd cannot tell that a server started with ssl_context is TLS from the first byte, so the
-# tls case turns auth_require_tls off, and aiosmtpd warns about it.
-pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+# Runs against SQLite and against PostgreSQL (conftest.py). aiosmtpd cannot tell that a server
+# started with ssl_context is TLS from the first byte, so the tls case turns auth_require_tls
+# off, and aiosmtpd warns about it.
+pytestmark = [pytest.mark.both_backends,
+              pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")]
 
 # The report runs "now": Saturday 2026-11-28, 09:30 UTC. Its week is 11-21 to 11-27.
 NOW = "2026-11-28T09:30"

@@ -35,6 +35,8 @@ class DiskFull(DatabaseUnavailable):
     """The disk holding the database is full: nothing can be written until space is freed."""
 
 
+# insert ... on conflict do update came in SQLite 3.24.0 (docs/deploy.md#sqlite-versions).
+SQLITE_NEEDED = "3.24.0"
 BUSY_TIMEOUT_SECONDS = 5.0
 # Without a deadline (scripts), how many times a locked write is tried.
 WRITE_ATTEMPTS = 6
@@ -127,6 +129,13 @@ def is_postgres(conn):
     return getattr(conn, "dialect", "sqlite") == "postgresql"
 
 
+def check_sqlite(version):
+    """Raise StorageError if version (as sqlite3.sqlite_version gives it) is below SQLITE_NEEDED."""
+    if [int(n) for n in version.split(".")[:3]] < [int(n) for n in SQLITE_NEEDED.split(".")]:
+        raise StorageError(f"footfall needs SQLite {SQLITE_NEEDED} or newer; this Python's "
+                           f"sqlite3 has {version} (docs/deploy.md#sqlite-versions)")
+
+
 def connect(path, create=True, deadline=None):
     """Open the database (creating or migrating it if need be) with WAL and a busy timeout.
 
@@ -138,6 +147,7 @@ def connect(path, create=True, deadline=None):
         from . import postgres
 
         return postgres.connect(path, deadline)
+    check_sqlite(sqlite3.sqlite_version)
     if path != ":memory:":
         _prepare_file(path, create)
     # isolation_level=None: transactions are begun explicitly (BEGIN IMMEDIATE for writes).
@@ -271,11 +281,11 @@ def migrate(conn):
         lock(conn, "footfall schema")  # PostgreSQL: racing processes migrate one at a time
         current = schema_version(conn)  # another process may have migrated meanwhile
         if current == 0:
-            run_script(conn, SCHEMA)
+            run_script(conn, conn.schema if is_postgres(conn) else SCHEMA)
         else:
             for number in range(current + 1, SCHEMA_VERSION + 1):
-                step = MIGRATIONS[number][1]
-                if callable(step):
+                step = conn.migration(number) if is_postgres(conn) else MIGRATIONS[number][1]
+                if callable(step):  # a migration SQL alone cannot do (a keyed hash)
                     step(conn)
                 else:
                     run_script(conn, step)
