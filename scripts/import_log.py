@@ -483,7 +483,7 @@ class Importer:
         self._closed_views = 0
         self._sent_views = 0  # page views of the batches so far
         self._traits = {}  # the traits of a hit, shared by the hits that have the same
-        self._referrals = {}  # (referrer as kept, site) -> the referring host ('' for none)
+        self._referrals = {}  # (source, referrer as kept, site) -> counting.referral
         self._not_found = {}  # (day, site, page, referring host) -> count
         self._states = []  # every file of this run, noted (again) with each batch
         self._unsaved = False  # lines read since the last save
@@ -783,11 +783,12 @@ class Importer:
                 self._traits.clear()
             traits = self._traits[key] = log_hit(ts, day, site, page, ref, ip, user_agent,
                                                  *key).traits
-        referral = self._referrals.get((ref, site))
+        known = (target[2], ref, site)  # the source, the referrer, the site
+        referral = self._referrals.get(known)
         if referral is None:
             if len(self._referrals) > 50_000:
                 self._referrals.clear()
-            referral = self._referrals[ref, site] = counting.referrer_host(ref, site)
+            referral = self._referrals[known] = counting.referral(*known)
         # The same address and agent as one string each, however many lines carry them: a
         # batch pickles each once (to the counting process) instead of once per page view.
         address = self._ips.get(ip)
@@ -795,7 +796,7 @@ class Importer:
             if len(self._ips) > 100_000:
                 self._ips.clear()
             address = self._ips[ip] = ip
-        return (ts, day, site, page, ref, address, agent[4], traits, target[2] or referral)
+        return (ts, day, site, page, ref, address, agent[4], traits, referral)
 
     def _note_malformed(self, name, number, counted=False):
         if not counted:

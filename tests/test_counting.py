@@ -71,6 +71,19 @@ def test_host_of_url(url, host):
     assert counting.host_of(url) == host
 
 
+@pytest.mark.parametrize("source, ref, site, referral", [
+    ("newsletter", "https://news.example/a", "example.com", "newsletter"),
+    ("", "https://News.Example/a", "example.com", "news.example"),
+    ("", "https://example.com/other", "example.com", ""),
+    ("", "https://www.example.com/other", "example.com", ""),
+    ("newsletter", "https://example.com/other", "example.com", "newsletter"),
+    ("", "", "example.com", ""),
+], ids=["source-first", "another-site", "same-site", "same-site-www", "source-inside-the-site",
+        "none"])
+def test_referral_is_the_campaign_source_else_another_sites_host(source, ref, site, referral):
+    assert counting.referral(source, ref, site) == referral
+
+
 @pytest.mark.parametrize("raw, site", [
     ("Example.COM", "example.com"), ("example.com:8080", "example.com"),
     ("example.com.", "example.com"), ("localhost", "localhost"),

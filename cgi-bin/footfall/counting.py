@@ -107,6 +107,15 @@ def referrer_host(ref, site):
     return host
 
 
+def referral(source, ref, site):
+    """What the referrers list counts a hit or an event under: the campaign's source if the
+    page's query named one, else the referring host if it is another site, else ''.
+
+    The one referral rule: live hits, events, imported log lines and seeded visits all ask it.
+    """
+    return source or referrer_host(ref, site)
+
+
 def _without_www(host):
     return host[4:] if host.startswith("www.") else host
 
