@@ -746,7 +746,7 @@ class Importer:
                 if agent[0]:
                     reasons["bot"] += 1
                     continue
-                if purpose and ("prefetch" in purpose.lower() or "preview" in purpose.lower()):
+                if purpose and counting.is_prefetch(purpose):
                     reasons["prefetch"] += 1
                     continue
                 if allowed and not counting.site_allowed(site, allowed):

@@ -168,6 +168,11 @@ def test_prefetches_are_not_counted(environ):
     assert counting.skip_reason("Mozilla/5.0 Chrome/131.0", environ) == "prefetch"
 
 
+def test_purpose_headers_are_read_apart():
+    environ = {"HTTP_SEC_PURPOSE": "pre", "HTTP_PURPOSE": "fetch"}
+    assert counting.skip_reason("Mozilla/5.0 Chrome/131.0", environ) is None
+
+
 @pytest.mark.parametrize("agent", [
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/131.0.0.0 Safari/537.36",

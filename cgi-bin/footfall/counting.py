@@ -191,11 +191,20 @@ def skip_reason(user_agent, environ):
     """Why a request must not be counted ('bot' or 'prefetch'), or None to count it."""
     if is_bot(user_agent):
         return "bot"
-    purpose = (environ.get("HTTP_SEC_PURPOSE", "") + environ.get("HTTP_PURPOSE", "")
-               + environ.get("HTTP_X_MOZ", "") + environ.get("HTTP_X_PURPOSE", "")).lower()
-    if "prefetch" in purpose or "preview" in purpose:
+    # The four headers as one, comma-separated as HTTP joins a header's values: "pre" in one
+    # and "fetch" in the next say nothing.
+    purpose = ",".join((environ.get("HTTP_SEC_PURPOSE", ""), environ.get("HTTP_PURPOSE", ""),
+                        environ.get("HTTP_X_MOZ", ""), environ.get("HTTP_X_PURPOSE", "")))
+    if is_prefetch(purpose):
         return "prefetch"
     return None
+
+
+def is_prefetch(purpose):
+    """True when a purpose header (Sec-Purpose, Purpose, X-Moz, X-Purpose) says the browser
+    fetched the page ahead of a visit or for a preview, not for someone reading it."""
+    purpose = purpose.lower()
+    return "prefetch" in purpose or "preview" in purpose
 
 
 def is_bot(user_agent):

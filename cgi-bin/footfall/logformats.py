@@ -238,7 +238,7 @@ def parse_caddy(line):
             request["method"], request["uri"], int(entry.get("status") or 0),
             _first(headers, "Referer"), _first(headers, "User-Agent"), request.get("host", ""),
             _first(headers, "Accept-Language"),
-            _first(headers, "Sec-Purpose") + _first(headers, "Purpose"))
+            ",".join(filter(None, (_first(headers, "Sec-Purpose"), _first(headers, "Purpose")))))
     except (ValueError, KeyError, TypeError, AttributeError):
         return None
 
