@@ -1,8 +1,9 @@
 """Reading web server access logs: Apache LogFormat strings, the common named formats, Caddy's JSON.
 
-scripts/import_log.py reads a log line by line through a parser made here; the hit path never
-imports this module (it compiles regular expressions and imports json, which a CGI hit must not
-pay for). A parser turns one line into a tuple of FIELDS, or None when the line does not fit the format.
+The import (footfall/importing/) reads a log line by line through a parser made here; the hit
+path never imports this module (it compiles regular expressions and imports json, which a CGI hit
+must not pay for). A parser turns one line into a tuple of FIELDS, or None when the line does not
+fit the format.
 """
 
 import calendar

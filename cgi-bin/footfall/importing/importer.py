@@ -31,6 +31,7 @@ class Importer(LineReader):
 
     def __init__(self, conn, config, log_format="combined", site="", until=None,
                  progress_stream=None, clock=time.time, processes=1):
+        super().__init__()
         self.conn, self.config, self.clock = conn, config, clock
         self.processes = processes  # 2: count in a second process while reading (run only)
         self._counter = None
@@ -47,23 +48,14 @@ class Importer(LineReader):
         self.stopping = False  # set by a signal: finish the line, count, remember, stop
         self.rules = record.Rules.from_config(config)
         self.summary = Summary()
-        self._pending = {}  # day -> [hit fields (Importer._hit)], at most OPEN_DAYS + 1 days
+        self._pending = {}  # day -> [hit fields (LineReader._hit)], at most OPEN_DAYS + 1 days
         self._closed = []  # [(day, [hit fields])]: days read whole, to count in the next batch
         self._closed_views = 0
         self._sent_views = 0  # page views of the batches so far
-        self._traits = {}  # the traits of a hit, shared by the hits that have the same
-        self._referrals = {}  # (source, referrer as kept, site) -> counting.referral
         self._not_found = {}  # (day, site, page, referring host) -> count
         self._states = []  # every file of this run, noted (again) with each batch
         self._unsaved = False  # lines read since the last save
         self._done_bytes = 0  # sizes of the files read before the current one, for progress
-        # Caches: a log repeats its agents, hosts, pages and hours over and over.
-        self._agents = {}  # User-Agent -> (is bot, browser, os, device, the User-Agent)
-        self._ips = {}  # address -> the same address: one string object per visitor
-        self._sites = {}  # host as logged -> site, or None when it is not a host name
-        self._day_of = {}  # quarter hour -> day (time zones change on quarter hours)
-        self._pages = {}  # request target -> (page, campaign, source) or ('', why, '')
-        self._refs = {}  # referrer as logged -> as kept
 
     # -- files ------------------------------------------------------------------------------
 

@@ -15,8 +15,20 @@ PROGRESS_EVERY = 8192  # lines between looks at the clock for the progress bar
 
 
 class LineReader:
-    """Importer's reading of lines, apart for its size: it reads and fills what
-    Importer.__init__ sets, and calls Importer.flush when a day is read whole."""
+    """Importer's reading of lines, apart for its size: it keeps the caches of what a log
+    repeats, reads the rest of what Importer.__init__ sets (the format, the site, --until, the
+    summary, the days pending), and calls Importer.flush when a day is read whole."""
+
+    def __init__(self):
+        # A log repeats its agents, hosts, pages, referrers and hours over and over.
+        self._traits = {}  # the traits of a hit, shared by the hits that have the same
+        self._referrals = {}  # (source, referrer as kept, site) -> counting.referral
+        self._agents = {}  # User-Agent -> (is bot, browser, os, device, the User-Agent)
+        self._ips = {}  # address -> the same address: one string object per visitor
+        self._sites = {}  # host as logged -> site, or None when it is not a host name
+        self._day_of = {}  # quarter hour -> day (time zones change on quarter hours)
+        self._pages = {}  # request target -> (page, campaign, source) or ('', why, '')
+        self._refs = {}  # referrer as logged -> as kept
 
     def read_lines(self, state):
         """Read a file's lines to its end; True when --until stops it. A file read from its
