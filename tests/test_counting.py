@@ -5,6 +5,7 @@ import zoneinfo
 
 import pytest
 from footfall import counting
+from footfall.storage.record import Rules
 
 
 @pytest.mark.parametrize("raw, page", [
@@ -197,6 +198,13 @@ def test_purpose_headers_are_read_apart():
         "cubot-phone-is-not-a-robot", "instagram-in-app-browser"])
 def test_browsers_are_counted(agent):
     assert counting.skip_reason(agent, {}) is None
+
+
+@pytest.mark.parametrize("day_count, recent_count, flood", [
+    (0, 0, False), (299, 9, False), (299, 10, True), (300, 0, True),
+], ids=["first", "under-both-limits", "ten-in-the-window", "three-hundred-in-the-day"])
+def test_flood_is_ten_in_the_window_or_three_hundred_in_the_day(day_count, recent_count, flood):
+    assert counting.is_flood(day_count, recent_count, Rules()) is flood
 
 
 def test_visitor_is_the_same_within_a_salt_and_different_across_salts():

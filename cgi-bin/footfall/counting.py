@@ -244,10 +244,17 @@ def judge_view(views, visitor, page, ts, rules):
     page, 0 otherwise.
     """
     day_views, seen_page, recent_views = views.history(visitor, page, ts - rules.flood_window_seconds)
-    if recent_views >= rules.flood_limit or day_views >= rules.daily_limit:
+    if is_flood(day_views, recent_views, rules):
         return None
     views.add(visitor, page, ts)
     return (0 if day_views else 1), (0 if seen_page else 1)
+
+
+def is_flood(day_count, recent_count, rules):
+    """The flood rule, for a pageview and an event alike: True when the visitor already has
+    rules.daily_limit of them in the day, or rules.flood_limit of this page (or this event)
+    within rules.flood_window_seconds before this one."""
+    return recent_count >= rules.flood_limit or day_count >= rules.daily_limit
 
 
 def visitor_id(salt, ip, user_agent, site):
