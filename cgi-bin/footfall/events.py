@@ -38,8 +38,8 @@ def count(app, environ, fields, page, ref, site, now, day, reason):
         described = traits.describe(user_agent, fields.get("w", ""), fields.get("tz", ""),
                                     environ.get("HTTP_ACCEPT_LANGUAGE", ""), fields.get("q", ""),
                                     environ.get("HTTP_CF_IPCOUNTRY", ""), fields["page"])
-        referral = described.get("source") or counting.referrer_host(ref, site)
-        event = stored.Event(now, day, site, page, name, referral,
+        event = stored.Event(now, day, site, page, name,
+                             counting.referral(described.get("source", ""), ref, site),
                              origins.client_ip(environ, config.client_ip_header), user_agent,
                              described)
         from .storage import record  # the Rules of a pageview

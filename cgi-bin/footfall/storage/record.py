@@ -26,7 +26,7 @@ class Hit:
     def referral(self):
         """What the referrers list counts this hit under: the campaign's source if the page's
         query named one, else the referring host if it is another site, else ''."""
-        return self.traits.get("source") or counting.referrer_host(self.ref, self.site)
+        return counting.referral(self.traits.get("source", ""), self.ref, self.site)
 
 
 class Rules:
