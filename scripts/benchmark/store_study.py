@@ -26,6 +26,7 @@ import argparse
 import array
 import collections
 import datetime
+import functools
 import itertools
 import os
 import random
@@ -330,7 +331,7 @@ def flagged_rows(day, dictionary, caps=None, fold_below=0):
     for event in day.events:
         events.setdefault(event[0], []).append(event)
     event_rows = []
-    for visit, of_visit in events.items():
+    for of_visit in events.values():
         seen = set()
         for e in of_visit:
             flags = 0
@@ -898,3 +899,177 @@ def day_pairs(rows, event_rows):
                 _add(pairs[i + 1, row[i + 1], EVENT_DIM, row[0]],
                      (flags >> BIT.get(DIMS[i], 0) & 1, 1, 0, 0, 0, 0))
     return pairs
+
+
+# ---------------------------------------------------------------------------------------------
+# (a) today's design, seeded and read by footfall's own code
+# ---------------------------------------------------------------------------------------------
+
+def build_current(path, hits):
+    """Bytes of today's database of `hits` hits (seed_db's bulk mode, the real clock), and its
+    last day. Slow: minutes at 1M hits."""
+    from benchmark import harness
+    conn = harness.database.connect(path)
+    conn.execute("pragma synchronous = off")
+    seed_db.seed(conn, harness.config(path), hits=hits, days=DAYS, seed=SEED, bulk=True,
+                 pages=seed_db.demo_pages(PAGES))
+    last = conn.execute("select max(day) from daily_site").fetchone()[0]
+    size = settle(conn, path)
+    conn.close()
+    return size, last
+
+
+def current_reader(path):
+    """A function of (first, last, filters) that GETs the answer from footfall's application."""
+    import urllib.parse
+
+    from benchmark import harness
+    app = harness.application(path)
+
+    def get(first, last, filters):
+        if len(filters) > 1:
+            return None  # answered 400 today
+        query = urllib.parse.urlencode([("from", first), ("to", last)] + list(filters))
+        body = harness.call(app, {"REQUEST_METHOD": "GET", "QUERY_STRING": query,
+                                  "SERVER_NAME": SITE, "SERVER_PORT": "80",
+                                  "wsgi.url_scheme": "http"})
+        assert body.startswith(b'{"from"'), body[:200]
+        return body
+    return get
+
+
+# ---------------------------------------------------------------------------------------------
+# Measuring
+# ---------------------------------------------------------------------------------------------
+
+QUERIES = (  # (label, filters)
+    ("unfiltered", ()),
+    ("page=/blog/post-1", (("page", "/blog/post-1"),)),
+    ("country=DE", (("country", "DE"),)),
+    ("browser=Chrome", (("browser", "Chrome"),)),
+    ("page & country (narrow)", (("page", "/pricing"), ("country", "DE"))),
+    ("browser & device (broad)", (("browser", "Chrome"), ("device", "desktop"))),
+)
+# Each dimension keeps its first N values of a day, then "(other)" (docs/storage.md).
+CAPS = {"page": 1000, "ref": 300, "event": 100, "*": 100}
+FOLD_BELOW = 3
+
+
+def candidates():
+    return [PairsStore(), BlobStore("blobs+"), BlobStore("blobs", pairs=False),
+            BlobStore(f"blobs+k{FOLD_BELOW}", fold_below=FOLD_BELOW, caps=CAPS)]
+
+
+def timed(once, runs):
+    once()  # warm: the first read opens pages of the file
+    seconds = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        once()
+        seconds.append(time.perf_counter() - started)
+    return statistics.median(seconds)
+
+
+def measure(sizes, runs, work, with_current):
+    """{(store, size): {"bytes": per hit, label: seconds}}, and the hostile day's bytes."""
+    figures = {}
+    for size in sizes:
+        started = time.perf_counter()
+        days = generate(size)
+        print(f"(generated {size:,} hits in {time.perf_counter() - started:.0f} s)",
+              file=sys.stderr, flush=True)
+        last = days[-1].day
+        first = (datetime.date.fromisoformat(last) - datetime.timedelta(days=364)).isoformat()
+        for store in candidates():
+            path = os.path.join(work, f"{store.name}-{size}.db")
+            started = time.perf_counter()
+            size_bytes = store.build(path, days)
+            conn = sqlite3.connect(path)
+            row = {"bytes": size_bytes / size, "build": time.perf_counter() - started}
+            for label, filters in QUERIES:
+                filters = list(filters)
+                read = functools.partial(store.answer, conn, first, last, filters)
+                row[label] = timed(read, runs) if read() is not None else None
+            conn.close()
+            figures[store.name, size] = row
+            print(f"({store.name} {size:,}: built in {row['build']:.0f} s)", file=sys.stderr,
+                  flush=True)
+        if with_current:
+            path = os.path.join(work, f"current-{size}.db")
+            size_bytes, last_day = build_current(path, size)
+            get = current_reader(path)
+            first_day = (datetime.date.fromisoformat(last_day)
+                         - datetime.timedelta(days=364)).isoformat()
+            row = {"bytes": size_bytes / size}
+            for label, filters in QUERIES:
+                read = functools.partial(get, first_day, last_day, list(filters))
+                row[label] = timed(read, runs) if len(filters) < 2 else None
+            figures["current", size] = row
+    return figures
+
+
+def hostile_bytes(work):
+    """{store: bytes} one hostile day adds to a store that holds one ordinary day."""
+    out = {}
+    ordinary = generate(3000, days=3, pages=20)[:1]
+    for store in candidates():
+        sizes = []
+        for extra in ([], [hostile_day()]):
+            path = os.path.join(work, f"hostile-{store.name}-{len(extra)}.db")
+            sizes.append(store.build(path, ordinary + extra))
+        out[store.name] = sizes[1] - sizes[0]
+    return out
+
+
+def print_table(figures, sizes, hostile):
+    labels = [label for label, _ in QUERIES]
+    names = []
+    for name, _size in figures:
+        if name not in names:
+            names.append(name)
+    print(f"\nbytes per hit after wal_checkpoint(truncate) and VACUUM; median ms of the "
+          f"365-day answer (series, totals, every list, hours, events) ending on the last day; "
+          f"{sys.executable} {sys.version.split()[0]}, SQLite {sqlite3.sqlite_version}\n")
+    head = ["store", "hits", "B/hit"] + labels + ["hostile day MB"]
+    print("| " + " | ".join(head) + " |")
+    print("|" + "---|" * len(head))
+    for name in names:
+        for size in sizes:
+            row = figures.get((name, size))
+            if row is None:
+                continue
+            cells = [name, f"{size:,}", f"{row['bytes']:.1f}"]
+            cells += ["-" if row[label] is None else f"{row[label] * 1000:.1f}" for label in labels]
+            cells.append(f"{hostile[name] / 1e6:.2f}" if name in hostile else "")
+            print("| " + " | ".join(cells) + " |")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     epilog=__doc__.split("\n\n", 1)[1])
+    parser.add_argument("--quick", action="store_true", help="10k and 100k hits, 3 runs")
+    parser.add_argument("--sizes", help="comma-separated hit counts (default 10000,1000000)")
+    parser.add_argument("--runs", type=int, help="read runs per figure (default 7)")
+    parser.add_argument("--current", action="store_true",
+                        help="also seed and read today's design (minutes per million hits)")
+    parser.add_argument("--keep", metavar="DIR", help="build the databases here and keep them")
+    args = parser.parse_args(argv)
+    sizes = [10_000, 100_000] if args.quick else [10_000, 1_000_000]
+    if args.sizes:
+        sizes = sorted(int(size) for size in args.sizes.split(","))
+    runs = args.runs or (3 if args.quick else 7)
+    work = args.keep or tempfile.mkdtemp(prefix="store-study-")
+    os.makedirs(work, exist_ok=True)
+    try:
+        figures = measure(sizes, runs, work, args.current)
+        hostile = hostile_bytes(work)
+        print_table(figures, sizes, hostile)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
