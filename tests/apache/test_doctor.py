@@ -280,6 +280,25 @@ def test_the_site_root_shows_the_dashboard_where_there_is_no_index(install):
     assert b'<script src="dashboard/start.js" defer></script>' in root.body
 
 
+MODULES = sorted(os.listdir(os.path.join(ROOT, "static", "dashboard")))
+
+
+def _types_of_the_dashboards_scripts(base):
+    return {name: request(base, "GET", f"/dashboard/{name}").headers["Content-Type"]
+            for name in MODULES}
+
+
+# A browser runs no ES module served as anything but JavaScript.
+def test_apache_serves_the_dashboards_modules_as_javascript(install):
+    assert _types_of_the_dashboards_scripts(install.server.url) == {
+        name: "text/javascript" for name in MODULES}
+
+
+def test_nginx_serves_the_dashboards_modules_as_javascript(nginx):  # noqa: F811
+    assert _types_of_the_dashboards_scripts(nginx) == {
+        name: "application/javascript" for name in MODULES}
+
+
 # -- the read key: never on the command line, never printed ----------------------------------
 
 def test_doctor_refuses_a_read_key_on_the_command_line_in_one_line():
