@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs every footfall test on a fresh machine: installs what the tests need (Debian's chromium,
 # apache2, nginx, fcgiwrap, faketime, goaccess and postgresql, the dev tools from pyproject.toml
-# into .venv, axe-core and the user-agent corpora from npm), then lints and runs pytest. The tests
-# start their own servers (footfall's serve.py, a private Apache, a private nginx with fcgiwrap,
-# a private PostgreSQL cluster in a temporary directory); never the system services.
+# into .venv, axe-core and the user-agent corpora from npm), then lints, runs Node's tests of the
+# dashboard's modules and pytest. The tests start their own servers (footfall's serve.py, a
+# private Apache, a private nginx with fcgiwrap, a private PostgreSQL cluster in a temporary
+# directory); never the system services.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -59,6 +60,9 @@ else
 fi
 
 .venv/bin/ruff check .
+# The dashboard's pure modules (static/dashboard/: formatters, view state, the table of lists),
+# with Node's own test runner: no package to install.
+node --test tests/js/
 run=(.venv/bin/python -m pytest "$@")
 # FOOTFALL_TEST_CLOCK_SHIFT=+400d ./scripts/test.sh runs the suite with the clock moved (by
 # Debian's faketime, for pytest and every process it starts but Chromium: see
