@@ -29,6 +29,12 @@ PACKAGES = {
             "jquery-3.7.1/jquery.min.js",
             "fc9a93dd241f6b045cbff0481cf4e1901becd0e12fb45166a8f17f95823f0b1a",
         ),
+        # The dashboard's: jQuery without its ajax and effects, which neither it nor flot uses
+        # (6 KB less gzipped). The full build is the jQuery snippet's, for $.post.
+        "dist/jquery.slim.min.js": (
+            "jquery-3.7.1/jquery.slim.min.js",
+            "9261efb3407e3a9096e4654750d8eff6b3a663422f48845c7fbcc65034c340cf",
+        ),
         "LICENSE.txt": (
             "jquery-3.7.1/LICENSE.txt",
             "d4db9ebe6f29f5168eac45ad713f055623ac5d0dcd5ba92da23d650ae012020d",
