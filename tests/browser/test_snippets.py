@@ -240,6 +240,8 @@ def test_footfall_js_sends_the_visible_seconds_when_the_page_is_left(pages, fres
     page = pages.open(**BERLIN)
     page.add_init_script(RECORD_BEACONS)
     page.clock.install(time=datetime.datetime.fromtimestamp(NOON, datetime.timezone.utc))
+    # Paused: the page's seconds pass only by run_for, however long the machine takes to load.
+    page.clock.pause_at(datetime.datetime.fromtimestamp(NOON + 1, datetime.timezone.utc))
     with page.expect_response(is_hit(fresh_site)):
         page.goto(snippet_pages + "/footfall-snippet.html")
     page.clock.run_for(12_000)  # twelve seconds on the page, by the page's clock
@@ -269,6 +271,8 @@ def test_footfall_js_counts_only_visible_time_and_sends_each_second_once(pages, 
     page = pages.open(**BERLIN)
     page.add_init_script(RECORD_BEACONS)
     page.clock.install(time=datetime.datetime.fromtimestamp(NOON, datetime.timezone.utc))
+    # Paused: the page's seconds pass only by run_for, however long the machine takes to load.
+    page.clock.pause_at(datetime.datetime.fromtimestamp(NOON + 1, datetime.timezone.utc))
     with page.expect_response(is_hit(fresh_site)):
         page.goto(snippet_pages + "/footfall-snippet.html")
     page.clock.run_for(5_000)
