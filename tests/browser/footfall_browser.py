@@ -79,12 +79,15 @@ def _script_env(home):
 
 def start_site(tmp_path, seed=None, env=None, prefix=()):
     """Create a database (seeded or empty) in tmp_path and run serve.py over it; env is added to
-    the environment of both scripts, prefix is a command that wraps serve.py (such as faketime)."""
+    the environment of both scripts, prefix is a command that wraps serve.py (such as faketime).
+    seed="demo": serve.py's own demo (seed_db.py --demo, with its notes)."""
     db = tmp_path / "footfall.db"
     run_env = _script_env(tmp_path)
     run_env.update(env or {})
     if seed is None:
         command = [SCRIPTS / "setup_db.py", "--public", "--db", db]
+    elif seed == "demo":
+        command = [SCRIPTS / "seed_db.py", "--db", db, "--demo", "--seed", "7", "--notes"]
     else:
         command = [SCRIPTS / "seed_db.py", "--db", db, "--hits", "1000", "--days", "90",
                    "--seed", seed]

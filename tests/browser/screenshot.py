@@ -10,7 +10,7 @@
     .venv/bin/python tests/browser/screenshot.py --filter event=signup --height 1300 \
         --out docs/screenshot-event.png
 
-It seeds a temporary database with the demo data (fixed seed), runs scripts/serve.py over it and
+It seeds a temporary database with serve.py's demo (seed_db.py --demo, fixed seed), runs scripts/serve.py over it and
 photographs view_stats.html in Debian's Chromium (1280x1500 by default: the totals, the chart
 and the first tables), with the tooltip of the busiest day (or hour) showing. Look at the
 picture before committing it.
@@ -44,7 +44,7 @@ def main(argv=None):
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
         # Noon on the tests' day, for the server and the page: the same picture on each run,
         # and a Today of twelve hours.
-        site = start_site(Path(tmp), seed=7, env=FIXED_CLOCK_ENV)
+        site = start_site(Path(tmp), seed="demo", env=FIXED_CLOCK_ENV)
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         try:
             page = browser.new_page(user_agent=DESKTOP_UA, locale="en-US",
