@@ -21,7 +21,7 @@ assert places.country_of("Europe/Zurich", "") == "CH"
 assert places.country_of("", "DE") == "DE"
 assert languages.language_of("de-CH,de;q=0.9") == "de"
 assert campaigns.campaign_of("?utm_campaign=spring&utm_source=news") == ("spring", "news")
-assert sketch.add_to_bytes(b"", bytes(range(16)))
+assert sketch.Sketch().add(bytes(range(16))).to_bytes()
 print(sorted((heavy & set(sys.modules)) - before))
 """
 

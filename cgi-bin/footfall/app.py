@@ -18,8 +18,6 @@ from .storage import database, days, record
 # local comes from _thread, which the interpreter has loaded already (threading.local is this very
 # class, but importing threading costs a POST half a millisecond). See docs/performance.md.
 
-TOP_LIMIT = 50
-
 ALLOWED_METHODS = "GET, HEAD, OPTIONS, POST"
 
 # Sent with every answer. The JSON is data, never a page: no sniffing, no framing, no scripts.

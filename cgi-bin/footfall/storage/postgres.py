@@ -54,11 +54,6 @@ ADVISORY_LOCK = "select pg_advisory_xact_lock(hashtextextended(%(key)s, 0))"
 ADVISORY_LOCK_SHARED = "select pg_advisory_xact_lock_shared(hashtextextended(%(key)s, 0))"
 
 
-def is_url(db):
-    """Whether FOOTFALL_DB names a PostgreSQL database rather than an SQLite file."""
-    return db.startswith(("postgresql://", "postgres://"))
-
-
 def connect(url, deadline=None):
     """Open a connection to the database at url and bring its schema up to date."""
     from .database import migrate
