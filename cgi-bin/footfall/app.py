@@ -11,6 +11,7 @@ import os
 import time
 
 from . import counting, forms, jsonout, origins, settings, traits
+from .responses import HTTPError, Raw, status_line
 from .storage import database, days, record
 
 # A CGI process serves one hit and exits, so every import is paid per hit: modules that only a GET,
@@ -29,42 +30,6 @@ BASE_HEADERS = (
     ("Referrer-Policy", "no-referrer"),
     ("Cross-Origin-Resource-Policy", "cross-origin"),
 )
-
-_REASONS = {200: "OK", 204: "No Content", 400: "Bad Request", 401: "Unauthorized",
-            404: "Not Found", 405: "Method Not Allowed", 413: "Content Too Large",
-            500: "Internal Server Error", 503: "Service Unavailable"}
-
-
-class HTTPError(Exception):
-    """An answer other than 200: a status, a message for the client and extra headers."""
-
-    def __init__(self, status, message, headers=()):
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.headers = list(headers)
-
-
-class Raw:
-    """An answer that is not JSON (the pixel, the badge, a CSV export): status, headers, body.
-
-    body is an iterable of bytes, handed to the server as it is, so a CSV export can stream.
-    """
-
-    def __init__(self, status, headers, body):
-        self.status, self.headers, self.body = status, list(headers), body
-
-    def respond(self, environ, start_response, method, cors=()):
-        forms.discard_body(environ)
-        start_response(f"{self.status} {_REASONS.get(self.status, 'Error')}",
-                       self.headers + list(cors))
-        if method == "HEAD":
-            close = getattr(self.body, "close", None)
-            if close:
-                close()
-            return [b""]
-        return self.body
-
 
 class Application:
     """The WSGI application: ``Application()(environ, start_response)``, like any WSGI callable.
@@ -135,7 +100,8 @@ class Application:
                     raise HTTPError(400, bad_query)
                 status, payload = 200, self.get(environ, params)
                 if isinstance(payload, Raw):
-                    return payload.respond(environ, start_response, method, cors)
+                    forms.discard_body(environ)
+                    return payload.respond(start_response, method, cors)
             elif method == "OPTIONS":
                 status, payload, extra = 204, None, origins.preflight(cors, ALLOWED_METHODS)
             else:
@@ -166,7 +132,7 @@ class Application:
             body = jsonout.encode(payload).encode("utf-8")  # json itself only for GET: see jsonout
             headers = list(BASE_HEADERS)
         headers = headers + extra + cors + [("Content-Length", str(len(body)))]
-        start_response(f"{status} {_REASONS.get(status, 'Error')}", headers)
+        start_response(status_line(status), headers)
         if method == "HEAD":
             return [b""]
         return [body]

@@ -9,7 +9,7 @@ with the same columns and numbers as the JSON.
 import csv
 import datetime
 
-from .app import HTTPError, Raw
+from .responses import HTTPError, Raw
 from .storage import breakdown_reader, events
 
 FORMATS = ("csv",)

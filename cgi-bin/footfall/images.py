@@ -6,7 +6,7 @@ is its whole point). Imported only by those requests.
 """
 
 from . import counting
-from .app import HTTPError, Raw
+from .responses import HTTPError, Raw
 from .storage import database, days
 
 # A transparent 1x1 GIF (GIF89a, one transparent colour): the smallest image every browser shows.
