@@ -8,7 +8,7 @@ import threading
 import time
 
 import pytest
-from footfall.storage import database, imports, record, totals
+from footfall.storage import connection, database, imports, record, totals
 from storage_testing import RULES, hit, rows
 
 
@@ -98,7 +98,7 @@ def test_database_locked_for_too_long_raises_database_busy(db_path, conn, monkey
     other = sqlite3.connect(db_path, isolation_level=None)
     other.execute("begin immediate")
     conn.execute("pragma busy_timeout = 10")
-    monkeypatch.setattr(database, "WRITE_ATTEMPTS", 2)
+    monkeypatch.setattr(connection, "WRITE_ATTEMPTS", 2)
     try:
         with pytest.raises(database.DatabaseBusy):
             record.record_hit(conn, hit(), RULES)

@@ -2,7 +2,9 @@
 
 - ``schema``: the whole current schema in one constant; ``migrations``: the named upgrades of
   older ones.
-- ``database``: connections, migrating, write transactions, locks and their deadline, backups.
+- ``connection``: under all the others: the errors, write transactions, locks and their deadline,
+  the checkpoint, a database's name with its passwords masked.
+- ``database``: opening a connection (SQLite or PostgreSQL), migrating it, backups.
 - ``days``: a day's salt and its end (its views summed up, then deleted); a month's salt.
 - ``record``: the write path of one hit (what a POST runs), and time on page.
 - ``totals``: the read queries of the per-hit rollups (what a GET runs).

@@ -6,7 +6,7 @@ A month's salt, which keys the unique-visitor sketches, ends with its month: the
 of a later month deletes it, whether or not a day of it still had a salt then.
 """
 
-from .database import checkpoint, in_transaction, is_postgres, lock
+from .connection import checkpoint, in_transaction, is_postgres, lock
 
 SELECT_SALT = "select salt from salts where day = :day"
 SELECT_SALTS = """

@@ -12,7 +12,7 @@ import os
 
 from .. import counting
 from . import days
-from .database import checkpoint, in_transaction, lock
+from .connection import checkpoint, in_transaction, lock
 
 # What an event can be filtered by, as in summary.DIMENSIONS, each a column of event_hits; hour
 # is only ever stored (the hours of an event's one day).
