@@ -13,6 +13,7 @@
 - ``today``: today's summary for a filter, kept between reads and brought up to date with the
   visits that changed since.
 - ``events``: today's event hits and ended days' event sums (events and goals).
+- ``event_sums``: an ended day's event hits summed up into daily_event (days.py and events.py use it).
 - ``meta``: the install's facts (who may read the stats, demo data).
 - ``notes``: the owner's notes on days.
 - ``imports``: which access log files were read, and the broken links they showed.

@@ -106,9 +106,9 @@ def end_days_before(conn, today):
     from .breakdowns import store_ended_days  # only the first request of a day gets here
 
     store_ended_days(conn, today)
-    from . import events  # the day's events: summed up and deleted, as its views are
+    from . import event_sums  # the day's events: summed up and deleted, as its views are
 
-    events.end_days_before(conn, today)
+    event_sums.end_days_before(conn, today)
     conn.execute(FORGET_SALTS_BEFORE, {"today": today})
     conn.execute(FORGET_VIEWS_BEFORE, {"today": today})
     conn.execute(FORGET_BEACONS_BEFORE, {"today": today})
