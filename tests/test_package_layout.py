@@ -79,3 +79,38 @@ def test_the_import_graph_is_read_from_every_module_and_every_import():
 
 def test_no_module_of_the_package_imports_one_that_imports_it_back():
     assert cycles(import_graph()) == []
+
+
+# The modules that may read the WSGI environ: the entry, the CGI runner and the request parser.
+READ_THE_ENVIRON = {"footfall.app", "footfall.cgi_runner", "footfall.request"}
+# The CGI variables of a request besides its headers (HTTP_*) and WSGI's own (wsgi.*).
+_CGI_VARIABLES = {"REQUEST_METHOD", "QUERY_STRING", "CONTENT_LENGTH", "CONTENT_TYPE",
+                  "REMOTE_ADDR", "SERVER_NAME", "SERVER_PORT", "PATH_INFO", "SCRIPT_NAME"}
+
+
+def environ_readers(package=PACKAGE):
+    """{module: why it reads the WSGI environ}: it names a request's variable ("HTTP_ORIGIN",
+    "wsgi.errors", "QUERY_STRING") or takes a parameter called environ. settings.py's environ
+    is the process's environment (os.environ), not a request's: only its variable names count."""
+    found = {}
+    for name, (_is_package, tree) in modules(package).items():
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Constant) and isinstance(node.value, str)
+                    and (node.value.startswith(("HTTP_", "wsgi.")) or node.value in _CGI_VARIABLES)):
+                found.setdefault(name, set()).add(repr(node.value))
+            elif (isinstance(node, ast.arg) and node.arg == "environ"
+                  and name != "footfall.settings"):
+                found.setdefault(name, set()).add("parameter environ")
+    return found
+
+
+def test_the_environ_readers_are_found_by_what_they_read():
+    readers = environ_readers()
+    assert "'HTTP_X_FOOTFALL_KEY'" in readers["footfall.request"]
+    assert "parameter environ" in readers["footfall.app"]
+
+
+def test_only_the_entry_the_cgi_runner_and_the_request_parser_read_the_environ():
+    readers = environ_readers()
+    assert {name: sorted(why) for name, why in readers.items()
+            if name not in READ_THE_ENVIRON} == {}

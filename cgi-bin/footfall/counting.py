@@ -178,12 +178,12 @@ BOT_USER_AGENT_FRAGMENTS = (
 )
 
 
-def skip_reason(user_agent, environ):
-    """Why a request must not be counted ('bot' or 'prefetch'), or None to count it."""
+def skip_reason(user_agent, purpose=""):
+    """Why a request must not be counted ('bot' or 'prefetch'), or None to count it. purpose:
+    the request's Sec-Purpose, Purpose, X-Moz and X-Purpose headers (request.Request.purpose)."""
     if is_bot(user_agent):
         return "bot"
-    purpose = (environ.get("HTTP_SEC_PURPOSE", "") + environ.get("HTTP_PURPOSE", "")
-               + environ.get("HTTP_X_MOZ", "") + environ.get("HTTP_X_PURPOSE", "")).lower()
+    purpose = purpose.lower()
     if "prefetch" in purpose or "preview" in purpose:
         return "prefetch"
     return None

@@ -7,7 +7,7 @@ app.py hands a POST here once its page, site and bot rules are read; insights.py
 answer here to add `events`. The SQL is in storage/events.py.
 """
 
-from . import counting, origins, traits
+from . import counting, traits
 from .storage import events as stored
 
 MAX_NAME_LENGTH = 64
@@ -27,27 +27,22 @@ def read_name(raw):
 # POST: count one event
 # ---------------------------------------------------------------------------------------------
 
-def count(app, environ, fields, page, ref, site, now, day, reason):
+def count(app, request, page, ref, site, now, day, reason):
     """Count the event a POST names, by the rules of a pageview (reason: a bot, prefetch or site
     not allowed already found); the answer, without its headers."""
-    name = read_name(fields["event"])
+    name = read_name(request.fields["event"])
     answer = {"event": name, "page": page, "counted": True}
     if reason is None:
-        config = app.config
-        user_agent = environ.get("HTTP_USER_AGENT", "")
-        described = traits.describe(user_agent, fields.get("w", ""), fields.get("tz", ""),
-                                    environ.get("HTTP_ACCEPT_LANGUAGE", ""), fields.get("q", ""),
-                                    environ.get("HTTP_CF_IPCOUNTRY", ""), fields["page"])
+        described = traits.of_request(request)
         referral = described.get("source") or counting.referrer_host(ref, site)
-        event = stored.Event(now, day, site, page, name, referral,
-                             origins.client_ip(environ, config.client_ip_header), user_agent,
-                             described)
+        event = stored.Event(now, day, site, page, name, referral, request.address,
+                             request.agent, described)
         from .storage import record  # the Rules of a pageview
 
-        test = "HTTP_X_FOOTFALL_TEST" in environ
-        reason = stored.record_event(app.connection(), event, record.Rules.from_config(config),
-                                     app.today, app.new_salt, test=test)
-        if test:
+        reason = stored.record_event(app.connection(), event,
+                                     record.Rules.from_config(app.config), app.today,
+                                     app.new_salt, test=request.test)
+        if request.test:
             answer["test"] = True
     if reason is not None:
         answer["counted"] = False

@@ -47,31 +47,32 @@ SELECT_SITE_PAGEVIEWS = """
 """
 
 
-def answer(app, environ, params):
+def answer(app, request):
     """The answer to ?pixel=1 or ?badge=1."""
-    if params.get("pixel"):
-        return pixel(app, environ, params)
-    return badge(app, params)
+    if request.query.get("pixel"):
+        return pixel(app, request)
+    return badge(app, request.query)
 
 
 # ---------------------------------------------------------------------------------------------
 # The pixel
 # ---------------------------------------------------------------------------------------------
 
-def pixel(app, environ, params):
+def pixel(app, request):
     """Count a hit as a POST would (page, ref, site from the query) and answer the GIF.
 
     Always 200, so the page never shows a broken image; a hit not counted says why in the
     X-Footfall header, as a POST does. ref comes only from the query: the Referer header of an
     image request names the page showing the pixel, not where the visitor came from.
     """
+    params = request.query
     fields = {name: params[name] for name in ("page", "ref", "site") if name in params}
     try:
         days.close_ended_days(app.connection(), app.today())  # what every request does first
-        if environ.get("REQUEST_METHOD", "GET").upper() == "HEAD":
+        if request.method == "HEAD":
             reason = "HEAD is never counted"
         else:
-            _status, answer, _headers = app.count(environ, fields)
+            _status, answer, _headers = app.count(request.with_fields(fields))
             reason = answer.get("reason")
     except HTTPError as exc:
         reason = exc.message
@@ -80,9 +81,7 @@ def pixel(app, environ, params):
     except Exception:  # the visitor's page must still get its image; the log gets the why
         import traceback
 
-        stream = environ.get("wsgi.errors")
-        if stream is not None:
-            stream.write("footfall: pixel failed\n" + traceback.format_exc())
+        request.log("footfall: pixel failed\n" + traceback.format_exc())
         reason = "internal error"
     headers = list(PIXEL_HEADERS)
     if reason is not None:
