@@ -251,44 +251,34 @@ class Application:
     def get(self, request):
         """The answer to a GET of its query: per-day series, totals, top pages and referrers of
         a range."""
-        config, params = self.config, request.query
+        params = request.query
         if params.get("pixel") or params.get("badge"):
             from . import images  # the pixel and the badge need no read key; see images.py
 
             return images.answer(self, request)
         self._check_read_access(request)
-        from . import insights  # the lists and sketches only a GET reads: a hit never imports them
+        from . import query  # what only a GET reads: a hit never imports it
 
         try:
-            page = None
-            if params.get("page", "").strip():
-                page = counting.normalize_page(params["page"], config.max_page_length)
-            site = counting.normalize_site(params["site"]) if params.get("site", "").strip() else None
-            filter_name, filter_value = insights.read_filter(params, page)
-            limit = insights.read_limit(params)
-            now = self.clock()
-            today = counting.parse_day(counting.day_of(now, config.zone), "today")
-            first, last = insights.read_range(params, site, page, today, self.connection)
+            asked = query.read_query(params, self.config, self.clock(), self.connection)
         except counting.InvalidInput as exc:
             raise HTTPError(400, str(exc)) from None
-
         conn = self.connection()
         if "format" in params:
             from . import exports
 
-            return exports.answer(self, conn, params, first, last, today, now, site, page,
-                                  filter_name, filter_value)
-        return self.answer(conn, first, last, today, now, site, page, filter_name, filter_value,
-                           limit)
+            return exports.answer(self.answer, conn, asked, params)
+        return self.answer(conn, asked)
 
-    def answer(self, conn, first, last, today, now, site, page, filter_name, filter_value, limit):
-        """The JSON answer of a GET whose parameters are read and checked (dates are dates);
-        exports.py takes its lists from here, each whole (limit: as many as there are)."""
-        from . import insights
-        from .storage import totals  # read queries: a hit never needs them
+    def answer(self, conn, asked):
+        """The JSON answer of a GET whose ReadQuery (query.py) is read and checked; exports.py
+        takes its lists from here, each whole (limit: as many as there are)."""
+        from . import insights  # the lists and sketches only a GET reads: a hit never imports them
+        from .storage import notes, totals  # read queries: a hit never needs them
 
+        first, last = counting.parse_day(asked.first, "from"), counting.parse_day(asked.last, "to")
         span = (last - first).days + 1
-        counts = totals.read_days(conn, first.isoformat(), last.isoformat(), site, page)
+        counts = totals.read_days(conn, asked.first, asked.last, asked.site, asked.page)
         visitors, pageviews = [], []
         total_visitors = total_pageviews = 0
         for offset in range(span):
@@ -300,24 +290,22 @@ class Application:
             total_visitors += day_visitors
             total_pageviews += day_pageviews
         answer = {
-            "from": first.isoformat(),
-            "to": last.isoformat(),
-            "today": today.isoformat(),
-            "timezone": counting.zone_name(self.config.zone, now),
+            "from": asked.first,
+            "to": asked.last,
+            "today": asked.today,
+            "timezone": counting.zone_name(self.config.zone, asked.now),
             "data": visitors,
             "visitors": visitors,
             "pageviews": pageviews,
             "totals": {"visitors": total_visitors, "pageviews": total_pageviews},
         }
-        insights.add_to_answer(answer, conn, first.isoformat(), last.isoformat(), today.isoformat(),
-                               now, site, filter_name, filter_value, limit)
-        from .storage import notes  # annotations; written only by scripts/note.py
-
-        answer["notes"] = notes.in_range(conn, first.isoformat(), last.isoformat(),
-                                         today.isoformat(), site, page)
+        insights.add_to_answer(answer, conn, asked)
+        # Annotations; written only by scripts/note.py.
+        answer["notes"] = notes.in_range(conn, asked.first, asked.last, asked.today, asked.site,
+                                         asked.page)
         # Broken links, from imported access logs only (scripts/import_log.py).
-        answer["not_found"] = totals.not_found(conn, first.isoformat(), last.isoformat(), site,
-                                               limit)
+        answer["not_found"] = totals.not_found(conn, asked.first, asked.last, asked.site,
+                                               asked.limit)
         return answer
 
 

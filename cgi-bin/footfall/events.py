@@ -54,13 +54,15 @@ def count(app, request, page, ref, site, now, day, reason):
 # GET: the events of a range, and one event as a filter
 # ---------------------------------------------------------------------------------------------
 
-def event_list(conn, first, last, today, site, filter_name, filter_value, range_visitors, limit):
-    """The answer's `events`: each event whose hits match the filter, with its visitors, count
-    and conversion (its visitors / range_visitors, the range's visitors under the same filter,
-    both summed per day), most visitors first."""
-    found = stored.read_events(conn, first, last, today, site, filter_name, filter_value)
+def event_list(conn, asked, range_visitors):
+    """The answer's `events` of a ReadQuery (query.py): each event whose hits match its filter,
+    with its visitors, count and conversion (its visitors / range_visitors, the range's visitors
+    under the same filter, both summed per day), most visitors first."""
+    filter_name, filter_value = asked.filter
+    found = stored.read_events(conn, asked.first, asked.last, asked.today, asked.site,
+                               filter_name, filter_value)
     ranked = sorted(found.items(), key=lambda item: (-item[1][0], -item[1][1], item[0]))
-    return [_entry(name, counts, range_visitors) for name, counts in ranked[:limit]]
+    return [_entry(name, counts, range_visitors) for name, counts in ranked[:asked.limit]]
 
 
 def _entry(name, counts, range_visitors):
@@ -68,10 +70,13 @@ def _entry(name, counts, range_visitors):
     return {"event": name, "visitors": counts[0], "count": counts[1], "conversion": conversion}
 
 
-def add_event_answer(answer, conn, first, last, today, now, site, name, limit, lists, live_minutes):
-    """Fill a GET's answer filtered by event=name: its series, totals and lists count that
-    event's hits (visitors: distinct per day; pageviews: the event's count), `events` holds it
-    with its conversion against all the range's visitors. answer has the site's daily series."""
+def add_event_answer(answer, conn, asked, lists, live_minutes):
+    """Fill a GET's answer filtered by event=name (a ReadQuery's, query.py): its series, totals
+    and lists count that event's hits (visitors: distinct per day; pageviews: the event's
+    count), `events` holds it with its conversion against all the range's visitors. answer has
+    the site's daily series."""
+    first, last, today, site, limit = asked.first, asked.last, asked.today, asked.site, asked.limit
+    name = asked.filters["event"]
     site_visitors = answer["totals"]["visitors"]
     per_day = stored.read_event(conn, first, last, today, site, name, "day")
     total_visitors = total_count = 0
@@ -96,7 +101,7 @@ def add_event_answer(answer, conn, first, last, today, now, site, name, limit, l
             key: [[base + hour * 3_600_000, by_hour.get(hour, (0, 0))[i]] for hour in range(24)]
             for i, key in enumerate(("visitors", "pageviews"))}
     if last == today:
-        visitors, count = stored.read_live(conn, today, now - live_minutes * 60, site, name)
+        visitors, count = stored.read_live(conn, today, asked.now - live_minutes * 60, site, name)
         answer["live"] = {"visitors": visitors, "pageviews": count, "minutes": live_minutes}
 
 

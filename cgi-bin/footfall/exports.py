@@ -42,8 +42,10 @@ LISTS = {
 }
 
 
-def answer(app, conn, params, first, last, today, now, site, page, filter_name, filter_value):
-    """The Raw answer to ?format=...: its rows are produced while the server sends them."""
+def answer(answer_of, conn, asked, params):
+    """The Raw answer to ?format=... of a ReadQuery (query.py): its rows are produced while the
+    server sends them. answer_of(conn, asked) is the GET's JSON answer (app.py's)."""
+    first, last = asked.first, asked.last
     if params["format"] not in FORMATS:
         raise HTTPError(400, f"format must be one of: {', '.join(FORMATS)}")
     name = params.get("list", "")
@@ -51,16 +53,16 @@ def answer(app, conn, params, first, last, today, now, site, page, filter_name, 
         if name not in LISTS:
             raise HTTPError(400, f"list must be one of: {', '.join(LISTS)}")
         # The list as the JSON answer has it, every entry: the same numbers by construction.
-        entries = app.answer(conn, first, last, today, now, site, page, filter_name,
-                             filter_value, _ALL)[name]
+        entries = answer_of(conn, asked.with_limit(_ALL))[name]
         header = LISTS[name]
         body = _csv_chunks(header, ([entry.get(column) for column in header]
                                     for entry in entries))
         filename = f"footfall-{name}-{first}-{last}.csv"
     else:
         header = ("day", "page", "visitors", "pageviews")
-        rows = day_page_rows(conn, first.isoformat(), last.isoformat(), site, page,
-                             filter_name, filter_value, today.isoformat())
+        filter_name, filter_value = asked.filter
+        rows = day_page_rows(conn, first, last, asked.site, asked.page, filter_name,
+                             filter_value, asked.today)
         body = _csv_chunks(header, rows)
         filename = f"footfall-{first}-{last}.csv"
     headers = [
