@@ -10,17 +10,9 @@ import csv
 import datetime
 
 from .responses import HTTPError, Raw
-from .storage import breakdown_reader, events
+from .storage import breakdown_reader, events, totals
 
 FORMATS = ("csv",)
-
-SELECT_DAY_PAGES = """
-    select page, sum(visitors), sum(pageviews)
-      from daily_page
-     where day = :day and (:site is null or site = :site) and (:page is null or page = :page)
-     group by page
-     order by page
-"""
 
 # Rows are sent in chunks of about this many bytes: few writes, and memory flat in the range.
 CHUNK_BYTES = 32 * 1024
@@ -89,8 +81,7 @@ def day_page_rows(conn, first, last, site=None, page=None, filter_name="", filte
     for offset in range((datetime.date.fromisoformat(last) - start).days + 1):
         text = (start + datetime.timedelta(days=offset)).isoformat()
         if filter_name in ("", "page"):
-            params = {"day": text, "site": site, "page": page}
-            for name, visitors, pageviews in conn.execute(SELECT_DAY_PAGES, params):
+            for name, visitors, pageviews in totals.day_pages(conn, text, site, page):
                 yield text, name, visitors, pageviews
         else:
             if filter_name == "event":

@@ -7,7 +7,7 @@ is its whole point). Imported only by those requests.
 
 from . import counting
 from .responses import HTTPError, Raw
-from .storage import database, days
+from .storage import database, days, totals
 
 # A transparent 1x1 GIF (GIF89a, one transparent colour): the smallest image every browser shows.
 PIXEL_GIF = (b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00"
@@ -35,17 +35,6 @@ BADGE_HEADERS = (
     ("Referrer-Policy", "no-referrer"),
     ("Cross-Origin-Resource-Policy", "cross-origin"),
 )
-
-# All-time pageviews from the monthly rollup: a few dozen rows a page, never the raw hits.
-SELECT_PAGE_PAGEVIEWS = """
-    select coalesce(sum(pageviews), 0)
-      from monthly_page
-     where page = :page and (:site is null or site = :site)
-"""
-SELECT_SITE_PAGEVIEWS = """
-    select coalesce(sum(pageviews), 0) from monthly_page where site = :site
-"""
-
 
 def answer(app, request):
     """The answer to ?pixel=1 or ?badge=1."""
@@ -108,11 +97,10 @@ def badge(app, params):
     if page is None and site is None:
         raise HTTPError(400, "a badge needs page or site")
     conn = app.connection()
+    views = totals.all_time_pageviews(conn, site, page)
     if page is not None:
-        views = conn.execute(SELECT_PAGE_PAGEVIEWS, {"page": page, "site": site}).fetchone()[0]
         what = page if site is None else site + page
     else:
-        views = conn.execute(SELECT_SITE_PAGEVIEWS, {"site": site}).fetchone()[0]
         what = site
     noun = "view" if views == 1 else "views"
     body = render_badge("views", f"{views:,}", f"{what}: {views:,} {noun}").encode("utf-8")

@@ -17,6 +17,8 @@
 - ``meta``: the install's facts (who may read the stats, demo data).
 - ``notes``: the owner's notes on days.
 - ``imports``: which access log files were read, and the broken links they showed.
+- ``copies``: a database's days copied into another (scripts/migrate_db.py).
+- ``identifiers``: the one list of columns a query may name for a request's filter.
 - ``bulk``: counting whole days at once (seeding, log imports); the hit path never imports it.
 - ``judge``: a day's hits judged in memory, no SQL (for ``bulk``, and a log import's reading
   process, which judges each day it reads and hands it over for ``bulk`` to store).

@@ -13,7 +13,8 @@ import os
 from .. import counting
 from . import days
 from .connection import checkpoint, in_transaction, lock
-from .event_sums import COLUMNS, FILTERS, add_sums, sums_of
+from .event_sums import FILTERS, add_sums, sums_of
+from .identifiers import column
 
 SELECT_HISTORY = """
     select
@@ -154,14 +155,6 @@ SELECT_LIVE = """
 """
 
 
-def _column(name):
-    """A filter's column in event_hits, checked against the fixed list: the one identifier these
-    queries interpolate."""
-    if name not in COLUMNS:
-        raise ValueError(f"not an event column: {name}")
-    return name
-
-
 def read_events(conn, first, last, today, site, filter_name="", filter_value=""):
     """{event: [visitors, count]} of the range: the events whose hits match the filter
     ('' for none); visitors summed per day."""
@@ -171,7 +164,7 @@ def read_events(conn, first, last, today, site, filter_name="", filter_value="")
     for name, visitors, count in conn.execute(SELECT_SUMS, params):
         _add(result, name, visitors, count)
     if first <= today <= last:
-        where = f"{_column(filter_name)} = :filter_value" if filter_name else "1 = 1"
+        where = f"{column(filter_name)} = :filter_value" if filter_name else "1 = 1"
         query = SELECT_TODAY.format(group="event", where=where)
         for name, visitors, count in conn.execute(query, params):
             _add(result, name, visitors, count)
@@ -191,9 +184,8 @@ def read_event(conn, first, last, today, site, event, by=""):
         if by in ("", "day"):
             query = SELECT_TODAY.format(group="day" if by else "''", where="event = :event")
         else:
-            column = _column(by)
-            query = SELECT_TODAY.format(group=column,
-                                        where=f"event = :event and {column} != ''")
+            name = column(by)
+            query = SELECT_TODAY.format(group=name, where=f"event = :event and {name} != ''")
         for value, visitors, count in conn.execute(query, params):
             _add(result, value, visitors, count)
     return result
