@@ -8,7 +8,7 @@ import threading
 import time
 
 import pytest
-from footfall.storage import connection, database, imports, record, totals
+from footfall.storage import connection, database, imports, migrations, record, totals
 from storage_testing import RULES, hit, rows
 
 
@@ -34,8 +34,8 @@ def test_database_from_a_newer_footfall_is_refused(db_path, conn):
 
 
 def test_every_migration_has_a_name_saying_what_it_does():
-    assert sorted(database.MIGRATIONS) == list(range(2, database.SCHEMA_VERSION + 1))
-    for name, script in database.MIGRATIONS.values():
+    assert sorted(migrations.MIGRATIONS) == list(range(2, database.SCHEMA_VERSION + 1))
+    for name, script in migrations.MIGRATIONS.values():
         assert len(name) > 10 and (callable(script) or script.strip())
 
 

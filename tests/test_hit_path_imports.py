@@ -40,7 +40,10 @@ runpy.run_path("stats.py", run_name="__main__")
 """
 # What only a GET, an export, an event, an error or another backend needs: a hit pays for none.
 NOT_ON_THE_HIT_PATH = {"json", "footfall.insights", "footfall.exports", "footfall.images",
-                       "footfall.summary", "footfall.events", "footfall.storage.totals",
+                       "footfall.query", "footfall.access", "footfall.summary",
+                       "footfall.events", "footfall.storage.totals",
+                       "footfall.storage.event_sums", "footfall.storage.identifiers",
+                       "footfall.storage.copies", "footfall.storage.migrations",
                        "footfall.storage.breakdowns", "footfall.storage.today",
                        "footfall.storage.bulk", "footfall.storage.events",
                        "footfall.storage.dialect", "footfall.storage.postgres", "psycopg"}
