@@ -16,7 +16,6 @@ import sqlite3
 
 from .connection import (  # noqa: F401 (read as database.X, as before they moved there)
     BUSY_TIMEOUT_SECONDS,
-    MASK,
     Connection,
     DatabaseBusy,
     DatabaseUnavailable,
@@ -28,7 +27,6 @@ from .connection import (  # noqa: F401 (read as database.X, as before they move
     is_postgres,
     is_postgres_url,
     lock,
-    masked,
     password_refused,
     retry_locked,
     shown,
