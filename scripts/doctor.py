@@ -279,19 +279,27 @@ class Doctor:
     def check_dashboard(self):
         url = urllib.parse.urlsplit(self.dashboard)
         page = self.request("GET", url.path or "/", netloc=url.netloc, scheme=url.scheme)
-        if page.status != 200 or b"dashboard.js" not in page.body:
+        if page.status != 200 or b"dashboard/start.js" not in page.body:
             return self.report(False, f"the dashboard {self.dashboard} does not load "
                                       f"({page.status})",
                                "upload everything in footfall's static/ folder beside your pages "
-                               "(view_stats.html, dashboard.js, dashboard.css, vendor/), or pass "
+                               "(view_stats.html, dashboard/, dashboard.css, vendor/), or pass "
                                "--dashboard with its address")
-        script = urllib.parse.urljoin(url.path, "dashboard.js")
+        # The dashboard is ES modules: a browser runs one only when it is served as JavaScript.
+        script = urllib.parse.urljoin(url.path, "dashboard/main.js")
         js = self.request("GET", script, netloc=url.netloc, scheme=url.scheme)
+        kind = js.headers.get("Content-Type", "").split(";")[0].strip().lower()
         if js.status != 200:
-            return self.report(False, f"the dashboard loads, but its dashboard.js answers "
+            return self.report(False, f"the dashboard loads, but its dashboard/main.js answers "
                                       f"{js.status}",
-                               "upload dashboard.js, dashboard.css and vendor/ beside "
+                               "upload the dashboard/ folder, dashboard.css and vendor/ beside "
                                "view_stats.html")
+        if kind not in ("text/javascript", "application/javascript"):
+            return self.report(False, f"the dashboard's dashboard/main.js is served as "
+                                      f"{kind or 'no type'}, and browsers run modules only when "
+                                      "they are served as JavaScript",
+                               "have the server send .js files as text/javascript (Apache: "
+                               "AddType text/javascript .js)")
         return self.report(True, f"the dashboard loads ({self.dashboard})")
 
 

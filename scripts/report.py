@@ -51,14 +51,15 @@ def _sum(conn, first, last, site):
     return (sum(v for v, _ in days.values()), sum(p for _, p in days.values()), days)
 
 
-def _unique(conn, first, last, today, site):
-    """Distinct visitors of the days from the day sketches, or None for days kept without."""
+def _unique(conn, first, last, today, site, visits):
+    """Distinct visitors of the days from the day sketches, or None for days kept without; an
+    estimate, never more than the visits it is made of."""
     first, last = first.isoformat(), last.isoformat()
     if not breakdown_reader.has_sketches(conn, first, last, site):
         return None
     split = totals.whole_months(conn, first, last, site)
     reader = breakdown_reader.Reader(conn, first, last, site, "", "", today.isoformat(), split)
-    return reader.unique()[0]
+    return reader.unique(visits)[0]
 
 
 def weekly(conn, today, site=None, top=10):
@@ -75,8 +76,8 @@ def weekly(conn, today, site=None, top=10):
     return {
         "site": site, "first": first, "last": last,
         "visits": visits, "visits_before": visits_before,
-        "unique": _unique(conn, first, last, today, site),
-        "unique_before": _unique(conn, before_first, before_last, today, site),
+        "unique": _unique(conn, first, last, today, site, visits),
+        "unique_before": _unique(conn, before_first, before_last, today, site, visits_before),
         "two_months": first.month != last.month,
         "pageviews": pageviews, "pageviews_before": pageviews_before,
         "busiest": (_day(busiest[0]), busiest[1][0]) if busiest else None,

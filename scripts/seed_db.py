@@ -290,9 +290,8 @@ def demo_events(hits, rng, demo_events=DEMO_EVENTS):
                 continue
             sent.add((visitor, name))
             if rng.random() < share:
-                referral = hit.traits.get("source") or counting.referrer_host(hit.ref, hit.site)
                 found.append(events.Event(hit.ts + 1, hit.day, hit.site, hit.page, name,
-                                          referral, hit.ip, hit.user_agent, hit.traits))
+                                          hit.referral(), hit.ip, hit.user_agent, hit.traits))
     return sorted(found, key=lambda event: event.ts)
 
 

@@ -25,6 +25,10 @@ from footfall import counting, settings  # noqa: E402
 from footfall.app import Application  # noqa: E402
 from footfall.storage import database, totals  # noqa: E402
 
+# The dashboard's ES modules run only when served as JavaScript: the type of RFC 9239, which
+# Pythons before 3.12 name application/javascript unless the system's mime.types says otherwise.
+mimetypes.add_type("text/javascript", ".js")
+
 DEMO_DB = os.path.join(ROOT, "demo", "footfall.db")
 STATIC = os.path.join(ROOT, "static")
 API_PATH = "/cgi-bin/stats.py"

@@ -14,20 +14,15 @@ from footfall_testing import app, clock, config, db_path, remove_stale_faketime_
 from pg_testing import pg_url  # noqa: F401
 from storage_testing import conn  # noqa: F401
 
-# The storage, contract and privacy tests: each runs against SQLite and against PostgreSQL (a
-# private cluster, tests/pg_testing.py), through the one db_path fixture. A test of something
-# only an SQLite file has is marked sqlite_only.
-BOTH_BACKENDS = {
-    "test_app", "test_concurrency", "test_database", "test_days", "test_events",
-    "test_exports", "test_http_contract", "test_insights", "test_report",
-    "test_notes", "test_privacy", "test_record", "test_today", "test_totals",
-}
-
 
 def pytest_generate_tests(metafunc):
-    module = metafunc.module.__name__.rpartition(".")[2]
-    if ("db_path" in metafunc.fixturenames and module in BOTH_BACKENDS
-            and not metafunc.definition.get_closest_marker("sqlite_only")):
+    # A test marked both_backends (the storage, contract and privacy modules mark themselves)
+    # runs against SQLite and against PostgreSQL (a private cluster, tests/pg_testing.py),
+    # through the one db_path fixture. A test of something only an SQLite file has is marked
+    # sqlite_only.
+    marked = metafunc.definition.get_closest_marker
+    if ("db_path" in metafunc.fixturenames and marked("both_backends")
+            and not marked("sqlite_only")):
         metafunc.parametrize("db_path", ["sqlite", "postgresql"], indirect=True)
 
 

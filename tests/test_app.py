@@ -9,6 +9,9 @@ from footfall.app import Application
 from footfall.storage import database
 from footfall_testing import NOON, call_app, post_form, visits
 
+# Runs against SQLite and against PostgreSQL (conftest.py).
+pytestmark = pytest.mark.both_backends
+
 
 def make(config, clock):
     application = Application(config, clock)

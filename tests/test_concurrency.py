@@ -2,7 +2,11 @@
 
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from footfall_testing import counts, run_cgi
+
+# Runs against SQLite and against PostgreSQL (conftest.py).
+pytestmark = pytest.mark.both_backends
 
 CLIENTS = 32
 PAGES_EACH = 20

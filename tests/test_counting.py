@@ -6,6 +6,7 @@ import zoneinfo
 import pytest
 from footfall import counting
 from footfall.request import read_request
+from footfall.storage.record import Rules
 
 
 @pytest.mark.parametrize("raw, page", [
@@ -70,6 +71,19 @@ def test_referrer_keeps_scheme_host_and_path_only(raw, ref):
 ])
 def test_host_of_url(url, host):
     assert counting.host_of(url) == host
+
+
+@pytest.mark.parametrize("source, ref, site, referral", [
+    ("newsletter", "https://news.example/a", "example.com", "newsletter"),
+    ("", "https://News.Example/a", "example.com", "news.example"),
+    ("", "https://example.com/other", "example.com", ""),
+    ("", "https://www.example.com/other", "example.com", ""),
+    ("newsletter", "https://example.com/other", "example.com", "newsletter"),
+    ("", "", "example.com", ""),
+], ids=["source-first", "another-site", "same-site", "same-site-www", "source-inside-the-site",
+        "none"])
+def test_referral_is_the_campaign_source_else_another_sites_host(source, ref, site, referral):
+    assert counting.referral(source, ref, site) == referral
 
 
 @pytest.mark.parametrize("raw, site", [
@@ -157,6 +171,12 @@ def test_prefetches_are_not_counted(environ):
     assert counting.skip_reason("Mozilla/5.0 Chrome/131.0", purpose) == "prefetch"
 
 
+def test_purpose_headers_are_read_apart():
+    environ = {"HTTP_SEC_PURPOSE": "pre", "HTTP_PURPOSE": "fetch"}
+    purpose = read_request(environ).purpose
+    assert counting.skip_reason("Mozilla/5.0 Chrome/131.0", purpose) is None
+
+
 @pytest.mark.parametrize("agent", [
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/131.0.0.0 Safari/537.36",
@@ -181,6 +201,13 @@ def test_prefetches_are_not_counted(environ):
         "cubot-phone-is-not-a-robot", "instagram-in-app-browser"])
 def test_browsers_are_counted(agent):
     assert counting.skip_reason(agent) is None
+
+
+@pytest.mark.parametrize("day_count, recent_count, flood", [
+    (0, 0, False), (299, 9, False), (299, 10, True), (300, 0, True),
+], ids=["first", "under-both-limits", "ten-in-the-window", "three-hundred-in-the-day"])
+def test_flood_is_ten_in_the_window_or_three_hundred_in_the_day(day_count, recent_count, flood):
+    assert counting.is_flood(day_count, recent_count, Rules()) is flood
 
 
 def test_visitor_is_the_same_within_a_salt_and_different_across_salts():

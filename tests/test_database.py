@@ -11,6 +11,9 @@ import pytest
 from footfall.storage import connection, database, imports, migrations, record, totals
 from storage_testing import RULES, hit, rows
 
+# Runs against SQLite and against PostgreSQL (conftest.py).
+pytestmark = pytest.mark.both_backends
+
 
 def mode(path):
     return stat.S_IMODE(os.stat(path).st_mode)
@@ -31,6 +34,27 @@ def test_database_from_a_newer_footfall_is_refused(db_path, conn):
     conn.execute(f"pragma user_version = {database.SCHEMA_VERSION + 1}")
     with pytest.raises(database.StorageError, match="newer than this footfall"):
         database.connect(db_path)
+
+
+@pytest.mark.parametrize("version", ["3.7.17", "3.22.0", "3.23.1"])
+def test_an_sqlite_older_than_3_24_is_refused_in_one_line(version):
+    with pytest.raises(database.StorageError) as refused:
+        database.check_sqlite(version)
+    assert str(refused.value) == (
+        f"footfall needs SQLite 3.24.0 or newer; this Python's sqlite3 has {version} "
+        "(docs/deploy.md#sqlite-versions)")
+
+
+@pytest.mark.parametrize("version", ["3.24.0", "3.26.0", "3.34.1", "3.46.1", "3.100.0"])
+def test_sqlite_3_24_and_newer_are_accepted(version):
+    assert database.check_sqlite(version) is None
+
+
+def test_connecting_with_an_old_sqlite_is_refused_before_any_file_is_made(tmp_path, monkeypatch):
+    monkeypatch.setattr(sqlite3, "sqlite_version", "3.22.0")
+    with pytest.raises(database.StorageError, match="needs SQLite 3.24.0 or newer"):
+        database.connect(str(tmp_path / "footfall.db"))
+    assert os.listdir(tmp_path) == []
 
 
 def test_every_migration_has_a_name_saying_what_it_does():

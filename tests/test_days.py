@@ -10,6 +10,9 @@ from footfall.storage import database, days, record
 from footfall_testing import FIXED_CLOCK_ENV, NOON, Clock, call_app, run_cgi
 from storage_testing import RULES, hit, rows
 
+# Runs against SQLite and against PostgreSQL (conftest.py).
+pytestmark = pytest.mark.both_backends
+
 SALT = b"\x5a\xa5" * 16  # the day's salt
 MONTH_SALT = b"\x3c\xc3" * 16  # the month's, which outlives the day (test_months_salt_ends_...)
 

@@ -11,6 +11,9 @@ from footfall.app import Application
 from footfall.storage import database, record
 from footfall_testing import NOON, call_app, post_form
 
+# Runs against SQLite and against PostgreSQL (conftest.py).
+pytestmark = pytest.mark.both_backends
+
 DAY = 86400
 
 

@@ -24,11 +24,11 @@ import sys
 
 import pytest
 from footfall import counting, logformats, settings
+from footfall.importing.importer import Importer
 from footfall.storage import database
 from footfall_testing import SCRIPTS
 
 sys.path.insert(0, SCRIPTS)
-import import_log  # noqa: E402
 import make_access_log  # noqa: E402
 
 GOACCESS = shutil.which("goaccess")
@@ -100,7 +100,7 @@ def compared(tmp_path_factory):
     db = str(tmp_path / "footfall.db")
     config = settings.Config(db=db, timezone="UTC")
     conn = database.connect(db)
-    import_log.Importer(conn, config, "combined", "example.com", until="2026-12-31").run([log_path])
+    Importer(conn, config, "combined", "example.com", until="2026-12-31").run([log_path])
     conn.close()
     lines = []
     parse = logformats.compile_format("combined")

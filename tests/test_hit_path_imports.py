@@ -46,7 +46,8 @@ NOT_ON_THE_HIT_PATH = {"json", "footfall.insights", "footfall.exports", "footfal
                        "footfall.storage.copies", "footfall.storage.migrations",
                        "footfall.storage.breakdowns", "footfall.storage.today",
                        "footfall.storage.bulk", "footfall.storage.events",
-                       "footfall.storage.dialect", "footfall.storage.postgres", "psycopg"}
+                       "footfall.storage.dialect", "footfall.storage.postgres",
+                       "footfall.storage.pg_schema", "psycopg"}
 
 
 def test_a_counted_hit_imports_nothing_only_a_get_or_another_backend_needs(tmp_path):

@@ -10,6 +10,9 @@ from footfall import settings
 from footfall.app import Application
 from footfall_testing import BROWSER_UA, FIXED_CLOCK_ENV, NOON, call_app, run_cgi, visits
 
+# Runs against SQLite and against PostgreSQL (conftest.py).
+pytestmark = pytest.mark.both_backends
+
 # Both clients' clocks start at NOON of this day and run at the real pace: a test that runs at
 # midnight still finds its hits on the day it expects.
 TODAY = datetime.date(2026, 11, 28)

@@ -13,11 +13,12 @@ import sys
 import pytest
 from footfall import settings
 from footfall.app import Application
+from footfall.importing import batches
+from footfall.importing.importer import Importer
 from footfall.storage import database, record
 from footfall_testing import FIXED_CLOCK_ENV, NOON_DAY, SCRIPTS, call_app
 
 sys.path.insert(0, SCRIPTS)
-import import_log  # noqa: E402
 import make_access_log  # noqa: E402
 
 FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
@@ -172,16 +173,16 @@ def test_an_import_of_a_month_gone_by_leaves_no_salt_of_it(db, tmp_path):
 
 def test_hits_carry_what_the_breakdowns_read(db, access_log, monkeypatch):
     counted = []
-    real = import_log.count_days
+    real = batches.count_days
 
     def keep(conn, closed, open_days, rules, live, save):
         counted.extend(hit for _, hits in closed + open_days for hit in hits)
         return real(conn, closed, open_days, rules, live, save)
 
-    monkeypatch.setattr(import_log, "count_days", keep)
+    monkeypatch.setattr(batches, "count_days", keep)
     config = settings.Config(db=db, timezone="UTC")
-    import_log.Importer(database.connect(db), config, "combined", "example.com",
-                        until="2026-12-31").run([access_log])
+    Importer(database.connect(db), config, "combined", "example.com",
+             until="2026-12-31").run([access_log])
     assert [(hit.page, hit.traits["browser"], hit.traits["os"], hit.traits["device"],
              hit.traits["campaign"], hit.traits["source"], hit.traits["country"])
             for hit in counted] == [
@@ -284,8 +285,9 @@ def test_an_unexpected_error_while_reading_ends_the_import_rather_than_waiting_f
     log = tmp_path / "access.log"
     log.write_text(LOG * 400, encoding="utf-8")
     code = ("import sys; sys.path.insert(0, sys.argv[1]); import import_log\n"
+            "from footfall.importing.importer import Importer\n"
             "def fail(self, *args, **kwargs): raise RuntimeError('a bug')\n"
-            "import_log.Importer._commit = fail\n"
+            "Importer._commit = fail\n"
             "import_log.main(sys.argv[2:])\n")
     result = subprocess.run(
         [sys.executable, "-c", code, SCRIPTS, "--db", db, "--processes", "2", "--site",
@@ -554,8 +556,8 @@ def counts_of(db):
 
 # import_log.main, with a SIGKILL at the worst moment of the Nth batch (argv[2]): its counts
 # and notes written, the transaction not yet committed. add_not_found is the last thing a
-# batch's transaction writes (import_log.count_batch), in whichever process counts; a kill
-# there in the counting process takes the reading one with it.
+# batch's transaction writes (footfall.importing.batches.count_batch), in whichever process
+# counts; a kill there in the counting process takes the reading one with it.
 KILLED_IN_A_BATCH = """
 import os, signal, sys
 sys.path.insert(0, sys.argv[1])

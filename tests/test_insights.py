@@ -12,6 +12,9 @@ from footfall.app import Application
 from footfall.storage import database
 from footfall_testing import FIXED_CLOCK_ENV, NOON, Clock, call_app, run_cgi
 
+# Runs against SQLite and against PostgreSQL (conftest.py).
+pytestmark = pytest.mark.both_backends
+
 FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
 IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
           "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1")
@@ -96,7 +99,15 @@ def test_pages_say_how_visits_began_bounced_and_stayed(site):
 def test_totals_count_bounces_time_per_visit_and_unique_visitors(site):
     totals = site.get(RANGE)["totals"]
     assert totals == {"visitors": 6, "pageviews": 9, "bounces": 3, "seconds": 20.0,
-                      "unique": 2, "unique_by": "range"}
+                      "unique": 2, "unique_by": "range", "timed": 3, "without_language": 0}
+
+
+def test_totals_say_how_many_visits_were_timed_and_how_many_told_no_language(site):
+    # A visitor whose browser sends no Accept-Language and no visible time, as an access log's.
+    call_app(site.app, "POST", body=b"page=/a&site=example.com",
+             headers={"user_agent": FIREFOX}, environ={"REMOTE_ADDR": "10.0.0.3"})
+    totals = site.get(RANGE)["totals"]
+    assert (totals["visitors"], totals["timed"], totals["without_language"]) == (7, 3, 1)
 
 
 def test_a_range_over_two_months_counts_unique_visitors_once_per_month(db_path):
@@ -324,3 +335,23 @@ def test_a_day_summed_up_twice_adds_its_hours(db_path):
     assert conn.execute("select count(*) from daily_breakdown where dim = 'hours'"
                         " and filter = 'browser' and site = 'example.com'").fetchone()[0] == 1
     conn.close()
+
+
+def test_unique_visitors_never_exceed_the_visits_they_are_estimated_from(db_path):
+    """80 visitors who each fill a register of their own: the sketch's estimate allows for
+    the collisions it did not see and says 81, but 80 visits cannot hold 81 people."""
+    from footfall import summary
+    from footfall.storage import breakdowns
+
+    # The top 12 bits of a hash choose its register: visitor n lands in register n.
+    views = [summary.View(f"v{n}", ((n << 52) | (1 << 40)).to_bytes(8, "big") * 2,
+                          1795737600 + 60 * n, 0, "/a", "", "Firefox", "Linux", "desktop", "",
+                          "", "")
+             for n in range(80)]
+    conn = database.connect(db_path)
+    packed, seconds, uniques = summary.summarize_packed(views)
+    database.in_transaction(conn, lambda conn: breakdowns.add_summary(
+        conn, "2026-11-27", "example.com", packed, seconds, uniques))
+    conn.close()
+    totals = Site(db_path).get("from=2026-11-27&to=2026-11-27&browser=Firefox")["totals"]
+    assert (totals["visitors"], totals["unique"]) == (80, 80)

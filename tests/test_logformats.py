@@ -57,6 +57,14 @@ UA = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
                                 "uri": "/", "headers": {}}}),
         ("203.0.113.9", 1767225600.0, "GET", "/", 200, "", "", "example.com", "", ""),
         id="caddy-json-time-as-text"),
+    pytest.param(
+        "caddy",
+        json.dumps({"ts": 1767225600, "status": 200,
+                    "request": {"remote_ip": "203.0.113.9", "method": "GET", "host": "example.com",
+                                "uri": "/", "headers": {"Sec-Purpose": ["pre"],
+                                                        "Purpose": ["fetch"]}}}),
+        ("203.0.113.9", 1767225600, "GET", "/", 200, "", "", "example.com", "", "pre,fetch"),
+        id="caddy-json-purpose-headers-apart"),
 ])
 def test_a_line_is_read_into_its_fields(log_format, line, expected):
     assert logformats.compile_format(log_format)(line + "\n") == expected

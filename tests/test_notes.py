@@ -9,6 +9,9 @@ from footfall.storage import database, notes, record
 from footfall_testing import call_app, post_form
 from test_scripts import run_script
 
+# Runs against SQLite and against PostgreSQL (conftest.py).
+pytestmark = pytest.mark.both_backends
+
 
 def fill_days(db_path, first, visitors_per_day):
     """Daily visitors straight into the rollups, one day after another from first."""

@@ -6,6 +6,9 @@ from footfall.storage import record
 from footfall_testing import NOON
 from storage_testing import RULES, UTC, day_counts, hit, rows, table_names
 
+# Runs against SQLite and against PostgreSQL (conftest.py).
+pytestmark = pytest.mark.both_backends
+
 MIDNIGHT = NOON + 12 * 3600  # 2026-11-29 00:00 UTC
 
 

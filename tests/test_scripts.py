@@ -290,3 +290,22 @@ def test_a_database_password_on_the_command_line_is_refused_in_one_line(tmp_path
                              "a password on the command line shows in ps and your shell "
                              "history: put the URL in FOOTFALL_DB instead, or leave the "
                              "password out of it (~/.pgpass, PGPASSWORD)\n")
+
+
+def test_serve_sends_the_dashboards_modules_as_javascript():
+    # A browser runs no ES module served as anything but JavaScript.
+    sys.path.insert(0, SCRIPTS)
+    from wsgiref.util import setup_testing_defaults
+
+    import serve
+
+    modules = sorted(os.listdir(os.path.join(ROOT, "static", "dashboard")))
+    files = serve.static_files(os.path.join(ROOT, "static"))
+    types = {}
+    for name in modules:
+        environ = {"PATH_INFO": f"/dashboard/{name}"}
+        setup_testing_defaults(environ)
+        answered = []
+        files(environ, lambda status, headers, answered=answered: answered.append(dict(headers)))
+        types[name] = answered[0]["Content-Type"]
+    assert types == {name: "text/javascript; charset=utf-8" for name in modules}

@@ -6,6 +6,9 @@ from footfall.storage import record, today, totals
 from footfall_testing import NOON
 from storage_testing import RULES, hit
 
+# Runs against SQLite and against PostgreSQL (conftest.py).
+pytestmark = pytest.mark.both_backends
+
 
 def test_top_pages_most_visitors_first(conn):
     for i, ip in enumerate(["192.0.2.1", "192.0.2.2", "192.0.2.3"]):

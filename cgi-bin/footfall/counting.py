@@ -107,6 +107,15 @@ def referrer_host(ref, site):
     return host
 
 
+def referral(source, ref, site):
+    """What the referrers list counts a hit or an event under: the campaign's source if the
+    page's query named one, else the referring host if it is another site, else ''.
+
+    The one referral rule: live hits, events, imported log lines and seeded visits all ask it.
+    """
+    return source or referrer_host(ref, site)
+
+
 def _without_www(host):
     return host[4:] if host.startswith("www.") else host
 
@@ -180,13 +189,20 @@ BOT_USER_AGENT_FRAGMENTS = (
 
 def skip_reason(user_agent, purpose=""):
     """Why a request must not be counted ('bot' or 'prefetch'), or None to count it. purpose:
-    the request's Sec-Purpose, Purpose, X-Moz and X-Purpose headers (request.Request.purpose)."""
+    the request's Sec-Purpose, Purpose, X-Moz and X-Purpose headers, comma-separated as HTTP
+    joins a header's values (request.Request.purpose)."""
     if is_bot(user_agent):
         return "bot"
-    purpose = purpose.lower()
-    if "prefetch" in purpose or "preview" in purpose:
+    if is_prefetch(purpose):
         return "prefetch"
     return None
+
+
+def is_prefetch(purpose):
+    """True when a purpose header (Sec-Purpose, Purpose, X-Moz, X-Purpose) says the browser
+    fetched the page ahead of a visit or for a preview, not for someone reading it."""
+    purpose = purpose.lower()
+    return "prefetch" in purpose or "preview" in purpose
 
 
 def is_bot(user_agent):
@@ -226,10 +242,17 @@ def judge_view(views, visitor, page, ts, rules):
     page, 0 otherwise.
     """
     day_views, seen_page, recent_views = views.history(visitor, page, ts - rules.flood_window_seconds)
-    if recent_views >= rules.flood_limit or day_views >= rules.daily_limit:
+    if is_flood(day_views, recent_views, rules):
         return None
     views.add(visitor, page, ts)
     return (0 if day_views else 1), (0 if seen_page else 1)
+
+
+def is_flood(day_count, recent_count, rules):
+    """The flood rule, for a pageview and an event alike: True when the visitor already has
+    rules.daily_limit of them in the day, or rules.flood_limit of this page (or this event)
+    within rules.flood_window_seconds before this one."""
+    return recent_count >= rules.flood_limit or day_count >= rules.daily_limit
 
 
 def visitor_id(salt, ip, user_agent, site):

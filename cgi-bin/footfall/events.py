@@ -34,9 +34,9 @@ def count(app, request, page, ref, site, now, day, reason):
     answer = {"event": name, "page": page, "counted": True}
     if reason is None:
         described = traits.of_request(request)
-        referral = described.get("source") or counting.referrer_host(ref, site)
-        event = stored.Event(now, day, site, page, name, referral, request.address,
-                             request.agent, described)
+        event = stored.Event(now, day, site, page, name,
+                             counting.referral(described.get("source", ""), ref, site),
+                             request.address, request.agent, described)
         from .storage import record  # the Rules of a pageview
 
         reason = stored.record_event(app.connection(), event,

@@ -37,7 +37,14 @@ def add_to_answer(answer, conn, asked):
     answer["filter"] = {filter_name: filter_value} if filter_name else {}
     answer["totals"]["bounces"] = whole[3]
     answer["totals"]["seconds"] = _mean(whole[4], whole[5])
-    unique, unique_by = reader.unique()
+    # What the visits could not tell: time (no footfall.js beacon: an access log, the pixel, the
+    # jQuery snippet) and language (no Accept-Language: an access log), so the dashboard can say
+    # how many its figures stand for.
+    answer["totals"]["timed"] = whole[5]
+    languages = reader.totals("language")
+    answer["totals"]["without_language"] = max(0, answer["totals"]["visitors"] - sum(
+        counts[0] for value, counts in languages.items() if value))
+    unique, unique_by = reader.unique(answer["totals"]["visitors"])
     answer["totals"]["unique"] = unique
     answer["totals"]["unique_by"] = unique_by
     for list_name, dim in LISTS:

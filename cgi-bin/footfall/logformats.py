@@ -1,8 +1,9 @@
 """Reading web server access logs: Apache LogFormat strings, the common named formats, Caddy's JSON.
 
-scripts/import_log.py reads a log line by line through a parser made here; the hit path never
-imports this module (it compiles regular expressions and imports json, which a CGI hit must not
-pay for). A parser turns one line into a tuple of FIELDS, or None when the line does not fit the format.
+The import (footfall/importing/) reads a log line by line through a parser made here; the hit
+path never imports this module (it compiles regular expressions and imports json, which a CGI hit
+must not pay for). A parser turns one line into a tuple of FIELDS, or None when the line does not
+fit the format.
 """
 
 import calendar
@@ -238,7 +239,7 @@ def parse_caddy(line):
             request["method"], request["uri"], int(entry.get("status") or 0),
             _first(headers, "Referer"), _first(headers, "User-Agent"), request.get("host", ""),
             _first(headers, "Accept-Language"),
-            _first(headers, "Sec-Purpose") + _first(headers, "Purpose"))
+            ",".join(filter(None, (_first(headers, "Sec-Purpose"), _first(headers, "Purpose")))))
     except (ValueError, KeyError, TypeError, AttributeError):
         return None
 

@@ -83,7 +83,9 @@ def read_request(environ, client_ip_header=""):
         host=environ.get("HTTP_HOST", "") or environ.get("SERVER_NAME", ""),
         language=environ.get("HTTP_ACCEPT_LANGUAGE", ""),
         country=environ.get("HTTP_CF_IPCOUNTRY", ""),
-        purpose="".join(environ.get(name, "") for name in _PURPOSE_HEADERS),
+        # The four headers as one, comma-separated as HTTP joins a header's values: "pre" in
+        # one and "fetch" in the next say nothing.
+        purpose=",".join(environ.get(name, "") for name in _PURPOSE_HEADERS),
         test="HTTP_X_FOOTFALL_TEST" in environ,
         key=environ.get("HTTP_X_FOOTFALL_KEY", ""),
         errors=environ.get("wsgi.errors"),

@@ -175,6 +175,16 @@ def _edit_htaccess(folder, old, new):
     return edit
 
 
+def _serve_scripts_as_text(install):
+    with open(os.path.join(install.server.docroot, "dashboard", ".htaccess"), "w",
+              encoding="utf-8") as f:
+        f.write("AddType text/plain .js\n")
+
+
+def _serve_scripts_as_javascript(install):
+    os.remove(os.path.join(install.server.docroot, "dashboard", ".htaccess"))
+
+
 HEADER_LINE = "Header always unset X-Content-Type-Options\n"
 
 # name: (break it, repair it, the ✗ line, the fix named). All on the ScriptAlias cgi-bin but the
@@ -207,6 +217,11 @@ BROKEN = {
         _move("home/public_html/view_stats.html", "dashboard-aside"),
         _move("dashboard-aside", "home/public_html/view_stats.html"),
         "✗ the dashboard", "upload everything in footfall's static/ folder"),
+    # A browser refuses to run an ES module served as text: the dashboard would stay blank.
+    "dashboard-modules-served-as-text": (
+        _serve_scripts_as_text, _serve_scripts_as_javascript,
+        "✗ the dashboard's dashboard/main.js is served as text/plain",
+        "AddType text/javascript .js"),
     "headers-rewritten": (
         _edit_htaccess("cgi-bin", "\nLimitRequestBody 65536", "\n" + HEADER_LINE
                        + "LimitRequestBody 65536"),
@@ -262,7 +277,26 @@ def test_doctor_sees_source_code_served_where_cgi_is_not_enabled(install):
 def test_the_site_root_shows_the_dashboard_where_there_is_no_index(install):
     root = request(install.server.url, "GET", "/")
     assert root.status == 200
-    assert b'<script src="dashboard.js" defer></script>' in root.body
+    assert b'<script src="dashboard/start.js" defer></script>' in root.body
+
+
+MODULES = sorted(os.listdir(os.path.join(ROOT, "static", "dashboard")))
+
+
+def _types_of_the_dashboards_scripts(base):
+    return {name: request(base, "GET", f"/dashboard/{name}").headers["Content-Type"]
+            for name in MODULES}
+
+
+# A browser runs no ES module served as anything but JavaScript.
+def test_apache_serves_the_dashboards_modules_as_javascript(install):
+    assert _types_of_the_dashboards_scripts(install.server.url) == {
+        name: "text/javascript" for name in MODULES}
+
+
+def test_nginx_serves_the_dashboards_modules_as_javascript(nginx):  # noqa: F811
+    assert _types_of_the_dashboards_scripts(nginx) == {
+        name: "application/javascript" for name in MODULES}
 
 
 # -- the read key: never on the command line, never printed ----------------------------------

@@ -45,3 +45,40 @@ def test_on_a_phone_the_range_buttons_fit_one_row_below_a_spaced_title(pages, se
     assert len({round(b["y"]) for b in boxes}) == 1, boxes  # one row
     assert max(b["x"] + b["width"] for b in boxes) <= width
     assert page.locator("h1").bounding_box()["y"] >= 10  # not against the top edge
+
+
+def imported_and_live(site, tmp_path):
+    """Three visits of 2026-11-26 from an access log (no time, no language), and one live visit
+    today from a browser that says its language and reports its visible seconds (0: the server
+    counts no more than the time since the view)."""
+    import subprocess
+    import sys
+    import urllib.request
+
+    from footfall_browser import DESKTOP_UA, SCRIPTS, _script_env
+
+    log = tmp_path / "access.log"
+    log.write_text("".join(
+        f'203.0.113.{n} - - [26/Nov/2026:12:00:00 +0000] "GET / HTTP/1.1" 200 100 "-" '
+        f'"{DESKTOP_UA}"\n' for n in (1, 2, 3)), encoding="utf-8")
+    subprocess.run([sys.executable, str(SCRIPTS / "import_log.py"), "--db", str(site.db),
+                    "--site", "example.com", str(log)],
+                   env=_script_env(tmp_path), check=True, capture_output=True, timeout=60)
+    for body in (b"page=/&site=example.com", b"seconds=30&page=/&site=example.com"):
+        request = urllib.request.Request(site.api, data=body, headers={
+            "User-Agent": DESKTOP_UA, "Accept-Language": "de-CH,de;q=0.9"})
+        urllib.request.urlopen(request, timeout=10).close()
+
+
+def test_time_per_visit_says_how_few_visits_were_timed(pages, fresh_site, tmp_path):
+    imported_and_live(fresh_site, tmp_path)
+    page = open_dashboard(pages, fresh_site, "?range=7d")
+    expect(page.locator("#time-note")).to_have_text("1 of 4 visits timed")
+
+
+def test_languages_say_how_many_visits_told_none(pages, fresh_site, tmp_path):
+    imported_and_live(fresh_site, tmp_path)
+    page = open_dashboard(pages, fresh_site, "?range=7d")
+    expect(page.locator("#languages-body tr")).to_have_count(1)
+    expect(page.locator("#languages-note")).to_have_text(
+        "3 of 4 visits told no language: an access log does not record it.")

@@ -22,8 +22,9 @@
 - ``bulk``: counting whole days at once (seeding, log imports); the hit path never imports it.
 - ``judge``: a day's hits judged in memory, no SQL (for ``bulk``, and a log import's reading
   process, which judges each day it reads and hands it over for ``bulk`` to store).
-- ``dialect``: each statement (written for SQLite) in PostgreSQL's dialect; ``postgres``: the
-  PostgreSQL connection (psycopg 3) when FOOTFALL_DB is a postgresql:// URL, and its locks.
+- ``dialect``: each statement (written for SQLite) in PostgreSQL's dialect; ``pg_schema``: the
+  schema in PostgreSQL's types; ``postgres``: the PostgreSQL connection (psycopg 3) when
+  FOOTFALL_DB is a postgresql:// URL, and its locks.
 
 Only these modules write SQL (``judge`` writes none), and the differences between SQLite and
 PostgreSQL stay in them.

@@ -13,37 +13,34 @@ SELECT_DAY_VIEWS = """
      where day = :day and counted
 """
 SELECT_ENDED_VIEW_DAYS = "select distinct day from views where day < :today and counted"
+# A day's or a month's rows added to the rows there are, made where there are none.
 ADD_DAILY = """
-    update daily_breakdown
-       set visitors = visitors + :visitors, pageviews = pageviews + :pageviews,
-           entries = entries + :entries, bounces = bounces + :bounces,
-           seconds = seconds + :seconds, timed = timed + :timed
-     where filter = :filter and filter_value = :filter_value and dim = :dim and day = :day
-       and site = :site and value = :value
-"""
-# "or ignore": added after ADD_DAILY ran over the same rows, it inserts only the rows that were
-# not there to update (no UPSERT, which SQLite before 3.24, still on some hosts, lacks).
-NEW_DAILY = """
-    insert or ignore into daily_breakdown
+    insert into daily_breakdown
         (filter, filter_value, dim, day, site, value, visitors, pageviews, entries, bounces,
          seconds, timed)
     values (:filter, :filter_value, :dim, :day, :site, :value, :visitors, :pageviews, :entries,
             :bounces, :seconds, :timed)
+    on conflict (filter, filter_value, dim, day, site, value) do update
+       set visitors = daily_breakdown.visitors + excluded.visitors,
+           pageviews = daily_breakdown.pageviews + excluded.pageviews,
+           entries = daily_breakdown.entries + excluded.entries,
+           bounces = daily_breakdown.bounces + excluded.bounces,
+           seconds = daily_breakdown.seconds + excluded.seconds,
+           timed = daily_breakdown.timed + excluded.timed
 """
 ADD_MONTHLY = """
-    update monthly_breakdown
-       set visitors = visitors + :visitors, pageviews = pageviews + :pageviews,
-           entries = entries + :entries, bounces = bounces + :bounces,
-           seconds = seconds + :seconds, timed = timed + :timed
-     where filter = :filter and filter_value = :filter_value and dim = :dim
-       and month = :month and site = :site and value = :value
-"""
-NEW_MONTHLY = """
-    insert or ignore into monthly_breakdown
+    insert into monthly_breakdown
         (filter, filter_value, dim, month, site, value, visitors, pageviews, entries, bounces,
          seconds, timed)
     values (:filter, :filter_value, :dim, :month, :site, :value, :visitors, :pageviews, :entries,
             :bounces, :seconds, :timed)
+    on conflict (filter, filter_value, dim, month, site, value) do update
+       set visitors = monthly_breakdown.visitors + excluded.visitors,
+           pageviews = monthly_breakdown.pageviews + excluded.pageviews,
+           entries = monthly_breakdown.entries + excluded.entries,
+           bounces = monthly_breakdown.bounces + excluded.bounces,
+           seconds = monthly_breakdown.seconds + excluded.seconds,
+           timed = monthly_breakdown.timed + excluded.timed
 """
 SELECT_MONTH_SKETCH = """
     select sketch from monthly_unique
@@ -188,9 +185,7 @@ def _add_daily(conn, day, site, packed, seconds):
                "value": value, "visitors": c[0], "pageviews": c[1], "entries": c[2],
                "bounces": c[3], "seconds": c[4], "timed": c[5]}
               for (f, fv, dim, value), c in rows]
-    # Add to the rows there are, then insert the rest: two statements for all of a day's rows.
     conn.executemany(ADD_DAILY, params)
-    conn.executemany(NEW_DAILY, params)
     for (f, fv), counts in hours.items():
         add_hours(conn, day, site, f, fv, counts)
 
@@ -353,12 +348,8 @@ def _add_monthly(conn, month, site, sums, of_days):
         for more in seconds[1:]:
             total += more
         params["seconds"] = total
-        if stored is None:
-            conn.execute(NEW_MONTHLY, params)
-        else:
-            conn.execute(SET_MONTHLY, params)
+        conn.execute(ADD_MONTHLY if stored is None else SET_MONTHLY, params)
     conn.executemany(ADD_MONTHLY, plain)
-    conn.executemany(NEW_MONTHLY, plain)
 
 
 def _merge_into(conn, select, delete, insert, key, registers):

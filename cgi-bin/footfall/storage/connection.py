@@ -39,6 +39,7 @@ class Connection(sqlite3.Connection):
 
     deadline = None  # time.monotonic() value; None: BUSY_TIMEOUT_SECONDS per attempt
     path = None  # the database file, named when its disk is full
+    full = None  # DiskFull: opened read-only on a full disk, every write raises it
 
     def wait_until(self, deadline):
         self.deadline = deadline
@@ -115,6 +116,8 @@ def in_transaction(conn, work):
     """Run work(conn) in one write transaction, retrying with back-off while the file is locked."""
     if is_postgres(conn):
         return conn.run_transaction(work)
+    if getattr(conn, "full", None) is not None:
+        raise conn.full
 
     def attempt():
         conn.execute("begin immediate")

@@ -34,9 +34,18 @@ from .connection import (  # noqa: F401 (read as database.X, as before they move
 )
 from .schema import SCHEMA, SCHEMA_VERSION  # noqa: F401 (also read as database.X)
 
+# insert ... on conflict do update came in SQLite 3.24.0 (docs/deploy.md#sqlite-versions).
+SQLITE_NEEDED = "3.24.0"
 # The longest a request waits for a locked database, from its start to its 503: connecting,
 # migrating and writing share it (docs/deploy.md).
 REQUEST_WAIT_SECONDS = 9.0
+
+
+def check_sqlite(version):
+    """Raise StorageError if version (as sqlite3.sqlite_version gives it) is below SQLITE_NEEDED."""
+    if [int(n) for n in version.split(".")[:3]] < [int(n) for n in SQLITE_NEEDED.split(".")]:
+        raise StorageError(f"footfall needs SQLite {SQLITE_NEEDED} or newer; this Python's "
+                           f"sqlite3 has {version} (docs/deploy.md#sqlite-versions)")
 
 
 def connect(path, create=True, deadline=None):
@@ -52,6 +61,7 @@ def connect(path, create=True, deadline=None):
         conn = postgres.connect(path, deadline)
         migrate(conn)
         return conn
+    check_sqlite(sqlite3.sqlite_version)
     if path != ":memory:":
         _prepare_file(path, create)
     # isolation_level=None: transactions are begun explicitly (BEGIN IMMEDIATE for writes).
@@ -63,9 +73,38 @@ def connect(path, create=True, deadline=None):
     try:
         retry_locked(conn, lambda: _set_pragmas(conn))
         migrate(conn)
+    except DiskFull as full:
+        conn.close()
+        reader = _reader_on_full_disk(path, full)
+        if reader is None:
+            raise
+        return reader
     except BaseException:
         conn.close()  # a server's next request opens a new one
         raise
+    return conn
+
+
+def _reader_on_full_disk(path, full):
+    """A connection that reads the database as it is on a full disk, or None if it cannot.
+
+    Opened alone (a CGI process), SQLite must make the -shm file to read a WAL database, and a
+    full disk has no room for it: immutable=1 reads the file without it. That is the database
+    exactly when no -wal file holds commits (the last connection to close checkpoints it and
+    deletes it). Every write transaction on this connection raises the DiskFull that made it.
+    """
+    wal = path + "-wal"
+    if os.path.exists(wal) and os.path.getsize(wal) > 0:
+        return None
+    import pathlib  # only a full disk gets here: pathlib brings re, 8 ms of every hit
+
+    uri = pathlib.Path(path).absolute().as_uri() + "?immutable=1"
+    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None,
+                           factory=Connection)
+    conn.path, conn.full = path, full
+    if schema_version(conn) != SCHEMA_VERSION:
+        conn.close()
+        return None
     return conn
 
 
@@ -148,13 +187,13 @@ def migrate(conn):
         lock(conn, "footfall schema")  # PostgreSQL: racing processes migrate one at a time
         current = schema_version(conn)  # another process may have migrated meanwhile
         if current == 0:
-            run_script(conn, SCHEMA)
+            run_script(conn, conn.schema if is_postgres(conn) else SCHEMA)
         else:
             from .migrations import MIGRATIONS  # only an older schema needs them; a hit never does
 
             for number in range(current + 1, SCHEMA_VERSION + 1):
-                step = MIGRATIONS[number][1]
-                if callable(step):
+                step = conn.migration(number) if is_postgres(conn) else MIGRATIONS[number][1]
+                if callable(step):  # a migration SQL alone cannot do (a keyed hash)
                     step(conn)
                 else:
                     run_script(conn, step)

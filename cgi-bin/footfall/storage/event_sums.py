@@ -16,15 +16,12 @@ SELECT_ENDED_HITS = """
      order by ts
 """
 FORGET_HITS_BEFORE = "delete from event_hits where day < :today"
-# Update first, insert only the rows not there (no UPSERT, which SQLite before 3.24 lacks).
 ADD_DAILY = """
-    update daily_event set visitors = visitors + :visitors, count = count + :count
-     where filter = :filter and filter_value = :filter_value and event = :event and day = :day
-       and site = :site
-"""
-NEW_DAILY = """
-    insert or ignore into daily_event (filter, filter_value, event, day, site, visitors, count)
+    insert into daily_event (filter, filter_value, event, day, site, visitors, count)
     values (:filter, :filter_value, :event, :day, :site, :visitors, :count)
+    on conflict (filter, filter_value, event, day, site) do update
+       set visitors = daily_event.visitors + excluded.visitors,
+           count = daily_event.count + excluded.count
 """
 
 
@@ -67,4 +64,3 @@ def add_sums(conn, day, site, sums):
                "visitors": counts[0], "count": counts[1]}
               for (f, value, name), counts in sums.items()]
     conn.executemany(ADD_DAILY, params)
-    conn.executemany(NEW_DAILY, params)

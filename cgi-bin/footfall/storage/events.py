@@ -112,7 +112,7 @@ def count_event(conn, event, rules, today=None, new_salt=os.urandom, lock_visito
     day_events, recent = conn.execute(SELECT_HISTORY, {
         "visitor": visitor, "event": event.name,
         "since": event.ts - rules.flood_window_seconds}).fetchone()
-    if day_events >= rules.daily_limit or recent >= rules.flood_limit:
+    if counting.is_flood(day_events, recent, rules):
         return "flood", days.end_days_before(conn, today_day)
     conn.execute(INSERT_HIT, dict(event.columns(hour), visitor=visitor, event=event.name,
                                   ts=event.ts, day=event.day, site=event.site))

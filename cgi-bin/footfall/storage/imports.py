@@ -36,27 +36,23 @@ RENAME_RANGES = "update imported_ranges set fingerprint = :new where fingerprint
 SELECT_LOG = """
     select offset, lines, last_ts from imported_logs where fingerprint = :fingerprint
 """
-UPDATE_LOG = """
-    update imported_logs
-       set name = :name, offset = :offset, lines = :lines,
-           last_ts = coalesce(:last_ts, last_ts), imported_at = :now
-     where fingerprint = :fingerprint
-"""
-INSERT_LOG = """
+SAVE_LOG = """
     insert into imported_logs (fingerprint, name, offset, lines, last_ts, imported_at)
     values (:fingerprint, :name, :offset, :lines, :last_ts, :now)
+    on conflict (fingerprint) do update
+       set name = excluded.name, offset = excluded.offset, lines = excluded.lines,
+           last_ts = coalesce(excluded.last_ts, imported_logs.last_ts),
+           imported_at = excluded.imported_at
 """
 SELECT_RANGES = """
     select site, first_ts, last_ts from imported_ranges where fingerprint != :fingerprint
 """
-UPDATE_RANGE = """
-    update imported_ranges
-       set first_ts = min(first_ts, :first_ts), last_ts = max(last_ts, :last_ts)
-     where fingerprint = :fingerprint and site = :site
-"""
-INSERT_RANGE = """
+SAVE_RANGE = """
     insert into imported_ranges (fingerprint, site, first_ts, last_ts)
     values (:fingerprint, :site, :first_ts, :last_ts)
+    on conflict (fingerprint, site) do update
+       set first_ts = min(imported_ranges.first_ts, excluded.first_ts),
+           last_ts = max(imported_ranges.last_ts, excluded.last_ts)
 """
 INSERT_DAY = "insert or ignore into imported_days (day, site) values (:day, :site)"
 # The first day with counts that no import wrote: a live hit's, or today's salt (a live day
@@ -71,11 +67,8 @@ SELECT_FIRST_LIVE_DAY = """
     ) as counted  -- PostgreSQL before 16 wants the alias
 """
 ADD_NOT_FOUND = """
-    update daily_not_found set count = count + :count
-     where day = :day and site = :site and page = :page and ref = :ref
-"""
-NEW_NOT_FOUND = """
     insert into daily_not_found (day, site, page, ref, count) values (:day, :site, :page, :ref, :count)
+    on conflict (day, site, page, ref) do update set count = daily_not_found.count + excluded.count
 """
 
 
@@ -179,10 +172,10 @@ def save_file(conn, fingerprint, name, offset, lines, last_ts, now, ranges):
     ({site: (first_ts, last_ts)}); saving the same again changes nothing."""
     params = {"fingerprint": fingerprint, "name": name, "offset": offset, "lines": lines,
               "last_ts": last_ts, "now": now}
-    _add(conn, UPDATE_LOG, INSERT_LOG, params)
+    conn.execute(SAVE_LOG, params)
     for site, (first_ts, last_ts) in ranges.items():
-        _add(conn, UPDATE_RANGE, INSERT_RANGE, {"fingerprint": fingerprint, "site": site,
-                                                "first_ts": first_ts, "last_ts": last_ts})
+        conn.execute(SAVE_RANGE, {"fingerprint": fingerprint, "site": site,
+                                  "first_ts": first_ts, "last_ts": last_ts})
 
 
 def add_days(conn, days):
@@ -193,11 +186,5 @@ def add_days(conn, days):
 def add_not_found(conn, not_found):
     """Inside the caller's transaction: add broken links ({(day, site, page, ref): count})."""
     for (day, site, page, ref), count in not_found.items():
-        _add(conn, ADD_NOT_FOUND, NEW_NOT_FOUND,
-             {"day": day, "site": site, "page": page, "ref": ref, "count": count})
-
-
-def _add(conn, update, insert, params):
-    # No UPSERT: SQLite before 3.24 lacks it (as record.py).
-    if conn.execute(update, params).rowcount == 0:
-        conn.execute(insert, params)
+        conn.execute(ADD_NOT_FOUND,
+                     {"day": day, "site": site, "page": page, "ref": ref, "count": count})

@@ -2,15 +2,15 @@
 
 The storage modules talk to a connection as to sqlite3's (execute, executemany, fetchone,
 fetchall, rowcount, lastrowid, iteration); Connection gives them that over psycopg 3, with each
-statement translated by dialect.py. psycopg is an optional dependency
-(``pip install "footfall[postgres]"``), imported only here, and this module only when FOOTFALL_DB
-names PostgreSQL: an SQLite install never loads it.
+statement translated by dialect.py, and the schema written out in pg_schema.py. psycopg is an
+optional dependency (``pip install "footfall[postgres]"``), imported only here, and this module
+only when FOOTFALL_DB names PostgreSQL: an SQLite install never loads it.
 
 Concurrency (docs/deploy.md): every transaction runs at READ COMMITTED, and the rules that
 SQLite's single write lock kept are kept by row locks and transaction-level advisory locks:
 
 - a rollup's count: ``update ... set n = n + :n`` locks the row and re-reads it, and an insert
-  racing another for a new row adds to it (``on conflict do update``, dialect.py);
+  racing another for a new row adds to it (``on conflict do update``, record.py);
 - the flood and distinct-visitor rules: one advisory lock per (day, visitor), taken before the
   visitor's views are read and held until commit (record.count_hit);
 - a day's and a month's salt: ``insert ... on conflict do nothing``, then read back, so racing
@@ -29,7 +29,7 @@ import time
 import psycopg
 from psycopg import errors as pg_errors
 
-from . import dialect
+from . import dialect, pg_schema
 from .connection import DatabaseBusy, DatabaseUnavailable, StorageError, masked, shown
 
 # A hit never waits long: connecting gives up after this many seconds (libpq's least is 2), and
@@ -109,6 +109,7 @@ class Connection:
     """A PostgreSQL connection with the part of sqlite3.Connection's interface footfall uses."""
 
     dialect = "postgresql"
+    schema = pg_schema.SCHEMA  # what database.migrate makes a new database with
     _trace = None
     _pipeline = None
 
@@ -122,6 +123,10 @@ class Connection:
 
     def wait_until(self, deadline):
         self.deadline = deadline
+
+    def migration(self, number):
+        """What database.migrate runs to bring a database to version number."""
+        return pg_schema.migration(number)
 
     @property
     def broken(self):

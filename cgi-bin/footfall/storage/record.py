@@ -9,7 +9,7 @@ import os
 
 from .. import counting
 from . import days
-from .connection import checkpoint, in_transaction, is_postgres, lock
+from .connection import checkpoint, in_transaction, lock
 
 
 class Hit:
@@ -26,7 +26,7 @@ class Hit:
     def referral(self):
         """What the referrers list counts this hit under: the campaign's source if the page's
         query named one, else the referring host if it is another site, else ''."""
-        return self.traits.get("source") or counting.referrer_host(self.ref, self.site)
+        return counting.referral(self.traits.get("source", ""), self.ref, self.site)
 
 
 class Rules:
@@ -79,46 +79,39 @@ ADD_SECONDS = """
                      where visitor = :visitor and page = :page and day = :day and counted
                      order by ts desc limit 1)
 """
-# Rollups: update first and insert only when no row was touched (one statement on all but the
-# first hit of a day), and no UPSERT, which SQLite before 3.24 (still on some hosts) lacks.
-# One hit adds pageviews=1; bulk.record_day adds a whole day's counts at once.
+# Rollups: each hit (or bulk.record_day's whole day) adds its counts to the row, made if it
+# is not there yet. One statement either way (an upsert: SQLite 3.24 and newer), and under
+# PostgreSQL's many writers two racing to make the same row both add.
 ADD_DAILY_SITE = """
-    update daily_site set visitors = visitors + :visitors, pageviews = pageviews + :pageviews
-     where day = :day and site = :site
-"""
-NEW_DAILY_SITE = """
     insert into daily_site (day, site, visitors, pageviews) values (:day, :site, :visitors, :pageviews)
+    on conflict (day, site) do update
+       set visitors = daily_site.visitors + excluded.visitors,
+           pageviews = daily_site.pageviews + excluded.pageviews
 """
 ADD_DAILY_PAGE = """
-    update daily_page set visitors = visitors + :visitors, pageviews = pageviews + :pageviews
-     where page = :page and day = :day and site = :site
-"""
-NEW_DAILY_PAGE = """
     insert into daily_page (page, day, site, visitors, pageviews)
     values (:page, :day, :site, :visitors, :pageviews)
+    on conflict (day, site, page) do update
+       set visitors = daily_page.visitors + excluded.visitors,
+           pageviews = daily_page.pageviews + excluded.pageviews
 """
 ADD_MONTHLY_PAGE = """
-    update monthly_page set visitors = visitors + :visitors, pageviews = pageviews + :pageviews
-     where month = :month and site = :site and page = :page
-"""
-NEW_MONTHLY_PAGE = """
     insert into monthly_page (month, site, page, visitors, pageviews)
     values (:month, :site, :page, :visitors, :pageviews)
+    on conflict (month, site, page) do update
+       set visitors = monthly_page.visitors + excluded.visitors,
+           pageviews = monthly_page.pageviews + excluded.pageviews
 """
 ADD_HOURLY_SITE = """
-    update hourly_site set visitors = visitors + :visitors, pageviews = pageviews + :pageviews
-     where day = :day and site = :site and hour = :hour
-"""
-NEW_HOURLY_SITE = """
     insert into hourly_site (day, site, hour, visitors, pageviews)
     values (:day, :site, :hour, :visitors, :pageviews)
+    on conflict (day, site, hour) do update
+       set visitors = hourly_site.visitors + excluded.visitors,
+           pageviews = hourly_site.pageviews + excluded.pageviews
 """
 ADD_DAILY_REF = """
-    update daily_ref set pageviews = pageviews + :pageviews
-     where day = :day and site = :site and ref = :ref_host
-"""
-NEW_DAILY_REF = """
     insert into daily_ref (day, site, ref, pageviews) values (:day, :site, :ref_host, :pageviews)
+    on conflict (day, site, ref) do update set pageviews = daily_ref.pageviews + excluded.pageviews
 """
 
 
@@ -281,34 +274,25 @@ def add_to_rollups(conn, day, hour, site, page, site_visitors, page_visitors, pa
 
 
 def add_site_day(conn, day, site, visitors, pageviews):
-    _add(conn, ADD_DAILY_SITE, NEW_DAILY_SITE,
-         {"day": day, "site": site, "visitors": visitors, "pageviews": pageviews})
+    conn.execute(ADD_DAILY_SITE, {"day": day, "site": site, "visitors": visitors,
+                                  "pageviews": pageviews})
 
 
 def add_site_hour(conn, day, site, hour, visitors, pageviews):
-    _add(conn, ADD_HOURLY_SITE, NEW_HOURLY_SITE,
-         {"day": day, "site": site, "hour": hour, "visitors": visitors, "pageviews": pageviews})
+    conn.execute(ADD_HOURLY_SITE, {"day": day, "site": site, "hour": hour, "visitors": visitors,
+                                   "pageviews": pageviews})
 
 
 def add_page_day(conn, day, site, page, visitors, pageviews):
     params = {"day": day, "month": day[:7], "site": site, "page": page,
               "visitors": visitors, "pageviews": pageviews}
-    _add(conn, ADD_DAILY_PAGE, NEW_DAILY_PAGE, params)
-    _add(conn, ADD_MONTHLY_PAGE, NEW_MONTHLY_PAGE, params)
+    conn.execute(ADD_DAILY_PAGE, params)
+    conn.execute(ADD_MONTHLY_PAGE, params)
 
 
 def add_referral(conn, day, site, ref_host, pageviews):
-    _add(conn, ADD_DAILY_REF, NEW_DAILY_REF,
-         {"day": day, "site": site, "ref_host": ref_host, "pageviews": pageviews})
-
-
-def _add(conn, update, insert, params):
-    if is_postgres(conn):
-        # One statement, whose answer nobody waits for: the insert adds to a row that is there
-        # (on conflict do update, dialect.ADDED).
-        conn.execute(insert, params)
-    elif conn.execute(update, params).rowcount == 0:
-        conn.execute(insert, params)
+    conn.execute(ADD_DAILY_REF, {"day": day, "site": site, "ref_host": ref_host,
+                                 "pageviews": pageviews})
 
 
 class _RolledBack(Exception):

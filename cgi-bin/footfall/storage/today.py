@@ -24,11 +24,14 @@ SELECT_KEPT = """
      where day = :day and site = :site and filter = :filter and filter_value = :filter_value
 """
 KEEP = """
-    insert or replace into today_summary
+    insert into today_summary
         (day, site, filter, filter_value, views_through, beacons_through, views_counted, rows,
          sketch)
     values (:day, :site, :filter, :filter_value, :views_through, :beacons_through,
             :views_counted, :rows, :sketch)
+    on conflict (day, site, filter, filter_value) do update
+       set views_through = excluded.views_through, beacons_through = excluded.beacons_through,
+           views_counted = excluded.views_counted, rows = excluded.rows, sketch = excluded.sketch
 """
 FORGET_BEFORE = "delete from today_summary where day < :day"
 COUNT_KEPT = "select count(*) from today_summary where day = :day"

@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""Weigh the dashboard and time its chart, as tests/browser/test_dashboard_weight.py weighs it.
+
+    .venv/bin/python tests/browser/weigh.py            # 30 days of the demo data, 9 loads
+
+Over the seeded demo data (fixed seed, the tests' day at noon) served by scripts/serve.py, it
+loads view_stats.html in Debian's Chromium and prints each response gzipped (`gzip -9`: what a
+server that compresses sends), their sum, and the time from the start of the navigation until
+the chart is drawn (a MutationObserver notes when flot's canvas is in #chart, after jQuery.plot
+returns): the median and the spread of the loads, each in a fresh context, without cache.
+Times depend on the machine and what else it runs; the weight does not.
+"""
+
+import argparse
+import gzip
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+from playwright.sync_api import expect, sync_playwright
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from footfall_browser import CHROMIUM, CHROMIUM_FLAGS, DESKTOP_UA, start_site  # noqa: E402
+from footfall_testing import FIXED_CLOCK_ENV, NOON  # noqa: E402
+
+# Runs before the page's scripts: the moment flot's canvas is first in #chart.
+CHART_DRAWN = """
+new MutationObserver(function (changes, observer) {
+  var chart = document.getElementById('chart');
+  if (chart && chart.querySelector('canvas.flot-base')) {
+    window.__chartDrawn = performance.now();
+    observer.disconnect();
+  }
+}).observe(document, {childList: true, subtree: true});
+"""
+
+
+def collector(responses):
+    """A handler that keeps each response (Playwright takes no bound builtin such as .append)."""
+    return lambda response: responses.append(response)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--range", default="30d")
+    parser.add_argument("--loads", type=int, default=9)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
+        site = start_site(Path(tmp), seed=7, env=FIXED_CLOCK_ENV)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        times, weights = [], {}
+        try:
+            for _ in range(args.loads):
+                context = browser.new_context(user_agent=DESKTOP_UA, locale="en-US",
+                                              viewport={"width": 1280, "height": 900})
+                context.clock.set_fixed_time(NOON)
+                page = context.new_page()
+                page.add_init_script(CHART_DRAWN)
+                responses = []
+                page.on("response", collector(responses))
+                page.goto(site.dashboard + f"?range={args.range}")
+                expect(page.locator("#main")).to_have_attribute("aria-busy", "false")
+                expect(page.locator("#report")).to_be_visible()  # not an error
+                expect(page.locator("#change-visits")).not_to_have_text("\u2026")
+                page.wait_for_function("window.__chartDrawn !== undefined")
+                times.append(page.evaluate("window.__chartDrawn"))
+                weights = {r.url.split("/", 3)[-1]: len(gzip.compress(r.body(), 9, mtime=0))
+                           for r in responses if r.status == 200}
+                context.close()
+        finally:
+            browser.close()
+            site.stop()
+    for name, size in sorted(weights.items(), key=lambda item: -item[1]):
+        print(f"{size / 1000:7.1f} KB  {name}")
+    print(f"{sum(weights.values()) / 1000:7.1f} KB  all-in, gzipped")
+    print(f"chart drawn {statistics.median(times):.0f} ms after the navigation began "
+          f"(median of {len(times)}; {min(times):.0f} to {max(times):.0f})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
