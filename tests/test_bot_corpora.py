@@ -90,7 +90,7 @@ def browsers():
 
 
 def _counted(agents):
-    return [agent for agent in agents if counting.skip_reason(agent, {}) is None]
+    return [agent for agent in agents if counting.skip_reason(agent) is None]
 
 
 # Real browsers that neither corpus holds, so they are written out here. From the fixtures of the
@@ -119,7 +119,7 @@ OLD_AND_SMALL_BROWSERS = {
 
 @pytest.mark.parametrize("agent", OLD_AND_SMALL_BROWSERS.values(), ids=OLD_AND_SMALL_BROWSERS.keys())
 def test_old_and_small_browsers_are_counted(agent):
-    assert counting.skip_reason(agent, {}) is None
+    assert counting.skip_reason(agent) is None
 
 
 # Monitors, Google's tools, renderers, test and AI tools and mail proxies that borrow a browser's
@@ -170,7 +170,7 @@ BORROWED_BROWSER_BOTS = {
 
 @pytest.mark.parametrize("agent", BORROWED_BROWSER_BOTS.values(), ids=BORROWED_BROWSER_BOTS.keys())
 def test_monitors_and_tools_in_a_browsers_user_agent_are_bots(agent):
-    assert counting.skip_reason(agent, {}) == "bot"
+    assert counting.skip_reason(agent) == "bot"
 
 
 def test_corpora_are_the_pinned_versions():

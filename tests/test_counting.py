@@ -5,6 +5,7 @@ import zoneinfo
 
 import pytest
 from footfall import counting
+from footfall.request import read_request
 from footfall.storage.record import Rules
 
 
@@ -156,7 +157,7 @@ def test_site_allowed(site, allowed, expected):
         "web-address", "domain-name", "synthetic-monitor", "speed-audit", "google-tool",
         "playwright", "selenium", "security-scanner", "cookie-scanner", "agent-for-a-user"])
 def test_bots_and_link_previews_are_not_counted(agent):
-    assert counting.skip_reason(agent, {}) == "bot"
+    assert counting.skip_reason(agent) == "bot"
 
 
 @pytest.mark.parametrize("environ", [
@@ -166,12 +167,14 @@ def test_bots_and_link_previews_are_not_counted(agent):
     {"HTTP_X_MOZ": "prefetch"},
 ], ids=["sec-purpose", "sec-purpose-prerender", "purpose", "x-moz"])
 def test_prefetches_are_not_counted(environ):
-    assert counting.skip_reason("Mozilla/5.0 Chrome/131.0", environ) == "prefetch"
+    purpose = read_request(environ).purpose
+    assert counting.skip_reason("Mozilla/5.0 Chrome/131.0", purpose) == "prefetch"
 
 
 def test_purpose_headers_are_read_apart():
     environ = {"HTTP_SEC_PURPOSE": "pre", "HTTP_PURPOSE": "fetch"}
-    assert counting.skip_reason("Mozilla/5.0 Chrome/131.0", environ) is None
+    purpose = read_request(environ).purpose
+    assert counting.skip_reason("Mozilla/5.0 Chrome/131.0", purpose) is None
 
 
 @pytest.mark.parametrize("agent", [
@@ -197,7 +200,7 @@ def test_purpose_headers_are_read_apart():
         "internet-explorer-10", "internet-explorer-11", "konqueror", "ecosia-with-at-sign",
         "cubot-phone-is-not-a-robot", "instagram-in-app-browser"])
 def test_browsers_are_counted(agent):
-    assert counting.skip_reason(agent, {}) is None
+    assert counting.skip_reason(agent) is None
 
 
 @pytest.mark.parametrize("day_count, recent_count, flood", [

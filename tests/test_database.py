@@ -8,7 +8,7 @@ import threading
 import time
 
 import pytest
-from footfall.storage import database, imports, record, totals
+from footfall.storage import connection, database, imports, migrations, record, totals
 from storage_testing import RULES, hit, rows
 
 # Runs against SQLite and against PostgreSQL (conftest.py).
@@ -58,8 +58,8 @@ def test_connecting_with_an_old_sqlite_is_refused_before_any_file_is_made(tmp_pa
 
 
 def test_every_migration_has_a_name_saying_what_it_does():
-    assert sorted(database.MIGRATIONS) == list(range(2, database.SCHEMA_VERSION + 1))
-    for name, script in database.MIGRATIONS.values():
+    assert sorted(migrations.MIGRATIONS) == list(range(2, database.SCHEMA_VERSION + 1))
+    for name, script in migrations.MIGRATIONS.values():
         assert len(name) > 10 and (callable(script) or script.strip())
 
 
@@ -122,7 +122,7 @@ def test_database_locked_for_too_long_raises_database_busy(db_path, conn, monkey
     other = sqlite3.connect(db_path, isolation_level=None)
     other.execute("begin immediate")
     conn.execute("pragma busy_timeout = 10")
-    monkeypatch.setattr(database, "WRITE_ATTEMPTS", 2)
+    monkeypatch.setattr(connection, "WRITE_ATTEMPTS", 2)
     try:
         with pytest.raises(database.DatabaseBusy):
             record.record_hit(conn, hit(), RULES)

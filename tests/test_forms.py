@@ -3,7 +3,7 @@
 import io
 
 import pytest
-from footfall import forms
+from footfall import forms, request
 
 
 @pytest.mark.parametrize("data, fields", [
@@ -50,43 +50,43 @@ class CountingStream(io.BytesIO):
 
 def test_body_within_the_limit_is_read_whole():
     environ = {"wsgi.input": io.BytesIO(b"page=/x"), "CONTENT_LENGTH": "7"}
-    assert forms.read_body(environ, 100) == b"page=/x"
+    assert request.read_body(environ, 100) == b"page=/x"
 
 
 def test_body_over_the_limit_is_drained_in_chunks_then_refused():
     stream = CountingStream(b"x" * 200_000)
     with pytest.raises(forms.BodyTooLarge):
-        forms.read_body({"wsgi.input": stream, "CONTENT_LENGTH": "200000"}, 4096)
+        request.read_body({"wsgi.input": stream, "CONTENT_LENGTH": "200000"}, 4096)
     assert stream.tell() == 200_000  # all read, so the server can still send the answer
-    assert stream.largest_read <= forms.CHUNK_SIZE  # never held in memory at once
+    assert stream.largest_read <= request.CHUNK_SIZE  # never held in memory at once
 
 
 def test_drain_stops_at_the_hard_cap():
-    stream = CountingStream(b"x" * (forms.DISCARD_CAP + 50_000))
-    environ = {"wsgi.input": stream, "CONTENT_LENGTH": str(forms.DISCARD_CAP + 50_000)}
+    stream = CountingStream(b"x" * (request.DISCARD_CAP + 50_000))
+    environ = {"wsgi.input": stream, "CONTENT_LENGTH": str(request.DISCARD_CAP + 50_000)}
     with pytest.raises(forms.BodyTooLarge):
-        forms.read_body(environ, 4096)
-    assert stream.tell() == forms.DISCARD_CAP
+        request.read_body(environ, 4096)
+    assert stream.tell() == request.DISCARD_CAP
 
 
 def test_cgi_body_without_content_length_is_read_to_its_end():
     environ = {"wsgi.input": io.BytesIO(b"page=/chunked"), "wsgi.run_once": True}
-    assert forms.read_body(environ, 100) == b"page=/chunked"
+    assert request.read_body(environ, 100) == b"page=/chunked"
 
 
 def test_cgi_body_without_content_length_over_the_limit_is_refused():
     environ = {"wsgi.input": io.BytesIO(b"x" * 5000), "wsgi.run_once": True}
     with pytest.raises(forms.BodyTooLarge):
-        forms.read_body(environ, 4096)
+        request.read_body(environ, 4096)
 
 
 def test_wsgi_server_body_without_content_length_is_not_read():
     # Under a long-running server, reading past Content-Length would block on the socket.
     environ = {"wsgi.input": io.BytesIO(b"page=/x"), "wsgi.run_once": False}
-    assert forms.read_body(environ, 100) == b""
+    assert request.read_body(environ, 100) == b""
 
 
 @pytest.mark.parametrize("length", ["abc", "-5"])
 def test_malformed_content_length_is_refused(length):
     with pytest.raises(forms.FormError, match="Content-Length"):
-        forms.read_body({"wsgi.input": io.BytesIO(b""), "CONTENT_LENGTH": length}, 100)
+        request.read_body({"wsgi.input": io.BytesIO(b""), "CONTENT_LENGTH": length}, 100)

@@ -21,7 +21,7 @@ assert places.country_of("Europe/Zurich", "") == "CH"
 assert places.country_of("", "DE") == "DE"
 assert languages.language_of("de-CH,de;q=0.9") == "de"
 assert campaigns.campaign_of("?utm_campaign=spring&utm_source=news") == ("spring", "news")
-assert sketch.add_to_bytes(b"", bytes(range(16)))
+assert sketch.Sketch().add(bytes(range(16))).to_bytes()
 print(sorted((heavy & set(sys.modules)) - before))
 """
 
@@ -40,7 +40,10 @@ runpy.run_path("stats.py", run_name="__main__")
 """
 # What only a GET, an export, an event, an error or another backend needs: a hit pays for none.
 NOT_ON_THE_HIT_PATH = {"json", "footfall.insights", "footfall.exports", "footfall.images",
-                       "footfall.summary", "footfall.events", "footfall.storage.totals",
+                       "footfall.query", "footfall.access", "footfall.summary",
+                       "footfall.events", "footfall.storage.totals",
+                       "footfall.storage.event_sums", "footfall.storage.identifiers",
+                       "footfall.storage.copies", "footfall.storage.migrations",
                        "footfall.storage.breakdowns", "footfall.storage.today",
                        "footfall.storage.bulk", "footfall.storage.events",
                        "footfall.storage.dialect", "footfall.storage.postgres",

@@ -9,16 +9,15 @@ from .storage import meta
 KEY_REQUIRED = "a read key is required (header X-Footfall-Key)"
 
 
-def may_read(environ, config, connection):
-    """Whether this request may read the stats. connection() gives the database, read only
-    when no key is configured.
+def may_read(given, config, connection):
+    """Whether a request carrying the key given ('' for none) may read the stats. connection()
+    gives the database, read only when no key is configured.
 
     A key configured (environment or config file) decides; else the hash setup_db.py recorded in
     the database does, so stats stay private where the web server runs as a user that cannot read
     the owner's config file. Nothing configured and nothing recorded (a database made before
     schema 5, or by the first hit): public, as before.
     """
-    given = environ.get("HTTP_X_FOOTFALL_KEY", "")
     if config.read_key:
         import hmac
 

@@ -11,14 +11,14 @@ import os
 import time
 
 from . import counting, forms, jsonout, origins, settings, traits
+from .request import discard_body, read_fields, read_request
+from .responses import HTTPError, Raw, status_line
 from .storage import database, days, record
 
 # A CGI process serves one hit and exits, so every import is paid per hit: modules that only a GET,
 # a read key or an error needs (json, hmac, traceback) are imported where they are used, and the thread
 # local comes from _thread, which the interpreter has loaded already (threading.local is this very
 # class, but importing threading costs a POST half a millisecond). See docs/performance.md.
-
-TOP_LIMIT = 50
 
 ALLOWED_METHODS = "GET, HEAD, OPTIONS, POST"
 
@@ -31,42 +31,6 @@ BASE_HEADERS = (
     ("Referrer-Policy", "no-referrer"),
     ("Cross-Origin-Resource-Policy", "cross-origin"),
 )
-
-_REASONS = {200: "OK", 204: "No Content", 400: "Bad Request", 401: "Unauthorized",
-            404: "Not Found", 405: "Method Not Allowed", 413: "Content Too Large",
-            500: "Internal Server Error", 503: "Service Unavailable"}
-
-
-class HTTPError(Exception):
-    """An answer other than 200: a status, a message for the client and extra headers."""
-
-    def __init__(self, status, message, headers=()):
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.headers = list(headers)
-
-
-class Raw:
-    """An answer that is not JSON (the pixel, the badge, a CSV export): status, headers, body.
-
-    body is an iterable of bytes, handed to the server as it is, so a CSV export can stream.
-    """
-
-    def __init__(self, status, headers, body):
-        self.status, self.headers, self.body = status, list(headers), body
-
-    def respond(self, environ, start_response, method, cors=()):
-        forms.discard_body(environ)
-        start_response(f"{self.status} {_REASONS.get(self.status, 'Error')}",
-                       self.headers + list(cors))
-        if method == "HEAD":
-            close = getattr(self.body, "close", None)
-            if close:
-                close()
-            return [b""]
-        return self.body
-
 
 class Application:
     """The WSGI application: ``Application()(environ, start_response)``, like any WSGI callable.
@@ -123,21 +87,21 @@ class Application:
         method = environ.get("REQUEST_METHOD", "GET").upper()
         extra, cors = [], []
         try:
-            cors = origins.dashboard_cors(environ, self.config, method)
-            reading = method in ("GET", "HEAD")
-            params, bad_query = forms.read_query(environ) if reading else ({}, None)
+            request = read_request(environ, self.config.client_ip_header)
+            cors = origins.dashboard_cors(request.origin, self.config, method)
             # Whatever the request, a day that has ended loses its salt and views now: a quiet
             # day, a day of bots only or a site read but not visited keeps no identifier longer.
-            if not params.get("pixel"):  # the pixel does it inside its own guard: always a GIF
+            if not request.query.get("pixel"):  # the pixel does it in its own guard: always a GIF
                 self._close_ended_days()
             if method == "POST":
-                status, payload, extra = self.post(environ)
-            elif reading:
-                if bad_query:
-                    raise HTTPError(400, bad_query)
-                status, payload = 200, self.get(environ, params)
+                status, payload, extra = self.post(environ, request)
+            elif method in ("GET", "HEAD"):
+                if request.query_error:
+                    raise HTTPError(400, request.query_error)
+                status, payload = 200, self.get(request)
                 if isinstance(payload, Raw):
-                    return payload.respond(environ, start_response, method, cors)
+                    discard_body(environ)
+                    return payload.respond(start_response, method, cors)
             elif method == "OPTIONS":
                 status, payload, extra = 204, None, origins.preflight(cors, ALLOWED_METHODS)
             else:
@@ -161,14 +125,14 @@ class Application:
 
             _log(environ, "footfall: unexpected error\n" + traceback.format_exc())
             status, payload = 500, {"error": "internal error"}
-        forms.discard_body(environ)  # unless POST read it already; see discard_body
+        discard_body(environ)  # unless POST read it already; see discard_body
         if payload is None:  # 204: no body, so no Content-Type either
             body, headers = b"", [h for h in BASE_HEADERS if h[0] != "Content-Type"]
         else:
             body = jsonout.encode(payload).encode("utf-8")  # json itself only for GET: see jsonout
             headers = list(BASE_HEADERS)
         headers = headers + extra + cors + [("Content-Length", str(len(body)))]
-        start_response(f"{status} {_REASONS.get(status, 'Error')}", headers)
+        start_response(status_line(status), headers)
         if method == "HEAD":
             return [b""]
         return [body]
@@ -177,81 +141,76 @@ class Application:
     # POST: log a hit
     # -----------------------------------------------------------------------------------------
 
-    def post(self, environ):
+    def post(self, environ, request):
         """Count a hit: (200, answer, extra headers). A hit not counted says why."""
         config = self.config
         try:
-            fields = forms.parse_form(forms.read_body(environ, config.max_body_bytes))
+            fields = read_fields(environ, config.max_body_bytes)
         except forms.BodyTooLarge:
             raise HTTPError(413, f"body is larger than {config.max_body_bytes} bytes") from None
         except forms.FormError as exc:
             raise HTTPError(400, str(exc)) from None
-        return self.count(environ, fields)
+        return self.count(request.with_fields(fields))
 
-    def count(self, environ, fields):
+    def count(self, request):
         """Count one hit from its fields (page, ref, site): (200, answer, extra headers).
 
         The one counting path of a POST and of the <noscript> pixel's GET.
         """
-        config = self.config
+        config, fields = self.config, request.fields
         if "page" not in fields:
             raise HTTPError(400, "page is required")
         try:
             page = counting.normalize_page(fields["page"], config.max_page_length)
             ref = counting.normalize_ref(fields.get("ref", ""))
-            site = origins.site_of(environ, fields)
+            site = origins.site_of(request)
         except counting.InvalidInput as exc:
             raise HTTPError(400, str(exc)) from None
 
         now = self.clock()
         day = counting.day_of(now, config.zone)
         answer = {"page": page, "day": day, "counted": True}
-        origin = environ.get("HTTP_ORIGIN", "")
+        origin = request.origin
         headers = []
-        allowed = origins.sites_allowed(environ, site, config.sites)
+        allowed = origins.sites_allowed(request, site, config.sites)
         if allowed and origin and origin != "null":
             # The tracked site may live on another host than footfall: let its page read the answer.
             headers = [("Access-Control-Allow-Origin", origin), ("Vary", "Origin")]
-        user_agent = environ.get("HTTP_USER_AGENT", "")
-        reason = counting.skip_reason(user_agent, environ)
+        reason = counting.skip_reason(request.agent, request.purpose)
         if reason is None and not allowed:
             reason = "site not allowed"
         if "event" in fields:  # an event, not a pageview: events.py
             from . import events
 
             try:
-                answer = events.count(self, environ, fields, page, ref, site, now, day, reason)
+                answer = events.count(self, request, page, ref, site, now, day, reason)
             except counting.InvalidInput as exc:
                 raise HTTPError(400, str(exc)) from None
             if not answer["counted"]:
                 headers.append(("X-Footfall", f"not counted: {answer['reason']}"))
             return 200, answer, headers
         if "seconds" in fields:
-            return self._seconds(environ, fields, page, site, now, day, reason, headers)
+            return self._seconds(request, page, site, now, day, reason, headers)
         if reason is None:
-            described = traits.describe(user_agent, fields.get("w", ""), fields.get("tz", ""),
-                                        environ.get("HTTP_ACCEPT_LANGUAGE", ""), fields.get("q", ""),
-                                        environ.get("HTTP_CF_IPCOUNTRY", ""), fields["page"])
-            hit = record.Hit(now, day, site, page, ref, origins.client_ip(environ, config.client_ip_header),
-                             user_agent, described)
-            reason = self._store_hit(environ, hit, answer)
+            hit = record.Hit(now, day, site, page, ref, request.address, request.agent,
+                             traits.of_request(request))
+            reason = self._store_hit(request, hit, answer)
         if reason is not None:
             answer["counted"] = False
             answer["reason"] = reason
             headers.append(("X-Footfall", f"not counted: {reason}"))
         return 200, answer, headers
 
-    def _seconds(self, environ, fields, page, site, now, day, reason, headers):
+    def _seconds(self, request, page, site, now, day, reason, headers):
         """How long a page was visible, sent by footfall.js when it is left: added to the
         visitor's latest view of the page today (time on page), never a pageview."""
-        text = fields["seconds"].strip()
+        text = request.fields["seconds"].strip()
         if not (text.isascii() and text.isdigit()) or int(text) > 86400:
             raise HTTPError(400, "seconds must be a whole number from 0 to 86400")
         seconds = int(text)
         answer = {"page": page, "seconds": seconds, "counted": True}
         if reason is None:
-            address = origins.client_ip(environ, self.config.client_ip_header)
-            hit = record.Hit(now, day, site, page, "", address, environ.get("HTTP_USER_AGENT", ""))
+            hit = record.Hit(now, day, site, page, "", request.address, request.agent)
             reason = record.record_seconds(self.connection(), hit, seconds, self.today)
         if reason is not None:
             answer["counted"] = False
@@ -259,20 +218,20 @@ class Application:
             headers.append(("X-Footfall", f"not counted: {reason}"))
         return 200, answer, headers
 
-    def _store_hit(self, environ, hit, answer):
+    def _store_hit(self, request, hit, answer):
         """Count the hit; a test hit (header X-Footfall-Test, sent by scripts/doctor.py and
         scripts/load.py) runs the same statements and is rolled back, so the owner's stats never
         hold it. Its answer says so ("test": true) and gives the page's pageviews read back inside
         the transaction ("read_back", 1 or more when the write worked): today's count of a page,
         so private stats give it only to the read key ("not_read_back" says why, without it)."""
         rules = record.Rules.from_config(self.config)
-        if "HTTP_X_FOOTFALL_TEST" not in environ:
+        if not request.test:
             return record.record_hit(self.connection(), hit, rules, self.today, self.new_salt)
         reason, read_back = record.try_hit(self.connection(), hit, rules, self.today, self.new_salt)
         from . import access
 
         answer["test"] = True
-        if access.may_read(environ, self.config, self.connection):
+        if access.may_read(request.key, self.config, self.connection):
             answer["read_back"] = read_back
         else:
             answer["not_read_back"] = "the stats are private: " + access.KEY_REQUIRED
@@ -282,54 +241,44 @@ class Application:
     # GET: per-day counts
     # -----------------------------------------------------------------------------------------
 
-    def _check_read_access(self, environ):
+    def _check_read_access(self, request):
         """401 unless the stats are public or the request carries the read key (access.py)."""
         from . import access
 
-        if not access.may_read(environ, self.config, self.connection):
+        if not access.may_read(request.key, self.config, self.connection):
             raise HTTPError(401, access.KEY_REQUIRED)
 
-    def get(self, environ, params):
-        """The answer to a GET of the query params: per-day series, totals, top pages and
-        referrers of a range."""
-        config = self.config
+    def get(self, request):
+        """The answer to a GET of its query: per-day series, totals, top pages and referrers of
+        a range."""
+        params = request.query
         if params.get("pixel") or params.get("badge"):
             from . import images  # the pixel and the badge need no read key; see images.py
 
-            return images.answer(self, environ, params)
-        self._check_read_access(environ)
-        from . import insights  # the lists and sketches only a GET reads: a hit never imports them
+            return images.answer(self, request)
+        self._check_read_access(request)
+        from . import query  # what only a GET reads: a hit never imports it
 
         try:
-            page = None
-            if params.get("page", "").strip():
-                page = counting.normalize_page(params["page"], config.max_page_length)
-            site = counting.normalize_site(params["site"]) if params.get("site", "").strip() else None
-            filter_name, filter_value = insights.read_filter(params, page)
-            limit = insights.read_limit(params)
-            now = self.clock()
-            today = counting.parse_day(counting.day_of(now, config.zone), "today")
-            first, last = insights.read_range(params, site, page, today, self.connection)
+            asked = query.read_query(params, self.config, self.clock(), self.connection)
         except counting.InvalidInput as exc:
             raise HTTPError(400, str(exc)) from None
-
         conn = self.connection()
         if "format" in params:
             from . import exports
 
-            return exports.answer(self, conn, params, first, last, today, now, site, page,
-                                  filter_name, filter_value)
-        return self.answer(conn, first, last, today, now, site, page, filter_name, filter_value,
-                           limit)
+            return exports.answer(self.answer, conn, asked, params)
+        return self.answer(conn, asked)
 
-    def answer(self, conn, first, last, today, now, site, page, filter_name, filter_value, limit):
-        """The JSON answer of a GET whose parameters are read and checked (dates are dates);
-        exports.py takes its lists from here, each whole (limit: as many as there are)."""
-        from . import insights
-        from .storage import totals  # read queries: a hit never needs them
+    def answer(self, conn, asked):
+        """The JSON answer of a GET whose ReadQuery (query.py) is read and checked; exports.py
+        takes its lists from here, each whole (limit: as many as there are)."""
+        from . import insights  # the lists and sketches only a GET reads: a hit never imports them
+        from .storage import notes, totals  # read queries: a hit never needs them
 
+        first, last = counting.parse_day(asked.first, "from"), counting.parse_day(asked.last, "to")
         span = (last - first).days + 1
-        counts = totals.read_days(conn, first.isoformat(), last.isoformat(), site, page)
+        counts = totals.read_days(conn, asked.first, asked.last, asked.site, asked.page)
         visitors, pageviews = [], []
         total_visitors = total_pageviews = 0
         for offset in range(span):
@@ -341,24 +290,22 @@ class Application:
             total_visitors += day_visitors
             total_pageviews += day_pageviews
         answer = {
-            "from": first.isoformat(),
-            "to": last.isoformat(),
-            "today": today.isoformat(),
-            "timezone": counting.zone_name(self.config.zone, now),
+            "from": asked.first,
+            "to": asked.last,
+            "today": asked.today,
+            "timezone": counting.zone_name(self.config.zone, asked.now),
             "data": visitors,
             "visitors": visitors,
             "pageviews": pageviews,
             "totals": {"visitors": total_visitors, "pageviews": total_pageviews},
         }
-        insights.add_to_answer(answer, conn, first.isoformat(), last.isoformat(), today.isoformat(),
-                               now, site, filter_name, filter_value, limit)
-        from .storage import notes  # annotations; written only by scripts/note.py
-
-        answer["notes"] = notes.in_range(conn, first.isoformat(), last.isoformat(),
-                                         today.isoformat(), site, page)
+        insights.add_to_answer(answer, conn, asked)
+        # Annotations; written only by scripts/note.py.
+        answer["notes"] = notes.in_range(conn, asked.first, asked.last, asked.today, asked.site,
+                                         asked.page)
         # Broken links, from imported access logs only (scripts/import_log.py).
-        answer["not_found"] = totals.not_found(conn, first.isoformat(), last.isoformat(), site,
-                                               limit)
+        answer["not_found"] = totals.not_found(conn, asked.first, asked.last, asked.site,
+                                               asked.limit)
         return answer
 
 

@@ -187,14 +187,12 @@ BOT_USER_AGENT_FRAGMENTS = (
 )
 
 
-def skip_reason(user_agent, environ):
-    """Why a request must not be counted ('bot' or 'prefetch'), or None to count it."""
+def skip_reason(user_agent, purpose=""):
+    """Why a request must not be counted ('bot' or 'prefetch'), or None to count it. purpose:
+    the request's Sec-Purpose, Purpose, X-Moz and X-Purpose headers, comma-separated as HTTP
+    joins a header's values (request.Request.purpose)."""
     if is_bot(user_agent):
         return "bot"
-    # The four headers as one, comma-separated as HTTP joins a header's values: "pre" in one
-    # and "fetch" in the next say nothing.
-    purpose = ",".join((environ.get("HTTP_SEC_PURPOSE", ""), environ.get("HTTP_PURPOSE", ""),
-                        environ.get("HTTP_X_MOZ", ""), environ.get("HTTP_X_PURPOSE", "")))
     if is_prefetch(purpose):
         return "prefetch"
     return None

@@ -7,7 +7,7 @@ app.py hands a POST here once its page, site and bot rules are read; insights.py
 answer here to add `events`. The SQL is in storage/events.py.
 """
 
-from . import counting, origins, traits
+from . import counting, traits
 from .storage import events as stored
 
 MAX_NAME_LENGTH = 64
@@ -27,27 +27,22 @@ def read_name(raw):
 # POST: count one event
 # ---------------------------------------------------------------------------------------------
 
-def count(app, environ, fields, page, ref, site, now, day, reason):
+def count(app, request, page, ref, site, now, day, reason):
     """Count the event a POST names, by the rules of a pageview (reason: a bot, prefetch or site
     not allowed already found); the answer, without its headers."""
-    name = read_name(fields["event"])
+    name = read_name(request.fields["event"])
     answer = {"event": name, "page": page, "counted": True}
     if reason is None:
-        config = app.config
-        user_agent = environ.get("HTTP_USER_AGENT", "")
-        described = traits.describe(user_agent, fields.get("w", ""), fields.get("tz", ""),
-                                    environ.get("HTTP_ACCEPT_LANGUAGE", ""), fields.get("q", ""),
-                                    environ.get("HTTP_CF_IPCOUNTRY", ""), fields["page"])
+        described = traits.of_request(request)
         event = stored.Event(now, day, site, page, name,
                              counting.referral(described.get("source", ""), ref, site),
-                             origins.client_ip(environ, config.client_ip_header), user_agent,
-                             described)
+                             request.address, request.agent, described)
         from .storage import record  # the Rules of a pageview
 
-        test = "HTTP_X_FOOTFALL_TEST" in environ
-        reason = stored.record_event(app.connection(), event, record.Rules.from_config(config),
-                                     app.today, app.new_salt, test=test)
-        if test:
+        reason = stored.record_event(app.connection(), event,
+                                     record.Rules.from_config(app.config), app.today,
+                                     app.new_salt, test=request.test)
+        if request.test:
             answer["test"] = True
     if reason is not None:
         answer["counted"] = False
@@ -59,13 +54,15 @@ def count(app, environ, fields, page, ref, site, now, day, reason):
 # GET: the events of a range, and one event as a filter
 # ---------------------------------------------------------------------------------------------
 
-def event_list(conn, first, last, today, site, filter_name, filter_value, range_visitors, limit):
-    """The answer's `events`: each event whose hits match the filter, with its visitors, count
-    and conversion (its visitors / range_visitors, the range's visitors under the same filter,
-    both summed per day), most visitors first."""
-    found = stored.read_events(conn, first, last, today, site, filter_name, filter_value)
+def event_list(conn, asked, range_visitors):
+    """The answer's `events` of a ReadQuery (query.py): each event whose hits match its filter,
+    with its visitors, count and conversion (its visitors / range_visitors, the range's visitors
+    under the same filter, both summed per day), most visitors first."""
+    filter_name, filter_value = asked.filter
+    found = stored.read_events(conn, asked.first, asked.last, asked.today, asked.site,
+                               filter_name, filter_value)
     ranked = sorted(found.items(), key=lambda item: (-item[1][0], -item[1][1], item[0]))
-    return [_entry(name, counts, range_visitors) for name, counts in ranked[:limit]]
+    return [_entry(name, counts, range_visitors) for name, counts in ranked[:asked.limit]]
 
 
 def _entry(name, counts, range_visitors):
@@ -73,10 +70,13 @@ def _entry(name, counts, range_visitors):
     return {"event": name, "visitors": counts[0], "count": counts[1], "conversion": conversion}
 
 
-def add_event_answer(answer, conn, first, last, today, now, site, name, limit, lists, live_minutes):
-    """Fill a GET's answer filtered by event=name: its series, totals and lists count that
-    event's hits (visitors: distinct per day; pageviews: the event's count), `events` holds it
-    with its conversion against all the range's visitors. answer has the site's daily series."""
+def add_event_answer(answer, conn, asked, lists, live_minutes):
+    """Fill a GET's answer filtered by event=name (a ReadQuery's, query.py): its series, totals
+    and lists count that event's hits (visitors: distinct per day; pageviews: the event's
+    count), `events` holds it with its conversion against all the range's visitors. answer has
+    the site's daily series."""
+    first, last, today, site, limit = asked.first, asked.last, asked.today, asked.site, asked.limit
+    name = asked.filters["event"]
     site_visitors = answer["totals"]["visitors"]
     per_day = stored.read_event(conn, first, last, today, site, name, "day")
     total_visitors = total_count = 0
@@ -101,7 +101,7 @@ def add_event_answer(answer, conn, first, last, today, now, site, name, limit, l
             key: [[base + hour * 3_600_000, by_hour.get(hour, (0, 0))[i]] for hour in range(24)]
             for i, key in enumerate(("visitors", "pageviews"))}
     if last == today:
-        visitors, count = stored.read_live(conn, today, now - live_minutes * 60, site, name)
+        visitors, count = stored.read_live(conn, today, asked.now - live_minutes * 60, site, name)
         answer["live"] = {"visitors": visitors, "pageviews": count, "minutes": live_minutes}
 
 

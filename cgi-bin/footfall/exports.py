@@ -9,18 +9,10 @@ with the same columns and numbers as the JSON.
 import csv
 import datetime
 
-from .app import HTTPError, Raw
-from .storage import breakdown_reader, events
+from .responses import HTTPError, Raw
+from .storage import breakdown_reader, events, totals
 
 FORMATS = ("csv",)
-
-SELECT_DAY_PAGES = """
-    select page, sum(visitors), sum(pageviews)
-      from daily_page
-     where day = :day and (:site is null or site = :site) and (:page is null or page = :page)
-     group by page
-     order by page
-"""
 
 # Rows are sent in chunks of about this many bytes: few writes, and memory flat in the range.
 CHUNK_BYTES = 32 * 1024
@@ -42,8 +34,10 @@ LISTS = {
 }
 
 
-def answer(app, conn, params, first, last, today, now, site, page, filter_name, filter_value):
-    """The Raw answer to ?format=...: its rows are produced while the server sends them."""
+def answer(answer_of, conn, asked, params):
+    """The Raw answer to ?format=... of a ReadQuery (query.py): its rows are produced while the
+    server sends them. answer_of(conn, asked) is the GET's JSON answer (app.py's)."""
+    first, last = asked.first, asked.last
     if params["format"] not in FORMATS:
         raise HTTPError(400, f"format must be one of: {', '.join(FORMATS)}")
     name = params.get("list", "")
@@ -51,16 +45,16 @@ def answer(app, conn, params, first, last, today, now, site, page, filter_name, 
         if name not in LISTS:
             raise HTTPError(400, f"list must be one of: {', '.join(LISTS)}")
         # The list as the JSON answer has it, every entry: the same numbers by construction.
-        entries = app.answer(conn, first, last, today, now, site, page, filter_name,
-                             filter_value, _ALL)[name]
+        entries = answer_of(conn, asked.with_limit(_ALL))[name]
         header = LISTS[name]
         body = _csv_chunks(header, ([entry.get(column) for column in header]
                                     for entry in entries))
         filename = f"footfall-{name}-{first}-{last}.csv"
     else:
         header = ("day", "page", "visitors", "pageviews")
-        rows = day_page_rows(conn, first.isoformat(), last.isoformat(), site, page,
-                             filter_name, filter_value, today.isoformat())
+        filter_name, filter_value = asked.filter
+        rows = day_page_rows(conn, first, last, asked.site, asked.page, filter_name,
+                             filter_value, asked.today)
         body = _csv_chunks(header, rows)
         filename = f"footfall-{first}-{last}.csv"
     headers = [
@@ -87,8 +81,7 @@ def day_page_rows(conn, first, last, site=None, page=None, filter_name="", filte
     for offset in range((datetime.date.fromisoformat(last) - start).days + 1):
         text = (start + datetime.timedelta(days=offset)).isoformat()
         if filter_name in ("", "page"):
-            params = {"day": text, "site": site, "page": page}
-            for name, visitors, pageviews in conn.execute(SELECT_DAY_PAGES, params):
+            for name, visitors, pageviews in totals.day_pages(conn, text, site, page):
                 yield text, name, visitors, pageviews
         else:
             if filter_name == "event":

@@ -6,8 +6,8 @@ is its whole point). Imported only by those requests.
 """
 
 from . import counting
-from .app import HTTPError, Raw
-from .storage import database, days
+from .responses import HTTPError, Raw
+from .storage import database, days, totals
 
 # A transparent 1x1 GIF (GIF89a, one transparent colour): the smallest image every browser shows.
 PIXEL_GIF = (b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00"
@@ -36,42 +36,32 @@ BADGE_HEADERS = (
     ("Cross-Origin-Resource-Policy", "cross-origin"),
 )
 
-# All-time pageviews from the monthly rollup: a few dozen rows a page, never the raw hits.
-SELECT_PAGE_PAGEVIEWS = """
-    select coalesce(sum(pageviews), 0)
-      from monthly_page
-     where page = :page and (:site is null or site = :site)
-"""
-SELECT_SITE_PAGEVIEWS = """
-    select coalesce(sum(pageviews), 0) from monthly_page where site = :site
-"""
-
-
-def answer(app, environ, params):
+def answer(app, request):
     """The answer to ?pixel=1 or ?badge=1."""
-    if params.get("pixel"):
-        return pixel(app, environ, params)
-    return badge(app, params)
+    if request.query.get("pixel"):
+        return pixel(app, request)
+    return badge(app, request.query)
 
 
 # ---------------------------------------------------------------------------------------------
 # The pixel
 # ---------------------------------------------------------------------------------------------
 
-def pixel(app, environ, params):
+def pixel(app, request):
     """Count a hit as a POST would (page, ref, site from the query) and answer the GIF.
 
     Always 200, so the page never shows a broken image; a hit not counted says why in the
     X-Footfall header, as a POST does. ref comes only from the query: the Referer header of an
     image request names the page showing the pixel, not where the visitor came from.
     """
+    params = request.query
     fields = {name: params[name] for name in ("page", "ref", "site") if name in params}
     try:
         days.close_ended_days(app.connection(), app.today())  # what every request does first
-        if environ.get("REQUEST_METHOD", "GET").upper() == "HEAD":
+        if request.method == "HEAD":
             reason = "HEAD is never counted"
         else:
-            _status, answer, _headers = app.count(environ, fields)
+            _status, answer, _headers = app.count(request.with_fields(fields))
             reason = answer.get("reason")
     except HTTPError as exc:
         reason = exc.message
@@ -80,9 +70,7 @@ def pixel(app, environ, params):
     except Exception:  # the visitor's page must still get its image; the log gets the why
         import traceback
 
-        stream = environ.get("wsgi.errors")
-        if stream is not None:
-            stream.write("footfall: pixel failed\n" + traceback.format_exc())
+        request.log("footfall: pixel failed\n" + traceback.format_exc())
         reason = "internal error"
     headers = list(PIXEL_HEADERS)
     if reason is not None:
@@ -109,11 +97,10 @@ def badge(app, params):
     if page is None and site is None:
         raise HTTPError(400, "a badge needs page or site")
     conn = app.connection()
+    views = totals.all_time_pageviews(conn, site, page)
     if page is not None:
-        views = conn.execute(SELECT_PAGE_PAGEVIEWS, {"page": page, "site": site}).fetchone()[0]
         what = page if site is None else site + page
     else:
-        views = conn.execute(SELECT_SITE_PAGEVIEWS, {"site": site}).fetchone()[0]
         what = site
     noun = "view" if views == 1 else "views"
     body = render_badge("views", f"{views:,}", f"{what}: {views:,} {noun}").encode("utf-8")

@@ -7,81 +7,24 @@ The numbers come from the rollups and the day summaries (storage/breakdown_reade
 from the summary storage/today.py keeps between reads; app.py puts them into the answer.
 """
 
-import datetime
 
-from . import counting, events, places, summary
+from . import counting, events, places
 from .storage import breakdown_reader, totals
 
 # The answer's list name -> the dimension it lists (its entries' key is the dimension's name).
 LISTS = (("pages", "page"), ("referrers", "ref"), ("browsers", "browser"), ("systems", "os"),
          ("devices", "device"), ("countries", "country"), ("languages", "language"),
          ("campaigns", "campaign"))
-# The longest range a GET answers, counted inclusively: ten years and change.
-MAX_RANGE_DAYS = 3660
-MAX_FILTER_LENGTH = 200
-DEFAULT_LIMIT = 50
-MAX_LIMIT = 500
 LIVE_MINUTES = 30
 
 
-def read_range(params, site, page, today, connection):
-    """The first and last day a GET asks for, checked: (date, date), or InvalidInput.
-    connection() gives the database, read when from is not given."""
-    last = counting.parse_day(params["to"], "to") if params.get("to") else today
-    if params.get("from"):
-        first = counting.parse_day(params["from"], "from")
-    else:
-        stored = totals.first_day(connection(), site, page)
-        first = counting.parse_day(stored, "first day") if stored else last
-        # With more history than one answer may hold, default to its last MAX_RANGE_DAYS
-        # (or as many as the calendar has before `to`).
-        earliest = last - datetime.timedelta(
-            days=min(MAX_RANGE_DAYS - 1, (last - datetime.date.min).days))
-        first = min(max(first, earliest), last)
-    if first > last:
-        raise counting.InvalidInput("from is after to")
-    span = (last - first).days + 1
-    if span > MAX_RANGE_DAYS:
-        raise counting.InvalidInput(f"range is {span} days; at most {MAX_RANGE_DAYS} are allowed")
-    return first, last
-
-
-def read_filter(params, page):
-    """The one filter of a GET: (name, value), or ('', '') for none. page is the page parameter,
-    already reduced to a path. InvalidInput for two filters or an unusable value."""
-    given = [name for name in summary.DIMENSIONS + ("event",) if params.get(name, "").strip()]
-    if len(given) > 1:
-        raise counting.InvalidInput(f"one filter at a time, not {' and '.join(given)}")
-    if not given:
-        return "", ""
-    name = given[0]
-    if name == "page":
-        return "page", page
-    if name == "event":
-        return "event", events.read_name(params["event"])
-    value = params[name].strip()
-    if len(value) > MAX_FILTER_LENGTH or any(ord(c) < 32 or ord(c) == 127 for c in value):
-        raise counting.InvalidInput(f"{name} is not a value footfall lists")
-    if name == "country":
-        value = value.upper()
-    return name, value
-
-
-def read_limit(params):
-    """The limit parameter: how many entries each list holds (1 to MAX_LIMIT, default 50)."""
-    text = params.get("limit", "").strip()
-    if not text:
-        return DEFAULT_LIMIT
-    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_LIMIT:
-        raise counting.InvalidInput(f"limit must be a whole number from 1 to {MAX_LIMIT}")
-    return int(text)
-
-
-def add_to_answer(answer, conn, first, last, today, now, site, filter_name, filter_value, limit):
-    """Fill answer (which has the daily series of the filter, or of all hits) with the rest."""
+def add_to_answer(answer, conn, asked):
+    """Fill answer (which has the daily series of the filter, or of all hits) with the rest of
+    what the ReadQuery asked (query.py)."""
+    first, last, today, site, limit = asked.first, asked.last, asked.today, asked.site, asked.limit
+    filter_name, filter_value = asked.filter
     if filter_name == "event":  # one event's days, pages and traits: events.py
-        events.add_event_answer(answer, conn, first, last, today, now, site, filter_value, limit,
-                                LISTS, LIVE_MINUTES)
+        events.add_event_answer(answer, conn, asked, LISTS, LIVE_MINUTES)
         _add_sites(answer, conn, first, last)
         return
     split = totals.whole_months(conn, first, last, site)
@@ -113,11 +56,10 @@ def add_to_answer(answer, conn, first, last, today, now, site, filter_name, filt
     if first == last:
         answer["hours"] = _hours(conn, reader, first, site, filter_name)
     if last == today:
-        visitors, pageviews = totals.live(conn, today, now - LIVE_MINUTES * 60, site, filter_name,
-                                          filter_value)
+        visitors, pageviews = totals.live(conn, today, asked.now - LIVE_MINUTES * 60, site,
+                                          filter_name, filter_value)
         answer["live"] = {"visitors": visitors, "pageviews": pageviews, "minutes": LIVE_MINUTES}
-    answer["events"] = events.event_list(conn, first, last, today, site, filter_name,
-                                         filter_value, answer["totals"]["visitors"], limit)
+    answer["events"] = events.event_list(conn, asked, answer["totals"]["visitors"])
     _add_sites(answer, conn, first, last)
 
 

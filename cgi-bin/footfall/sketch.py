@@ -127,42 +127,6 @@ class Sketch:
         return f"<Sketch estimate={self.estimate()}>"
 
 
-def add_to_bytes(data, digest):
-    """The serialised sketch `data` (b"" for none yet) with one visitor hash added, equal to
-    Sketch.from_bytes(data).add(digest).to_bytes() but without decoding the whole sketch: what a
-    hit needs. The same bytes come back when the visitor was already counted."""
-    index, rank = _slot(digest)
-    if not data:
-        return bytes((SPARSE, PRECISION, index >> 8, index & 0xFF, rank))
-    _check(data)
-    if data[0] == DENSE:
-        at = _HEADER + index
-        if data[at] >= rank:
-            return data
-        return data[:at] + bytes((rank,)) + data[at + 1:]
-    # Sparse: indices ascending, so a binary search finds this one or where it goes.
-    count = (len(data) - _HEADER) // 3
-    values_at = _HEADER + 2 * count
-    low, high = 0, count
-    while low < high:
-        middle = (low + high) // 2
-        at = _HEADER + 2 * middle
-        if (data[at] << 8 | data[at + 1]) < index:
-            low = middle + 1
-        else:
-            high = middle
-    at = _HEADER + 2 * low
-    if low < count and (data[at] << 8 | data[at + 1]) == index:
-        value_at = values_at + low
-        if data[value_at] >= rank:
-            return data
-        return data[:value_at] + bytes((rank,)) + data[value_at + 1:]
-    if 3 * (count + 1) >= REGISTERS:  # one more register set and dense is smaller
-        return Sketch.from_bytes(data).add(digest).to_bytes()
-    return b"".join((data[:at], bytes((index >> 8, index & 0xFF)), data[at:values_at + low],
-                     bytes((rank,)), data[values_at + low:]))
-
-
 # ---------------------------------------------------------------------------------------------
 # Registers as a dict {index: value} of the registers set: what bulk days build a sketch with.
 # A day's sketch of a few hundred visitors sets a few hundred registers; building, merging and
@@ -172,16 +136,6 @@ def add_to_bytes(data, digest):
 def register_of(digest):
     """(register index, value) that a visitor hash sets at least."""
     return _slot(digest)
-
-
-def slots_of(digests):
-    """{register index: value} of visitor hashes: the registers Sketch().update(digests) sets."""
-    registers = {}
-    for digest in digests:
-        index, rank = _slot(digest)
-        if rank > registers.get(index, 0):
-            registers[index] = rank
-    return registers
 
 
 def merge_slots(into, slots):

@@ -25,3 +25,10 @@ def describe(user_agent, width="", tz="", accept_language="", query="", cf_ipcou
         "campaign": campaign,
         "source": source,
     }
+
+
+def of_request(request):
+    """describe() of a hit's Request (request.py): its headers, and the fields footfall.js sends."""
+    fields = request.fields
+    return describe(request.agent, fields.get("w", ""), fields.get("tz", ""), request.language,
+                    fields.get("q", ""), request.country, fields["page"])

@@ -2,7 +2,9 @@
 
 - ``schema``: the whole current schema in one constant; ``migrations``: the named upgrades of
   older ones.
-- ``database``: connections, migrating, write transactions, locks and their deadline, backups.
+- ``connection``: under all the others: the errors, write transactions, locks and their deadline,
+  the checkpoint, a database's name with its passwords masked.
+- ``database``: opening a connection (SQLite or PostgreSQL), migrating it, backups.
 - ``days``: a day's salt and its end (its views summed up, then deleted); a month's salt.
 - ``record``: the write path of one hit (what a POST runs), and time on page.
 - ``totals``: the read queries of the per-hit rollups (what a GET runs).
@@ -11,9 +13,12 @@
 - ``today``: today's summary for a filter, kept between reads and brought up to date with the
   visits that changed since.
 - ``events``: today's event hits and ended days' event sums (events and goals).
+- ``event_sums``: an ended day's event hits summed up into daily_event (days.py and events.py use it).
 - ``meta``: the install's facts (who may read the stats, demo data).
 - ``notes``: the owner's notes on days.
 - ``imports``: which access log files were read, and the broken links they showed.
+- ``copies``: a database's days copied into another (scripts/migrate_db.py).
+- ``identifiers``: the one list of columns a query may name for a request's filter.
 - ``bulk``: counting whole days at once (seeding, log imports); the hit path never imports it.
 - ``judge``: a day's hits judged in memory, no SQL (for ``bulk``, and a log import's reading
   process, which judges each day it reads and hands it over for ``bulk`` to store).

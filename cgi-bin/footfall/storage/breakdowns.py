@@ -237,7 +237,7 @@ def add_hours(conn, day, site, filter_name, filter_value, counts):
 
 
 def _day_slots(uniques):
-    """{(filter, filter_value): sketch registers as sketch.slots_of gives} of a day's uniques;
+    """{(filter, filter_value): sketch registers {index: value}} of a day's uniques;
     each visitor hash is split into its register once, however many filters it counts in."""
     slot_of = {}
     out = {}

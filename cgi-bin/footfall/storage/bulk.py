@@ -13,7 +13,7 @@ import os
 
 from .. import counting, summary
 from . import breakdowns, days
-from .database import in_transaction
+from .connection import in_transaction
 from .judge import DayViews, JudgedDay
 from .record import (
     ADD_SECONDS,

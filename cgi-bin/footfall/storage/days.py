@@ -6,7 +6,7 @@ A month's salt, which keys the unique-visitor sketches, ends with its month: the
 of a later month deletes it, whether or not a day of it still had a salt then.
 """
 
-from .database import checkpoint, in_transaction, is_postgres, lock
+from .connection import checkpoint, in_transaction, is_postgres, lock
 
 SELECT_SALT = "select salt from salts where day = :day"
 SELECT_SALTS = """
@@ -106,9 +106,9 @@ def end_days_before(conn, today):
     from .breakdowns import store_ended_days  # only the first request of a day gets here
 
     store_ended_days(conn, today)
-    from . import events  # the day's events: summed up and deleted, as its views are
+    from . import event_sums  # the day's events: summed up and deleted, as its views are
 
-    events.end_days_before(conn, today)
+    event_sums.end_days_before(conn, today)
     conn.execute(FORGET_SALTS_BEFORE, {"today": today})
     conn.execute(FORGET_VIEWS_BEFORE, {"today": today})
     conn.execute(FORGET_BEACONS_BEFORE, {"today": today})

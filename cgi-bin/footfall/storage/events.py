@@ -12,12 +12,9 @@ import os
 
 from .. import counting
 from . import days
-from .database import checkpoint, in_transaction, lock
-
-# What an event can be filtered by, as in summary.DIMENSIONS, each a column of event_hits; hour
-# is only ever stored (the hours of an event's one day).
-FILTERS = ("page", "ref", "browser", "os", "device", "country", "language", "campaign")
-_COLUMNS = FILTERS + ("hour",)
+from .connection import checkpoint, in_transaction, lock
+from .event_sums import FILTERS, add_sums, sums_of
+from .identifiers import column
 
 SELECT_HISTORY = """
     select
@@ -31,23 +28,6 @@ INSERT_HIT = """
     values (:visitor, :event, :page, :ts, :day, :site, :hour, :ref, :browser, :os, :device,
             :country, :language, :campaign)
 """
-SELECT_ENDED_HITS = """
-    select day, site, event, visitor, page, ref, browser, os, device, country, language,
-           campaign, hour
-      from event_hits
-     where day < :today
-     order by ts
-"""
-FORGET_HITS_BEFORE = "delete from event_hits where day < :today"
-ADD_DAILY = """
-    insert into daily_event (filter, filter_value, event, day, site, visitors, count)
-    values (:filter, :filter_value, :event, :day, :site, :visitors, :count)
-    on conflict (filter, filter_value, event, day, site) do update
-       set visitors = daily_event.visitors + excluded.visitors,
-           count = daily_event.count + excluded.count
-"""
-
-
 class Event:
     """One event as received: its name, the page it happened on, and what a pageview carries.
     ip and user_agent only ever feed the visitor hash; traits is traits.describe()'s."""
@@ -123,7 +103,7 @@ def count_event(conn, event, rules, today=None, new_salt=os.urandom, lock_visito
     if salt is None:
         if event.day < today_day:
             # Its day ended while it waited for the lock: it counts, its visitor unknown.
-            add_sums(conn, event.day, event.site, _sums([(event.name, None, event.columns(hour))]))
+            add_sums(conn, event.day, event.site, sums_of([(event.name, None, event.columns(hour))]))
             return None, days.end_days_before(conn, today_day)
         salt = days.make_salt(conn, event.day, new_salt)
     visitor = counting.visitor_id(salt, event.ip, event.user_agent, event.site)
@@ -137,47 +117,6 @@ def count_event(conn, event, rules, today=None, new_salt=os.urandom, lock_visito
     conn.execute(INSERT_HIT, dict(event.columns(hour), visitor=visitor, event=event.name,
                                   ts=event.ts, day=event.day, site=event.site))
     return None, days.end_days_before(conn, today_day)
-
-
-def end_days_before(conn, today):
-    """Inside days.end_days_before's transaction: sum up the event hits of days before today
-    into daily_event, then delete them (their visitor hashes die with the day's salt)."""
-    by_day = {}
-    for day, site, name, visitor, *columns in conn.execute(SELECT_ENDED_HITS, {"today": today}):
-        by_day.setdefault((day, site), []).append((name, visitor, dict(zip(_COLUMNS, columns))))
-    for (day, site), hits in by_day.items():
-        add_sums(conn, day, site, _sums(hits))
-    conn.execute(FORGET_HITS_BEFORE, {"today": today})
-
-
-def _sums(hits):
-    """{(filter, filter_value, event): [visitors, count]} of one day and site's hits, oldest
-    first, each (event, visitor or None, columns). A visitor counts once per event and filter
-    value; in the hour of their first hit of the event."""
-    sums, seen, first_hour = {}, set(), {}
-    for name, visitor, columns in hits:
-        keys = [("", "")] + [(f, columns[f]) for f in FILTERS if columns[f]]
-        if visitor is None or (name, visitor) not in first_hour:
-            first_hour[(name, visitor)] = columns["hour"]
-        keys.append(("hour", str(columns["hour"])))
-        for key in keys:
-            counts = sums.setdefault(key + (name,), [0, 0])
-            counts[1] += 1
-            new = visitor is None or (key + (name, visitor)) not in seen
-            if key[0] == "hour":
-                new = new and first_hour[(name, visitor)] == columns["hour"]
-            if new and visitor is not None:
-                seen.add(key + (name, visitor))
-                counts[0] += 1
-    return sums
-
-
-def add_sums(conn, day, site, sums):
-    """Add one day and site's event sums to daily_event."""
-    params = [{"filter": f, "filter_value": value, "event": name, "day": day, "site": site,
-               "visitors": counts[0], "count": counts[1]}
-              for (f, value, name), counts in sums.items()]
-    conn.executemany(ADD_DAILY, params)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -216,14 +155,6 @@ SELECT_LIVE = """
 """
 
 
-def _column(name):
-    """A filter's column in event_hits, checked against the fixed list: the one identifier these
-    queries interpolate."""
-    if name not in _COLUMNS:
-        raise ValueError(f"not an event column: {name}")
-    return name
-
-
 def read_events(conn, first, last, today, site, filter_name="", filter_value=""):
     """{event: [visitors, count]} of the range: the events whose hits match the filter
     ('' for none); visitors summed per day."""
@@ -233,7 +164,7 @@ def read_events(conn, first, last, today, site, filter_name="", filter_value="")
     for name, visitors, count in conn.execute(SELECT_SUMS, params):
         _add(result, name, visitors, count)
     if first <= today <= last:
-        where = f"{_column(filter_name)} = :filter_value" if filter_name else "1 = 1"
+        where = f"{column(filter_name)} = :filter_value" if filter_name else "1 = 1"
         query = SELECT_TODAY.format(group="event", where=where)
         for name, visitors, count in conn.execute(query, params):
             _add(result, name, visitors, count)
@@ -253,9 +184,8 @@ def read_event(conn, first, last, today, site, event, by=""):
         if by in ("", "day"):
             query = SELECT_TODAY.format(group="day" if by else "''", where="event = :event")
         else:
-            column = _column(by)
-            query = SELECT_TODAY.format(group=column,
-                                        where=f"event = :event and {column} != ''")
+            name = column(by)
+            query = SELECT_TODAY.format(group=name, where=f"event = :event and {name} != ''")
         for value, visitors, count in conn.execute(query, params):
             _add(result, value, visitors, count)
     return result
@@ -269,7 +199,7 @@ def read_hours(conn, day, today, site, event):
         return {int(hour): counts for hour, counts in stored.items()}
     hits = [(event, visitor, dict(dict.fromkeys(FILTERS, ""), hour=hour)) for visitor, hour in
             conn.execute(SELECT_TODAY_HITS, {"today": today, "event": event, "site": site})]
-    return {int(value): counts for (name, value, _event), counts in _sums(hits).items()
+    return {int(value): counts for (name, value, _event), counts in sums_of(hits).items()
             if name == "hour"}
 
 

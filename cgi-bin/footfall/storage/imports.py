@@ -12,7 +12,7 @@ import fcntl
 import os
 from hashlib import blake2b
 
-from .database import StorageError, in_transaction, is_postgres
+from .connection import StorageError, in_transaction, is_postgres
 from .meta import read_meta
 
 # One import at a time per database: two imports of the same log, each reading on from where

@@ -5,7 +5,7 @@ able to read), and whether the data is demo data that seed_db.py made.
 
 import os
 
-from .database import in_transaction
+from .connection import in_transaction
 
 # meta rows: 'read_access' is 'public' or 'sha256:<salt hex>:<digest hex>' (setup_db.py records
 # it; no row: a database made before schema 5, or by the first hit, that nobody decided for).

@@ -7,7 +7,8 @@ or deletes one. See docs/notes.md.
 
 import datetime
 
-from . import database, totals
+from . import totals
+from .connection import in_transaction
 
 MAX_TEXT_LENGTH = 200
 # The days averaged on each side of a note: the two weeks before its day, and two weeks from it.
@@ -58,12 +59,12 @@ def add_note(conn, day, text, created):
     """Store a note and return its id."""
     day, text = check_note(day, text)
     params = {"day": day, "text": text, "created": created}
-    return database.in_transaction(conn, lambda c: c.execute(INSERT_NOTE, params).lastrowid)
+    return in_transaction(conn, lambda c: c.execute(INSERT_NOTE, params).lastrowid)
 
 
 def delete_note(conn, note_id):
     """Delete a note; True if there was one with that id."""
-    return database.in_transaction(
+    return in_transaction(
         conn, lambda c: c.execute(DELETE_NOTE, {"id": note_id}).rowcount > 0)
 
 

@@ -30,7 +30,7 @@ import psycopg
 from psycopg import errors as pg_errors
 
 from . import dialect, pg_schema
-from .database import DatabaseBusy, DatabaseUnavailable, StorageError, masked, shown
+from .connection import DatabaseBusy, DatabaseUnavailable, StorageError, masked, shown
 
 # A hit never waits long: connecting gives up after this many seconds (libpq's least is 2), and
 # any statement, lock wait included, after STATEMENT_TIMEOUT_MS. The request then answers 503.
@@ -54,15 +54,9 @@ ADVISORY_LOCK = "select pg_advisory_xact_lock(hashtextextended(%(key)s, 0))"
 ADVISORY_LOCK_SHARED = "select pg_advisory_xact_lock_shared(hashtextextended(%(key)s, 0))"
 
 
-def is_url(db):
-    """Whether FOOTFALL_DB names a PostgreSQL database rather than an SQLite file."""
-    return db.startswith(("postgresql://", "postgres://"))
-
-
 def connect(url, deadline=None):
-    """Open a connection to the database at url and bring its schema up to date."""
-    from .database import migrate
-
+    """Open a connection to the database at url (database.connect then brings its schema up to
+    date)."""
     options = (f"-c statement_timeout={STATEMENT_TIMEOUT_MS} "
                f"-c idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_TIMEOUT_MS}")
     try:
@@ -75,9 +69,7 @@ def connect(url, deadline=None):
         raise StorageError(f"{shown(url)} is not a usable PostgreSQL URL: "
                            f"{masked(str(exc).strip(), url)}") from None
     raw.cursor_factory = Cursor
-    conn = Connection(raw, deadline)
-    migrate(conn)
-    return conn
+    return Connection(raw, deadline)
 
 
 class Cursor(psycopg.Cursor):

@@ -9,7 +9,7 @@ import os
 
 from .. import counting
 from . import days
-from .database import checkpoint, in_transaction, lock
+from .connection import checkpoint, in_transaction, lock
 
 
 class Hit:

@@ -17,7 +17,7 @@ import json
 
 from .. import sketch, summary
 from . import days
-from .database import StorageError, in_transaction, lock
+from .connection import StorageError, in_transaction, lock
 
 SELECT_KEPT = """
     select views_through, beacons_through, views_counted, rows, sketch from today_summary

@@ -6,6 +6,8 @@ Never the raw hits table, so a chart costs the same with ten thousand hits or te
 
 import datetime
 
+from .identifiers import column
+
 # :site is null means every site; the day range uses each table's primary key or day index.
 SELECT_SITE_DAYS = """
     select day, sum(visitors), sum(pageviews)
@@ -169,15 +171,13 @@ SELECT_SITES = """
      group by site
      order by visitors desc, site
 """
-# Today's views since a moment, for the "last 30 minutes" number; the filter's column is one of
-# LIVE_FILTER_COLUMNS, never text from a request.
+# Today's views since a moment, for the "last 30 minutes" number; the filter's column comes from
+# identifiers.column, never from a request's text.
 SELECT_LIVE = """
     select count(distinct visitor), count(*)
       from views
      where day = :day and counted and ts > :since and (:site is null or site = :site)
 """
-LIVE_FILTER_COLUMNS = frozenset(("page", "ref", "browser", "os", "device", "country", "language",
-                                 "campaign"))
 
 
 def sites(conn, first, last):
@@ -190,9 +190,7 @@ def live(conn, day, since, site=None, filter_name="", filter_value=""):
     """(visitors, pageviews) of today's counted views later than since, matching the filter."""
     query, params = SELECT_LIVE, {"day": day, "since": since, "site": site}
     if filter_name:
-        if filter_name not in LIVE_FILTER_COLUMNS:
-            raise ValueError(f"not a filter: {filter_name}")
-        query += f" and {filter_name} = :value"
+        query += f" and {column(filter_name)} = :value"
         params["value"] = filter_value
     return tuple(conn.execute(query, params).fetchone())
 
@@ -213,3 +211,37 @@ def not_found(conn, first, last, site=None, limit=50):
     params = {"first": first, "last": last, "site": site, "limit": limit}
     return [{"page": page, "ref": ref, "count": count}
             for page, ref, count in conn.execute(SELECT_NOT_FOUND, params)]
+
+
+# A day's pages, for a CSV export (exports.py): one small query per day.
+SELECT_DAY_PAGES = """
+    select page, sum(visitors), sum(pageviews)
+      from daily_page
+     where day = :day and (:site is null or site = :site) and (:page is null or page = :page)
+     group by page
+     order by page
+"""
+
+
+def day_pages(conn, day, site=None, page=None):
+    """(page, visitors, pageviews) of each page with hits on one day, by page."""
+    return conn.execute(SELECT_DAY_PAGES, {"day": day, "site": site, "page": page})
+
+
+# All-time pageviews from the monthly rollup: a few dozen rows a page, never the raw hits.
+SELECT_PAGE_PAGEVIEWS = """
+    select coalesce(sum(pageviews), 0)
+      from monthly_page
+     where page = :page and (:site is null or site = :site)
+"""
+SELECT_SITE_PAGEVIEWS = """
+    select coalesce(sum(pageviews), 0) from monthly_page where site = :site
+"""
+
+
+def all_time_pageviews(conn, site=None, page=None):
+    """Every pageview counted of a page (of a site, or of any), or of a whole site: a badge's
+    number (images.py)."""
+    if page is not None:
+        return conn.execute(SELECT_PAGE_PAGEVIEWS, {"page": page, "site": site}).fetchone()[0]
+    return conn.execute(SELECT_SITE_PAGEVIEWS, {"site": site}).fetchone()[0]
