@@ -316,23 +316,9 @@ def test_every_missing_mail_setting_is_named_at_once(week_db, tmp_path):
 # The spike alert
 # ---------------------------------------------------------------------------------------------
 
-# The hourly rollup of issue 8, as the lead is adding it; created here if this schema lacks it.
-HOURLY_SITE = """
-    create table if not exists hourly_site (
-        day        text    not null,
-        site       text    not null,
-        hour       integer not null,
-        visitors   integer not null default 0,
-        pageviews  integer not null default 0,
-        primary key (day, site, hour)
-    ) without rowid
-"""
-
-
 def hourly_db(db_path, today_visitors):
     """28 days of 2 visitors in each hour, 20 by 09:59; today's visitors all at 08:00."""
     conn = database.connect(db_path)
-    conn.execute(HOURLY_SITE)
     rows = [((TODAY - datetime.timedelta(days=n)).isoformat(), hour, 2)
             for n in range(1, 29) for hour in range(24)]
     rows.append((TODAY.isoformat(), 8, today_visitors))

@@ -10,10 +10,10 @@
     .venv/bin/python tests/browser/screenshot.py --filter event=signup --height 1300 \
         --out docs/screenshot-event.png
 
-It seeds a temporary database with serve.py's demo (seed_db.py --demo, fixed seed), runs scripts/serve.py over it and
-photographs view_stats.html in Debian's Chromium (1280x1500 by default: the totals, the chart
-and the first tables), with the tooltip of the busiest day (or hour) showing. Look at the
-picture before committing it.
+It seeds a temporary database with serve.py's demo (seed_db.py --demo, fixed seed), runs
+scripts/serve.py over it and photographs view_stats.html in Debian's Chromium (1280x1500 by
+default: the totals, the chart and the first tables), with the tooltip of the busiest day (or
+hour) showing. Look at the picture before committing it.
 """
 
 import argparse
