@@ -8,7 +8,7 @@ import os
 import re
 
 import pytest
-from footfall import exports, insights, summary
+from footfall import dimensions, exports, insights
 from footfall_testing import ROOT
 
 README_PATH = os.path.join(ROOT, "README.md")
@@ -111,8 +111,7 @@ def _names_read_from(variable):
     return names
 
 
-@pytest.mark.parametrize("name", sorted(_names_read_from("params") | set(summary.DIMENSIONS)
-                                        | {"event"}))
+@pytest.mark.parametrize("name", sorted(_names_read_from("params") | set(dimensions.FILTERS)))
 def test_api_doc_names_every_query_parameter(name):
     assert re.search(rf"[`?&]{name}[`=]", doc("api.md")), name
 

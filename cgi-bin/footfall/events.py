@@ -7,7 +7,7 @@ app.py hands a POST here once its page, site and bot rules are read; insights.py
 answer here to add `events`. The SQL is in storage/events.py.
 """
 
-from . import counting, traits
+from . import counting, dimensions, traits
 from .storage import events as stored
 
 MAX_NAME_LENGTH = 64
@@ -107,7 +107,7 @@ def add_event_answer(answer, conn, asked, lists, live_minutes):
 
 def _list_entry(dim, value, counts):
     entry = {dim: value, "visitors": counts[0], "pageviews": counts[1]}
-    if dim == "country":
+    if dimensions.BY_NAME[dim].named:
         from . import places
 
         entry["name"] = places.country_name(value) if value else "unknown"

@@ -9,6 +9,7 @@ with the same columns and numbers as the JSON.
 import csv
 import datetime
 
+from . import dimensions
 from .responses import HTTPError, Raw
 from .storage import breakdown_reader, events, totals
 
@@ -21,17 +22,7 @@ CHUNK_BYTES = 32 * 1024
 _ALL = 1 << 62
 
 # A list of the GET answer: its CSV columns, the keys of its JSON entries.
-LISTS = {
-    "pages": ("page", "visitors", "pageviews", "entries", "bounces", "seconds"),
-    "referrers": ("ref", "visitors", "pageviews"),
-    "browsers": ("browser", "visitors", "pageviews"),
-    "systems": ("os", "visitors", "pageviews"),
-    "devices": ("device", "visitors", "pageviews"),
-    "countries": ("country", "name", "visitors", "pageviews"),
-    "languages": ("language", "visitors", "pageviews"),
-    "campaigns": ("campaign", "visitors", "pageviews"),
-    "events": ("event", "visitors", "count", "conversion"),
-}
+LISTS = {d.list: d.csv_columns for d in dimensions.DIMENSIONS}
 
 
 def answer(answer_of, conn, asked, params):

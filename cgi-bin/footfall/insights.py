@@ -8,13 +8,12 @@ from the summary storage/today.py keeps between reads; app.py puts them into the
 """
 
 
-from . import counting, events, places
+from . import counting, dimensions, events, places
 from .storage import breakdown_reader, totals
 
-# The answer's list name -> the dimension it lists (its entries' key is the dimension's name).
-LISTS = (("pages", "page"), ("referrers", "ref"), ("browsers", "browser"), ("systems", "os"),
-         ("devices", "device"), ("countries", "country"), ("languages", "language"),
-         ("campaigns", "campaign"))
+# (the answer's list name, the dimension it lists: its entries' key) of each dimension of the
+# day summaries; `events` is events.py's.
+LISTS = tuple((d.list, d.name) for d in dimensions.DIMENSIONS if d.kind != "event")
 LIVE_MINUTES = 30
 
 
@@ -89,7 +88,7 @@ def _entry(dim, value, counts):
     entry = {dim: value, "visitors": counts[0], "pageviews": counts[1]}
     if dim == "page":
         entry.update(entries=counts[2], bounces=counts[3], seconds=_mean(counts[4], counts[5]))
-    elif dim == "country":
+    elif dimensions.BY_NAME[dim].named:
         entry["name"] = places.country_name(value) if value else "unknown"
     return entry
 

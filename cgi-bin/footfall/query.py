@@ -5,7 +5,7 @@ insights.py, events.py, exports.py) takes one.
 
 import datetime
 
-from . import counting, events, summary
+from . import counting, dimensions, events
 from .storage import totals
 
 # The longest range a GET answers, counted inclusively: ten years and change.
@@ -85,7 +85,7 @@ def read_range(params, site, page, today, connection):
 def read_filter(params, page):
     """The one filter of a GET: (name, value), or ('', '') for none. page is the page parameter,
     already reduced to a path. InvalidInput for two filters or an unusable value."""
-    given = [name for name in summary.DIMENSIONS + ("event",) if params.get(name, "").strip()]
+    given = [name for name in dimensions.FILTERS if params.get(name, "").strip()]
     if len(given) > 1:
         raise counting.InvalidInput(f"one filter at a time, not {' and '.join(given)}")
     if not given:
@@ -98,7 +98,7 @@ def read_filter(params, page):
     value = params[name].strip()
     if len(value) > MAX_FILTER_LENGTH or any(ord(c) < 32 or ord(c) == 127 for c in value):
         raise counting.InvalidInput(f"{name} is not a value footfall lists")
-    if name == "country":
+    if dimensions.BY_NAME[name].upper:
         value = value.upper()
     return name, value
 

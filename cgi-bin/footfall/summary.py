@@ -16,19 +16,30 @@ Definitions (docs/insights.md; tests/test_summary.py holds them as a plain refer
 - hour: a visitor counts in the hour of their first matching view.
 """
 
-# What a GET may filter by and list; 'ref' is the referring host or the campaign's source.
-DIMENSIONS = ("page", "ref", "browser", "os", "device", "country", "language", "campaign")
-LISTED = DIMENSIONS + ("hour",)
+from . import dimensions
+
+# What a view's summary lists and can be filtered by (dimensions.py): the columns of views, in
+# their order; 'ref' is the referring host or the campaign's source.
+DIMENSIONS = dimensions.VIEW_COLUMNS
+_HOUR = dimensions.HOUR
+LISTED = DIMENSIONS + (_HOUR,)
 _TOTALS = ("", "")
 # Filters by a trait of the visitor rather than of a view: usually held by every view of a visit.
-_VISITOR_TRAITS = ("", "browser", "os", "device", "country", "language")
+_VISITOR_TRAITS = ("",) + dimensions.PER_VISITOR
+# A view's values tuple in summarize_packed: the dimensions, then its hour and whether timed.
+_N = len(DIMENSIONS)
+_AT_HOUR, _AT_TIMED = _N, _N + 1
 
 
 class View:
-    """One counted view as summarize() reads it."""
+    """One counted view as summarize() reads it: its dimensions in DIMENSIONS' order.
 
-    __slots__ = ("visitor", "unique", "ts", "hour", "page", "ref", "browser", "os", "device",
-                 "country", "language", "campaign", "seconds", "timed")
+    Its parameters, and the tuple summarize_packed makes of it, are written out rather than
+    built from the table: a view is made and read for every view of a day summed up (an
+    import's hot path), and written-out attributes are twice as fast. tests/test_dimensions.py
+    checks both follow the table."""
+
+    __slots__ = ("visitor", "unique", "ts", "hour") + DIMENSIONS + ("seconds", "timed")
 
     def __init__(self, visitor, unique, ts, hour, page, ref, browser, os, device, country,
                  language, campaign, seconds=0.0, timed=0):
@@ -39,9 +50,9 @@ class View:
 
 
 def trait_values(traits):
-    """A hit's traits (traits.describe()'s dict) as View's browser ... campaign, in order."""
-    return (traits.get("browser", ""), traits.get("os", ""), traits.get("device", ""),
-            traits.get("country", ""), traits.get("language", ""), traits.get("campaign", ""))
+    """A hit's traits (traits.describe()'s dict) as View's parameters after page and ref, in
+    order (dimensions.TRAITS)."""
+    return tuple(traits.get(name, "") for name in dimensions.TRAITS)
 
 
 def summarize(views, only=None):
@@ -69,7 +80,8 @@ def summarize_packed(views, only=None):
     for visit in visits.values():
         if len(visit) > 1:
             visit.sort(key=_time)
-        # Each view as a tuple: its value of each dimension, then hour, timed (0 or 1).
+        # Each view as a tuple: its value of each dimension, then hour, timed (0 or 1), as
+        # View's parameters (written out: see View).
         values = [(v.page, v.ref, v.browser, v.os, v.device, v.country, v.language, v.campaign,
                    v.hour, 1 if v.timed else 0) for v in visit]
         unique = visit[0].unique
@@ -109,7 +121,7 @@ def summarize_packed(views, only=None):
             for listed, packed in whole:
                 rows[listed] = rows.get(listed, 0) + packed
             group[1].append(unique)
-        if any(view[9] for view in values):
+        if any(view[_AT_TIMED] for view in values):
             _add_seconds(seconds, keys, values, [v.seconds if v.timed else 0.0 for v in visit])
     for together, (sums, hashes) in shared.items():
         for key in together:
@@ -161,13 +173,13 @@ def _matching(values, only):
         return keys
     if len(values) == 1:  # most visits: every trait of the one view is the visit's
         view = values[0]
-        for i in range(8):
+        for i in range(_N):
             if view[i]:
                 keys.append(((DIMENSIONS[i], view[i]), values))
         return keys
     seen = set()
     for view in values:
-        for i in range(8):
+        for i in range(_N):
             value = view[i]
             if not value or (i, value) in seen:
                 continue
@@ -185,38 +197,38 @@ def _contribution(matching, entry, bounced):
         return _alone(matching[0], entry, bounced)
     timed = 0
     for v in matching:
-        timed |= v[9]
+        timed |= v[_AT_TIMED]
     out = [(_TOTALS, _VISITOR + len(matching) * _PAGEVIEW + bounced * _BOUNCE + timed * _TIMED)]
-    for i in range(8):
+    for i in range(_N):
         groups = {}
         for v in matching:
             if v[i]:
-                groups[v[i]] = groups.get(v[i], _VISITOR) + _PAGEVIEW + v[9] * _TIMED
+                groups[v[i]] = groups.get(v[i], _VISITOR) + _PAGEVIEW + v[_AT_TIMED] * _TIMED
         dim = DIMENSIONS[i]
         for value, counts in groups.items():
             if i == 0 and value == entry:
                 counts += _ENTRY + bounced * _BOUNCE
             out.append(((dim, value), counts))
-    first = matching[0][8]
+    first = matching[0][_AT_HOUR]
     hours = {}
     for v in matching:
-        hours[v[8]] = hours.get(v[8], 0) + _PAGEVIEW
+        hours[v[_AT_HOUR]] = hours.get(v[_AT_HOUR], 0) + _PAGEVIEW
     for hour, counts in hours.items():
-        out.append((("hour", str(hour)), counts + (_VISITOR if hour == first else 0)))
+        out.append(((_HOUR, str(hour)), counts + (_VISITOR if hour == first else 0)))
     return out
 
 
 def _alone(view, entry, bounced):
     """_contribution of a single view: most of them (one-page visits, a page read once)."""
-    counts = _VISITOR + _PAGEVIEW + view[9] * _TIMED
+    counts = _VISITOR + _PAGEVIEW + view[_AT_TIMED] * _TIMED
     out = [(_TOTALS, counts + bounced * _BOUNCE)]
     page = view[0]
     if page:
         out.append((("page", page), counts + (_ENTRY + bounced * _BOUNCE if page == entry else 0)))
-    for i in range(1, 8):
+    for i in range(1, _N):
         if view[i]:
             out.append(((DIMENSIONS[i], view[i]), counts))
-    out.append((("hour", str(view[8])), _VISITOR + _PAGEVIEW))
+    out.append(((_HOUR, str(view[_AT_HOUR])), _VISITOR + _PAGEVIEW))
     return out
 
 
@@ -224,16 +236,16 @@ def _add_seconds(seconds, keys, values, of_views):
     """Add one visit's visible seconds to the rows it counts in: per row, the sum over its
     matching timed views. Visit by visit in the day's order, as the definitions add them (the
     order of a float sum changes its last bits)."""
-    timed_at = {id(view): s for view, s in zip(values, of_views) if view[9]}
+    timed_at = {id(view): s for view, s in zip(values, of_views) if view[_AT_TIMED]}
     for (filter_name, filter_value), matching in keys:
-        timed = [timed_at[id(v)] for v in matching if v[9]]
+        timed = [timed_at[id(v)] for v in matching if v[_AT_TIMED]]
         if timed:
             key = (filter_name, filter_value, "", "")
             seconds[key] = seconds.get(key, 0) + sum(timed)
-        for i in range(8):
+        for i in range(_N):
             groups = {}
             for v in matching:
-                if v[i] and v[9]:
+                if v[i] and v[_AT_TIMED]:
                     sofar = groups.get(v[i])
                     groups[v[i]] = timed_at[id(v)] if sofar is None else sofar + timed_at[id(v)]
             for value, total in groups.items():

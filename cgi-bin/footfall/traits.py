@@ -6,10 +6,11 @@ A live hit, a seeded one and an imported log line all go through describe(), so 
 one meaning. The values are labels shared by many visitors, never an identifier.
 """
 
-from . import agents, campaigns, languages, places
+from . import agents, campaigns, dimensions, languages, places
 
-# The traits a hit carries, in the order of the views table's columns and of the GET filters.
-NAMES = ("browser", "os", "device", "country", "language", "campaign", "source")
+# The traits a hit carries: those the views table has columns for (dimensions.TRAITS), in their
+# order, and the campaign's source, which the referrers list counts (counting.referral).
+NAMES = dimensions.TRAITS + ("source",)
 
 
 def describe(user_agent, width="", tz="", accept_language="", query="", cf_ipcountry="", page=""):

@@ -3,12 +3,14 @@
 hours) and the unique-visitor sketches. breakdown_reader.py reads them back for a GET.
 """
 
-from .. import sketch, summary
+from .. import dimensions, sketch, summary
 from ..summary import PACKED_BITS, PACKED_FIELD, unpack
 
-SELECT_DAY_VIEWS = """
-    select site, visitor, unique_visitor, ts, hour, page, ref, browser, os, device, country,
-           language, campaign, seconds, timed
+# A day's counted views: their site, then what summary.View takes (its dimensions are
+# dimensions.VIEW_COLUMNS: page, ref, browser ... campaign).
+_DIMENSIONS = ", ".join(dimensions.VIEW_COLUMNS)
+SELECT_DAY_VIEWS = f"""
+    select site, visitor, unique_visitor, ts, hour, {_DIMENSIONS}, seconds, timed
       from views
      where day = :day and counted
 """

@@ -3,14 +3,16 @@ days.end_days_before runs for events, as breakdowns.store_ended_days does for vi
 neither days.py nor events.py, which both use it.
 """
 
-# What an event can be filtered by, as in summary.DIMENSIONS, each a column of event_hits; hour
-# is only ever stored (the hours of an event's one day).
-FILTERS = ("page", "ref", "browser", "os", "device", "country", "language", "campaign")
-COLUMNS = FILTERS + ("hour",)
+from .. import dimensions
 
-SELECT_ENDED_HITS = """
-    select day, site, event, visitor, page, ref, browser, os, device, country, language,
-           campaign, hour
+# What an event can be filtered by, as a view (dimensions.VIEW_COLUMNS), each a column of
+# event_hits; hour is only ever stored (the hours of an event's one day).
+FILTERS = dimensions.VIEW_COLUMNS
+COLUMNS = FILTERS + (dimensions.HOUR,)
+_COLUMNS = ", ".join(COLUMNS)  # page, ref, browser ... campaign, hour
+
+SELECT_ENDED_HITS = f"""
+    select day, site, event, visitor, {_COLUMNS}
       from event_hits
      where day < :today
      order by ts

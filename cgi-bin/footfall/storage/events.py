@@ -10,7 +10,7 @@ daily_limit events per visitor and day.
 
 import os
 
-from .. import counting
+from .. import counting, dimensions
 from . import days
 from .connection import checkpoint, in_transaction, lock
 from .event_sums import FILTERS, add_sums, sums_of
@@ -22,11 +22,12 @@ SELECT_HISTORY = """
         (select count(*) from event_hits
           where visitor = :visitor and event = :event and ts > :since) as recent
 """
-INSERT_HIT = """
-    insert into event_hits (visitor, event, page, ts, day, site, hour, ref, browser, os, device,
-                            country, language, campaign)
-    values (:visitor, :event, :page, :ts, :day, :site, :hour, :ref, :browser, :os, :device,
-            :country, :language, :campaign)
+# The traits' columns (dimensions.TRAITS: browser, os ... campaign) and their parameters.
+_TRAITS = ", ".join(dimensions.TRAITS)
+_TRAIT_PARAMETERS = ", ".join(":" + name for name in dimensions.TRAITS)
+INSERT_HIT = f"""
+    insert into event_hits (visitor, event, page, ts, day, site, hour, ref, {_TRAITS})
+    values (:visitor, :event, :page, :ts, :day, :site, :hour, :ref, {_TRAIT_PARAMETERS})
 """
 class Event:
     """One event as received: its name, the page it happened on, and what a pageview carries.
@@ -42,7 +43,7 @@ class Event:
     def columns(self, hour):
         """Its value of each filter column, and its hour."""
         traits = self.traits
-        values = {name: traits.get(name, "") for name in FILTERS[2:]}
+        values = {name: traits.get(name, "") for name in dimensions.TRAITS}
         return dict(values, page=self.page, ref=self.referral, hour=hour)
 
 

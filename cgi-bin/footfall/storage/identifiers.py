@@ -3,9 +3,10 @@ against one fixed list. Every value is a parameter; the few queries that must na
 request chose (the GET's filter) take it from column(), never from the request's text.
 """
 
-# The columns a filter can name: the traits of views and of event_hits, and an event's hour.
-FILTER_COLUMNS = frozenset(("page", "ref", "browser", "os", "device", "country", "language",
-                            "campaign", "hour"))
+from .. import dimensions
+
+# The columns a filter can name: the dimensions of views and of event_hits, and an event's hour.
+FILTER_COLUMNS = frozenset(dimensions.VIEW_COLUMNS + (dimensions.HOUR,))
 
 
 def column(name):

@@ -7,7 +7,7 @@ bulk.py counts whole days with the same rules (counting.judge_view) and the same
 
 import os
 
-from .. import counting
+from .. import counting, dimensions
 from . import days
 from .connection import checkpoint, in_transaction, lock
 
@@ -55,11 +55,14 @@ SELECT_VISITOR_HISTORY = """
         (select count(*) from views
           where visitor = :visitor and page = :page and ts > :since) as recent_views
 """
-INSERT_VIEW = """
-    insert into views (visitor, page, ts, day, counted, site, hour, ref, browser, os, device,
-                       country, language, campaign, unique_visitor)
-    values (:visitor, :page, :ts, :day, :counted, :site, :hour, :ref, :browser, :os, :device,
-            :country, :language, :campaign, :unique_visitor)
+# The traits' columns (dimensions.TRAITS: browser, os ... campaign) and their parameters.
+_TRAITS = ", ".join(dimensions.TRAITS)
+_TRAIT_PARAMETERS = ", ".join(":" + name for name in dimensions.TRAITS)
+INSERT_VIEW = f"""
+    insert into views (visitor, page, ts, day, counted, site, hour, ref, {_TRAITS},
+                       unique_visitor)
+    values (:visitor, :page, :ts, :day, :counted, :site, :hour, :ref, {_TRAIT_PARAMETERS},
+            :unique_visitor)
 """
 # The visible seconds footfall.js reports when a page is left: added to the visitor's latest
 # view of the page today, and never more than the time since that view.
@@ -136,18 +139,16 @@ class SqlViews:
                                             day=self.day, counted=1 if counted else 0))
 
 
-NO_COLUMNS = {"site": "", "hour": 0, "ref": "", "browser": "", "os": "", "device": "",
-              "country": "", "language": "", "campaign": "", "unique_visitor": None}
+NO_COLUMNS = dict(dict.fromkeys(dimensions.TRAITS, ""), site="", hour=0, ref="",
+                  unique_visitor=None)
 
 
 def view_columns(hit, hour, referral, unique_visitor):
     """The columns of a counted view beside visitor, page, ts and day."""
     traits = hit.traits
-    return {"site": hit.site, "hour": hour, "ref": referral,
-            "browser": traits.get("browser", ""), "os": traits.get("os", ""),
-            "device": traits.get("device", ""), "country": traits.get("country", ""),
-            "language": traits.get("language", ""), "campaign": traits.get("campaign", ""),
-            "unique_visitor": unique_visitor}
+    columns = {name: traits.get(name, "") for name in dimensions.TRAITS}
+    columns.update(site=hit.site, hour=hour, ref=referral, unique_visitor=unique_visitor)
+    return columns
 
 
 def record_hit(conn, hit, rules, today=None, new_salt=os.urandom):

@@ -15,7 +15,7 @@ are deleted when the day ends, with the beacon log.
 
 import json
 
-from .. import sketch, summary
+from .. import dimensions, sketch, summary
 from . import days
 from .connection import StorageError, in_transaction, lock
 
@@ -44,8 +44,10 @@ COUNT_VIEWS_THROUGH = """
     select count(*) from views
      where day = :day and counted and id <= :through and (:site = '' or site = :site)
 """
-_VIEW_COLUMNS = """id, visitor, unique_visitor, ts, hour, page, ref, browser, os, device,
-                   country, language, campaign, seconds, timed"""
+# A view's id, then what summary.View takes (its dimensions: page, ref, browser ... campaign).
+_DIMENSIONS = ", ".join(dimensions.VIEW_COLUMNS)
+_VIEW_COLUMNS = f"id, visitor, unique_visitor, ts, hour, {_DIMENSIONS}, seconds, timed"
+_SECONDS_AT = 5 + len(dimensions.VIEW_COLUMNS)  # where a row's seconds and timed are
 SELECT_VIEWS = f"""
     select {_VIEW_COLUMNS} from views
      where day = :day and counted and (:site = '' or site = :site)
@@ -140,8 +142,8 @@ def _brought_up_to_date(conn, key, kept):
         for row in conn.execute(SELECT_VISITOR_VIEWS, dict(key, visitor=visitor)):
             now.append(summary.View(*row[1:]))
             if row[0] <= views_through:
-                seconds, timed = held.get(row[0], (row[13], row[14]))
-                before.append(summary.View(*row[1:13], seconds, timed))
+                seconds, timed = held.get(row[0], tuple(row[_SECONDS_AT:]))
+                before.append(summary.View(*row[1:_SECONDS_AT], seconds, timed))
     only = (key["filter"], key["filter_value"])
     old_rows, _ = summary.summarize(before, only=only)
     new_rows, uniques = summary.summarize(now, only=only)
