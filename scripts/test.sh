@@ -63,13 +63,4 @@ fi
 # The dashboard's pure modules (static/dashboard/: formatters, view state, the table of lists),
 # with Node's own test runner: no package to install.
 node --test tests/js/
-run=(.venv/bin/python -m pytest "$@")
-# FOOTFALL_TEST_CLOCK_SHIFT=+400d ./scripts/test.sh runs the suite with the clock moved (by
-# Debian's faketime, for pytest and every process it starts but Chromium: see
-# tests/browser/conftest.py), to show that no test depends on the date it runs on.
-# (libfaketime's FAKETIME_DONT_FAKE_MONOTONIC is not set: with it, Python's time.sleep fails
-# with EINVAL; a shifted monotonic clock still runs at the real pace.)
-if [ -n "${FOOTFALL_TEST_CLOCK_SHIFT:-}" ]; then
-    run=(faketime -f "$FOOTFALL_TEST_CLOCK_SHIFT" "${run[@]}")
-fi
-"${run[@]}"
+.venv/bin/python -m pytest "$@"

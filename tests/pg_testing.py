@@ -55,12 +55,8 @@ class Cluster:
             self.as_user = ["runuser", "-u", "postgres", "--"]
 
     def _run(self, *argv):
-        # Without libfaketime (FOOTFALL_TEST_CLOCK_SHIFT preloads it into the whole run): under
-        # it the server's statement_timeout never fires. footfall passes its own clock in; the
-        # server's is never read for a day.
-        env = {k: v for k, v in os.environ.items() if k not in ("LD_PRELOAD", "FAKETIME")}
         subprocess.run(self.as_user + [os.path.join(self.bin, argv[0]), *argv[1:]], check=True,
-                       capture_output=True, timeout=120, env=env)
+                       capture_output=True, timeout=120)
 
     def start(self, durable=False):
         self._run("initdb", "-D", self.data, "-U", "footfall", "--auth=trust", "-E", "UTF8",

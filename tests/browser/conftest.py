@@ -39,13 +39,6 @@ def playwright():
         yield p
 
 
-def _browser_env():
-    """The environment for Chromium, without libfaketime: under FOOTFALL_TEST_CLOCK_SHIFT the
-    whole run is preloaded with it, and Chromium's zygote fails under it. Its pages' clock is
-    pinned by Playwright (Pages.open) whatever the machine's date."""
-    return {k: v for k, v in os.environ.items() if k not in ("LD_PRELOAD", "FAKETIME")}
-
-
 @pytest.fixture(scope="session")
 def browser(playwright):
     """A Chromium whose pages count: navigator.webdriver is false, as in a person's browser."""
@@ -55,8 +48,7 @@ def browser(playwright):
     b = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
                                    args=CHROMIUM_FLAGS
                                    + ["--disable-blink-features=AutomationControlled",
-                                      f"--user-agent={DESKTOP_UA}"],
-                                   env=_browser_env())
+                                      f"--user-agent={DESKTOP_UA}"])
     yield b
     b.close()
 
@@ -64,8 +56,7 @@ def browser(playwright):
 @pytest.fixture(scope="session")
 def automated_browser(playwright):
     """A Chromium that admits being automated (navigator.webdriver is true)."""
-    b = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS,
-                                   env=_browser_env())
+    b = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
     yield b
     b.close()
 
