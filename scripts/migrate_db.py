@@ -48,6 +48,7 @@ def migrate(source, target, first, last, add=False, report=print):
             if day[:7] == month:
                 copies.copy_day(source, target, day, add, of_month.get(day, {}))
         copies.sum_up_month(target, month)
+        copies.copy_month_people(source, target, month)
     wrong = []
     width = sum(len(added) for _key, added in copies.DAY_TABLES.values())
     source_totals = copies.day_totals(source, first, last)

@@ -62,3 +62,30 @@ def test_backup_of_a_missing_database_fails_clearly(tmp_path):
     assert result.returncode == 1
     assert "does not exist" in result.stderr
     assert not os.path.exists(tmp_path / "none.db")
+
+
+def test_a_backup_keeps_no_sketch_only_the_months_people(tmp_path):
+    """Without the salts, the running month's sketches in a copy would be an ended month's that
+    could link two days' visits: a copy holds its people instead (storage/people.py)."""
+    from test_insights import FIREFOX, Site
+
+    db = str(tmp_path / "live.db")
+    site = Site(db)  # 2026-11-26 noon, then the 27th: three people on each day
+    for _day in range(2):
+        for n in range(3):
+            site.view(f"10.0.0.{n}", FIREFOX, "/a")
+        site.clock.now += 86400
+    site.get("from=2026-11-26&to=2026-11-28")  # ends the 27th
+    copy = str(tmp_path / "copy.db")
+    result = subprocess.run([sys.executable, os.path.join(SCRIPTS, "backup.py"), "--db", db, copy],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    conn = sqlite3.connect(copy)
+    try:
+        sketches = conn.execute("select (select count(*) from daily_unique)"
+                                " + (select count(*) from monthly_unique)").fetchone()[0]
+        kept = conn.execute("select people from monthly_people where filter = ''"
+                            " and month = '2026-11'").fetchall()
+    finally:
+        conn.close()
+    assert (sketches, kept) == (0, [(3,)])

@@ -111,13 +111,16 @@ def test_totals_say_how_many_visits_were_timed_and_how_many_told_no_language(sit
 
 
 def test_a_range_over_two_months_counts_unique_visitors_once_per_month(db_path):
-    site = Site(db_path, now=NOON - 2 * DAY - 26 * DAY)  # 2026-10-31, then 2026-11-01
-    site.view("10.0.0.1", FIREFOX, "/a")
-    site.clock.now += DAY
-    site.view("10.0.0.1", FIREFOX, "/a")
+    """Three people on the last two days of October and the first of November: October,
+    ended, keeps its 3 people (storage/people.py); November's day adds its own 3."""
+    site = Site(db_path, now=NOON - 2 * DAY - 27 * DAY)  # 2026-10-30, then 31, then 11-01
+    for _day in range(3):
+        for n in range(3):
+            site.view(f"10.0.0.{n}", FIREFOX, "/a")
+        site.clock.now += DAY
     site.clock.now = NOON
-    totals = site.get("from=2026-10-31&to=2026-11-01")["totals"]
-    assert (totals["visitors"], totals["unique"], totals["unique_by"]) == (2, 2, "month")
+    totals = site.get("from=2026-10-01&to=2026-11-01")["totals"]
+    assert (totals["visitors"], totals["unique"], totals["unique_by"]) == (9, 6, "month")
 
 
 @pytest.mark.parametrize("query, visitors, pageviews, pages", [
@@ -218,6 +221,7 @@ def test_hours_of_a_database_from_before_hours_were_one_row_read_the_same(hours_
             for hour, (visitors, pageviews) in breakdowns.unpack_hours(value).items():
                 conn.execute(breakdowns.INSERT_DAILY, (f, fv, "hour", day, site_name, str(hour),
                                                        visitors, pageviews, 0, 0, 0, 0))
+        conn.execute("drop table monthly_people")  # added by a later schema
         conn.execute("pragma user_version = 13")
 
     database.in_transaction(conn, unpack)

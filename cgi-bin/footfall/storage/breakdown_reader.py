@@ -4,6 +4,7 @@ daily ones; today from the summary storage/today.py keeps between reads.
 """
 
 from .. import sketch
+from . import people
 from . import today as today_summary
 from .breakdowns import HOURS, unpack_hours
 
@@ -127,13 +128,16 @@ class Reader:
         return result
 
     def unique(self, visits=None):
-        """(distinct visitors, 'range' or 'month'): the union of each month's sketches, summed
-        over months, since a month's salt keys its sketches and dies with it. Whole months read
-        their stored union; the days at the range's ends (and months summed up before the
-        monthly sketches existed) read their days'. An estimate can come out above the visits
-        of the same hits (80 visitors alone in their registers read as 81), which no count of
-        people can be: given the visits, it is never more."""
-        months, whole = {}, set()
+        """(distinct visitors, how they were counted): 'range' when one union of sketches
+        counted the whole range (inside one month), 'month' when months were added (a month's
+        salt keys its sketches and dies with it), 'day' when some days were added one by one.
+        Sketches live only while their month's salt does; an ended month keeps one number per
+        filter value from people.K up (people.py), read when the range holds the whole month.
+        Any other day without a sketch (of an ended month, or summed up before footfall kept
+        sketches) adds its own visitors. Never more than the visits: an estimate can come out
+        above them (80 visitors alone in their registers read as 81), which no count of people
+        can be."""
+        months, whole, kept = {}, set(), {}
         params = {"filter": self.filter, "filter_value": self.filter_value, "site": self.site}
         day_ranges = [(self.first, self.last)]
         if self.whole_months is not None:
@@ -143,19 +147,34 @@ class Reader:
             for month, data in stored:
                 months.setdefault(month, []).append(sketch.Sketch.from_bytes(data))
                 whole.add(month)
+            kept = people.people_of(self.conn, self.filter, self.filter_value, first_month,
+                                    last_month, self.site)
             # A month read whole above needs none of its days; one without a stored union
-            # (summed up before monthly sketches existed) reads its days.
+            # (sealed, or summed up before monthly sketches existed) reads its days'.
             day_ranges = list(edges) + [
                 (max(month + "-01", self.first), min(month + "-31", self.last))
                 for month in _months(first_month, last_month) if month not in whole]
+        sketched = set()
         for start, end in day_ranges:
             for day, data in self.conn.execute(SELECT_SKETCHES, dict(params, first=start, last=end)):
                 months.setdefault(day[:7], []).append(sketch.Sketch.from_bytes(data))
+                sketched.add(day)
         if self.today is not None:
             months.setdefault(self.today[:7], []).append(self._today_matching)
+            sketched.add(self.today)
         total = sum(sketch.Sketch.union(parts).estimate() for parts in months.values())
+        total += sum(kept.values())
+        by_day = False
+        for day, counts in self.per_day("").items():
+            visitors = counts.get("", (0,))[0]
+            if (visitors and day not in sketched and day[:7] not in whole
+                    and day[:7] not in kept):
+                total += visitors
+                by_day = True
         if visits is not None:
             total = min(total, visits)
+        if by_day:
+            return total, "day"
         return total, ("range" if self.first[:7] == self.last[:7] else "month")
 
 

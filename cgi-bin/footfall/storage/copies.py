@@ -4,7 +4,7 @@ its days; the install's facts and log imports; and each day's totals, to check a
 """
 
 from .. import sketch
-from . import days
+from . import days, people
 from .breakdowns import DELETE_SKETCH, HOURS, INSERT_SKETCH, SELECT_SKETCH, add_hours, unpack_hours
 from .connection import in_transaction
 
@@ -203,6 +203,14 @@ def sum_up_month(conn, month):
             for (f, fv, site), parts in unions.items()])
 
     in_transaction(conn, work)
+
+
+def copy_month_people(source, target, month):
+    """Add the source's people of an ended month (people.py: its sketches are gone) to the
+    target's."""
+    rows = people.month_people(source, month)
+    if rows:
+        in_transaction(target, lambda conn: people.add_month_people(conn, month, rows))
 
 
 def copy_install(source, target):

@@ -223,8 +223,9 @@ def _split_statements(script):
 def backup(conn, target_path):
     """Copy the live database to target_path, consistent even while hits keep arriving.
 
-    The copy is private (0600) and carries no salt and no visitor hash: the day's and month's
-    salts and the views are deleted from it and it is vacuumed, so their bytes are not in its free pages.
+    The copy is private (0600) and carries no salt, no visitor hash and no sketch: the day's and
+    month's salts and the views are deleted from it, every month's sketches become its people
+    (people.py), and it is vacuumed, so their bytes are not in its free pages.
     """
     if is_postgres(conn):
         raise StorageError("backup.py copies SQLite files; back PostgreSQL up with pg_dump, "
@@ -241,6 +242,10 @@ def backup(conn, target_path):
         target.execute("delete from views")
         target.execute("delete from beacon_log")
         target.execute("delete from today_summary")
+        # Without their salts, the running month's sketches are an ended month's: numbers.
+        from .people import seal_months_before
+
+        seal_months_before(target, "9999-12")
         target.execute("pragma journal_mode = delete")  # one self-contained file, no -wal
         target.execute("vacuum")
     finally:

@@ -3,7 +3,8 @@ midnight, in the last moments of the day before), and the first request of any l
 it: its views are summed up (summary.py, stored by breakdowns.py), then the salt and the views
 keyed by it are deleted, after which no visitor hash of that day can be tied to an address.
 A month's salt, which keys the unique-visitor sketches, ends with its month: the first request
-of a later month deletes it, whether or not a day of it still had a salt then.
+of a later month deletes it, whether or not a day of it still had a salt then, and turns the
+month's sketches into numbers (people.py).
 """
 
 from .connection import checkpoint, in_transaction, is_postgres, lock
@@ -18,10 +19,18 @@ SELECT_SALTS = """
 # "or ignore": under PostgreSQL another writer may have stored the day's salt meanwhile; each
 # reads back the one stored (make_salt).
 INSERT_SALT = "insert or ignore into salts (day, salt) values (:day, :salt)"
-# Cheap enough for every request: the primary keys of salts and month_salts answer it. A month's
-# salt is looked for on its own: its last day may have ended (and lost its salt) in the month.
-SELECT_ENDED = ("select 1 from salts where day < :today"
-                " union all select 1 from month_salts where month < :this_month limit 1")
+# Cheap enough for every request: primary keys answer each part. A month's salt is looked for on
+# its own: its last day may have ended (and lost its salt) in the month. Sketches of an ended
+# month (every summary has a totals sketch) are sealed into numbers (people.py): those of a
+# database from before that rule, or of days an import or seeding summed up after their month.
+SELECT_ENDED = (
+    "select 1 from salts where day < :today"
+    " union all select 1 from month_salts where month < :this_month"
+    " union all select 1 from daily_unique"
+    " where filter = '' and filter_value = '' and day < :this_month"
+    " union all select 1 from monthly_unique"
+    " where filter = '' and filter_value = '' and month < :this_month"
+    " limit 1")
 FORGET_SALTS_BEFORE = "delete from salts where day < :today"
 FORGET_VIEWS_BEFORE = "delete from views where day < :today"
 FORGET_BEACONS_BEFORE = "delete from beacon_log where day < :today"
@@ -114,6 +123,9 @@ def end_days_before(conn, today):
     conn.execute(FORGET_BEACONS_BEFORE, {"today": today})
     conn.execute(FORGET_SUMMARIES_BEFORE, {"today": today})
     conn.execute(FORGET_MONTH_SALTS_BEFORE, {"month": today[:7]})
+    from .people import seal_months_before  # as rare as the end of a month
+
+    seal_months_before(conn, today[:7])
     return True
 
 

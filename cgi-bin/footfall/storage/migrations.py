@@ -324,4 +324,17 @@ MIGRATIONS = {
         delete from daily_breakdown where dim = 'hour';
     """),
     15: ("log fingerprints keyed with a secret of the database", _key_fingerprints),
+    16: ("an ended month's people as a number, not sketches", """
+        -- An ended month's sketches link visits (a lone visitor sets the same register on each
+        -- day they came); storage/people.py replaces them by this, from people.K up. The first
+        -- request after the upgrade seals the months already ended.
+        create table monthly_people (
+            filter        text    not null,
+            filter_value  text    not null,
+            month         text    not null,
+            site          text    not null,
+            people        integer not null,
+            primary key (filter, filter_value, month, site)
+        ) without rowid;
+    """),
 }

@@ -6,7 +6,7 @@ the same tables, columns, indexes and keys.
 
 # The whole schema as it is now: what a new database is created with. An older database is
 # brought here by MIGRATIONS; tests/test_migrations.py checks both end with the same schema.
-SCHEMA_VERSION = 15
+SCHEMA_VERSION = 16
 
 SCHEMA = """
     -- Per-day totals for a whole site: what the chart reads.
@@ -188,12 +188,24 @@ SCHEMA = """
     ) without rowid;
 
     -- The union of a month's day sketches, so a year's unique visitors read twelve sketches.
+    -- Both kinds live only while the month's salt does: see monthly_people.
     create table monthly_unique (
         filter        text not null,
         filter_value  text not null,
         month         text not null,  -- YYYY-MM
         site          text not null,
         sketch        blob not null,
+        primary key (filter, filter_value, month, site)
+    ) without rowid;
+
+    -- An ended month's distinct people for a filter (as monthly_unique), once its sketches are
+    -- gone (storage/people.py): an estimate, kept only from people.K up.
+    create table monthly_people (
+        filter        text    not null,
+        filter_value  text    not null,
+        month         text    not null,  -- YYYY-MM
+        site          text    not null,
+        people        integer not null,
         primary key (filter, filter_value, month, site)
     ) without rowid;
 
