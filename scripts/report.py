@@ -27,7 +27,7 @@ from email.utils import formatdate, make_msgid
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "cgi-bin"))
 
 from footfall import counting, settings  # noqa: E402
-from footfall.storage import breakdown_reader, database, events, totals  # noqa: E402
+from footfall.storage import breakdown_reader, database, days, events, totals  # noqa: E402
 
 WEEK = 7
 ALERT_DAYS = 28
@@ -52,14 +52,15 @@ def _sum(conn, first, last, site):
 
 
 def _unique(conn, first, last, today, site, visits):
-    """Distinct visitors of the days from the day sketches, or None for days kept without; an
-    estimate, never more than the visits it is made of."""
+    """(distinct visitors of the days, how they were counted: breakdown_reader.Reader.unique),
+    or (None, None) for days kept without day summaries; an estimate, never more than the
+    visits it is made of."""
     first, last = first.isoformat(), last.isoformat()
-    if not breakdown_reader.has_sketches(conn, first, last, site):
-        return None
+    if not breakdown_reader.has_summaries(conn, first, last, site):
+        return None, None
     split = totals.whole_months(conn, first, last, site)
     reader = breakdown_reader.Reader(conn, first, last, site, "", "", today.isoformat(), split)
-    return reader.unique(visits)[0]
+    return reader.unique(visits)
 
 
 def weekly(conn, today, site=None, top=10):
@@ -73,12 +74,12 @@ def weekly(conn, today, site=None, top=10):
     busiest = max(sorted(days.items()), key=lambda item: item[1][0], default=None)
     found = events.read_events(conn, first.isoformat(), last.isoformat(), today.isoformat(), site)
     ranked = sorted(found.items(), key=lambda item: (-item[1][0], -item[1][1], item[0]))
+    unique, unique_by = _unique(conn, first, last, today, site, visits)
     return {
         "site": site, "first": first, "last": last,
         "visits": visits, "visits_before": visits_before,
-        "unique": _unique(conn, first, last, today, site, visits),
-        "unique_before": _unique(conn, before_first, before_last, today, site, visits_before),
-        "two_months": first.month != last.month,
+        "unique": unique, "unique_by": unique_by,
+        "unique_before": _unique(conn, before_first, before_last, today, site, visits_before)[0],
         "pageviews": pageviews, "pageviews_before": pageviews_before,
         "busiest": (_day(busiest[0]), busiest[1][0]) if busiest else None,
         "pages": totals.top_pages(conn, first.isoformat(), last.isoformat(), site, top),
@@ -95,9 +96,11 @@ def _unique_note(week):
     """What the unique-visitor line means, or nothing when it is not shown."""
     if week["unique"] is None:
         return []
-    months = " (once in each month: the week spans two)" if week["two_months"] else ""
+    how = {"month": " (once in each month: the week spans two)",
+           "day": " (once a day on the days of a month gone by: footfall keeps no way to tell"
+                  " them apart after their month)"}.get(week["unique_by"], "")
     return ["A visit is one visitor on one day; unique visitors count each person once over the",
-            f"week{months}, estimated within about 2%."]
+            f"week{how}, estimated within about 2%."]
 
 
 def change(now, before):
@@ -371,6 +374,10 @@ def main(argv=None):
             subject = alert_subject(found)
             text, html_body = alert_text(found, config.alert_multiple, site), None
         else:
+            # The week's last day ends now if no hit has ended it yet (a report mailed at 06:00
+            # before the day's first visitor), as a GET would: its visits are summed up and an
+            # ended month's sketches become its people (storage/people.py).
+            days.close_ended_days(conn, today.isoformat())
             week = weekly(conn, today, site, args.top)
             subject, text, html_body = weekly_subject(week), weekly_text(week), weekly_html(week)
         if not args.send:

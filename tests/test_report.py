@@ -14,7 +14,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from footfall.storage import breakdowns, database, events, record
-from footfall_testing import ROOT
+from footfall_testing import NOON, ROOT
 from test_scripts import run_script
 
 # Runs against SQLite and against PostgreSQL (conftest.py). aiosmtpd cannot tell that a server
@@ -385,3 +385,22 @@ def test_every_documented_report_command_runs(week_db, tmp_path, args):
         assert result.stderr.startswith("report: smtp_host, mail_to and mail_from are not set")
     else:
         assert result.returncode == 0, result.stderr
+
+
+def test_a_week_in_a_month_gone_by_counts_its_people_once_a_day(db_path, tmp_path):
+    """The month's sketches are gone once it has ended (storage/people.py): the report counts
+    those days' people day by day, and says so."""
+    from test_insights import FIREFOX, Site
+
+    site = Site(db_path, now=NOON - 8 * 86400)  # 2026-11-20: one visit before the week
+    site.view("10.0.0.9", FIREFOX, "/a")
+    site.clock.now = NOON + 2 * 86400  # 2026-11-30: three people, then again Dec 1
+    for _day in range(2):
+        for n in range(3):
+            site.view(f"10.0.0.{n}", FIREFOX, "/a")
+        site.clock.now += 86400
+    result = run_script("report.py", "--db", db_path, "--now", "2026-12-02T09:30", home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Visits                  6" in result.stdout
+    assert "Unique visitors         6" in result.stdout
+    assert "once a day on the days of a month gone by" in result.stdout

@@ -53,18 +53,23 @@ SELECT_MONTH_SKETCHES = """
 """
 
 
-SELECT_ANY_SKETCH = """
+SELECT_ANY_SUMMARY = """
+    select 1 from daily_breakdown
+     where filter = '' and filter_value = '' and dim = '' and day between :first and :last
+       and (:site is null or site = :site)
+    union all
     select 1 from daily_unique
-     where filter = '' and day between :first and :last and (:site is null or site = :site)
-     limit 1
+     where filter = '' and filter_value = '' and day between :first and :last
+       and (:site is null or site = :site)
+    limit 1
 """
 
 
-def has_sketches(conn, first, last, site=None):
-    """Whether any day of [first, last] was summed up with unique-visitor sketches (days that
-    ended before footfall kept them have none)."""
+def has_summaries(conn, first, last, site=None):
+    """Whether any day of [first, last] was summed up with its visits or its distinct visitors
+    (days that ended before footfall 0.2 kept only their pageviews and visitors per page)."""
     params = {"first": first, "last": last, "site": site}
-    return conn.execute(SELECT_ANY_SKETCH, params).fetchone() is not None
+    return conn.execute(SELECT_ANY_SUMMARY, params).fetchone() is not None
 
 
 class Reader:
