@@ -5,6 +5,13 @@ import { change, duration, languagesNote, longDate, number, percent, plural, tim
   from "./format.js";
 
 const DASH = "\u2013";
+// How the API counted the range's people (docs/api.md, "unique_by"): in one go, a month at a
+// time, or, on days of a month gone by that keeps no number of its people, a day at a time.
+const UNIQUE_NOTES = {
+  range: "different people in this range",
+  month: "counted once per month",
+  day: "counted once per day in months gone by",
+};
 
 export function fillTotals(state, answer) {
   const totals = answer.totals;
@@ -17,8 +24,7 @@ export function fillTotals(state, answer) {
   setChange("pageviews", null, "\u2026");
   byId("total-unique").textContent = typeof totals.unique === "number"
     ? number.format(totals.unique) : DASH;
-  byId("unique-note").textContent = totals.unique_by === "month"
-    ? "counted once per month" : "different people in this range";
+  byId("unique-note").textContent = UNIQUE_NOTES[totals.unique_by] || UNIQUE_NOTES.range;
   byId("total-bounce").textContent = percent(totals.bounces, totals.visitors);
   byId("bounce-note").textContent = "visits of one pageview";
   byId("total-time").textContent = duration(totals.seconds);
