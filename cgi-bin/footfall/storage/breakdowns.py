@@ -128,7 +128,7 @@ def store_ended_days(conn, today):
     today that has counted views."""
     for (day,) in conn.execute(SELECT_ENDED_VIEW_DAYS, {"today": today}).fetchall():
         for site, views in day_views(conn, day).items():
-            packed, seconds, uniques = summary.summarize_packed(views)
+            packed, seconds, uniques = summary.summarize_day(views)
             add_summary(conn, day, site, packed, seconds, uniques)
 
 
