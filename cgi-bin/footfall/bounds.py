@@ -8,8 +8,9 @@ first view), the rest counted as OTHER. Top N rather than first N: a burst of ju
 00:01 would otherwise push the site's real pages out of the day; junk that arrives once per value
 never outranks a page read by two visits. Totals stay exact: a view keeps counting, under OTHER.
 
-Rare pairs: a row of the day summary that pairs two visitor traits (filter browser=X listing
-countries, ...) for a value held by fewer than K visits of the day counts that value as OTHER.
+Rare pairs: a row of the day summary that pairs two values (filter browser=X listing countries,
+...) for a visitor trait held by fewer than K visits of the day counts that value as OTHER; so
+does a page, referrer or campaign held by fewer than K visits outside the day's top PAIRED_TOP.
 A value's own counts stay exact: a count of one value says how many came, not who; a rare value
 beside another trait is the start of a fingerprint that can be matched across days.
 """
@@ -22,12 +23,13 @@ OTHER = "(other)"
 
 # Values of a day kept by each dimension. Measured with scripts/benchmark/day_bound.py: the
 # hostile day (1,000 new 900-character pages, 500 new event names) must leave at most 5 MB, and
-# every real site's day must stay exact. A page kept costs about 5 kB on a hostile day (its
-# rows in the daily and monthly summaries, its sketches and its daily_page/monthly_page rows).
+# every real site's day must stay exact. A page read once costs about 5 kB on a hostile day
+# (its rows in the daily and monthly summaries, its sketches, its daily_page/monthly_page
+# rows), about 20 kB among the top PAIRED_TOP (its pair rows too).
 CAPS = {
-    # seed_db's 200-page blog shows ~200 pages a day, serve.py's demo 41: 300 leaves a real
-    # site's day exact and holds a hostile day's pages to ~1.5 MB.
-    "page": 300,
+    # seed_db's 200-page blog shows up to ~200 pages a day, serve.py's demo 41: 250 leaves a
+    # real site's day exact and holds a hostile day's pages to ~1.3 MB.
+    "page": 250,
     # Referring hosts and campaigns' sources (512 characters at most): few a day on real sites.
     "ref": 300,
     # Campaign names (100 characters at most): a handful on real sites.
@@ -40,9 +42,12 @@ CAPS = {
 EVENT_CAP = 100
 # Fewer than K visits of the day: a trait value too rare to be paired with another.
 K = 3
-# The dimensions whose rare values are folded in pairs: every one. The visitor's traits for
-# privacy; pages, referrers and campaigns because a rare one is most of a hostile day's bytes
-# (each of its pair rows keys its long string again).
+# A value of a page, referrer or campaign held by fewer than K visits of the day is folded in
+# pairs only outside the day's top PAIRED_TOP of its dimension: a rare one is most of a hostile
+# day's bytes (each of its pair rows keys its long string again), while a real site's pages
+# under a filter stay exact up to this many a day (serve.py's demo has 41).
+PAIRED_TOP = 50
+TRAITS = frozenset(dimensions.PER_VISITOR)
 PAIRED = dimensions.VIEW_COLUMNS
 
 
@@ -103,9 +108,20 @@ def cap_events(hits):
 # ---------------------------------------------------------------------------------------------
 
 def rare_values(packed, visitors_of):
-    """{(dim, value)} of the day held by fewer than K visits (the unfiltered list's rows)."""
-    return {(dim, value) for (f, _, dim, value), counts in packed.items()
-            if not f and dim in PAIRED and visitors_of(counts) < K}
+    """{(dim, value)} to fold in pairs: held by fewer than K visits of the day (the unfiltered
+    list's rows), and for a dimension not a visitor trait, outside its top PAIRED_TOP."""
+    by_dim = {}
+    for (f, _, dim, value), counts in packed.items():
+        if not f and dim in PAIRED:
+            by_dim.setdefault(dim, []).append((visitors_of(counts), value))
+    rare = set()
+    for dim, seen in by_dim.items():
+        if dim not in TRAITS:
+            if len(seen) <= PAIRED_TOP:
+                continue
+            seen = sorted(seen, key=lambda pair: (-pair[0], pair[1]))[PAIRED_TOP:]
+        rare.update((dim, value) for visitors, value in seen if visitors < K)
+    return rare
 
 
 def folded_views(views, rare):
@@ -122,5 +138,6 @@ def folded_views(views, rare):
 
 
 def is_pair(key):
-    """Whether a summary row pairs two values: a filter's list, or its hours."""
-    return bool(key[0]) and bool(key[2])
+    """Whether a summary row pairs two values: a filter's list or hours, but a trait's own
+    list under itself (country=IS listing countries holds IS alone)."""
+    return bool(key[0]) and bool(key[2]) and not (key[0] == key[2] and key[0] in TRAITS)
