@@ -138,6 +138,7 @@ def folded_views(views, rare):
 
 
 def is_pair(key):
-    """Whether a summary row pairs two values: a filter's list or hours, but a trait's own
-    list under itself (country=IS listing countries holds IS alone)."""
-    return bool(key[0]) and bool(key[2]) and not (key[0] == key[2] and key[0] in TRAITS)
+    """Whether a summary row pairs two values: a filter's list, but neither its hours nor a
+    trait's own list under itself (country=IS listing countries holds IS alone)."""
+    f, dim = key[0], key[2]
+    return bool(f) and dim in PAIRED and not (f == dim and f in TRAITS)
