@@ -146,12 +146,14 @@ def test_csv_days_under_a_filter_sum_to_the_json_pages_of_that_filter(browsed, v
     assert per_page == {p["page"]: [p["visitors"], p["pageviews"]] for p in answer["pages"]}
 
 
+# Firefox and Japan are each one visit of their ended day (26th): their pages that day are
+# paired with a trait held by fewer than 3 visits, so they read under "(other)" (bounds.py);
+# today's (28th) are still counted from its views.
 @pytest.mark.parametrize("view, expected", [
-    ("browser=Firefox", [["2026-11-26", "/", "1", "1"], ["2026-11-26", "/buy", "1", "1"],
-                         ["2026-11-28", "/", "1", "1"], ["2026-11-28", "/buy", "1", "1"]]),
+    ("browser=Firefox", [["2026-11-28", "/", "1", "1"], ["2026-11-28", "/buy", "1", "1"]]),
     ("event=signup", [["2026-11-26", "/buy", "1", "1"], ["2026-11-27", "/buy", "1", "1"],
                       ["2026-11-28", "/buy", "1", "1"]]),
-    ("country=JP", [["2026-11-26", "/", "1", "1"], ["2026-11-28", "/buy", "1", "1"]]),
+    ("country=JP", [["2026-11-28", "/buy", "1", "1"]]),
 ], ids=["browser", "event", "country"])
 def test_csv_days_under_a_filter_are_the_matching_hits(browsed, view, expected):
     rows = rows_of(browsed(query="from=2026-11-26&to=2026-11-28&format=csv&" + view))

@@ -123,25 +123,27 @@ def test_a_range_over_two_months_counts_unique_visitors_once_per_month(db_path):
     assert (totals["visitors"], totals["unique"], totals["unique_by"]) == (9, 6, "month")
 
 
-@pytest.mark.parametrize("query, visitors, pageviews, pages", [
-    ("browser=Firefox", 3, 6, ["/a", "/b"]),
-    ("country=US", 3, 3, ["/a"]),
-    ("country=us", 3, 3, ["/a"]),
-    ("campaign=spring", 3, 3, ["/a"]),
-    ("ref=news.example", 3, 3, ["/a"]),
-    ("device=phone", 3, 3, ["/a"]),
-    ("page=/b", 3, 3, ["/b"]),
-    ("browser=Netscape", 0, 0, []),
+# A filter by a visitor trait held by fewer than 3 visits of a day lists other traits (browsers)
+# only for today: an ended day's pairs of such a rare trait read under "(other)" (bounds.py).
+@pytest.mark.parametrize("query, visitors, pageviews, pages, browsers", [
+    ("browser=Firefox", 3, 6, ["/a", "/b"], 3),
+    ("country=US", 3, 3, ["/a"], 1),
+    ("country=us", 3, 3, ["/a"], 1),
+    ("campaign=spring", 3, 3, ["/a"], 3),
+    ("ref=news.example", 3, 3, ["/a"], 3),
+    ("device=phone", 3, 3, ["/a"], 1),
+    ("page=/b", 3, 3, ["/b"], 3),
+    ("browser=Netscape", 0, 0, [], 0),
 ], ids=["browser", "country", "country-lower-case", "campaign", "referrer", "device", "page",
         "nothing-matches"])
 def test_one_filter_narrows_the_series_totals_and_every_list(site, query, visitors, pageviews,
-                                                              pages):
+                                                              pages, browsers):
     answer = site.get(f"{RANGE}&{query}")
     assert answer["totals"]["visitors"] == visitors
     assert answer["totals"]["pageviews"] == pageviews
     assert sum(n for _ms, n in answer["visitors"]) == visitors
     assert [entry["page"] for entry in answer["pages"]] == pages
-    assert sum(e["visitors"] for e in answer["browsers"]) == visitors
+    assert sum(e["visitors"] for e in answer["browsers"]) == browsers
 
 
 def test_the_filter_is_echoed_and_two_filters_are_refused(site):

@@ -4,7 +4,9 @@ hours) and the unique-visitor sketches. breakdown_reader.py reads them back for 
 """
 
 from .. import dimensions, sketch, summary
+from ..bounds import OTHER
 from ..summary import PACKED_BITS, PACKED_FIELD, unpack
+from . import page_caps
 
 # A day's counted views: their site, then what summary.View takes (its dimensions are
 # dimensions.VIEW_COLUMNS: page, ref, browser ... campaign).
@@ -128,7 +130,7 @@ def store_ended_days(conn, today):
     today that has counted views."""
     for (day,) in conn.execute(SELECT_ENDED_VIEW_DAYS, {"today": today}).fetchall():
         for site, views in day_views(conn, day).items():
-            packed, seconds, uniques = summary.summarize_packed(views)
+            packed, seconds, uniques = summary.summarize_day(views)
             add_summary(conn, day, site, packed, seconds, uniques)
 
 
@@ -147,6 +149,9 @@ def add_summary(conn, day, site, packed, seconds, uniques, months=None):
     rows and the day's sketches. months: a MonthSums that keeps the monthly rows and sketches in
     memory until its flush() (days counted in bulk); without it they are written now."""
     month = day[:7]
+    if ("", "", "page", OTHER) in packed:  # pages past the day's cap: out of the rollups too
+        page_caps.fold_pages(conn, day, site, {key[3] for key in packed
+                                               if not key[0] and key[2] == "page"})
     own = months if months is not None else MonthSums()
     _add_daily(conn, day, site, packed, seconds)
     slots = _day_slots(uniques)

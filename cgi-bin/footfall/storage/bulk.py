@@ -103,7 +103,7 @@ def _record_day(conn, hits, rules, new_salt, months):
         conn.execute(days.INSERT_SALT, {"day": day, "salt": salt})
     if in_memory:
         for site, site_views in by_site.items():
-            packed, seconds, uniques = summary.summarize_packed(site_views)
+            packed, seconds, uniques = summary.summarize_day(site_views)
             breakdowns.add_summary(conn, day, site, packed, seconds, uniques, months)
     days.end_days_before(conn, counting.next_day(day))
     return reasons

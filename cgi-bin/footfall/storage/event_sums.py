@@ -3,7 +3,7 @@ days.end_days_before runs for events, as breakdowns.store_ended_days does for vi
 neither days.py nor events.py, which both use it.
 """
 
-from .. import dimensions
+from .. import bounds, dimensions
 
 # What an event can be filtered by, as a view (dimensions.VIEW_COLUMNS), each a column of
 # event_hits; hour is only ever stored (the hours of an event's one day).
@@ -41,7 +41,9 @@ def end_days_before(conn, today):
 def sums_of(hits):
     """{(filter, filter_value, event): [visitors, count]} of one day and site's hits, oldest
     first, each (event, visitor or None, columns). A visitor counts once per event and filter
-    value; in the hour of their first hit of the event."""
+    value; in the hour of their first hit of the event. Names and values past the day's caps
+    count as bounds.OTHER."""
+    hits = bounds.cap_events(hits)
     sums, seen, first_hour = {}, set(), {}
     for name, visitor, columns in hits:
         keys = [("", "")] + [(f, columns[f]) for f in FILTERS if columns[f]]

@@ -181,7 +181,7 @@ class JudgedDay:
     def summarize(self, rules):
         self.views_and_counts(rules)
         View = summary.View
-        self.summaries = {site: summary.summarize_packed([View(*fields) for fields in views])
+        self.summaries = {site: summary.summarize_day([View(*fields) for fields in views])
                           for site, views in self.views.items()}
         self.views = None
 
@@ -190,7 +190,7 @@ class JudgedDay:
         hashes = [counting.visitor_id(unique_salt, *key) for key in self.keys]
         if self.summaries is None:
             View = summary.View
-            return {site: summary.summarize_packed(
+            return {site: summary.summarize_day(
                         [View(number, hashes[unique], *rest)
                          for number, unique, *rest in views])
                     for site, views in self.views.items()}
