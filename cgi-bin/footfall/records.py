@@ -33,8 +33,11 @@ import zlib
 from itertools import compress
 from operator import itemgetter
 
-PER_VIEW = ("page", "ref", "campaign")
-PER_VISIT = ("browser", "os", "device", "country", "language")
+from . import dimensions
+
+# page, ref, campaign; browser, os, device, country, language
+PER_VIEW = tuple(name for name in dimensions.VIEW_COLUMNS if name not in dimensions.PER_VISITOR)
+PER_VISIT = dimensions.PER_VISITOR
 # The columns of a view record (then hour, seconds, flags) and of an event record (after name).
 VALUES = PER_VIEW + PER_VISIT
 VIEW_WIDTH, EVENT_WIDTH = len(VALUES) + 3, len(VALUES) + 2
