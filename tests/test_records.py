@@ -268,3 +268,53 @@ def test_csv_with_two_filters_gives_each_days_pages_as_the_definitions_do(conn, 
     assert response.status == 200
     assert lines == ["day,page,visitors,pageviews"] + want
 
+
+
+@pytest.mark.sqlite_only
+def test_an_imported_logs_days_answer_two_filters(db_path, app):
+    import test_import_log as imports
+
+    day = "2026-03-01"
+    lines = []
+    for n in range(3):
+        for agent in (imports.FIREFOX, imports.IPHONE):
+            ip = f"203.0.113.{n + 1}" if agent == imports.FIREFOX else f"198.51.100.{n + 1}"
+            lines.append(imports.line(ip, day, "/", agent=agent, clock=f"0{n}:00:00"))
+            lines.append(imports.line(ip, day, "/about?utm_campaign=spring&utm_source=news",
+                                      agent=agent, clock=f"0{n}:05:00"))
+    log = db_path + ".log"
+    with open(log, "w", encoding="utf-8") as out:
+        out.write("".join(lines))
+    result = imports.run_import("--db", db_path, "--site", "example.com", "--until",
+                                "2026-12-31", log)
+    assert result.returncode == 0, result.stderr
+    answer = app(query=f"from={day}&to={day}&page=/about&browser=Firefox").json()
+    assert answer["totals"]["visitors"] == 3
+    assert answer["totals"]["pageviews"] == 3
+    assert answer["campaigns"] == [{"campaign": "spring", "visitors": 3, "pageviews": 3}]
+
+
+def test_a_schema_15_database_keeps_every_number_and_gains_the_record_tables(db_path, app):
+    from footfall.storage import database
+    from storage_testing import table_names
+
+    conn = database.connect(db_path)
+    bulk.record_days(conn, [generated_hits(DAY_2, 2), generated_hits(DAY_3, 3)], RULES, TODAY)
+    queries = [f"from={DAY_2}&to={DAY_3}", f"from={DAY_2}&to={DAY_3}&browser=Chrome",
+               f"from={DAY_3}&to={DAY_3}&page=/pricing"]
+    before = [app(query=query).json() for query in queries]
+
+    def back_to_15(conn):  # what a database of schema 15 holds: no records, no strings
+        conn.execute("drop table strings")
+        conn.execute("drop table day_records")
+        conn.execute("pragma user_version = 15")
+
+    database.in_transaction(conn, back_to_15)
+    conn.close()
+    conn = database.connect(db_path)  # migrates
+    assert database.schema_version(conn) == database.SCHEMA_VERSION
+    assert {"strings", "day_records"} <= table_names(conn)
+    conn.close()
+    assert [app(query=query).json() for query in queries] == before
+    two = app(query=f"from={DAY_2}&to={DAY_3}&browser=Chrome&device=desktop").json()
+    assert (two["records_from"], two["totals"]["visitors"]) == (TODAY, 0)
