@@ -318,3 +318,24 @@ def test_a_schema_15_database_keeps_every_number_and_gains_the_record_tables(db_
     assert [app(query=query).json() for query in queries] == before
     two = app(query=f"from={DAY_2}&to={DAY_3}&browser=Chrome&device=desktop").json()
     assert (two["records_from"], two["totals"]["visitors"]) == (TODAY, 0)
+
+
+def test_events_under_two_filters_count_the_visitors_whose_traits_match(conn, app):
+    from footfall.storage import events
+
+    counted = 0
+    for day in (DAY_3, TODAY):
+        for n in range(12):  # 3 of each profile: n = 1, 5, 9 are Chrome, desktop
+            profile = PROFILES[n % len(PROFILES)]
+            for k in range(1 + n % 2):
+                ts = day_start(day) + 3600 + n * 60 + k
+                event = events.Event(ts, day, "example.com", "/pricing", "signup", "",
+                                     f"192.0.2.{n + 1}", BROWSER_UA, dict(profile))
+                reason = events.record_event(conn, event, RULES, lambda d=day: d)
+                counted += reason is None and n % 4 == 1
+        days.close_ended_days(conn, TODAY)
+    answer = app(query=query_of({"browser": "Chrome", "device": "desktop"},
+                                **{"from": DAY_3, "to": TODAY})).json()
+    assert counted == 12  # 2 events each, no view: no conversion
+    assert answer["events"] == [{"event": "signup", "visitors": 6, "count": 12,
+                                 "conversion": None}]
