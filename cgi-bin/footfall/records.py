@@ -216,22 +216,20 @@ def columns_of(rows, width):
 # ---------------------------------------------------------------------------------------------
 
 class Tally:
-    """The numbers of an answer summed up from records under filters, a day at a time.
+    """The numbers of an answer summed up from records under filters.
 
     filters: {dimension: value} of page, ref, campaign and the visitor traits. Values are
-    numbers, those of the records added (ids): one Tally per numbering. per_day: {day:
-    [visitors, pageviews]}; totals: [visitors, pageviews, entries, bounces, seconds, timed
-    visits]; lists: {dimension: {id: [visitors, pageviews, entries, bounces, seconds, timed
-    views]}}, 'hour' {hour: ...}; events: {id: [visitors, count]}."""
+    numbers, those of the records added (ids): one Tally per numbering. Each day's matching
+    rows are kept (add_views, add_events), and the lists counted once over all of them
+    (sums()): per distinct value and flags, not per row and day."""
 
     def __init__(self, filters):
         self.subset = 0
         for name in filters:
             self.subset |= SUBSET_BIT.get(name, 0)
-        self.filters = filters
-        self.per_day, self.totals = {}, [0] * 6
-        self.lists = {dim: {} for dim in VALUES + ("hour",)}
-        self.events = {}
+        self.per_day = {}
+        self.views = [[] for _ in range(VIEW_WIDTH)]
+        self.event_names, self.event_flags = [], []
 
     def add_views(self, day, columns, ids):
         """Add one day's view columns; ids: {dimension: id} of each filter's value in their
@@ -240,62 +238,77 @@ class Tally:
         if not rows:
             return
         picked = [_pick(column, rows) for column in columns]
-        flags, hours = picked[FLAGS_AT], picked[HOUR_AT]
-        first, timed_first = 1 << self.subset, 1 << (TIMED_FIRST + self.subset)
-        visits = collections.Counter(f & (first | BOUNCED | timed_first) for f in flags)
-        visitors = sum(n for f, n in visits.items() if f & first)
-        bounces = sum(n for f, n in visits.items() if f & first and f & BOUNCED)
-        timed = sum(n for f, n in visits.items() if f & timed_first)
-        seconds = sum(compress(picked[SECONDS_AT], (f & TIMED for f in flags)))
-        day_counts = self.per_day.setdefault(day, [0, 0])
-        day_counts[0] += visitors
-        day_counts[1] += len(flags)
-        _add(self.totals, (visitors, len(flags), 0, bounces, seconds, timed))
-        for i, dim in enumerate(VALUES):
-            self._add_list(self.lists[dim], picked[i], flags, picked[SECONDS_AT],
-                           1 << (self.subset | SUBSET_BIT.get(dim, 0)), dim == "page")
-        of_hours = self.lists["hour"]
-        for (hour, f), n in collections.Counter(zip(hours, (f & first for f in flags))).items():
-            counts = of_hours.setdefault(hour, [0] * 6)
-            counts[1] += n
-            if f:
-                counts[0] += n
-
-    @staticmethod
-    def _add_list(of_dim, values, flags, seconds, own, is_page):
-        kept = own | TIMED | (ENTRY | BOUNCED if is_page else 0)
-        for (value, f), n in collections.Counter(zip(values, (f & kept for f in flags))).items():
-            if not value:
-                continue
-            counts = of_dim.get(value)
-            if counts is None:
-                counts = of_dim[value] = [0] * 6
-            counts[1] += n
-            if f & own:
-                counts[0] += n
-                if f & ENTRY:
-                    counts[2] += n
-                    if f & BOUNCED:
-                        counts[3] += n
-            if f & TIMED:
-                counts[5] += n
-        timed = list(compress(zip(values, seconds), (f & TIMED for f in flags)))
-        for (value, s), n in collections.Counter(timed).items():
-            if value:
-                of_dim[value][4] += s * n
+        first = 1 << self.subset
+        visitors = sum(map(first.__and__, picked[FLAGS_AT])) >> self.subset
+        counts = self.per_day.setdefault(day, [0, 0])
+        counts[0] += visitors
+        counts[1] += len(rows)
+        for kept, more in zip(self.views, picked):
+            kept.extend(more)
 
     def add_events(self, columns, ids):
         """Add one day's event columns (ids as add_views')."""
         rows = _matching(columns, ids, VALUES, 1)
-        if not rows:
-            return
-        names, flags = _pick(columns[0], rows), _pick(columns[-1], rows)
-        first = 1 << self.subset
-        for (name, f), n in collections.Counter(zip(names, (f & first for f in flags))).items():
-            counts = self.events.setdefault(name, [0, 0])
+        if rows:
+            self.event_names.extend(_pick(columns[0], rows))
+            self.event_flags.extend(_pick(columns[-1], rows))
+
+    def sums(self):
+        """(totals [visitors, pageviews, entries, bounces, seconds, timed visits], lists
+        {dimension: {id: [visitors, pageviews, entries, bounces, seconds, timed views]}}, hours
+        {hour: [visitors, pageviews, ...]}, events {id: [visitors, count]}) of what was added."""
+        flags, seconds = self.views[FLAGS_AT], self.views[SECONDS_AT]
+        first, timed_first = 1 << self.subset, 1 << (TIMED_FIRST + self.subset)
+        visits = collections.Counter(map((first | BOUNCED | timed_first).__and__, flags))
+        totals = [sum(n for f, n in visits.items() if f & first), len(flags), 0,
+                  sum(n for f, n in visits.items() if f & first and f & BOUNCED),
+                  sum(compress(seconds, map(TIMED.__and__, flags))),
+                  sum(n for f, n in visits.items() if f & timed_first)]
+        lists = {dim: _list(self.views[i], flags, seconds,
+                            1 << (self.subset | SUBSET_BIT.get(dim, 0)), dim == "page")
+                 for i, dim in enumerate(VALUES)}
+        hours = {}
+        for (hour, f), n in collections.Counter(zip(self.views[HOUR_AT],
+                                                    map(first.__and__, flags))).items():
+            counts = hours.setdefault(hour, [0] * 6)
             counts[1] += n
             if f:
                 counts[0] += n
+        events = {}
+        for (name, f), n in collections.Counter(zip(self.event_names,
+                                                    map(first.__and__, self.event_flags))).items():
+            counts = events.setdefault(name, [0, 0])
+            counts[1] += n
+            if f:
+                counts[0] += n
+        return totals, lists, hours, events
+
+
+def _list(values, flags, seconds, own, is_page):
+    """{value: [visitors, pageviews, entries, bounces, seconds, timed views]} of one
+    dimension's column; own: the flag of a visit's first view with this value."""
+    of_dim = {}
+    kept = own | TIMED | (ENTRY | BOUNCED if is_page else 0)
+    for (value, f), n in collections.Counter(zip(values, map(kept.__and__, flags))).items():
+        if not value:
+            continue
+        counts = of_dim.get(value)
+        if counts is None:
+            counts = of_dim[value] = [0] * 6
+        counts[1] += n
+        if f & own:
+            counts[0] += n
+            if is_page and f & ENTRY:
+                counts[2] += n
+                if f & BOUNCED:
+                    counts[3] += n
+        if f & TIMED:
+            counts[5] += n
+    timed = compress(zip(values, seconds), map(TIMED.__and__, flags))
+    for (value, s), n in collections.Counter(timed).items():
+        if value:
+            of_dim[value][4] += s * n
+    return of_dim
 
 
 def add_named(into, tally, name_of):
@@ -303,14 +316,15 @@ def add_named(into, tally, name_of):
     number, id): the sums of stored days and of today, each numbered its own way, add up."""
     for day, counts in tally.per_day.items():
         _add(into["per_day"].setdefault(day, [0, 0]), counts)
-    _add(into["totals"], tally.totals)
-    for dim, of_dim in tally.lists.items():
-        named = into["lists"][dim]
-        number = DIM_NUMBER.get(dim)
+    totals, lists, hours, events = tally.sums()
+    _add(into["totals"], totals)
+    for dim, of_dim in lists.items():
+        named, number = into["lists"][dim], DIM_NUMBER[dim]
         for value, counts in of_dim.items():
-            key = value if number is None else name_of(number, value)
-            _add(named.setdefault(key, [0] * 6), counts)
-    for value, counts in tally.events.items():
+            _add(named.setdefault(name_of(number, value), [0] * 6), counts)
+    for hour, counts in hours.items():
+        _add(into["lists"]["hour"].setdefault(hour, [0] * 6), counts)
+    for value, counts in events.items():
         _add(into["events"].setdefault(name_of(DIM_NUMBER["event"], value), [0, 0]), counts)
     return into
 
