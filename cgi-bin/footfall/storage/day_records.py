@@ -154,10 +154,19 @@ def first_day(conn, site=None):
 def copy_days(source, target, first, last):
     """Inside a transaction of target: add source's records of [first, last] to target's,
     their strings numbered again in target's table."""
-    names, strings = Strings(source), Strings(target)
-    for day, site, views, events in source.execute(SELECT_ALL, {"first": first, "last": last}):
-        add(target, day, site, _named(views, records.VALUES, names),
-            _named(events, ("event",) + records.VALUES, names), strings)
+    strings = Strings(target)
+    for (day, site), (views, events) in named_records(source, first, last).items():
+        add(target, day, site, views, events, strings)
+
+
+def named_records(conn, first, last):
+    """{(day, site): (view records, event records)} of [first, last], their values strings
+    again (as records.view_records and event_records made them), each list sorted."""
+    names, out = Strings(conn), {}
+    for day, site, views, events in conn.execute(SELECT_ALL, {"first": first, "last": last}):
+        out[day, site] = (sorted(_named(views, records.VALUES, names)),
+                          sorted(_named(events, ("event",) + records.VALUES, names)))
+    return out
 
 
 def _named(blob, dims, names):
