@@ -160,7 +160,9 @@ def test_migration_keys_the_log_fingerprints_stored_before_and_still_knows_their
         conn, plain, "access.log", 4096, 40, 1772355600.0, 1772400000.0,
         {"example.com": (1772355600.0, 1772359200.0)}))
     old.execute("delete from meta")
-    old.execute("drop table monthly_people")  # added by a later schema
+    old.execute("drop table monthly_people")  # made by migration 16
+    old.execute("drop table strings")  # made by migration 17
+    old.execute("drop table day_records")
     old.execute("pragma user_version = 14")  # the schema before keyed fingerprints
     old.close()
     conn = database.connect(db_path)

@@ -221,8 +221,9 @@ def test_an_event_name_of_64_characters_is_counted(db_path):
 
 
 @pytest.mark.parametrize("query, message", [
-    pytest.param("event=signup&browser=Firefox", "one filter at a time, not browser and event",
-                 id="two-filters"),
+    pytest.param("event=signup&browser=Firefox",
+                 "event cannot be combined with another filter yet, not event and browser",
+                 id="event-and-a-filter"),
     pytest.param("event=" + "x" * 65, "event must be 1 to 64 printable characters",
                  id="too-long"),
     pytest.param("event=%07", "event must be 1 to 64 printable characters",

@@ -79,11 +79,23 @@ def test_a_copy_into_postgresql_and_back_answers_every_get_as_the_original(
     assert returned.returncode == 0, returned.stderr
     assert Site(back, NOON).get() == original
     for query in (RANGE + "&browser=Firefox", RANGE + "&page=/p1", "from=2026-11-01&to=2026-11-27",
-                  ONE_DAY + "&browser=Firefox", ONE_DAY + "&page=/p1"):
+                  ONE_DAY + "&browser=Firefox", ONE_DAY + "&page=/p1", TWO_FILTERS):
         assert Site(back, NOON).get(query) == sqlite_site.get(query), query
 
 
+def test_a_copy_into_postgresql_and_back_keeps_the_day_records_two_filters_count(
+        sqlite_site, pg_url, tmp_path):
+    assert migrate(sqlite_site.db, pg_url).returncode == 0
+    back = str(tmp_path / "back.db")
+    assert migrate(pg_url, back).returncode == 0
+    original = sqlite_site.get(TWO_FILTERS)
+    assert original["totals"]["visitors"] == 60  # 20 days x 3: days of 2 fold Firefox away
+    assert Site(pg_url, NOON).get(TWO_FILTERS) == original
+    assert Site(back, NOON).get(TWO_FILTERS) == original
+
+
 ONE_DAY = "from=2026-11-27&to=2026-11-27"  # a day's answer has its hours
+TWO_FILTERS = RANGE + "&browser=Firefox&campaign=autumn"
 
 
 def test_a_day_copied_again_with_add_counts_each_hour_twice(sqlite_site, pg_url):

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 from footfall import counting, settings
-from footfall.storage import bulk, database, days, judge, record, totals
+from footfall.storage import bulk, database, day_records, days, judge, record, totals
 from footfall_testing import BROWSER_UA, NOON, SCRIPTS
 
 sys.path.insert(0, SCRIPTS)
@@ -35,11 +35,14 @@ def every_table(conn):
     of today go with them); meta holds facts of the install."""
     names = [name for (name,) in conn.execute(
         "select name from sqlite_master where type = 'table' and name not like 'sqlite%' "
-        "and name not in ('meta', 'salts', 'views', 'beacon_log', 'today_summary') "
-        "order by name")]
-    return {name: sorted((tuple("<bytes>" if isinstance(v, bytes) else v for v in row)
-                          for row in conn.execute(f'select * from "{name}"')), key=repr)
-            for name in names}
+        "and name not in ('meta', 'salts', 'views', 'beacon_log', 'today_summary', 'strings', "
+        "'day_records') order by name")]
+    tables = {name: sorted((tuple("<bytes>" if isinstance(v, bytes) else v for v in row)
+                            for row in conn.execute(f'select * from "{name}"')), key=repr)
+              for name in names}
+    # The day records as strings: their numbers are the order strings came in, which differs.
+    tables["day_records"] = day_records.named_records(conn, "0000-00-00", "9999-99-99")
+    return tables
 
 
 def busy_days(rng, days=4):

@@ -4,7 +4,7 @@ its days; the install's facts and log imports; and each day's totals, to check a
 """
 
 from .. import sketch
-from . import days, people
+from . import day_records, days, people
 from .breakdowns import DELETE_SKETCH, HOURS, INSERT_SKETCH, SELECT_SKETCH, add_hours, unpack_hours
 from .connection import in_transaction
 
@@ -22,6 +22,7 @@ SELECT_DAYS = """
     select day from daily_site where day between :first and :last
     union select day from daily_breakdown where day between :first and :last
     union select day from daily_not_found where day between :first and :last
+    union select day from day_records where day between :first and :last
     order by day
 """
 SELECT_SKETCHES = """
@@ -177,6 +178,7 @@ def copy_day(source, target, day, add=True, rows=None):
             conn.execute(INSERT_NOTE, {"day": note_day, "text": text, "created": created})
         for (site,) in imported:
             conn.execute(INSERT_IMPORTED_DAY, {"day": day, "site": site})
+        day_records.copy_days(source, conn, day, day)
 
     in_transaction(target, work)
 

@@ -246,6 +246,22 @@ SCHEMA = """
         count         integer not null default 0,
         primary key (filter, filter_value, event, day, site)
     );
+
+    create table strings (
+        dim    integer not null,
+        id     integer not null,
+        value  text    not null,
+        primary key (dim, id)
+    );
+    create unique index strings_value on strings (dim, value);
+
+    create table day_records (
+        day     text  not null,
+        site    text  not null,
+        views   bytea not null,
+        events  bytea not null,
+        primary key (day, site)
+    );
 """
 
 # footfall runs on PostgreSQL since schema version 12: no PostgreSQL database is older, so only
@@ -266,6 +282,7 @@ OWN_MIGRATIONS = {
             primary key (filter, filter_value, month, site)
         );
     """,
+    17: SCHEMA[SCHEMA.index("    create table strings"):],
 }
 
 
