@@ -96,6 +96,28 @@ export function languagesNote(totals) {
     " visits told no language: an access log does not record it.";
 }
 
+// {note, why} of the unique visitors: the note under the number, and why it is a dash (its
+// title; "" when counted). filters: how many are in force.
+export function uniqueNote(totals, filters) {
+  const counted = typeof totals.unique === "number";
+  if (!counted && filters > 1) {
+    return { note: "not counted under two filters",
+      why: "Different people are not counted under two or more filters: the day records " +
+        "that combine filters keep nothing that tells one visitor from another." };
+  }
+  return { note: totals.unique_by === "month" ? "counted once per month"
+    : "different people in this range",
+  why: counted ? "" : "The API gave no count of different people for this view." };
+}
+
+// Under two filters the API counts only days it kept records of: from when, if the range
+// starts earlier ("records_from", docs/api.md).
+export function recordsNote(answer) {
+  return typeof answer.records_from === "string" ? "Two filters count only the days from " +
+    longDate(parseDay(answer.records_from)) + " on: earlier days were kept without the " +
+    "records that combine filters." : "";
+}
+
 // The days are the server's: its zone is named when it is not this browser's (here).
 export function zoneNote(zone, here) {
   const plain = (name) => name.replace(/^Etc\//, "");

@@ -1,8 +1,8 @@
 /* footfall dashboard: the totals above the chart, and the change against the days before. */
 
 import { byId } from "./dom.js";
-import { change, duration, languagesNote, longDate, number, percent, plural, timeNote }
-  from "./format.js";
+import { change, duration, languagesNote, longDate, number, percent, plural, timeNote,
+  uniqueNote } from "./format.js";
 
 const DASH = "\u2013";
 
@@ -11,14 +11,16 @@ export function fillTotals(state, answer) {
   byId("total-visits").textContent = number.format(totals.visitors);
   byId("total-pageviews").textContent = number.format(totals.pageviews);
   // Under an event filter the second number is how often the event was sent (docs/events.md).
-  byId("total-pageviews-label").textContent = state.filter && state.filter.key === "event"
+  byId("total-pageviews-label").textContent = state.filters.some((filter) => filter.key === "event")
     ? "Times sent" : "Pageviews";
   setChange("visits", null, "\u2026");
   setChange("pageviews", null, "\u2026");
-  byId("total-unique").textContent = typeof totals.unique === "number"
-    ? number.format(totals.unique) : DASH;
-  byId("unique-note").textContent = totals.unique_by === "month"
-    ? "counted once per month" : "different people in this range";
+  const unique = byId("total-unique");
+  const about = uniqueNote(totals, state.filters.length);
+  unique.textContent = typeof totals.unique === "number" ? number.format(totals.unique) : DASH;
+  if (about.why) unique.title = about.why;
+  else unique.removeAttribute("title");
+  byId("unique-note").textContent = about.note;
   byId("total-bounce").textContent = percent(totals.bounces, totals.visitors);
   byId("bounce-note").textContent = "visits of one pageview";
   byId("total-time").textContent = duration(totals.seconds);

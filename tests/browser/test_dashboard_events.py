@@ -37,7 +37,7 @@ def test_clicking_an_event_filters_every_number_by_it(pages, seeded_site):
     assert api_query(sent.value.request) == {**THIRTY_DAYS, "event": "signup"}
     expect(page.locator("#main")).to_have_attribute("aria-busy", "false")
     assert "event=signup" in page.url and "range=30d" in page.url
-    expect(page.locator("#filter-text")).to_have_text("Event: signup")
+    expect(page.locator(".chip-text")).to_have_text("Event: signup")
     answer = seeded_site.stats(event="signup", **THIRTY_DAYS)
     expect(page.locator("#total-visits")).to_have_text(number(answer["totals"]["visitors"]))
     expect(page.locator("#total-pageviews")).to_have_text(number(answer["totals"]["pageviews"]))
