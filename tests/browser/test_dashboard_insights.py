@@ -158,6 +158,22 @@ def test_a_reload_keeps_both_chips(pages, seeded_site):
     assert_screen_shows(page, seeded_site.stats(**seven, browser="Chrome", device="phone"))
 
 
+def test_the_first_day_two_filters_count_is_said_under_the_chips(pages, seeded_site):
+    # The seeded days all have records: the answer is given a later first day, as one of a
+    # database older than its records would carry.
+    def records_from_nov_20(route):
+        response = route.fetch()
+        route.fulfill(response=response, json={**response.json(), "records_from": "2026-11-20"})
+
+    page = pages.open()
+    page.route("**/cgi-bin/stats.py?*", records_from_nov_20)
+    page.goto(seeded_site.dashboard + "?range=30d&country=DE&device=phone")
+    expect(page.locator("#main")).to_have_attribute("aria-busy", "false")
+    expect(page.locator("#records-note")).to_have_text(
+        "Two filters count only the days from Fri, Nov 20, 2026 on: earlier days were kept "
+        "without the records that combine filters.")
+
+
 @pytest.mark.parametrize("how", ["chip-x", "escape"])
 def test_one_of_two_chips_is_removed_alone(pages, seeded_site, how):
     page = open_dashboard(pages, seeded_site, "?range=30d&device=phone&country=DE")
@@ -283,8 +299,8 @@ def test_one_site_has_no_site_selector(pages, fresh_site):
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("query", ["?range=today", "?range=30d&browser=Firefox",
-                                   "?range=30d&event=signup"],
-                         ids=["today", "filtered", "event"])
+                                   "?range=30d&event=signup", "?range=30d&country=DE&device=phone"],
+                         ids=["today", "filtered", "event", "two-filters"])
 def test_new_views_have_no_serious_accessibility_violations(pages, seeded_site, axe_source,
                                                             scheme, query):
     page = open_dashboard(pages, seeded_site, query, color_scheme=scheme)
