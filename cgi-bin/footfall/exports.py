@@ -43,9 +43,14 @@ def answer(answer_of, conn, asked, params):
         filename = f"footfall-{name}-{first}-{last}.csv"
     else:
         header = ("day", "page", "visitors", "pageviews")
-        filter_name, filter_value = asked.filter
-        rows = day_page_rows(conn, first, last, asked.site, asked.page, filter_name,
-                             filter_value, asked.today)
+        if len(asked.filters) > 1:
+            from . import combined
+
+            rows = combined.day_page_rows(conn, asked)
+        else:
+            filter_name, filter_value = asked.filter
+            rows = day_page_rows(conn, first, last, asked.site, asked.page, filter_name,
+                                 filter_value, asked.today)
         body = _csv_chunks(header, rows)
         filename = f"footfall-{first}-{last}.csv"
     headers = [

@@ -21,6 +21,12 @@ def add_to_answer(answer, conn, asked):
     """Fill answer (which has the daily series of the filter, or of all hits) with the rest of
     what the ReadQuery asked (query.py)."""
     first, last, today, site, limit = asked.first, asked.last, asked.today, asked.site, asked.limit
+    if len(asked.filters) > 1:  # every number from the day records: combined.py
+        from . import combined
+
+        combined.add_to_answer(answer, conn, asked, LISTS, _entry, LIVE_MINUTES)
+        _add_sites(answer, conn, first, last)
+        return
     filter_name, filter_value = asked.filter
     if filter_name == "event":  # one event's days, pages and traits: events.py
         events.add_event_answer(answer, conn, asked, LISTS, LIVE_MINUTES)

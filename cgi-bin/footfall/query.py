@@ -18,7 +18,8 @@ MAX_LIMIT = 500
 class ReadQuery:
     """A GET's question. first, last and today: YYYY-MM-DD (first <= last); now: the Unix time
     of the request; site: a host name, or None for every site; filters: {name: value} of the
-    filters given (page, a trait, or event; at most one, for now); limit: entries per list."""
+    filters given (page, a referrer, a campaign, a trait: any number, one value each; or event,
+    alone); limit: entries per list."""
 
     __slots__ = ("first", "last", "today", "now", "site", "filters", "limit")
 
@@ -33,7 +34,8 @@ class ReadQuery:
 
     @property
     def filter(self):
-        """(name, value) of the one filter, ('', '') for none: what the day summaries are keyed by."""
+        """(name, value) of the one filter, ('', '') for none: what the day summaries are keyed
+        by. Not for two filters or more (combined.py answers those)."""
         for name, value in self.filters.items():
             return name, value
         return "", ""
@@ -51,11 +53,10 @@ def read_query(params, config, now, connection):
     if params.get("page", "").strip():
         page = counting.normalize_page(params["page"], config.max_page_length)
     site = counting.normalize_site(params["site"]) if params.get("site", "").strip() else None
-    filter_name, filter_value = read_filter(params, page)
+    filters = read_filter(params, page)
     limit = read_limit(params)
     today = counting.parse_day(counting.day_of(now, config.zone), "today")
     first, last = read_range(params, site, page, today, connection)
-    filters = {filter_name: filter_value} if filter_name else {}
     return ReadQuery(first.isoformat(), last.isoformat(), today.isoformat(), now, site, filters,
                      limit)
 
@@ -83,24 +84,28 @@ def read_range(params, site, page, today, connection):
 
 
 def read_filter(params, page):
-    """The one filter of a GET: (name, value), or ('', '') for none. page is the page parameter,
-    already reduced to a path. InvalidInput for two filters or an unusable value."""
+    """The filters of a GET: {name: value}, in dimensions.FILTERS' order, {} for none. page is
+    the page parameter, already reduced to a path. InvalidInput for an unusable value, or event
+    with another filter (not answered yet)."""
     given = [name for name in dimensions.FILTERS if params.get(name, "").strip()]
-    if len(given) > 1:
-        raise counting.InvalidInput(f"one filter at a time, not {' and '.join(given)}")
-    if not given:
-        return "", ""
-    name = given[0]
+    if "event" in given and len(given) > 1:
+        others = " and ".join(name for name in given if name != "event")
+        raise counting.InvalidInput(f"event cannot be combined with another filter yet, "
+                                    f"not event and {others}")
+    return {name: _filter_value(params, name, page) for name in given}
+
+
+def _filter_value(params, name, page):
     if name == "page":
-        return "page", page
+        return page
     if name == "event":
-        return "event", events.read_name(params["event"])
+        return events.read_name(params["event"])
     value = params[name].strip()
     if len(value) > MAX_FILTER_LENGTH or any(ord(c) < 32 or ord(c) == 127 for c in value):
         raise counting.InvalidInput(f"{name} is not a value footfall lists")
     if dimensions.BY_NAME[name].upper:
         value = value.upper()
-    return name, value
+    return value
 
 
 def read_limit(params):

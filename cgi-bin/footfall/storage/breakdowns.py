@@ -5,6 +5,7 @@ hours) and the unique-visitor sketches. breakdown_reader.py reads them back for 
 
 from .. import dimensions, sketch, summary
 from ..summary import PACKED_BITS, PACKED_FIELD, unpack
+from . import day_records
 
 # A day's counted views: their site, then what summary.View takes (its dimensions are
 # dimensions.VIEW_COLUMNS: page, ref, browser ... campaign).
@@ -130,6 +131,7 @@ def store_ended_days(conn, today):
         for site, views in day_views(conn, day).items():
             packed, seconds, uniques = summary.summarize_packed(views)
             add_summary(conn, day, site, packed, seconds, uniques)
+            day_records.add_views(conn, day, site, views)
 
 
 def day_views(conn, day, site=None):

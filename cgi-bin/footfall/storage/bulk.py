@@ -12,7 +12,7 @@ gives the same database (tests/bench/test_bulk_counting.py). That saves most sta
 import os
 
 from .. import counting, summary
-from . import breakdowns, days
+from . import breakdowns, day_records, days
 from .connection import in_transaction
 from .judge import DayViews, JudgedDay
 from .record import (
@@ -105,6 +105,7 @@ def _record_day(conn, hits, rules, new_salt, months):
         for site, site_views in by_site.items():
             packed, seconds, uniques = summary.summarize_packed(site_views)
             breakdowns.add_summary(conn, day, site, packed, seconds, uniques, months)
+            day_records.add_views(conn, day, site, site_views)
     days.end_days_before(conn, counting.next_day(day))
     return reasons
 
@@ -311,5 +312,7 @@ def _record_judged_day(conn, judged, rules, new_salt, months):
         conn.execute(days.INSERT_SALT, {"day": day, "salt": new_salt(32)})
     for site, (packed, seconds, uniques) in judged.hashed_summaries(unique_salt).items():
         breakdowns.add_summary(conn, day, site, packed, seconds, uniques, months)
+    for site, rows in judged.records.items():
+        day_records.add(conn, day, site, rows, [])
     days.end_days_before(conn, counting.next_day(day))
     return judged.reasons

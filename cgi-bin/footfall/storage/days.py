@@ -106,8 +106,10 @@ def end_days_before(conn, today):
     from .breakdowns import store_ended_days  # only the first request of a day gets here
 
     store_ended_days(conn, today)
-    from . import event_sums  # the day's events: summed up and deleted, as its views are
+    from . import day_records, event_sums
 
+    # the day's events: kept as records, summed up and deleted, as its views are
+    day_records.add_ended_events(conn, today)
     event_sums.end_days_before(conn, today)
     conn.execute(FORGET_SALTS_BEFORE, {"today": today})
     conn.execute(FORGET_VIEWS_BEFORE, {"today": today})

@@ -6,7 +6,7 @@ plain data (JudgedDay) for bulk.record_days to store.
 
 from bisect import bisect_right, insort
 
-from .. import counting, summary
+from .. import counting, records, summary
 
 
 class DayViews:
@@ -117,7 +117,8 @@ class JudgedDay:
     writing one is busy); else record_days does. For hits that carry no visible seconds (a
     log's)."""
 
-    __slots__ = ("day", "reasons", "hits", "keys", "counts", "carried", "views", "summaries")
+    __slots__ = ("day", "reasons", "hits", "keys", "counts", "carried", "views", "summaries",
+                 "records")
 
     def __init__(self, day, reasons, counted):
         self.day, self.reasons = day, reasons
@@ -125,6 +126,7 @@ class JudgedDay:
         self.hits = [(hit.ts, hit.site, hit.page, hit.referral(), hit.ip, hit.user_agent,
                       hit.traits) for hit in counted]
         self.keys = self.counts = self.carried = self.views = self.summaries = None
+        self.records = None
 
     def views_and_counts(self, rules):
         """What count_day gives, from the counted hits: the (sites, hours, pages, referrers)
@@ -180,20 +182,24 @@ class JudgedDay:
 
     def summarize(self, rules):
         self.views_and_counts(rules)
-        View = summary.View
-        self.summaries = {site: summary.summarize_packed([View(*fields) for fields in views])
-                          for site, views in self.views.items()}
+        self.summaries, self.records = {}, {}
+        for site, views in self.views.items():
+            made = [summary.View(*fields) for fields in views]
+            self.summaries[site] = summary.summarize_packed(made)
+            self.records[site] = records.view_records(made)
         self.views = None
 
     def hashed_summaries(self, unique_salt):
         """{site: (packed, seconds, uniques)} with the month-keyed visitor hashes."""
         hashes = [counting.visitor_id(unique_salt, *key) for key in self.keys]
         if self.summaries is None:
-            View = summary.View
-            return {site: summary.summarize_packed(
-                        [View(number, hashes[unique], *rest)
-                         for number, unique, *rest in views])
-                    for site, views in self.views.items()}
+            View, out = summary.View, {}
+            self.records = {}
+            for site, views in self.views.items():
+                made = [View(number, hashes[unique], *rest) for number, unique, *rest in views]
+                out[site] = summary.summarize_packed(made)
+                self.records[site] = records.view_records(made)
+            return out
         return {site: (packed, seconds,
                        {key: {hashes[number] for number in numbers}
                         for key, numbers in uniques.items()})

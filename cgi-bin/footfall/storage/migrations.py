@@ -324,4 +324,30 @@ MIGRATIONS = {
         delete from daily_breakdown where dim = 'hour';
     """),
     15: ("log fingerprints keyed with a secret of the database", _key_fingerprints),
+    16: ("identifier-free day records, for two filters at once", """
+        -- Each string a day's records hold (storage/day_records.py), once: the records hold its
+        -- number. dim: 1 page, 2 ref, 3 campaign, 4 browser, 5 os, 6 device, 7 country,
+        -- 8 language, 10 event name (records.DIM_NUMBER); ids count from 1 within a dimension,
+        -- 0 is ''.
+        create table strings (
+            dim    integer not null,
+            id     integer not null,
+            value  text    not null,
+            primary key (dim, id)
+        ) without rowid;
+        create unique index strings_value on strings (dim, value);
+
+        -- An ended day's counted views and event hits as identifier-free records (records.py):
+        -- one zlib blob of integer columns each, rows sorted by value, no visitor hash, no visit
+        -- number. What a GET with two filters or more counts. Written once, when the day ends.
+        create table day_records (
+            day     text not null,
+            site    text not null,
+            views   blob not null,  -- page, ref, campaign, browser ... language, hour, seconds, flags
+            events  blob not null,  -- name, page, ref, campaign, browser ... language, flags
+            primary key (day, site)
+        ) without rowid;
+        -- Days that ended before now keep no records: a GET with two filters says from which
+        -- day it counts ("records_from").
+    """),
 }

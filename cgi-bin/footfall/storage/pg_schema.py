@@ -237,6 +237,22 @@ SCHEMA = """
         count         integer not null default 0,
         primary key (filter, filter_value, event, day, site)
     );
+
+    create table strings (
+        dim    integer not null,
+        id     integer not null,
+        value  text    not null,
+        primary key (dim, id)
+    );
+    create unique index strings_value on strings (dim, value);
+
+    create table day_records (
+        day     text  not null,
+        site    text  not null,
+        views   bytea not null,
+        events  bytea not null,
+        primary key (day, site)
+    );
 """
 
 # footfall runs on PostgreSQL since schema version 12: no PostgreSQL database is older, so only
@@ -246,7 +262,9 @@ FIRST_VERSION = 12
 # Migrations whose SQLite text PostgreSQL cannot run (a table made or changed with SQLite's
 # types), in PostgreSQL's words. The others (13 and 14 change rows only) run as they are, each
 # statement through dialect.translate like any other.
-OWN_MIGRATIONS = {}
+OWN_MIGRATIONS = {
+    16: SCHEMA[SCHEMA.index("    create table strings"):],
+}
 
 
 def migration(number):

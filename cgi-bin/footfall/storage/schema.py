@@ -6,7 +6,7 @@ the same tables, columns, indexes and keys.
 
 # The whole schema as it is now: what a new database is created with. An older database is
 # brought here by MIGRATIONS; tests/test_migrations.py checks both end with the same schema.
-SCHEMA_VERSION = 15
+SCHEMA_VERSION = 16
 
 SCHEMA = """
     -- Per-day totals for a whole site: what the chart reads.
@@ -282,5 +282,28 @@ SCHEMA = """
         visitors      integer not null default 0,  -- distinct visitors who sent it that day
         count         integer not null default 0,  -- times it was counted
         primary key (filter, filter_value, event, day, site)
+    ) without rowid;
+
+    -- Each string a day's records hold (storage/day_records.py), once: the records hold its
+    -- number. dim: 1 page, 2 ref, 3 campaign, 4 browser, 5 os, 6 device, 7 country,
+    -- 8 language, 10 event name (records.DIM_NUMBER); ids count from 1 within a dimension,
+    -- 0 is ''.
+    create table strings (
+        dim    integer not null,
+        id     integer not null,
+        value  text    not null,
+        primary key (dim, id)
+    ) without rowid;
+    create unique index strings_value on strings (dim, value);
+
+    -- An ended day's counted views and event hits as identifier-free records (records.py):
+    -- one zlib blob of integer columns each, rows sorted by value, no visitor hash, no visit
+    -- number. What a GET with two filters or more counts. Written once, when the day ends.
+    create table day_records (
+        day     text not null,
+        site    text not null,
+        views   blob not null,  -- page, ref, campaign, browser ... language, hour, seconds, flags
+        events  blob not null,  -- name, page, ref, campaign, browser ... language, flags
+        primary key (day, site)
     ) without rowid;
 """

@@ -188,10 +188,15 @@ def sites(conn, first, last):
 
 def live(conn, day, since, site=None, filter_name="", filter_value=""):
     """(visitors, pageviews) of today's counted views later than since, matching the filter."""
+    return live_matching(conn, day, since, site, {filter_name: filter_value} if filter_name else {})
+
+
+def live_matching(conn, day, since, site, filters):
+    """live(), the views matching every filter of {name: value}."""
     query, params = SELECT_LIVE, {"day": day, "since": since, "site": site}
-    if filter_name:
-        query += f" and {column(filter_name)} = :value"
-        params["value"] = filter_value
+    for i, (name, value) in enumerate(filters.items()):
+        query += f" and {column(name)} = :value{i}"
+        params[f"value{i}"] = value
     return tuple(conn.execute(query, params).fetchone())
 
 

@@ -1,0 +1,151 @@
+"""A GET with two filters or more (?country=DE&page=/pricing): every number counted from the
+range's day records (storage/day_records.py) and today's views, made into records in memory by
+the same function (records.py), so that today and the days that ended count alike. Nothing is
+written and no lock is taken.
+
+Days that ended before footfall kept records are not counted: the answer says from which day
+it counts ("records_from") when the range starts before it. Distinct visitors over the range
+are not estimated ("unique": null). Traits held by fewer than records.K visits of a day read
+as "(other)" (records.py's fold): the one way these numbers differ from the definitions.
+"""
+
+import datetime
+
+from . import counting, records
+from .storage import breakdowns, day_records, totals
+
+
+def sums(conn, asked):
+    """records.empty_sums() filled for a ReadQuery with two filters or more, and the first day
+    with records (today when there are none yet)."""
+    filters = asked.filters
+    out = records.empty_sums()
+    ended = records.Tally(filters)
+    last_ended = min(asked.last, _day_before(asked.today))
+    if asked.first <= last_ended:
+        ids = day_records.find_ids(conn, filters)
+        for day, views, events in day_records.in_range(conn, asked.first, last_ended, asked.site):
+            ended.add_views(day, views, ids)
+            ended.add_events(events, ids)
+        records.add_named(out, ended, day_records.Strings(conn).name_of)
+    if asked.first <= asked.today <= asked.last:
+        _add_today(out, conn, asked)
+    return out, day_records.first_day(conn, asked.site) or asked.today
+
+
+def _add_today(out, conn, asked):
+    today, strings = asked.today, _Numbering()
+    view_rows, event_rows = {}, {}
+    for site, views in breakdowns.day_views(conn, today, asked.site).items():
+        view_rows[site] = records.view_records(views)
+    for site, hits in day_records.events_of(conn, today, asked.site).items():
+        event_rows[site] = records.event_records(hits)
+    tally = records.Tally(asked.filters)
+    for site in set(view_rows) | set(event_rows):
+        views = records.encode(view_rows.get(site, []), records.VALUES, strings.id_of)
+        events = records.encode(event_rows.get(site, []), ("event",) + records.VALUES,
+                                strings.id_of)
+        ids = {name: strings.ids.get((records.DIM_NUMBER[name], value))
+               for name, value in asked.filters.items()}
+        tally.add_views(today, records.columns_of(views, records.VIEW_WIDTH), ids)
+        tally.add_events(records.columns_of(events, records.EVENT_WIDTH), ids)
+    records.add_named(out, tally, strings.name_of)
+
+
+class _Numbering(day_records.Strings):
+    """Strings numbered in memory only: today's records are never written."""
+
+    def __init__(self):
+        self.conn, self.ids, self.names, self.top = None, {}, {}, {}
+
+    def id_of(self, dim, value):
+        if not value:
+            return 0
+        found = self.ids.get((dim, value))
+        if found is None:
+            found = self.top[dim] = self.top.get(dim, 0) + 1
+            self.ids[dim, value] = found
+            self.names[dim, found] = value
+        return found
+
+
+def _day_before(day):
+    return (datetime.date.fromisoformat(day) - datetime.timedelta(days=1)).isoformat()
+
+
+# ---------------------------------------------------------------------------------------------
+# The answer
+# ---------------------------------------------------------------------------------------------
+
+def add_to_answer(answer, conn, asked, lists, entry_of, live_minutes):
+    """Fill answer (which has the range's daily series) for a ReadQuery with two filters or
+    more: insights.add_to_answer's shape, every number from sums()."""
+    found, records_from = sums(conn, asked)
+    visitors_total = pageviews_total = 0
+    for point_v, point_p in zip(answer["visitors"], answer["pageviews"]):
+        counts = found["per_day"].get(counting.day_of_ms(point_v[0]), (0, 0))
+        point_v[1], point_p[1] = counts[0], counts[1]
+        visitors_total += counts[0]
+        pageviews_total += counts[1]
+    whole = found["totals"]
+    languages = sum(counts[0] for value, counts in found["lists"]["language"].items() if value)
+    answer["totals"] = {
+        "visitors": visitors_total, "pageviews": pageviews_total, "bounces": whole[3],
+        "seconds": _mean(whole[4], whole[5]), "timed": whole[5],
+        "without_language": max(0, visitors_total - languages),
+        "unique": None, "unique_by": None}
+    answer["filter"] = dict(asked.filters)
+    if asked.first < records_from:
+        answer["records_from"] = records_from
+    for list_name, dim in lists:
+        rows = found["lists"][dim]
+        ranked = sorted(rows.items(), key=lambda item: (-item[1][0], -item[1][1], item[0]))
+        answer[list_name] = [entry_of(dim, value, counts) for value, counts in ranked[:asked.limit]]
+    if asked.first == asked.last:
+        answer["hours"] = _hours(asked.first, found["lists"]["hour"])
+    if asked.last == asked.today:
+        visitors, pageviews = totals.live_matching(
+            conn, asked.today, asked.now - live_minutes * 60, asked.site, asked.filters)
+        answer["live"] = {"visitors": visitors, "pageviews": pageviews, "minutes": live_minutes}
+    answer["events"] = _events(found["events"], visitors_total, asked.limit)
+
+
+def day_page_rows(conn, asked):
+    """(day, page, visitors, pageviews) of each day and page under a ReadQuery's filters, a
+    day at a time: the rows of ?format=csv with two filters or more."""
+    last_ended = min(asked.last, _day_before(asked.today))
+    if asked.first <= last_ended:
+        ids = day_records.find_ids(conn, asked.filters)
+        names = day_records.Strings(conn).name_of
+        for day, views, _events in day_records.in_range(conn, asked.first, last_ended,
+                                                        asked.site):
+            tally = records.Tally(asked.filters)
+            tally.add_views(day, views, ids)
+            yield from _page_rows(day, records.add_named(records.empty_sums(), tally, names))
+    if asked.first <= asked.today <= asked.last:
+        found = records.empty_sums()
+        _add_today(found, conn, asked)
+        yield from _page_rows(asked.today, found)
+
+
+def _page_rows(day, found):
+    pages = found["lists"]["page"]
+    for page in sorted(pages):
+        yield day, page, pages[page][0], pages[page][1]
+
+
+def _mean(seconds, timed):
+    return round(seconds / timed, 1) if timed else None
+
+
+def _hours(day, by_hour):
+    base = counting.day_ms(counting.parse_day(day, "day"))
+    return {key: [[base + hour * 3_600_000, by_hour.get(hour, (0, 0))[i]] for hour in range(24)]
+            for i, key in enumerate(("visitors", "pageviews"))}
+
+
+def _events(by_name, range_visitors, limit):
+    ranked = sorted(by_name.items(), key=lambda item: (-item[1][0], -item[1][1], item[0]))
+    return [{"event": name, "visitors": counts[0], "count": counts[1],
+             "conversion": round(counts[0] / range_visitors, 4) if range_visitors else None}
+            for name, counts in ranked[:limit]]

@@ -1,0 +1,345 @@
+"""A day's counting core: its counted views (and event hits) as identifier-free records, and
+the sums of records under any set of filters (docs/storage.md).
+
+A view record holds the view's page, referrer and campaign, its visit's browser, system,
+device, country and language (the visit's first view's: traits are kept per visit), the hour,
+the whole visible seconds and flags:
+
+  bits 0-7   for each subset S of {page 1, ref 2, campaign 4}: the first view of its visit with
+             these values of S (S empty: the visit's first view)
+  bits 8-15  the same among the visit's views that reported visible seconds
+  bit 16     this view's page is the visit's entry page
+  bit 17     the visit had one view (a bounce)
+  bit 18     this view reported visible seconds
+
+An event record holds the event's name, page, referrer, campaign, its visitor's traits (their
+first event's of the day) and bits 0-7 for the name with each subset. Rows carry no visitor
+hash and no visit number, and are sorted by value: within a day, only the flags say that two
+rows were one visit. So a visit has a view matching filters F exactly when one of its rows
+matches F and has the flag of S(F), the per-view dimensions F constrains: every count is a
+count of rows.
+
+Privacy fold: a visitor trait (browser, system, device, country, language) held by fewer than
+K visits of the day becomes "(other)" in the records; then a visit whose remaining mix of the
+five is held by fewer than K visits has all five become "(other)". A rare mix of traits kept
+per day would otherwise be a fingerprint across days.
+"""
+
+import array
+import collections
+import struct
+import sys
+import zlib
+from itertools import compress
+from operator import itemgetter
+
+PER_VIEW = ("page", "ref", "campaign")
+PER_VISIT = ("browser", "os", "device", "country", "language")
+# The columns of a view record (then hour, seconds, flags) and of an event record (after name).
+VALUES = PER_VIEW + PER_VISIT
+VIEW_WIDTH, EVENT_WIDTH = len(VALUES) + 3, len(VALUES) + 2
+HOUR_AT, SECONDS_AT, FLAGS_AT = len(VALUES), len(VALUES) + 1, len(VALUES) + 2
+# The strings table's number of each dimension (0: no string is stored under it).
+DIM_NUMBER = dict(zip(VALUES, range(1, 9)), event=10)
+SUBSET_BIT = {"page": 1, "ref": 2, "campaign": 4}
+TIMED_FIRST, ENTRY, BOUNCED, TIMED = 8, 1 << 16, 1 << 17, 1 << 18
+ALL_FIRST = 0xFF  # a one-view visit's view is the first of every subset
+K = 3
+OTHER = "(other)"
+
+
+# ---------------------------------------------------------------------------------------------
+# A day's views and events -> records (values still strings)
+# ---------------------------------------------------------------------------------------------
+
+def view_records(views):
+    """[(page, ref, campaign, browser, os, device, country, language, hour, seconds, flags)]
+    of one day and site's counted views (summary.View), unsorted, traits folded."""
+    visits = {}
+    for view in views:
+        of_visit = visits.get(view.visitor)
+        if of_visit is None:
+            visits[view.visitor] = [view]
+        else:
+            of_visit.append(view)
+    for visit in visits.values():
+        if len(visit) > 1:
+            visit.sort(key=_time)
+    traits = fold({key: _traits_of(visit[0]) for key, visit in visits.items()})
+    rows = []
+    for key, visit in visits.items():
+        rows += _visit_records(visit, traits[key])
+    return rows
+
+
+def event_records(hits):
+    """[(name, page, ref, campaign, browser, os, device, country, language, flags)] of one day
+    and site's event hits, oldest first, each (name, visitor, {column: value}) as
+    event_sums.sums_of takes them; unsorted, traits folded among the day's event visitors."""
+    firsts = {}
+    for _name, visitor, columns in hits:
+        if visitor not in firsts:
+            firsts[visitor] = tuple(columns[d] for d in PER_VISIT)
+    traits = fold(firsts)
+    seen, rows = set(), []
+    for name, visitor, columns in hits:
+        values = tuple(columns[d] for d in PER_VIEW)
+        flags = 0
+        for subset in range(8):
+            key = (visitor, name, subset) + _part(values, subset)
+            if key not in seen:
+                seen.add(key)
+                flags |= 1 << subset
+        rows.append((name,) + values + traits[visitor] + (flags,))
+    return rows
+
+
+def fold(traits):
+    """{visit: its five traits} with the rare ones "(other)": each value held by fewer than K
+    visits, then every trait of a visit whose mix is held by fewer than K. '' (not known)
+    stays ''."""
+    held = [collections.Counter(mix[i] for mix in traits.values()) for i in range(len(PER_VISIT))]
+    kept = {}
+    for visit, mix in traits.items():
+        kept[visit] = tuple(OTHER if value and held[i][value] < K else value
+                            for i, value in enumerate(mix))
+    mixes = collections.Counter(kept.values())
+    for visit, mix in kept.items():
+        if mixes[mix] < K:
+            kept[visit] = tuple(OTHER if value else value for value in mix)
+    return kept
+
+
+def _time(view):
+    return view.ts
+
+
+def _traits_of(view):
+    return view.browser, view.os, view.device, view.country, view.language
+
+
+def _part(values, subset):
+    return tuple(value if subset >> i & 1 else None for i, value in enumerate(values))
+
+
+def _visit_records(visit, traits):
+    first = visit[0]
+    if len(visit) == 1:  # most visits: its view is the first of everything, an entry, a bounce
+        flags = ALL_FIRST | ENTRY | BOUNCED
+        if first.timed:
+            flags |= TIMED | ALL_FIRST << TIMED_FIRST
+        return [(first.page, first.ref, first.campaign) + traits
+                + (first.hour, _whole(first), flags)]
+    entry = first.page
+    seen, seen_timed, rows = set(), set(), []
+    for view in visit:
+        values = (view.page, view.ref, view.campaign)
+        flags = ENTRY if view.page == entry else 0
+        if view.timed:
+            flags |= TIMED
+        for subset in range(8):
+            key = (subset,) + _part(values, subset)
+            if key not in seen:
+                seen.add(key)
+                flags |= 1 << subset
+            if view.timed and key not in seen_timed:
+                seen_timed.add(key)
+                flags |= 1 << (TIMED_FIRST + subset)
+        rows.append(values + traits + (view.hour, _whole(view), flags))
+    return rows
+
+
+def _whole(view):
+    return int(round(view.seconds)) if view.timed else 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Records as integer columns: strings to numbers, sorted, packed into one zlib blob
+# ---------------------------------------------------------------------------------------------
+
+def encode(rows, dims, id_of):
+    """rows with their first len(dims) values replaced by id_of(dimension number, value),
+    sorted by value."""
+    numbers = [DIM_NUMBER[d] for d in dims]
+    width = len(numbers)
+    out = [tuple(id_of(n, value) for n, value in zip(numbers, row)) + row[width:]
+           for row in rows]
+    out.sort()
+    return out
+
+
+def pack(rows, width):
+    """One zlib blob of integer rows as columns: the row count (4 bytes, little-endian), one
+    typecode per column (B, H or I: the narrowest that holds it), then each column's array,
+    little-endian."""
+    columns = list(zip(*rows)) if rows else [()] * width
+    codes, body = [], []
+    for column in columns:
+        top = max(column, default=0)
+        code = "B" if top < 1 << 8 else "H" if top < 1 << 16 else "I"
+        data = array.array(code, column)
+        if sys.byteorder == "big":
+            data.byteswap()
+        codes.append(code)
+        body.append(data.tobytes())
+    header = struct.pack("<I", len(rows)) + "".join(codes).encode("ascii")
+    return zlib.compress(header + b"".join(body), 9)
+
+
+def unpack(blob, width):
+    """The columns (arrays) of a pack()ed blob."""
+    data = zlib.decompress(blob)
+    count = struct.unpack_from("<I", data)[0]
+    at = 4 + width
+    out = []
+    for code in data[4:at].decode("ascii"):
+        column = array.array(code)
+        size = column.itemsize * count
+        column.frombytes(data[at:at + size])
+        if sys.byteorder == "big":
+            column.byteswap()
+        at += size
+        out.append(column)
+    return out
+
+
+def columns_of(rows, width):
+    """The columns of unpacked integer rows (today's, made in memory)."""
+    return [list(column) for column in zip(*rows)] if rows else [[] for _ in range(width)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Sums of records under filters
+# ---------------------------------------------------------------------------------------------
+
+class Tally:
+    """The numbers of an answer summed up from records under filters, a day at a time.
+
+    filters: {dimension: value} of page, ref, campaign and the visitor traits. Values are
+    numbers, those of the records added (ids): one Tally per numbering. per_day: {day:
+    [visitors, pageviews]}; totals: [visitors, pageviews, entries, bounces, seconds, timed
+    visits]; lists: {dimension: {id: [visitors, pageviews, entries, bounces, seconds, timed
+    views]}}, 'hour' {hour: ...}; events: {id: [visitors, count]}."""
+
+    def __init__(self, filters):
+        self.subset = 0
+        for name in filters:
+            self.subset |= SUBSET_BIT.get(name, 0)
+        self.filters = filters
+        self.per_day, self.totals = {}, [0] * 6
+        self.lists = {dim: {} for dim in VALUES + ("hour",)}
+        self.events = {}
+
+    def add_views(self, day, columns, ids):
+        """Add one day's view columns; ids: {dimension: id} of each filter's value in their
+        numbering (None: a value they never held, so nothing matches)."""
+        rows = _matching(columns, ids, VALUES, 0)
+        if not rows:
+            return
+        picked = [_pick(column, rows) for column in columns]
+        flags, hours = picked[FLAGS_AT], picked[HOUR_AT]
+        first, timed_first = 1 << self.subset, 1 << (TIMED_FIRST + self.subset)
+        visits = collections.Counter(f & (first | BOUNCED | timed_first) for f in flags)
+        visitors = sum(n for f, n in visits.items() if f & first)
+        bounces = sum(n for f, n in visits.items() if f & first and f & BOUNCED)
+        timed = sum(n for f, n in visits.items() if f & timed_first)
+        seconds = sum(compress(picked[SECONDS_AT], (f & TIMED for f in flags)))
+        day_counts = self.per_day.setdefault(day, [0, 0])
+        day_counts[0] += visitors
+        day_counts[1] += len(flags)
+        _add(self.totals, (visitors, len(flags), 0, bounces, seconds, timed))
+        for i, dim in enumerate(VALUES):
+            self._add_list(self.lists[dim], picked[i], flags, picked[SECONDS_AT],
+                           1 << (self.subset | SUBSET_BIT.get(dim, 0)), dim == "page")
+        of_hours = self.lists["hour"]
+        for (hour, f), n in collections.Counter(zip(hours, (f & first for f in flags))).items():
+            counts = of_hours.setdefault(hour, [0] * 6)
+            counts[1] += n
+            if f:
+                counts[0] += n
+
+    @staticmethod
+    def _add_list(of_dim, values, flags, seconds, own, is_page):
+        kept = own | TIMED | (ENTRY | BOUNCED if is_page else 0)
+        for (value, f), n in collections.Counter(zip(values, (f & kept for f in flags))).items():
+            if not value:
+                continue
+            counts = of_dim.get(value)
+            if counts is None:
+                counts = of_dim[value] = [0] * 6
+            counts[1] += n
+            if f & own:
+                counts[0] += n
+                if f & ENTRY:
+                    counts[2] += n
+                    if f & BOUNCED:
+                        counts[3] += n
+            if f & TIMED:
+                counts[5] += n
+        timed = list(compress(zip(values, seconds), (f & TIMED for f in flags)))
+        for (value, s), n in collections.Counter(timed).items():
+            if value:
+                of_dim[value][4] += s * n
+
+    def add_events(self, columns, ids):
+        """Add one day's event columns (ids as add_views')."""
+        rows = _matching(columns, ids, VALUES, 1)
+        if not rows:
+            return
+        names, flags = _pick(columns[0], rows), _pick(columns[-1], rows)
+        first = 1 << self.subset
+        for (name, f), n in collections.Counter(zip(names, (f & first for f in flags))).items():
+            counts = self.events.setdefault(name, [0, 0])
+            counts[1] += n
+            if f:
+                counts[0] += n
+
+
+def add_named(into, tally, name_of):
+    """Add a Tally's numbers to into (empty_sums()), its ids made strings by name_of(dimension
+    number, id): the sums of stored days and of today, each numbered its own way, add up."""
+    for day, counts in tally.per_day.items():
+        _add(into["per_day"].setdefault(day, [0, 0]), counts)
+    _add(into["totals"], tally.totals)
+    for dim, of_dim in tally.lists.items():
+        named = into["lists"][dim]
+        number = DIM_NUMBER.get(dim)
+        for value, counts in of_dim.items():
+            key = value if number is None else name_of(number, value)
+            _add(named.setdefault(key, [0] * 6), counts)
+    for value, counts in tally.events.items():
+        _add(into["events"].setdefault(name_of(DIM_NUMBER["event"], value), [0, 0]), counts)
+    return into
+
+
+def empty_sums():
+    """What add_named fills: per_day, totals, lists (by dimension, then 'hour'), events."""
+    return {"per_day": {}, "totals": [0] * 6, "lists": {dim: {} for dim in VALUES + ("hour",)},
+            "events": {}}
+
+
+def _matching(columns, ids, dims, offset):
+    """The row numbers of the rows whose values are those ids gives; [] when one never was."""
+    rows = None
+    for name, wanted in ids.items():
+        if wanted is None:
+            return []
+        column = columns[dims.index(name) + offset]
+        if rows is None:
+            rows = list(compress(range(len(column)), map(wanted.__eq__, column)))
+        else:
+            rows = [i for i in rows if column[i] == wanted]
+        if not rows:
+            return []
+    return list(range(len(columns[0]))) if rows is None else rows
+
+
+def _pick(column, rows):
+    if len(rows) == 1:
+        return (column[rows[0]],)
+    return itemgetter(*rows)(column)
+
+
+def _add(into, counts):
+    for i, n in enumerate(counts):
+        into[i] += n

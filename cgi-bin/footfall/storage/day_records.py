@@ -1,0 +1,167 @@
+"""An ended day's records (records.py) on disk: day_records holds one zlib blob of integer
+columns for a day and site's views and one for its events, strings holds each string they
+number, once. Written when a day ends (breakdowns.store_ended_days, bulk.py, an import), before
+its visitor hashes are deleted; read by a GET with two filters or more (insights.py).
+"""
+
+from .. import records
+
+SELECT_STRINGS = "select dim, id, value from strings"
+INSERT_STRING = "insert into strings (dim, id, value) values (:dim, :id, :value)"
+SELECT_ID = "select id from strings where dim = :dim and value = :value"
+SELECT_RECORDS = "select views, events from day_records where day = :day and site = :site"
+DELETE_RECORDS = "delete from day_records where day = :day and site = :site"
+INSERT_RECORDS = """
+    insert into day_records (day, site, views, events) values (:day, :site, :views, :events)
+"""
+SELECT_RANGE = """
+    select day, views, events from day_records
+     where day between :first and :last and (:site is null or site = :site)
+     order by day
+"""
+SELECT_FIRST_DAY = """
+    select min(day) from day_records where (:site is null or site = :site)
+"""
+SELECT_ENDED_HITS = """
+    select day, site, event, visitor, page, ref, campaign, browser, os, device, country,
+           language
+      from event_hits
+     where day < :today
+     order by ts
+"""
+SELECT_DAY_HITS = """
+    select site, event, visitor, page, ref, campaign, browser, os, device, country, language
+      from event_hits
+     where day = :day and (:site is null or site = :site)
+     order by ts
+"""
+SELECT_ALL = "select day, site, views, events from day_records where day between :first and :last"
+_EVENT_COLUMNS = records.PER_VIEW + records.PER_VISIT
+
+
+class Strings:
+    """The strings table, read whole, numbering more strings as records need them (written
+    with them: inside the transaction that writes the records)."""
+
+    def __init__(self, conn):
+        self.conn, self.ids, self.names, self.top = conn, {}, {}, {}
+        for dim, id_, value in conn.execute(SELECT_STRINGS):
+            self.ids[dim, value] = id_
+            self.names[dim, id_] = value
+            if id_ > self.top.get(dim, 0):
+                self.top[dim] = id_
+
+    def id_of(self, dim, value):
+        """The number of a string, made (and stored) on first use; 0 for ''."""
+        if not value:
+            return 0
+        found = self.ids.get((dim, value))
+        if found is None:
+            found = self.top[dim] = self.top.get(dim, 0) + 1
+            self.ids[dim, value] = found
+            self.names[dim, found] = value
+            self.conn.execute(INSERT_STRING, {"dim": dim, "id": found, "value": value})
+        return found
+
+    def name_of(self, dim, id_):
+        return self.names.get((dim, id_), "") if id_ else ""
+
+
+def find_ids(conn, filters):
+    """{dimension: id} of each filter's value in the strings table, None for one never held."""
+    out = {}
+    for name, value in filters.items():
+        row = conn.execute(SELECT_ID, {"dim": records.DIM_NUMBER[name], "value": value}).fetchone()
+        out[name] = None if row is None else row[0]
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing: a day that ends
+# ---------------------------------------------------------------------------------------------
+
+def add_views(conn, day, site, views, strings=None):
+    """Store the records of one day and site's counted views (summary.View)."""
+    add(conn, day, site, records.view_records(views), [], strings)
+
+
+def add_ended_events(conn, today, strings=None):
+    """Inside days.end_days_before, before the event hits of days before today are deleted:
+    add their records to their days'."""
+    by_day = {}
+    for day, site, name, visitor, *values in conn.execute(SELECT_ENDED_HITS, {"today": today}):
+        by_day.setdefault((day, site), []).append((name, visitor,
+                                                   dict(zip(_EVENT_COLUMNS, values))))
+    for (day, site), hits in by_day.items():
+        add(conn, day, site, [], records.event_records(hits), strings)
+
+
+def events_of(conn, day, site=None):
+    """{site: [(name, visitor, {column: value})]} of a day's event hits still stored (today's),
+    oldest first, as records.event_records takes them."""
+    by_site = {}
+    for site_of, name, visitor, *values in conn.execute(SELECT_DAY_HITS,
+                                                        {"day": day, "site": site}):
+        by_site.setdefault(site_of, []).append((name, visitor, dict(zip(_EVENT_COLUMNS, values))))
+    return by_site
+
+
+def add(conn, day, site, view_rows, event_rows, strings=None):
+    """Add records (records.view_records' and event_records', values still strings) to those
+    a day and site has: a day is stored once, but its events come after its views, and a
+    copy (migrate_db) may add to a day the target has."""
+    if not view_rows and not event_rows:
+        return
+    strings = strings or Strings(conn)
+    views = records.encode(view_rows, records.VALUES, strings.id_of)
+    events = records.encode(event_rows, ("event",) + records.VALUES, strings.id_of)
+    key = {"day": day, "site": site}
+    stored = conn.execute(SELECT_RECORDS, key).fetchone()
+    if stored is not None:
+        views = sorted(views + _rows(stored[0], records.VIEW_WIDTH))
+        events = sorted(events + _rows(stored[1], records.EVENT_WIDTH))
+        conn.execute(DELETE_RECORDS, key)
+    conn.execute(INSERT_RECORDS, dict(key, views=records.pack(views, records.VIEW_WIDTH),
+                                      events=records.pack(events, records.EVENT_WIDTH)))
+
+
+def _rows(blob, width):
+    return list(zip(*records.unpack(bytes(blob), width)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading: a range's records
+# ---------------------------------------------------------------------------------------------
+
+def in_range(conn, first, last, site=None):
+    """(day, views columns, events columns) of each day and site with records in [first,
+    last]: one site's, or every site's."""
+    params = {"first": first, "last": last, "site": site}
+    for day, views, events in conn.execute(SELECT_RANGE, params):
+        yield (day, records.unpack(bytes(views), records.VIEW_WIDTH),
+               records.unpack(bytes(events), records.EVENT_WIDTH))
+
+
+def first_day(conn, site=None):
+    """The first day with records (of one site, or any), or None."""
+    return conn.execute(SELECT_FIRST_DAY, {"site": site}).fetchone()[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# Copying: scripts/migrate_db.py
+# ---------------------------------------------------------------------------------------------
+
+def copy_days(source, target, first, last):
+    """Inside a transaction of target: add source's records of [first, last] to target's,
+    their strings numbered again in target's table."""
+    names, strings = Strings(source), Strings(target)
+    for day, site, views, events in source.execute(SELECT_ALL, {"first": first, "last": last}):
+        add(target, day, site, _named(views, records.VALUES, names),
+            _named(events, ("event",) + records.VALUES, names), strings)
+
+
+def _named(blob, dims, names):
+    width = len(dims) + (3 if dims[0] != "event" else 1)
+    numbers = [records.DIM_NUMBER[d] for d in dims]
+    return [tuple(names.name_of(n, id_) for n, id_ in zip(numbers, row)) + row[len(dims):]
+            for row in _rows(blob, width)]
