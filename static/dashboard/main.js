@@ -140,8 +140,13 @@ function showFilter(state, answer) {
   });
   byId("filter").hidden = !filters.length;
   const chips = byId("chips");
+  // Built again with each answer: the chip's × that had the focus keeps it.
+  const focused = chips.contains(document.activeElement) &&
+    document.activeElement.getAttribute("data-filter");
   chips.textContent = "";
   filters.forEach((filter) => chips.appendChild(chip(filter)));
+  const again = focused && chips.querySelector('[data-filter="' + focused + '"]');
+  if (again) again.focus();
   byId("filter-hint").textContent = "Every number below counts only these hits. Esc removes " +
     (filters.length > 1 ? "the last filter." : "the filter.");
   const note = byId("records-note");
