@@ -31,7 +31,7 @@ export function statsUrl(api, state, from, to) {
   if (from) url.searchParams.set("from", from);
   if (to) url.searchParams.set("to", to);
   if (state.site) url.searchParams.set("site", state.site);
-  if (state.filter) url.searchParams.set(state.filter.key, state.filter.value);
+  state.filters.forEach((filter) => url.searchParams.set(filter.key, filter.value));
   return url;
 }
 

@@ -96,6 +96,35 @@ export function languagesNote(totals) {
     " visits told no language: an access log does not record it.";
 }
 
+// {note, why} of the unique visitors: the note under the number, and why it is a dash (its
+// title; "" when counted). filters: how many are in force.
+export function uniqueNote(totals, filters) {
+  const counted = typeof totals.unique === "number";
+  if (!counted && filters > 1) {
+    return { note: "not counted under two filters",
+      why: "Different people are not counted under two or more filters: the day records " +
+        "that combine filters keep nothing that tells one visitor from another." };
+  }
+  return { note: UNIQUE_NOTES[totals.unique_by] || UNIQUE_NOTES.range,
+    why: counted ? "" : "The API gave no count of different people for this view." };
+}
+
+// How the API counted the range's people (docs/api.md, "unique_by"): in one go, a month at a
+// time, or, on days of a month gone by that keeps no number of its people, a day at a time.
+const UNIQUE_NOTES = {
+  range: "different people in this range",
+  month: "counted once per month",
+  day: "counted once per day in months gone by",
+};
+
+// Under two filters the API counts only days it kept records of: from when, if the range
+// starts earlier ("records_from", docs/api.md).
+export function recordsNote(answer) {
+  return typeof answer.records_from === "string" ? "Two filters count only the days from " +
+    longDate(parseDay(answer.records_from)) + " on: earlier days were kept without the " +
+    "records that combine filters." : "";
+}
+
 // The days are the server's: its zone is named when it is not this browser's (here).
 export function zoneNote(zone, here) {
   const plain = (name) => name.replace(/^Etc\//, "");

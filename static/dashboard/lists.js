@@ -116,8 +116,7 @@ function nameCell(state, list, row, most, tr) {
   link.href = filterLink(state, list.key, value);
   link.setAttribute("data-filter", list.key);
   link.setAttribute("data-value", String(value));
-  const filter = state.filter;
-  if (filter && filter.key === list.key && filter.value === String(value)) {
+  if (state.filters.some((f) => f.key === list.key && f.value === String(value))) {
     link.setAttribute("aria-current", "true");
     tr.className = "current";
   }

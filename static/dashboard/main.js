@@ -6,8 +6,8 @@ import { apiAddress, askForKey, failure, getCSV, getJSON, keyControls, keyFromLi
 import { fillNotes, followChanges, hover, showChart } from "./chart.js";
 import { LISTS } from "./dimensions.js";
 import { byId, cell, show, showError } from "./dom.js";
-import { DAY, chartSeries, iso, localDay, longDate, parseDay, shortDate, shown, zoneNote }
-  from "./format.js";
+import { DAY, chartSeries, iso, localDay, longDate, parseDay, recordsNote, shortDate, shown,
+  zoneNote } from "./format.js";
 import { buildSections, fillBroken, fillList } from "./lists.js";
 import { RANGES, filterLink, firstDay, rangeLink, readState, siteLink } from "./state.js";
 import { compareTotals, fillTotals, sayChanges } from "./totals.js";
@@ -23,7 +23,8 @@ const session = {
   answer: null,
   typedKey: false, // the next 401 answers a key just typed into the form
   loadedAt: 0,
-  knownSites: [] // the API's "sites", kept while one of them is chosen
+  knownSites: [], // the API's "sites", kept while one of them is chosen
+  countries: new Map() // the names of the countries answers have listed, by code
 };
 
 // The server's today decided every hit's day; until an answer says it, the browser's stands in.
@@ -108,7 +109,7 @@ export function render(state, answer) {
   showPeriod(state, answer, first, last);
   showSites(state, answer.sites);
   showFilter(state, answer);
-  if (!answer.totals.visitors && !answer.totals.pageviews && !state.filter) {
+  if (!answer.totals.visitors && !answer.totals.pageviews && !state.filters.length) {
     show("empty-box");
     return;
   }
@@ -130,19 +131,45 @@ function showPeriod(state, answer, first, last) {
   document.title = "Visits, " + RANGES[range].name + " \u00B7 footfall";
 }
 
-// The filter's chip; a country reads by its name once an answer has given it.
+// A chip per filter; a country reads by its name once an answer has given it (kept, so the
+// chip does not change while the next view loads, nor when it fails).
 function showFilter(state, answer) {
-  const filter = state.filter;
-  byId("filter").hidden = !filter;
-  if (!filter) return;
+  const filters = state.filters;
+  ((answer && answer.countries) || []).forEach((c) => {
+    session.countries.set(c.country, c.name);
+  });
+  byId("filter").hidden = !filters.length;
+  const chips = byId("chips");
+  // Built again with each answer: the chip's × that had the focus keeps it.
+  const focused = chips.contains(document.activeElement) &&
+    document.activeElement.getAttribute("data-filter");
+  chips.textContent = "";
+  filters.forEach((filter) => chips.appendChild(chip(filter)));
+  const again = focused && chips.querySelector('[data-filter="' + focused + '"]');
+  if (again) again.focus();
+  byId("filter-hint").textContent = "Every number below counts only these hits. Esc removes " +
+    (filters.length > 1 ? "the last filter." : "the filter.");
+  const note = byId("records-note");
+  note.textContent = answer ? recordsNote(answer) : "";
+  note.hidden = !note.textContent;
+}
+
+function chip(filter) {
   const row = {};
   row[filter.key] = filter.value;
-  ((answer && answer.countries) || []).forEach((c) => {
-    if (c.country === filter.value) row.name = c.name;
-  });
-  byId("filter-text").textContent = filter.label + ": " + shown(filter.key, row);
-  byId("filter-remove-text").textContent = "Remove the filter " + filter.label + ": " +
-    filter.value;
+  if (filter.key === "country") row.name = session.countries.get(filter.value);
+  const item = cell("li", "", "chip");
+  item.appendChild(cell("span", filter.label + ": " + shown(filter.key, row), "chip-text"));
+  const remove = cell("button", "", "chip-remove");
+  remove.type = "button";
+  remove.setAttribute("data-filter", filter.key);
+  const cross = cell("span", "\u00D7");
+  cross.setAttribute("aria-hidden", "true");
+  remove.appendChild(cross);
+  remove.appendChild(cell("span", "Remove the filter " + filter.label + ": " + filter.value,
+    "visually-hidden"));
+  item.appendChild(remove);
+  return item;
 }
 
 // The site selector, when the API lists sites (several had hits) or one is chosen.
@@ -182,10 +209,15 @@ function go(search) {
   load();
 }
 
-function removeFilter() {
-  if (!session.state.filter) return;
-  go(filterLink(session.state, null));
-  byId("period").focus();
+// key: the filter whose × was pressed; by default (Escape) the last one added. The focus goes
+// to the chip now in its place, else to the period.
+function removeFilter(key) {
+  const filters = session.state.filters;
+  const at = key ? filters.findIndex((filter) => filter.key === key) : filters.length - 1;
+  if (at < 0) return;
+  go(filterLink(session.state, filters[at].key, null));
+  const left = byId("chips").querySelectorAll(".chip-remove");
+  (left.length ? left[Math.min(at, left.length - 1)] : byId("period")).focus();
 }
 
 function rangeControls() {
@@ -213,12 +245,15 @@ function filterControls() {
     go(filterLink(session.state, link.getAttribute("data-filter"),
       link.getAttribute("data-value")));
   });
-  byId("filter-remove").addEventListener("click", removeFilter);
+  byId("chips").addEventListener("click", (event) => {
+    const remove = event.target.closest && event.target.closest(".chip-remove");
+    if (remove) removeFilter(remove.getAttribute("data-filter"));
+  });
   document.addEventListener("keydown", (event) => {
     if (event.key !== "Escape" || event.defaultPrevented) return;
     const target = event.target;
     if (target && /^(INPUT|SELECT|TEXTAREA)$/.test(target.tagName)) return;
-    removeFilter();
+    removeFilter(null);
   });
 }
 

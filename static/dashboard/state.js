@@ -1,7 +1,7 @@
 /* footfall dashboard: the view state, read from the address once per navigation, and the
  * addresses a click leads to (tests/js/state.test.js). */
 
-import { FILTER_KEYS, LISTS } from "./dimensions.js";
+import { listOf } from "./dimensions.js";
 import { DAY } from "./format.js";
 
 export const RANGES = {
@@ -14,26 +14,26 @@ export const RANGES = {
 };
 export const DEFAULT_RANGE = "30d";
 
-// search: "?range=7d&browser=Firefox". filter: {key, value, label} or null; of several (a
-// hand-made link) the first in LISTS' order. site and api: "" when not given.
+// search: "?range=7d&browser=Firefox&country=DE". filters: [{key, value, label}] in the
+// address's order (the order they were added), one per dimension (its first value); empty: no
+// filter. site and api: "" when not given.
 export function readState(search) {
   const params = new URLSearchParams(search);
   const asked = params.get("range");
   const range = Object.prototype.hasOwnProperty.call(RANGES, asked) ? asked : DEFAULT_RANGE;
-  let filter = null;
-  for (const list of LISTS) {
-    const value = params.get(list.key);
-    if (value) {
-      filter = { key: list.key, value: value, label: list.label };
-      break;
+  const filters = [];
+  params.forEach((value, key) => {
+    const list = listOf(key);
+    if (list && value && !filters.some((filter) => filter.key === key)) {
+      filters.push(Object.freeze({ key: key, value: value, label: list.label }));
     }
-  }
+  });
   return Object.freeze({
     search: params.toString(),
     range: range,
     rangeGiven: params.has("range"),
     site: params.get("site") || "",
-    filter: filter,
+    filters: Object.freeze(filters),
     api: params.get("api") || ""
   });
 }
@@ -42,11 +42,13 @@ function link(params) {
   return "?" + params.toString();
 }
 
-// This view filtered by key=value instead (key null: no filter), its range named.
+// This view with key=value as that dimension's filter: added after the others, or in place of
+// its value (set keeps the place). value null: that dimension's filter removed. The range is
+// named, so the link shows the same days whatever the default.
 export function filterLink(state, key, value) {
   const next = new URLSearchParams(state.search);
-  FILTER_KEYS.forEach((name) => next.delete(name));
-  if (key) next.set(key, value);
+  if (value === null) next.delete(key);
+  else next.set(key, value);
   if (!next.has("range")) next.set("range", state.range);
   return link(next);
 }

@@ -1,30 +1,26 @@
 /* footfall dashboard: the totals above the chart, and the change against the days before. */
 
 import { byId } from "./dom.js";
-import { change, duration, languagesNote, longDate, number, percent, plural, timeNote }
-  from "./format.js";
+import { change, duration, languagesNote, longDate, number, percent, plural, timeNote,
+  uniqueNote } from "./format.js";
 
 const DASH = "\u2013";
-// How the API counted the range's people (docs/api.md, "unique_by"): in one go, a month at a
-// time, or, on days of a month gone by that keeps no number of its people, a day at a time.
-const UNIQUE_NOTES = {
-  range: "different people in this range",
-  month: "counted once per month",
-  day: "counted once per day in months gone by",
-};
 
 export function fillTotals(state, answer) {
   const totals = answer.totals;
   byId("total-visits").textContent = number.format(totals.visitors);
   byId("total-pageviews").textContent = number.format(totals.pageviews);
   // Under an event filter the second number is how often the event was sent (docs/events.md).
-  byId("total-pageviews-label").textContent = state.filter && state.filter.key === "event"
+  byId("total-pageviews-label").textContent = state.filters.some((filter) => filter.key === "event")
     ? "Times sent" : "Pageviews";
   setChange("visits", null, "\u2026");
   setChange("pageviews", null, "\u2026");
-  byId("total-unique").textContent = typeof totals.unique === "number"
-    ? number.format(totals.unique) : DASH;
-  byId("unique-note").textContent = UNIQUE_NOTES[totals.unique_by] || UNIQUE_NOTES.range;
+  const unique = byId("total-unique");
+  const about = uniqueNote(totals, state.filters.length);
+  unique.textContent = typeof totals.unique === "number" ? number.format(totals.unique) : DASH;
+  if (about.why) unique.title = about.why;
+  else unique.removeAttribute("title");
+  byId("unique-note").textContent = about.note;
   byId("total-bounce").textContent = percent(totals.bounces, totals.visitors);
   byId("bounce-note").textContent = "visits of one pageview";
   byId("total-time").textContent = duration(totals.seconds);

@@ -9,6 +9,8 @@
         --out docs/screenshot-filtered.png
     .venv/bin/python tests/browser/screenshot.py --filter event=signup --height 1300 \
         --out docs/screenshot-event.png
+    .venv/bin/python tests/browser/screenshot.py --filter browser=Chrome --filter country=DE \
+        --height 1000 --out docs/screenshot-two-filters.png
 
 It seeds a temporary database with serve.py's demo (seed_db.py --demo, fixed seed), runs
 scripts/serve.py over it and photographs view_stats.html in Debian's Chromium (1280x1500 by
@@ -37,7 +39,8 @@ def main(argv=None):
     parser.add_argument("--height", type=int, default=1500)
     parser.add_argument("--scheme", choices=("light", "dark"), default="light")
     parser.add_argument("--range", default="30d")
-    parser.add_argument("--filter", help="one filter of the dashboard, e.g. browser=Firefox")
+    parser.add_argument("--filter", action="append", default=[],
+                        help="a filter of the dashboard, e.g. browser=Firefox (again for two)")
     parser.add_argument("--full-page", action="store_true")
     args = parser.parse_args(argv)
 
@@ -51,7 +54,7 @@ def main(argv=None):
                                     color_scheme=args.scheme,
                                     viewport={"width": args.width, "height": args.height})
             page.clock.set_fixed_time(NOON)
-            query = f"?range={args.range}" + (f"&{args.filter}" if args.filter else "")
+            query = "&".join([f"?range={args.range}"] + args.filter)
             page.goto(site.dashboard + query)
             expect(page.locator("#main")).to_have_attribute("aria-busy", "false")
             page.locator("#chart").scroll_into_view_if_needed()

@@ -37,7 +37,7 @@ def test_clicking_an_event_filters_every_number_by_it(pages, seeded_site):
     assert api_query(sent.value.request) == {**THIRTY_DAYS, "event": "signup"}
     expect(page.locator("#main")).to_have_attribute("aria-busy", "false")
     assert "event=signup" in page.url and "range=30d" in page.url
-    expect(page.locator("#filter-text")).to_have_text("Event: signup")
+    expect(page.locator(".chip-text")).to_have_text("Event: signup")
     answer = seeded_site.stats(event="signup", **THIRTY_DAYS)
     expect(page.locator("#total-visits")).to_have_text(number(answer["totals"]["visitors"]))
     expect(page.locator("#total-pageviews")).to_have_text(number(answer["totals"]["pageviews"]))
@@ -55,3 +55,19 @@ def test_clicking_an_event_filters_every_number_by_it(pages, seeded_site):
     page.keyboard.press("Escape")
     expect(page.locator("#filter")).to_be_hidden()
     expect(page.locator("#total-pageviews-label")).to_have_text("Pageviews")
+
+
+def test_a_second_chip_beside_an_event_shows_the_apis_refusal_and_can_be_removed(pages,
+                                                                                 seeded_site):
+    pages.allow("status of 400")
+    page = open_dashboard(pages, seeded_site, "?range=30d&event=signup")
+    page.locator("#countries-body a").first.click()
+    expect(page.locator("#error-text")).to_have_text(
+        "The stats API at /cgi-bin/stats.py answered 400: event cannot be combined with "
+        "another filter yet, not event and country")
+    expect(page.locator(".chip-text")).to_have_count(2)
+    page.get_by_role("button", name="Remove the filter Event: signup").click()
+    expect(page.locator("#main")).to_have_attribute("aria-busy", "false")
+    expect(page.locator("#error-box")).to_be_hidden()
+    expect(page.locator(".chip-text")).to_have_count(1)
+    expect(page.locator(".chip-text")).to_contain_text("Country: ")

@@ -10,7 +10,7 @@ import urllib.parse
 import pytest
 from footfall_testing import NOON
 from playwright.sync_api import expect
-from test_dashboard import api_query, is_stats_get, number, open_dashboard, today
+from test_dashboard import api_query, is_range_get, is_stats_get, number, open_dashboard, today
 
 # Each list of the answer: (table id, list, key, what the screen shows in its name column).
 LISTS = [
@@ -56,7 +56,8 @@ def assert_screen_shows(page, answer):
     totals = answer["totals"]
     expect(page.locator("#total-visits")).to_have_text(number(totals["visitors"]))
     expect(page.locator("#total-pageviews")).to_have_text(number(totals["pageviews"]))
-    expect(page.locator("#total-unique")).to_have_text(number(totals["unique"]))
+    expect(page.locator("#total-unique")).to_have_text(
+        "\u2013" if totals["unique"] is None else number(totals["unique"]))
     expect(page.locator("#total-bounce")).to_have_text(
         percent(totals["bounces"], totals["visitors"]))
     expect(page.locator("#total-time")).to_have_text(duration(totals["seconds"]))
@@ -111,7 +112,7 @@ def test_clicking_a_row_filters_every_number_on_screen(pages, seeded_site, box, 
     assert filter_of(page.url) == {key: value}
     assert "range=30d" in page.url
     expect(page.locator("#filter")).to_be_visible()
-    expect(page.locator("#filter-text")).to_contain_text(": ")
+    expect(page.locator(".chip-text")).to_contain_text(": ")
     # The CSV applies every filter: the download is the view shown.
     expect(page.locator("#download")).to_be_visible()
     answer = seeded_site.stats(**THIRTY_DAYS, **{key: value})
@@ -119,22 +120,81 @@ def test_clicking_a_row_filters_every_number_on_screen(pages, seeded_site, box, 
     assert_screen_shows(page, answer)
 
 
-def test_a_new_click_replaces_the_filter(pages, seeded_site):
+def test_a_click_in_another_list_adds_a_second_chip_and_the_get_carries_both(pages,
+                                                                            seeded_site):
     page = open_dashboard(pages, seeded_site, "?range=30d")
-    page.locator("#browsers-body a").first.click()
-    expect(page.locator("#filter-text")).to_have_text("Browser: Chrome")
+    page.locator("#countries-body a", has_text="(DE)").click()
+    expect(page.locator(".chip-text")).to_have_text(["Country: Germany (DE)"])
     expect(page.locator("#main")).to_have_attribute("aria-busy", "false")
-    page.locator("#devices-body a", has_text="Phone").click()
-    expect(page.locator("#filter-text")).to_have_text("Device: Phone")
-    assert filter_of(page.url) == {"device": "phone"}
+    with page.expect_response(is_range_get) as sent:
+        page.locator("#devices-body a", has_text="Phone").click()
+    assert api_query(sent.value.request) == {**THIRTY_DAYS, "country": "DE", "device": "phone"}
+    expect(page.locator(".chip-text")).to_have_text(["Country: Germany (DE)", "Device: Phone"])
     expect(page.locator("#main")).to_have_attribute("aria-busy", "false")
-    assert_screen_shows(page, seeded_site.stats(**THIRTY_DAYS, device="phone"))
+    assert filter_of(page.url) == {"country": "DE", "device": "phone"}
+    answer = seeded_site.stats(**THIRTY_DAYS, country="DE", device="phone")
+    assert answer["filter"] == {"country": "DE", "device": "phone"}
+    assert_screen_shows(page, answer)
+
+
+def test_two_filters_show_unique_visitors_as_a_dash_that_says_why(pages, seeded_site):
+    page = open_dashboard(pages, seeded_site, "?range=30d&country=DE&device=phone")
+    assert seeded_site.stats(**THIRTY_DAYS, country="DE", device="phone")["totals"]["unique"] \
+        is None
+    expect(page.locator("#total-unique")).to_have_text("\u2013")
+    expect(page.locator("#total-unique")).to_have_attribute(
+        "title", "Different people are not counted under two or more filters: the day records "
+        "that combine filters keep nothing that tells one visitor from another.")
+    expect(page.locator("#unique-note")).to_have_text("not counted under two filters")
+
+
+def test_a_reload_keeps_both_chips(pages, seeded_site):
+    page = open_dashboard(pages, seeded_site, "?range=7d&browser=Chrome&device=phone")
+    page.reload()
+    expect(page.locator("#main")).to_have_attribute("aria-busy", "false")
+    expect(page.locator(".chip-text")).to_have_text(["Browser: Chrome", "Device: Phone"])
+    expect(page.locator("button[data-range='7d']")).to_have_attribute("aria-pressed", "true")
+    seven = {"from": (today() - datetime.timedelta(days=6)).isoformat()}
+    assert_screen_shows(page, seeded_site.stats(**seven, browser="Chrome", device="phone"))
+
+
+def test_the_first_day_two_filters_count_is_said_under_the_chips(pages, seeded_site):
+    # The seeded days all have records: the answer is given a later first day, as one of a
+    # database older than its records would carry.
+    def records_from_nov_20(route):
+        response = route.fetch()
+        route.fulfill(response=response, json={**response.json(), "records_from": "2026-11-20"})
+
+    page = pages.open()
+    page.route("**/cgi-bin/stats.py?*", records_from_nov_20)
+    page.goto(seeded_site.dashboard + "?range=30d&country=DE&device=phone")
+    expect(page.locator("#main")).to_have_attribute("aria-busy", "false")
+    expect(page.locator("#records-note")).to_have_text(
+        "Two filters count only the days from Fri, Nov 20, 2026 on: earlier days were kept "
+        "without the records that combine filters.")
+
+
+@pytest.mark.parametrize("how", ["chip-x", "escape"])
+def test_one_of_two_chips_is_removed_alone(pages, seeded_site, how):
+    page = open_dashboard(pages, seeded_site, "?range=30d&device=phone&country=DE")
+    if how == "chip-x":
+        page.get_by_role("button", name="Remove the filter Device: phone").click()
+    else:
+        page.keyboard.press("Escape")  # the last one added
+    expect(page.locator(".chip-text")).to_have_text(
+        ["Country: Germany (DE)"] if how == "chip-x" else ["Device: Phone"])
+    expect(page.locator("#main")).to_have_attribute("aria-busy", "false")
+    left = {"country": "DE"} if how == "chip-x" else {"device": "phone"}
+    assert filter_of(page.url) == left
+    assert_screen_shows(page, seeded_site.stats(**THIRTY_DAYS, **left))
+    if how == "chip-x":  # the focus moves to the chip now in its place
+        expect(page.get_by_role("button", name="Remove the filter Country: DE")).to_be_focused()
 
 
 def test_a_link_with_a_filter_reproduces_the_view(pages, seeded_site):
     page = open_dashboard(pages, seeded_site, "?range=7d&browser=Firefox")
     expect(page.locator("button[data-range='7d']")).to_have_attribute("aria-pressed", "true")
-    expect(page.locator("#filter-text")).to_have_text("Browser: Firefox")
+    expect(page.locator(".chip-text")).to_have_text("Browser: Firefox")
     seven = {"from": (today() - datetime.timedelta(days=6)).isoformat()}
     assert_screen_shows(page, seeded_site.stats(**seven, browser="Firefox"))
     # Another range keeps the filter.
@@ -148,7 +208,7 @@ def test_a_link_with_a_filter_reproduces_the_view(pages, seeded_site):
 @pytest.mark.parametrize("how", ["chip-x", "escape"])
 def test_the_filter_is_removed_by_the_chips_x_or_escape(pages, seeded_site, how):
     page = open_dashboard(pages, seeded_site, "?range=30d&country=DE")
-    expect(page.locator("#filter-text")).to_have_text("Country: Germany (DE)")
+    expect(page.locator(".chip-text")).to_have_text("Country: Germany (DE)")
     if how == "chip-x":
         page.get_by_role("button", name="Remove the filter Country: DE").click()
     else:
@@ -159,7 +219,7 @@ def test_the_filter_is_removed_by_the_chips_x_or_escape(pages, seeded_site, how)
     assert page.url.endswith("?range=30d")
     assert_screen_shows(page, seeded_site.stats(**THIRTY_DAYS))
     page.go_back()  # the filtered view is a history entry
-    expect(page.locator("#filter-text")).to_contain_text("Country: ")
+    expect(page.locator(".chip-text")).to_contain_text("Country: ")
 
 
 def test_today_shows_the_hourly_chart_and_the_last_30_minutes(pages, seeded_site):
@@ -239,8 +299,8 @@ def test_one_site_has_no_site_selector(pages, fresh_site):
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("query", ["?range=today", "?range=30d&browser=Firefox",
-                                   "?range=30d&event=signup"],
-                         ids=["today", "filtered", "event"])
+                                   "?range=30d&event=signup", "?range=30d&country=DE&device=phone"],
+                         ids=["today", "filtered", "event", "two-filters"])
 def test_new_views_have_no_serious_accessibility_violations(pages, seeded_site, axe_source,
                                                             scheme, query):
     page = open_dashboard(pages, seeded_site, query, color_scheme=scheme)

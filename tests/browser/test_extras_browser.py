@@ -74,7 +74,7 @@ def test_downloaded_csv_under_a_filter_is_the_api_csv_of_that_filter(pages, priv
                                                                       tmp_path):
     page = open_dashboard(pages, private_site,
                           "?range=7d&browser=Chrome#key=" + private_site.read_key)
-    expect(page.locator("#filter-text")).to_have_text("Browser: Chrome")
+    expect(page.locator(".chip-text")).to_have_text("Browser: Chrome")
     with page.expect_download() as download:
         page.get_by_role("button", name="Download these days as CSV").click()
     saved = tmp_path / "saved.csv"

@@ -6,7 +6,7 @@ import { test } from "node:test";
 
 import {
   beforeAfter, change, chartSeries, conversion, duration, hourName, iso, languagesNote,
-  parseDay, percent, serverClock, shown, timeNote, zoneNote
+  parseDay, percent, recordsNote, serverClock, shown, timeNote, uniqueNote, zoneNote
 } from "../../static/dashboard/format.js";
 
 test("a day reads as its ISO date and back", () => {
@@ -109,4 +109,40 @@ test("a today that is no longer the server's shows all its hours", () => {
 test("other ranges chart the days", () => {
   const series = chartSeries(TODAY, "7d", new Date(Date.UTC(2026, 10, 28, 2)));
   assert.deepEqual(series, { visits: TODAY.visitors, views: TODAY.pageviews, hourly: false });
+});
+
+test("unique visitors counted: the note says over what, with no reason for a dash", () => {
+  assert.deepEqual(uniqueNote({ unique: 12, unique_by: "month" }, 1),
+    { note: "counted once per month", why: "" });
+  assert.deepEqual(uniqueNote({ unique: 12, unique_by: null }, 0),
+    { note: "different people in this range", why: "" });
+});
+
+test("unique visitors of days of a month gone by: the note says they count once a day", () => {
+  assert.deepEqual(uniqueNote({ unique: 9, unique_by: "day" }, 0),
+    { note: "counted once per day in months gone by", why: "" });
+});
+
+test("unique visitors not counted under two filters: the note and the title say why", () => {
+  assert.deepEqual(uniqueNote({ unique: null, unique_by: null }, 2), {
+    note: "not counted under two filters",
+    why: "Different people are not counted under two or more filters: the day records " +
+      "that combine filters keep nothing that tells one visitor from another."
+  });
+});
+
+test("unique visitors missing under one filter: the title says the API gave none", () => {
+  assert.deepEqual(uniqueNote({ unique: null }, 1), {
+    note: "different people in this range",
+    why: "The API gave no count of different people for this view."
+  });
+});
+
+test("no records note unless the answer says from when two filters count", () => {
+  assert.equal(recordsNote({ from: "2026-11-01" }), "");
+});
+
+test("the records note names the first day two filters count", () => {
+  assert.match(recordsNote({ from: "2026-11-01", records_from: "2026-11-20" }),
+    /^Two filters count only the days from .*2026 on: earlier days were kept without the records that combine filters\.$/);
 });

@@ -5,10 +5,11 @@ import { test } from "node:test";
 import {
   filterLink, firstDay, rangeLink, readState, siteLink
 } from "../../static/dashboard/state.js";
+import { statsUrl } from "../../static/dashboard/api.js";
 
 test("an address without a range shows 30 days, unfiltered, all sites", () => {
   assert.deepEqual({ ...readState("") }, {
-    search: "", range: "30d", rangeGiven: false, site: "", filter: null, api: ""
+    search: "", range: "30d", rangeGiven: false, site: "", filters: [], api: ""
   });
 });
 
@@ -18,35 +19,72 @@ test("an unknown range falls back to 30 days but counts as given", () => {
   assert.equal(state.rangeGiven, true);
 });
 
-test("the filter, the site and the api are read from the address", () => {
+test("the filters, the site and the api are read from the address", () => {
   const state = readState("?range=7d&browser=Firefox&site=example.com&api=/x/stats.py");
   assert.equal(state.range, "7d");
-  assert.deepEqual(state.filter, { key: "browser", value: "Firefox", label: "Browser" });
+  assert.deepEqual(state.filters, [{ key: "browser", value: "Firefox", label: "Browser" }]);
   assert.equal(state.site, "example.com");
   assert.equal(state.api, "/x/stats.py");
 });
 
-test("of several filters the first in the lists' order is used", () => {
-  assert.deepEqual(readState("?os=Linux&page=/about").filter,
-    { key: "page", value: "/about", label: "Page" });
+test("several filters are all read, in the address's order", () => {
+  assert.deepEqual(readState("?os=Linux&range=7d&page=/about").filters, [
+    { key: "os", value: "Linux", label: "System" },
+    { key: "page", value: "/about", label: "Page" }
+  ]);
+});
+
+test("a dimension given twice filters by its first value", () => {
+  assert.deepEqual(readState("?browser=Firefox&browser=Chrome").filters,
+    [{ key: "browser", value: "Firefox", label: "Browser" }]);
 });
 
 test("an empty filter value is no filter", () => {
-  assert.equal(readState("?browser=").filter, null);
+  assert.deepEqual(readState("?browser=").filters, []);
 });
 
-test("a filter link replaces every filter and names the range", () => {
-  const state = readState("?site=a.org&os=Linux&page=/x");
-  assert.equal(filterLink(state, "browser", "Firefox"), "?site=a.org&browser=Firefox&range=30d");
+test("a filter link of another dimension adds a filter after the others", () => {
+  const state = readState("?range=7d&country=DE");
+  assert.equal(filterLink(state, "page", "/pricing"), "?range=7d&country=DE&page=%2Fpricing");
 });
 
-test("a filter link without a filter removes them all", () => {
-  assert.equal(filterLink(readState("?range=7d&event=signup"), null), "?range=7d");
+test("a filter link of a dimension already filtered replaces its value in place", () => {
+  const state = readState("?range=7d&browser=Chrome&device=phone");
+  assert.equal(filterLink(state, "browser", "Firefox"), "?range=7d&browser=Firefox&device=phone");
 });
 
-test("a range link keeps the filter and the site", () => {
-  assert.equal(rangeLink(readState("?browser=Firefox&site=a.org"), "today"),
-    "?browser=Firefox&site=a.org&range=today");
+test("a filter link without a value removes that dimension's filter alone", () => {
+  const state = readState("?range=7d&event=signup&country=DE");
+  assert.equal(filterLink(state, "event", null), "?range=7d&country=DE");
+});
+
+test("a filter link names the range and keeps the site", () => {
+  assert.equal(filterLink(readState("?site=a.org"), "os", "Linux"),
+    "?site=a.org&os=Linux&range=30d");
+});
+
+test("two filters added by links read back as the same two filters", () => {
+  const first = readState(filterLink(readState("?range=90d"), "country", "DE"));
+  const both = readState(filterLink(first, "page", "/pricing"));
+  assert.equal(both.range, "90d");
+  assert.deepEqual(both.filters, [
+    { key: "country", value: "DE", label: "Country" },
+    { key: "page", value: "/pricing", label: "Page" }
+  ]);
+  assert.deepEqual(readState(filterLink(both, "country", null)).filters,
+    [{ key: "page", value: "/pricing", label: "Page" }]);
+});
+
+test("the API's address carries every filter and the site", () => {
+  const url = statsUrl(new URL("https://a.org/cgi-bin/stats.py"),
+    readState("?country=DE&site=a.org&page=/pricing"), "2026-11-01", "2026-11-28");
+  assert.equal(url.search,
+    "?from=2026-11-01&to=2026-11-28&site=a.org&country=DE&page=%2Fpricing");
+});
+
+test("a range link keeps the filters and the site", () => {
+  assert.equal(rangeLink(readState("?browser=Firefox&site=a.org&os=Linux"), "today"),
+    "?browser=Firefox&site=a.org&os=Linux&range=today");
 });
 
 test("a site link sets the site, or removes it for all sites", () => {
