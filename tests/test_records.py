@@ -236,10 +236,33 @@ def test_fold_makes_rare_values_then_rare_mixes_other():
         1: ("Firefox", "Linux", "desktop", "DE", "de"),
         2: ("Firefox", "Linux", "desktop", "DE", "de"),
         3: ("Firefox", "Linux", "desktop", "DE", "de"),
-        4: ("(other)", "(other)", "(other)", "(other)", ""),  # its mix is held once
-        5: ("(other)", "(other)", "(other)", "(other)", ""),  # "mobile" by two: (other) first
-        6: ("(other)", "(other)", "(other)", "(other)", ""),
+        # "mobile" is held by two: (other) first. Then the mixes held by fewer than 3 give up
+        # language (none to give), system, then device, and three share what is left.
+        4: ("Firefox", "(other)", "(other)", "FR", ""),
+        5: ("Firefox", "(other)", "(other)", "FR", ""),
+        6: ("Firefox", "(other)", "(other)", "FR", ""),
     }
+
+
+def test_a_rare_mix_gives_up_its_traits_until_k_visits_share_the_rest():
+    mixes = {n: ("Chrome", "Windows", "desktop", "DE", lang)
+             for n, lang in enumerate(["de", "de", "de", "en", "en", "fr", "fr", "fr", "it"])}
+    mixes[9] = ("Chrome", "Windows", "mobile", "DE", "de")
+    folded = records.fold(mixes)
+    # "it" and "mobile" are held once: (other) outright. The two "en" and the lone "it" mixes
+    # are rare: their language goes, and with it their mix is shared by three.
+    assert [folded[n] for n in (0, 3, 5, 8)] == [
+        ("Chrome", "Windows", "desktop", "DE", "de"),
+        ("Chrome", "Windows", "desktop", "DE", "(other)"),
+        ("Chrome", "Windows", "desktop", "DE", "fr"),
+        ("Chrome", "Windows", "desktop", "DE", "(other)")]
+    # The mobile visit's mix is held once: it gives up language, system, device, browser and
+    # country before it is shared: by no one, so all five are (other).
+    assert folded[9] == ("(other)",) * 5
+    held = {}
+    for mix in folded.values():
+        held[mix] = held.get(mix, 0) + 1
+    assert all(n >= records.K for mix, n in held.items() if mix != ("(other)",) * 5)
 
 
 def test_records_begin_on_the_first_day_stored_and_the_answer_says_so(conn, app):

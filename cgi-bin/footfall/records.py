@@ -97,19 +97,32 @@ def event_records(hits):
     return rows
 
 
+# The order in which a rare mix gives up its traits, the least asked for first: language, system,
+# device, then browser, then country. A mix held by fewer than K visits loses one at a time until
+# K visits share what is left, so the common part of a rare visit (Firefox from France) still
+# answers two filters while nothing rarer than K visits of the day is kept.
+GIVE_UP = tuple(PER_VISIT.index(name) for name in ("language", "os", "device", "browser",
+                                                    "country"))
+
+
 def fold(traits):
     """{visit: its five traits} with the rare ones "(other)": each value held by fewer than K
-    visits, then every trait of a visit whose mix is held by fewer than K. '' (not known)
-    stays ''."""
+    visits; then, in GIVE_UP's order, a trait at a time of every visit whose mix is still held
+    by fewer than K. '' (not known) stays ''."""
     held = [collections.Counter(mix[i] for mix in traits.values()) for i in range(len(PER_VISIT))]
     kept = {}
     for visit, mix in traits.items():
         kept[visit] = tuple(OTHER if value and held[i][value] < K else value
                             for i, value in enumerate(mix))
-    mixes = collections.Counter(kept.values())
-    for visit, mix in kept.items():
-        if mixes[mix] < K:
-            kept[visit] = tuple(OTHER if value else value for value in mix)
+    for i in GIVE_UP:
+        mixes = collections.Counter(kept.values())
+        rare = [visit for visit, mix in kept.items() if mixes[mix] < K]
+        if not rare:
+            break
+        for visit in rare:
+            mix = kept[visit]
+            if mix[i]:
+                kept[visit] = mix[:i] + (OTHER,) + mix[i + 1:]
     return kept
 
 
