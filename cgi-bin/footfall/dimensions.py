@@ -81,3 +81,6 @@ PER_VISITOR = tuple(d.name for d in DIMENSIONS if d.per_visitor)
 # Not a dimension but listed beside them: the hour of the day, a column of views and event_hits
 # (a day's hours chart, an event's hours).
 HOUR = "hour"
+# The visitor traits a rare mix of a day's records gives up one at a time, the least asked for
+# first (records.fold): what is left answers two filters while it is shared by K visits.
+GIVE_UP = ("language", "os", "device", "browser", "country")

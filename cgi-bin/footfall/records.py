@@ -33,7 +33,7 @@ import zlib
 from itertools import compress
 from operator import itemgetter
 
-from . import dimensions
+from . import bounds, dimensions
 
 # page, ref, campaign; browser, os, device, country, language
 PER_VIEW = tuple(name for name in dimensions.VIEW_COLUMNS if name not in dimensions.PER_VISITOR)
@@ -78,7 +78,9 @@ def view_records(views):
 def event_records(hits):
     """[(name, page, ref, campaign, browser, os, device, country, language, flags)] of one day
     and site's event hits, oldest first, each (name, visitor, {column: value}) as
-    event_sums.sums_of takes them; unsorted, traits folded among the day's event visitors."""
+    event_sums.sums_of takes them; unsorted, traits folded among the day's event visitors.
+    Names and values past the day's caps are OTHER, as in the day's event sums (bounds.py)."""
+    hits = bounds.cap_events(hits)
     firsts = {}
     for _name, visitor, columns in hits:
         if visitor not in firsts:
@@ -97,12 +99,10 @@ def event_records(hits):
     return rows
 
 
-# The order in which a rare mix gives up its traits, the least asked for first: language, system,
-# device, then browser, then country. A mix held by fewer than K visits loses one at a time until
-# K visits share what is left, so the common part of a rare visit (Firefox from France) still
-# answers two filters while nothing rarer than K visits of the day is kept.
-GIVE_UP = tuple(PER_VISIT.index(name) for name in ("language", "os", "device", "browser",
-                                                    "country"))
+# A mix held by fewer than K visits gives up one trait at a time (dimensions.GIVE_UP: language,
+# system, device, browser, country) until K visits share what is left, so the common part of a
+# rare visit (Firefox from France) still answers two filters.
+GIVE_UP = tuple(PER_VISIT.index(name) for name in dimensions.GIVE_UP)
 
 
 def fold(traits):

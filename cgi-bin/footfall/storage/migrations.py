@@ -341,14 +341,14 @@ MIGRATIONS = {
         -- Each string a day's records hold (storage/day_records.py), once: the records hold its
         -- number. dim: 1 page, 2 ref, 3 campaign, 4 browser, 5 os, 6 device, 7 country,
         -- 8 language, 10 event name (records.DIM_NUMBER); ids count from 1 within a dimension,
-        -- 0 is ''.
+        -- 0 is ''. No index on value: the writer, alone at a day's end, reads the
+        -- whole table (day_records.Strings), and it would hold every long page a second time.
         create table strings (
             dim    integer not null,
             id     integer not null,
             value  text    not null,
             primary key (dim, id)
         ) without rowid;
-        create unique index strings_value on strings (dim, value);
 
         -- An ended day's counted views and event hits as identifier-free records (records.py):
         -- one zlib blob of integer columns each, rows sorted by value, no visitor hash, no visit

@@ -6,7 +6,7 @@ a hostile day's thousand 900-character pages stayed in these two tables and dail
 """
 
 from ..bounds import OTHER
-from .record import add_page_day
+from .page_rollups import add_page_day
 
 SELECT_DAY_PAGES = """
     select page, visitors, pageviews from daily_page where day = :day and site = :site

@@ -253,7 +253,6 @@ SCHEMA = """
         value  text    not null,
         primary key (dim, id)
     );
-    create unique index strings_value on strings (dim, value);
 
     create table day_records (
         day     text  not null,

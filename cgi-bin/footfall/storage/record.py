@@ -10,6 +10,7 @@ import os
 from .. import counting, dimensions
 from . import days
 from .connection import checkpoint, in_transaction, lock
+from .page_rollups import add_page_day
 
 
 class Hit:
@@ -90,20 +91,6 @@ ADD_DAILY_SITE = """
     on conflict (day, site) do update
        set visitors = daily_site.visitors + excluded.visitors,
            pageviews = daily_site.pageviews + excluded.pageviews
-"""
-ADD_DAILY_PAGE = """
-    insert into daily_page (page, day, site, visitors, pageviews)
-    values (:page, :day, :site, :visitors, :pageviews)
-    on conflict (day, site, page) do update
-       set visitors = daily_page.visitors + excluded.visitors,
-           pageviews = daily_page.pageviews + excluded.pageviews
-"""
-ADD_MONTHLY_PAGE = """
-    insert into monthly_page (month, site, page, visitors, pageviews)
-    values (:month, :site, :page, :visitors, :pageviews)
-    on conflict (month, site, page) do update
-       set visitors = monthly_page.visitors + excluded.visitors,
-           pageviews = monthly_page.pageviews + excluded.pageviews
 """
 ADD_HOURLY_SITE = """
     insert into hourly_site (day, site, hour, visitors, pageviews)
@@ -282,13 +269,6 @@ def add_site_day(conn, day, site, visitors, pageviews):
 def add_site_hour(conn, day, site, hour, visitors, pageviews):
     conn.execute(ADD_HOURLY_SITE, {"day": day, "site": site, "hour": hour, "visitors": visitors,
                                    "pageviews": pageviews})
-
-
-def add_page_day(conn, day, site, page, visitors, pageviews):
-    params = {"day": day, "month": day[:7], "site": site, "page": page,
-              "visitors": visitors, "pageviews": pageviews}
-    conn.execute(ADD_DAILY_PAGE, params)
-    conn.execute(ADD_MONTHLY_PAGE, params)
 
 
 def add_referral(conn, day, site, ref_host, pageviews):
