@@ -1,14 +1,24 @@
-/* footfall dashboard: a classic script, run after jQuery and flot, that imports main.js: a
- * browser loads no module into a page opened as a file, so then this says what to do. */
+/* footfall dashboard: a classic script that imports main.js at once. It is async: the modules
+ * and the first GET load while jQuery and flot (deferred) still do, and main.js waits for the
+ * page and for them (dom.js). A browser loads no module into a page opened as a file, so then
+ * this says what to do. */
 (function () {
   "use strict";
 
+  // An async script can run before the body is parsed.
+  function whenParsed(then) {
+    if (document.readyState !== "loading") then();
+    else document.addEventListener("DOMContentLoaded", then);
+  }
+
   function fail(message) {
-    document.getElementById("error-text").textContent = message;
-    document.getElementById("error-box").hidden = false;
-    document.getElementById("status").hidden = true;
-    document.getElementById("retry").hidden = true;
-    document.getElementById("main").setAttribute("aria-busy", "false");
+    whenParsed(function () {
+      document.getElementById("error-text").textContent = message;
+      document.getElementById("error-box").hidden = false;
+      document.getElementById("status").hidden = true;
+      document.getElementById("retry").hidden = true;
+      document.getElementById("main").setAttribute("aria-busy", "false");
+    });
   }
 
   // Opened from disk, the page has no stats API to ask (and browsers block it anyway).
