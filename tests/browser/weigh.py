@@ -11,8 +11,9 @@ the chart is drawn (a MutationObserver notes when flot's canvas is in #chart, af
 returns): the median and the spread of the loads, each in a fresh context, without cache.
 Times depend on the machine and what else it runs (the load average is printed before and
 after); the weight does not. --against REF serves the dashboard of a git commit too, from a copy
-of its static/, scripts/ and cgi-bin/ over the same data, and alternates the loads of the two,
-so that both see the same machine.
+of its static/, scripts/ and cgi-bin/ over the same data, and alternates the loads of the two (each
+first in turn), so that both see the same machine. The
+server is on this machine: --latency MS adds a round trip to each request, as over a network.
 """
 
 import argparse
@@ -71,13 +72,19 @@ def checkout(ref, folder):
     return folder / "scripts"
 
 
-def load(browser, site, query):
+def load(browser, site, query, latency):
     """One load of the dashboard in a fresh context: (ms to the chart, {path: gzipped bytes})."""
     context = browser.new_context(user_agent=DESKTOP_UA, locale="en-US",
                                   viewport={"width": 1280, "height": 900})
     context.add_init_script(CHART_DRAWN)  # before the clock's own script
     context.clock.set_fixed_time(NOON)
     page = context.new_page()
+    if latency:
+        cdp = context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.send("Network.emulateNetworkConditions", {
+            "offline": False, "latency": latency, "downloadThroughput": -1,
+            "uploadThroughput": -1})
     responses = []
     page.on("response", collector(responses))
     page.goto(site.dashboard + query)
@@ -102,6 +109,8 @@ def main(argv=None):
     parser.add_argument("--range", default="30d")
     parser.add_argument("--loads", type=int, default=9)
     parser.add_argument("--against", metavar="REF", help="a git commit to time load for load")
+    parser.add_argument("--latency", type=float, default=0, metavar="MS",
+                        help="each request's round trip, as Chromium emulates it (0: none)")
     args = parser.parse_args(argv)
     query = f"?range={args.range}"
     print("load average", " ".join(f"{x:.2f}" for x in os.getloadavg()))
@@ -118,9 +127,11 @@ def main(argv=None):
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         times, weights = [[] for _ in sites], {}
         try:
-            for _ in range(args.loads):
-                for i, served in enumerate(sites):
-                    drawn, weighed = load(browser, served, query)
+            for n in range(args.loads):
+                # In turn first: a load right after another one is faster.
+                order = list(enumerate(sites))
+                for i, served in order if n % 2 == 0 else order[::-1]:
+                    drawn, weighed = load(browser, served, query, args.latency)
                     times[i].append(drawn)
                     if i == 0:
                         weights = weighed
