@@ -33,3 +33,25 @@ export function showError(message) {
 export function cssVar(name) {
   return getComputedStyle(document.body).getPropertyValue(name).trim();
 }
+
+// The page is parsed: start.js is async, so the modules may run before the body is read.
+export function whenParsed() {
+  return new Promise((resolve) => {
+    if (document.readyState !== "loading") resolve();
+    else document.addEventListener("readystatechange", resolve, { once: true });
+  });
+}
+
+// jQuery and flot have run (deferred scripts run before DOMContentLoaded, after the style
+// sheet, which the chart's colours read). Once the page has loaded, a flot that failed to load
+// fails the drawing, not the wait.
+export function whenScriptsRun() {
+  return new Promise((resolve) => {
+    if ((window.jQuery && window.jQuery.plot) || document.readyState === "complete") {
+      resolve();
+    } else {
+      document.addEventListener("DOMContentLoaded", resolve, { once: true });
+      window.addEventListener("load", resolve, { once: true });
+    }
+  });
+}

@@ -5,7 +5,7 @@ import { apiAddress, askForKey, failure, getCSV, getJSON, keyControls, keyFromLi
   storedKey } from "./api.js";
 import { fillNotes, followChanges, hover, showChart } from "./chart.js";
 import { LISTS } from "./dimensions.js";
-import { byId, cell, show, showError } from "./dom.js";
+import { byId, cell, show, showError, whenParsed, whenScriptsRun } from "./dom.js";
 import { DAY, chartSeries, iso, localDay, longDate, parseDay, recordsNote, shortDate, shown,
   zoneNote } from "./format.js";
 import { buildSections, fillBroken, fillList } from "./lists.js";
@@ -13,6 +13,9 @@ import { RANGES, filterLink, firstDay, rangeLink, readState, siteLink } from "./
 import { compareTotals, fillTotals, sayChanges } from "./totals.js";
 
 const REFRESH = 60000;
+
+// The first GET goes out before jQuery and flot have run; drawing waits for them.
+const scriptsRun = whenScriptsRun();
 
 const session = {
   state: readState(location.search),
@@ -53,6 +56,7 @@ function load(quiet) {
   }
   (session.api ? ask(from && iso(from)) : Promise.reject(failure(0, session.apiProblem)))
     .then((answer) => (id === session.current ? inServerDays(answer, state, from) : null))
+    .then((answer) => scriptsRun.then(() => answer))
     .then((answer) => {
       if (id !== session.current) return null;
       session.answer = answer;
@@ -333,9 +337,9 @@ function start() {
   refreshToday();
   byId("retry").addEventListener("click", load);
   byId("download").addEventListener("click", download);
-  hover();
+  scriptsRun.then(hover);
   followChanges();
   load();
 }
 
-start();
+whenParsed().then(start);

@@ -96,13 +96,14 @@ def start_site(tmp_path, seed=None, env=None, prefix=()):
     return serve(db, tmp_path, env, prefix=prefix)
 
 
-def serve(db, tmp_path, env=None, port=0, prefix=()):
-    """Run scripts/serve.py over db; port 0 lets it pick a free one."""
+def serve(db, tmp_path, env=None, port=0, prefix=(), scripts=SCRIPTS):
+    """Run scripts/serve.py over db; port 0 lets it pick a free one. scripts: the scripts folder
+    of another checkout (weigh.py --against)."""
     run_env = _script_env(tmp_path)
     run_env.update(env or {})
     log = open(tmp_path / "serve.log", "ab")  # noqa: SIM115 - closed with the process
     process = subprocess.Popen(
-        [*prefix, sys.executable, str(SCRIPTS / "serve.py"), "--port", str(port), "--db", str(db),
+        [*prefix, sys.executable, str(scripts / "serve.py"), "--port", str(port), "--db", str(db),
          "--quiet"],
         env=run_env, stdout=subprocess.PIPE, stderr=log, text=True, start_new_session=True)
     log.close()  # the child has its own copy
