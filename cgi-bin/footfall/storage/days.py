@@ -125,6 +125,15 @@ def end_days_before(conn, today):
     conn.execute(FORGET_BEACONS_BEFORE, {"today": today})
     conn.execute(FORGET_SUMMARIES_BEFORE, {"today": today})
     conn.execute(FORGET_MONTH_SALTS_BEFORE, {"month": today[:7]})
+    return True
+
+
+def _end_days_and_months(conn, today):
+    """end_days_before, then the sketches of months before today's sealed into numbers
+    (people.py). Not in end_days_before: bulk days end one by one while their month's sums
+    wait in memory (bulk.py), and a month is sealed once its sums are all written."""
+    if not end_days_before(conn, today):
+        return False
     from .people import seal_months_before  # as rare as the end of a month
 
     seal_months_before(conn, today[:7])
@@ -137,7 +146,7 @@ def close_ended_days(conn, today):
     salts do not linger in it. True if any were."""
     if not has_ended_days(conn, today):
         return False
-    ended = in_transaction(conn, lambda conn: end_days_before(conn, today))
+    ended = in_transaction(conn, lambda conn: _end_days_and_months(conn, today))
     if ended:
         checkpoint(conn)
     return ended
