@@ -162,9 +162,14 @@ def test_the_hours_of_one_day_add_up_to_its_visitors(site):
     assert "hours" not in site.get(RANGE)
 
 
-def test_the_hours_of_a_filtered_day(site):
-    hours = site.get("from=2026-11-27&to=2026-11-27&browser=Safari")["hours"]
-    assert [n for _ms, n in hours["pageviews"] if n] == [1]
+def test_an_ended_day_keeps_no_hours_of_a_trait_fewer_than_3_visits_held(site):
+    # One Safari visit on the 27th: its records fold Safari into "(other)" (records.K), so the
+    # day's hours under it are empty; its own count stays exact. Today's are not folded.
+    answer = site.get("from=2026-11-27&to=2026-11-27&browser=Safari")
+    assert answer["totals"]["visitors"] == 1
+    assert [n for _ms, n in answer["hours"]["pageviews"] if n] == []
+    today = site.get("from=2026-11-28&to=2026-11-28&browser=Safari")["hours"]
+    assert [n for _ms, n in today["pageviews"] if n] == [1]
 
 
 def test_hours_are_kept_per_day_in_one_row_and_not_per_month(site, db_path):
@@ -215,14 +220,16 @@ def test_hours_of_a_database_from_before_hours_were_one_row_read_the_same(hours_
     before = [site.get(query)["hours"] for query in queries]
     conn = database.connect(db_path)
 
-    def unpack(conn):  # back to schema 13's rows: one per hour
-        packed = conn.execute("""select filter, filter_value, day, site, value
-                                   from daily_breakdown where dim = 'hours'""").fetchall()
+    def unpack(conn):  # back to schema 13's rows: one per hour, and no records
         conn.execute("delete from daily_breakdown where dim = 'hours'")
-        for f, fv, day, site_name, value in packed:
-            for hour, (visitors, pageviews) in breakdowns.unpack_hours(value).items():
-                conn.execute(breakdowns.INSERT_DAILY, (f, fv, "hour", day, site_name, str(hour),
-                                                       visitors, pageviews, 0, 0, 0, 0))
+        for query, hours in zip(queries, before):
+            f, fv = query.rsplit("&", 1)[1].split("=")
+            for (ms, visitors), (_, pageviews) in zip(hours["visitors"], hours["pageviews"]):
+                if visitors or pageviews:
+                    hour = str(ms // 3_600_000 % 24)
+                    conn.execute(breakdowns.INSERT_DAILY, (f, fv, "hour", "2026-11-27",
+                                                           "example.com", hour, visitors,
+                                                           pageviews, 0, 0, 0, 0))
         conn.execute("drop table monthly_people")  # made by migration 16
         conn.execute("drop table strings")  # made by migration 17
         conn.execute("drop table day_records")
@@ -324,24 +331,25 @@ def test_a_day_summed_up_twice_adds_its_hours(db_path):
     conn = database.connect(db_path)
 
     def add(conn, site_name, hours):
-        packed, seconds, uniques = summary.summarize_packed(views(hours))
-        breakdowns.add_summary(conn, "2026-11-27", site_name, packed, seconds, uniques)
+        breakdowns.end_day(conn, "2026-11-27", site_name, views(hours))
 
+    # Three visits or more each time, so that no Firefox is folded (records.K).
     database.in_transaction(conn, lambda conn: add(conn, "example.com", [8, 8, 15]))
-    database.in_transaction(conn, lambda conn: add(conn, "example.com", [8, 21]))
-    database.in_transaction(conn, lambda conn: add(conn, "other.example", [8]))
-    database.in_transaction(conn, lambda conn: add(conn, "third.example", [8]))  # same text
+    database.in_transaction(conn, lambda conn: add(conn, "example.com", [8, 21, 21]))
+    database.in_transaction(conn, lambda conn: add(conn, "other.example", [8, 8, 8]))
+    database.in_transaction(conn, lambda conn: add(conn, "third.example", [8, 8, 8]))
 
     def hours(site_name):
         reader = breakdown_reader.Reader(conn, "2026-11-27", "2026-11-27", site_name, "browser",
                                          "Firefox", "2026-11-28", None)
         return {int(hour): counts[:2] for hour, counts in reader.per_day("hour")["2026-11-27"].items()}
 
-    assert hours("example.com") == {8: [3, 3], 15: [1, 1], 21: [1, 1]}
-    assert hours("other.example") == hours("third.example") == {8: [1, 1]}
-    assert hours(None) == {8: [5, 5], 15: [1, 1], 21: [1, 1]}
+    assert hours("example.com") == {8: [3, 3], 15: [1, 1], 21: [2, 2]}
+    assert hours("other.example") == hours("third.example") == {8: [3, 3]}
+    assert hours(None) == {8: [9, 9], 15: [1, 1], 21: [2, 2]}
+    # A filter's hours of a day with records are in its records, not in a row.
     assert conn.execute("select count(*) from daily_breakdown where dim = 'hours'"
-                        " and filter = 'browser' and site = 'example.com'").fetchone()[0] == 1
+                        " and filter = 'browser'").fetchone()[0] == 0
     conn.close()
 
 
@@ -359,7 +367,7 @@ def test_unique_visitors_never_exceed_the_visits_they_are_estimated_from(db_path
     conn = database.connect(db_path)
     packed, seconds, uniques = summary.summarize_packed(views)
     database.in_transaction(conn, lambda conn: breakdowns.add_summary(
-        conn, "2026-11-27", "example.com", packed, seconds, uniques))
+        conn, "2026-11-27", "example.com", packed, seconds, uniques, []))
     conn.close()
     totals = Site(db_path).get("from=2026-11-27&to=2026-11-27&browser=Firefox")["totals"]
     assert (totals["visitors"], totals["unique"]) == (80, 80)

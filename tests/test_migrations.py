@@ -184,3 +184,72 @@ def test_migrated_database_answers_the_old_totals(name, version, visitors, pagev
     response = app(query="from=2026-10-31&to=2026-11-20")
     assert response.status == 200, response.body
     assert visits(response.json()["totals"]) == {"visitors": visitors, "pageviews": pageviews}
+
+
+# ---------------------------------------------------------------------------------------------
+# schema17.db: the last footfall that kept a filter's lists of each day as rows (pairs) beside
+# its records; its answers, given by that code, are in schema17-answers.json.
+# ---------------------------------------------------------------------------------------------
+
+TRAIT_LISTS = ("browsers", "systems", "devices", "countries", "languages")
+PER_VIEW_LISTS = {"page": "pages", "ref": "referrers", "campaign": "campaigns"}
+
+
+def answers_of_schema17(tmp_path):
+    """(the old code's answers, today's answers of a migrated copy) by query."""
+    import json
+    import sys
+
+    sys.path.insert(0, DATA)
+    try:
+        import answer_fixture
+    finally:
+        sys.path.remove(DATA)
+    from footfall import settings
+    from footfall.app import Application
+
+    with open(os.path.join(DATA, "schema17-answers.json"), encoding="utf-8") as file:
+        before = json.load(file)
+    app = Application(settings.Config(db=copy_fixture("schema17.db", tmp_path), timezone="UTC"),
+                      clock=lambda: answer_fixture.NOW)
+    return before, {query: answer_fixture.get(app, query) for query in before}
+
+
+def test_a_schema_17_database_answers_every_unfiltered_and_whole_month_question_as_before(
+        tmp_path):
+    before, after = answers_of_schema17(tmp_path)
+    same = [query for query in before if "=" not in query.split("&")[-1]
+            or "from=2026-11-05" not in query and "from=2026-11-10" not in query]
+    assert len(same) > 20  # every unfiltered query, and every filter over whole months
+    for query in same:
+        assert after[query] == before[query], query
+
+
+def test_a_schema_17_database_keeps_each_filters_series_and_counts_its_lists_from_records(
+        tmp_path):
+    """Days at a range's ends count a filter's lists from their records since schema 18: a
+    visit whose mix of traits was held by fewer than 3 visits of its day gave up traits there
+    (records.fold), so trait lists move visitors into "(other)" or lose them; the series, the
+    totals and the per-view lists under a per-view filter stay as they were."""
+    before, after = answers_of_schema17(tmp_path)
+    edges = [query for query in before if ("from=2026-11-05" in query or "from=2026-11-10" in query)
+             and query.count("&") == 2]
+    assert len(edges) == 16
+    for query in edges:
+        old, new = before[query], after[query]
+        dim = query.rsplit("&", 1)[1].split("=")[0]
+        assert (new["visitors"], new["pageviews"]) == (old["visitors"], old["pageviews"]), query
+        assert {k: v for k, v in new["totals"].items() if k != "without_language"} == \
+            {k: v for k, v in old["totals"].items() if k != "without_language"}, query
+        if dim in PER_VIEW_LISTS:
+            for name in PER_VIEW_LISTS.values():
+                assert new[name] == old[name], (query, name)
+        for name in TRAIT_LISTS:
+            kept = {tuple(e.items())[0][1]: e["visitors"] for e in old[name]}
+            for entry in new[name]:
+                value = tuple(entry.items())[0][1]
+                if value != "(other)" and not (name[:-1] == dim or (name, dim) in (
+                        ("systems", "os"), ("countries", "country"))):
+                    assert entry["visitors"] <= kept.get(value, 0), (query, name, value)
+        languages = sum(e["visitors"] for e in new["languages"])
+        assert languages + new["totals"]["without_language"] == new["totals"]["visitors"], query

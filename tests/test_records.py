@@ -317,7 +317,7 @@ def test_an_imported_logs_days_answer_two_filters(db_path, app):
     assert answer["campaigns"] == [{"campaign": "spring", "visitors": 3, "pageviews": 3}]
 
 
-def test_a_schema_15_database_keeps_every_number_and_gains_the_record_tables(db_path, app):
+def test_a_schema_15_database_keeps_its_counts_and_gains_the_record_tables(db_path, app):
     from footfall.storage import database
     from storage_testing import table_names
 
@@ -339,7 +339,14 @@ def test_a_schema_15_database_keeps_every_number_and_gains_the_record_tables(db_
     assert database.schema_version(conn) == database.SCHEMA_VERSION
     assert {"strings", "day_records"} <= table_names(conn)
     conn.close()
-    assert [app(query=query).json() for query in queries] == before
+    after = [app(query=query).json() for query in queries]
+    # Unfiltered, every number; filtered, the series and totals (the lists of a day whose
+    # records are gone are gone with them: tests/test_migrations.py opens a real schema 17 file).
+    assert after[0] == before[0]
+    for old, new in zip(before[1:], after[1:]):
+        del old["totals"]["without_language"], new["totals"]["without_language"]  # a list's
+        assert (new["visitors"], new["pageviews"], new["totals"]) == \
+            (old["visitors"], old["pageviews"], old["totals"])
     two = app(query=f"from={DAY_2}&to={DAY_3}&browser=Chrome&device=desktop").json()
     assert (two["records_from"], two["totals"]["visitors"]) == (TODAY, 0)
 

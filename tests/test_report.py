@@ -59,7 +59,7 @@ def week_db(db_path):
             # (people from a pool of 150, so many come back within the week) and two events.
             came = people.sample(POOL, site_visitors - n % 3)
             WEEK_PEOPLE.setdefault(n <= 7, set()).update(came)
-            breakdowns.add_summary(c, day, "example.com", {}, {}, {("", ""): set(came)})
+            breakdowns.add_summary(c, day, "example.com", {}, {}, {("", ""): set(came)}, [])
             signups = people.randint(0, 4)
             events.add_sums(c, day, "example.com", {
                 ("", "", "signup"): [signups, signups + people.randint(0, 1)],
@@ -133,7 +133,7 @@ def test_weekly_unique_visitors_never_exceed_the_visits(db_path, tmp_path):
 
     def write(c):
         record.add_site_day(c, "2026-11-25", "example.com", 80, 80)
-        breakdowns.add_summary(c, "2026-11-25", "example.com", {}, {}, {("", ""): came})
+        breakdowns.add_summary(c, "2026-11-25", "example.com", {}, {}, {("", ""): came}, [])
 
     database.in_transaction(conn, write)
     conn.close()

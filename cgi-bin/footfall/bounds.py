@@ -15,7 +15,6 @@ A value's own counts stay exact: a count of one value says how many came, not wh
 beside another trait is the start of a fingerprint that can be matched across days.
 """
 
-import copy
 
 from . import dimensions
 
@@ -122,23 +121,3 @@ def rare_values(packed, visitors_of):
             seen = sorted(seen, key=lambda pair: (-pair[0], pair[1]))[PAIRED_TOP:]
         rare.update((dim, value) for visitors, value in seen if visitors < K)
     return rare
-
-
-def folded_views(views, rare):
-    """Copies of views with each rare value (rare_values) as OTHER: summed up, they give the
-    pair rows (summary.summarize_day), exact for the values folded together."""
-    out = []
-    for view in views:
-        view = copy.copy(view)
-        for dim in PAIRED:
-            if (dim, getattr(view, dim)) in rare:
-                setattr(view, dim, OTHER)
-        out.append(view)
-    return out
-
-
-def is_pair(key):
-    """Whether a summary row pairs two values: a filter's list, but neither its hours nor a
-    trait's own list under itself (country=IS listing countries holds IS alone)."""
-    f, dim = key[0], key[2]
-    return bool(f) and dim in PAIRED and not (f == dim and f in TRAITS)

@@ -67,31 +67,10 @@ def summarize(views, only=None):
 
 def summarize_day(views):
     """summarize_packed() of a day that has ended: its views capped first (bounds.cap_views,
-    in place, so whatever else is made of them is capped alike); then each row that pairs two
-    values (a filter's list or hours) has every value held by fewer than bounds.K visits of the
-    day as bounds.OTHER, summed up again from views folded so (exact for the values folded
-    together). A value's own rows stay as they are. Every ended day is summed up here."""
+    in place, so whatever else is made of them, its records too, is capped alike). Every ended
+    day is summed up here."""
     bounds.cap_views(views)
-    packed, seconds, uniques = summarize_packed(views)
-    rare = bounds.rare_values(packed, _visitors)
-    if not rare:
-        return packed, seconds, uniques
-    pairs, pair_seconds, _ = summarize_packed(bounds.folded_views(views, rare))
-    folded_filters = {dim for dim, _ in rare}
-    keep = bounds.is_pair
-    out = {key: counts for key, counts in packed.items()
-           if not keep(key) and not (key[0] in folded_filters and key[1] == bounds.OTHER)}
-    out_seconds = {key: more for key, more in seconds.items() if key in out}
-    for key, counts in pairs.items():
-        if keep(key) or (key[0] in folded_filters and key[1] == bounds.OTHER):
-            out[key] = counts
-            if key in pair_seconds:
-                out_seconds[key] = pair_seconds[key]
-    return out, out_seconds, uniques
-
-
-def _visitors(packed):
-    return packed & PACKED_FIELD
+    return summarize_packed(views)
 
 
 def summarize_packed(views, only=None):

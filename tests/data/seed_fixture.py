@@ -20,7 +20,13 @@ SITES = (  # site, random seed, hits over the 21 days up to NOW
 )
 
 config = settings.load_config()
-conn = storage.connect(config.db)
+# storage.connect until schema 12; storage.database.connect after.
+connect = getattr(storage, "connect", None)
+if connect is None:
+    from footfall.storage import database
+
+    connect = database.connect
+conn = connect(config.db)
 for site, seed, hits in SITES:
     counted = seed_db.seed(conn, config, hits=hits, days=21, site=site, seed=seed, now=NOW)
     print(f"{site}: {hits} hits, {counted} counted")

@@ -1,10 +1,14 @@
 """The day summaries (breakdowns.py) read back for a GET: one filter's series, lists and unique
 visitors over a range, whole months from the monthly rows and the days at its ends from the
-daily ones; today from the summary storage/today.py keeps between reads.
+daily ones (a filter's lists of days with records from those: record_lists.py); today from the
+summary storage/today.py keeps between reads.
 """
 
+import datetime
+
 from .. import sketch
-from . import people
+from ..bounds import OTHER
+from . import people, record_lists
 from . import today as today_summary
 from .breakdowns import HOURS, unpack_hours
 
@@ -80,6 +84,7 @@ class Reader:
         self.filter, self.filter_value = filter_name, filter_value
         self.whole_months = whole_months  # totals.whole_months(first, last): the split
         self._today_rows, self._today_matching = {}, None
+        self._recorded = {}  # (first, last) -> record_lists.lists() of those days
         self.today = today if first <= today <= last else None
         if self.today is not None:
             self._today_rows, self._today_matching = today_summary.summary_of(
@@ -89,10 +94,28 @@ class Reader:
         return {"filter": self.filter, "filter_value": self.filter_value, "dim": dim,
                 "first": first, "last": last, "site": self.site}
 
+    def _from_records(self, ranges):
+        """A filter's lists over day ranges from the records of the days that have them (a
+        day with records keeps no pairs in daily_breakdown, one without has no records)."""
+        return self._records_and_days(ranges)[0]
+
+    def _records_and_days(self, ranges):
+        key = tuple(ranges)
+        found = self._recorded.get(key)
+        if found is None:
+            found = self._recorded[key] = record_lists.lists_and_days(
+                self.conn, ranges, self.site, self.filter, self.filter_value)
+        return found
+
     def per_day(self, dim=""):
         """{day: {value: counts}} of the range (counts: visitors, pageviews, entries, bounces,
-        seconds, timed); for the series (dim '') and hours."""
+        seconds, timed); for the series (dim ''), hours and (one day's) pages."""
         days = {}
+        if self.filter and dim:
+            # Read one day at a time (a day's hours, a day's pages in the CSV): its records.
+            for day in _days(self.first, self.last):
+                for value, counts in self._from_records([(day, day)]).get(dim, {}).items():
+                    _sum_into(days.setdefault(day, {}), value, counts)
         if dim == "hour":  # one row per day and site (breakdowns.HOURS)
             for day, value in self.conn.execute(
                     SELECT_HOURS, self._params(HOURS, self.first, self.last)):
@@ -104,7 +127,7 @@ class Reader:
         else:
             for day, value, *counts in self.conn.execute(
                     SELECT_DAYS, self._params(dim, self.first, self.last)):
-                days.setdefault(day, {})[value] = counts
+                _sum_into(days.setdefault(day, {}), value, counts)
         if self.today is not None:
             for (f, fv, d, value), counts in self._today_rows.items():
                 if (f, fv, d) == (self.filter, self.filter_value, dim):
@@ -114,6 +137,13 @@ class Reader:
     def totals(self, dim):
         """{value: counts} over the whole range: whole months from monthly rows, the rest from
         daily ones, today from its views."""
+        if self.filter and dim == self.filter:
+            # A value's own list under itself holds itself: its own unfiltered row, exact
+            # (entries and bounces of a page; a trait held by fewer than records.K visits of a
+            # day, which its records fold).
+            whole = Reader(self.conn, self.first, self.last, self.site, "", "",
+                           self.today or "", self.whole_months).totals(dim)
+            return {value: counts for value, counts in whole.items() if value == self.filter_value}
         result = {}
         split = self.whole_months
         if split is None:
@@ -126,6 +156,20 @@ class Reader:
         for query, params in parts:
             for value, *counts in self.conn.execute(query, params):
                 _sum_into(result, value, counts)
+        if self.filter and dim:
+            ranges = ([(self.first, self.last)] if split is None else split[2])
+            listed, counted = self._records_and_days(ranges)
+            for value, counts in listed.get(dim, {}).items():
+                _sum_into(result, value, counts)
+            if dim == "language" and counted:
+                # A visit the records folded past the filter's value gave up its language
+                # first (records.fold): it counts under OTHER, so that the languages still
+                # add up to the visitors and "without language" stays what it says.
+                per_day = self.per_day("")
+                folded = sum(per_day.get(day, {}).get("", (0,))[0] - visitors
+                             for day, visitors in counted.items())
+                if folded > 0:
+                    _sum_into(result, OTHER, [folded, 0, 0, 0, 0, 0])
         if self.today is not None:
             for (f, fv, d, value), counts in self._today_rows.items():
                 if (f, fv, d) == (self.filter, self.filter_value, dim):
@@ -192,6 +236,13 @@ def _months(first, last):
         months.append(f"{year:04d}-{month:02d}")
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return months
+
+
+def _days(first, last):
+    """The days YYYY-MM-DD from first to last, both included."""
+    start = datetime.date.fromisoformat(first)
+    for offset in range((datetime.date.fromisoformat(last) - start).days + 1):
+        yield (start + datetime.timedelta(days=offset)).isoformat()
 
 
 def _sum_into(result, key, counts):

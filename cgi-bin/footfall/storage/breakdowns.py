@@ -3,7 +3,7 @@
 hours) and the unique-visitor sketches. breakdown_reader.py reads them back for a GET.
 """
 
-from .. import dimensions, sketch, summary
+from .. import bounds, dimensions, pairs, records, sketch, summary
 from ..bounds import OTHER
 from ..summary import PACKED_BITS, PACKED_FIELD, unpack
 from . import day_records, page_caps
@@ -130,9 +130,16 @@ def store_ended_days(conn, today):
     today that has counted views."""
     for (day,) in conn.execute(SELECT_ENDED_VIEW_DAYS, {"today": today}).fetchall():
         for site, views in day_views(conn, day).items():
-            packed, seconds, uniques = summary.summarize_day(views)
-            add_summary(conn, day, site, packed, seconds, uniques)
-            day_records.add_views(conn, day, site, views)
+            end_day(conn, day, site, views)
+
+
+def end_day(conn, day, site, views, months=None):
+    """Store one ended day and site's counted views (summary.View): its summary (after the
+    day's caps), its records, and the month's pairs counted from those records."""
+    packed, seconds, uniques = summary.summarize_day(views)
+    rows = records.view_records(views)
+    add_summary(conn, day, site, packed, seconds, uniques, rows, months)
+    day_records.add(conn, day, site, rows, [])
 
 
 def day_views(conn, day, site=None):
@@ -145,21 +152,35 @@ def day_views(conn, day, site=None):
     return by_site
 
 
-def add_summary(conn, day, site, packed, seconds, uniques, months=None):
-    """Add one day and site's summary (summary.summarize_packed's) to the daily and monthly
-    rows and the day's sketches. months: a MonthSums that keeps the monthly rows and sketches in
-    memory until its flush() (days counted in bulk); without it they are written now."""
+def add_summary(conn, day, site, packed, seconds, uniques, view_rows, months=None):
+    """Add one day and site's summary (summary.summarize_day's) to the daily and monthly rows
+    and the day's sketches; the month's pairs (a filter's lists) are counted from the day's
+    view records (records.view_records', pairs.py), as a range's ends are (record_lists.py).
+    months: a MonthSums that keeps the monthly rows and sketches in memory until its flush()
+    (days counted in bulk); without it they are written now."""
     month = day[:7]
     if ("", "", "page", OTHER) in packed:  # pages past the day's cap: out of the rollups too
         page_caps.fold_pages(conn, day, site, {key[3] for key in packed
                                                if not key[0] and key[2] == "page"})
     own = months if months is not None else MonthSums()
+    # A filter's lists and hours of the day (its value x a listed value) are in the day's
+    # records: only the unfiltered rows and each filter value's totals are kept as rows.
+    packed = {key: counts for key, counts in packed.items() if not (key[0] and key[2])}
+    seconds = {key: more for key, more in seconds.items() if not (key[0] and key[2])}
     _add_daily(conn, day, site, packed, seconds)
     slots = _day_slots(uniques)
     _add_day_sketches(conn, day, site, slots)
+    rare = bounds.rare_values(packed, _visitors)
+    pair_counts, pair_seconds = pairs.pair_sums(view_rows, rare)
+    packed.update(pair_counts)
+    seconds.update(pair_seconds)
     own.add(conn, month, site, packed, seconds, slots)
     if months is None:
         own.flush(conn)
+
+
+def _visitors(packed):
+    return packed & PACKED_FIELD
 
 
 def _add_daily(conn, day, site, packed, seconds):

@@ -103,9 +103,7 @@ def _record_day(conn, hits, rules, new_salt, months):
         conn.execute(days.INSERT_SALT, {"day": day, "salt": salt})
     if in_memory:
         for site, site_views in by_site.items():
-            packed, seconds, uniques = summary.summarize_day(site_views)
-            breakdowns.add_summary(conn, day, site, packed, seconds, uniques, months)
-            day_records.add_views(conn, day, site, site_views)
+            breakdowns.end_day(conn, day, site, site_views, months)
     days.end_days_before(conn, counting.next_day(day))
     return reasons
 
@@ -311,8 +309,8 @@ def _record_judged_day(conn, judged, rules, new_salt, months):
         # end_days_before ends the days that have a salt: this one's lived with the Judge.
         conn.execute(days.INSERT_SALT, {"day": day, "salt": new_salt(32)})
     for site, (packed, seconds, uniques) in judged.hashed_summaries(unique_salt).items():
-        breakdowns.add_summary(conn, day, site, packed, seconds, uniques, months)
-    for site, rows in judged.records.items():
+        rows = judged.records.get(site, [])
+        breakdowns.add_summary(conn, day, site, packed, seconds, uniques, rows, months)
         day_records.add(conn, day, site, rows, [])
     days.end_days_before(conn, counting.next_day(day))
     return judged.reasons

@@ -3,8 +3,8 @@ rows of each day table, its sketches, notes and imported days; a month's rows su
 its days; the install's facts and log imports; and each day's totals, to check a copy by.
 """
 
-from .. import sketch
-from . import day_records, days, people
+from .. import pairs, sketch
+from . import breakdowns, day_records, days, people
 from .breakdowns import DELETE_SKETCH, HOURS, INSERT_SKETCH, SELECT_SKETCH, add_hours, unpack_hours
 from .connection import in_transaction
 
@@ -193,6 +193,14 @@ def sum_up_month(conn, month):
         conn.execute(SUM_MONTHLY_PAGE, params)
         conn.execute(DELETE_MONTHLY_BREAKDOWN, params)
         conn.execute(SUM_MONTHLY_BREAKDOWN, params)
+        # A filter's lists of days with records: from the records, as their day's end counted
+        # them (breakdowns.add_summary).
+        months = breakdowns.MonthSums()
+        named = day_records.named_records(conn, params["first"], params["last"])
+        for (_day, site), (views, _events) in sorted(named.items()):
+            packed, seconds = pairs.pair_sums(views)
+            months.add(conn, month, site, packed, seconds, {})
+        months.flush(conn)
         unions = {}
         for filter_name, filter_value, site, data in conn.execute(SELECT_MONTH_DAY_SKETCHES,
                                                                    params).fetchall():

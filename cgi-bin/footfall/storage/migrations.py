@@ -363,4 +363,14 @@ MIGRATIONS = {
         -- Days that ended before now keep no records: a GET with two filters says from which
         -- day it counts ("records_from").
     """),
+    18: ("a filter's lists of a day read from its records", """
+        -- A day with records keeps in daily_breakdown only its unfiltered rows and each filter
+        -- value's totals: a filter's lists and hours (the pairs, nine rows in ten) are counted
+        -- from the records (storage/record_lists.py). Days without records keep theirs.
+        delete from daily_breakdown
+         where filter <> '' and dim <> ''
+           and exists (select 1 from day_records
+                        where day_records.day = daily_breakdown.day
+                          and day_records.site = daily_breakdown.site);
+    """),
 }

@@ -6,7 +6,7 @@ the same tables, columns, indexes and keys.
 
 # The whole schema as it is now: what a new database is created with. An older database is
 # brought here by MIGRATIONS; tests/test_migrations.py checks both end with the same schema.
-SCHEMA_VERSION = 17
+SCHEMA_VERSION = 18
 
 SCHEMA = """
     -- Per-day totals for a whole site: what the chart reads.
@@ -142,6 +142,8 @@ SCHEMA = """
     -- filter's own totals). Keyed so that one filter's series or list over a range of days is
     -- one stretch of the table. A filter's hours of a day are one row, dim 'hours', its value
     -- "hour:visitors:pageviews" of each hour with any (storage/breakdowns.py), counts 0.
+    -- A day with records (day_records) keeps only the unfiltered rows and each filter value's
+    -- totals (dim ''): its lists under a filter are counted from its records.
     create table daily_breakdown (
         filter        text    not null,  -- '', page, ref, browser, os, device, country, ...
         filter_value  text    not null,

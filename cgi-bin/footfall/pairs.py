@@ -1,0 +1,66 @@
+"""A day's pairs counted from its records (records.py): for each value of one dimension taken
+as a filter, the counts of each value of another, as summary.summarize_packed shapes them
+((filter, filter value, dim, value) -> packed counts, seconds apart). What a month's rows of a
+filter's lists add up (storage/breakdowns.py), so that a whole month and the days at a range's
+ends (storage/record_lists.py) count a filter's lists from the same records, folded alike.
+"""
+
+import collections
+from itertools import compress
+
+from .bounds import OTHER
+from .records import BOUNCED, ENTRY, FLAGS_AT, SECONDS_AT, SUBSET_BIT, TIMED, VALUES
+from .summary import PACKED_BITS
+
+_VISITOR, _PAGEVIEW, _ENTRY, _BOUNCE, _TIMED = (1 << PACKED_BITS * i for i in range(5))
+
+
+def pair_sums(rows, rare=frozenset()):
+    """({(filter, filter value, dim, value): packed counts}, {same key: seconds}) of one day
+    and site's view records (records.view_records' rows, values still strings), for every
+    filter and listed dimension of VALUES. A visitor counts once per pair: on their first view
+    with the filter's value and the listed one (the flag of the two's per-view dimensions).
+
+    rare: {(dim, value)} counted as OTHER on either side (bounds.rare_values: a hostile day's
+    thousand one-visit pages are most of its bytes otherwise); a visitor of two of them counts
+    once for each under OTHER."""
+    packed, seconds = {}, {}
+    if not rows:
+        return packed, seconds
+    columns = list(zip(*rows))
+    flags, of_views = columns[FLAGS_AT], columns[SECONDS_AT]
+    timed = list(map(TIMED.__and__, flags))
+    for f_at, f in enumerate(VALUES):
+        by_filter = columns[f_at]
+        for d_at, dim in enumerate(VALUES):
+            listed, is_page = columns[d_at], dim == "page"
+            own = 1 << (SUBSET_BIT.get(f, 0) | SUBSET_BIT.get(dim, 0))
+            kept = own | TIMED | (ENTRY | BOUNCED if is_page else 0)
+            for (fv, value, bits), n in collections.Counter(
+                    zip(by_filter, listed, map(kept.__and__, flags))).items():
+                if not fv or not value:
+                    continue
+                counts = n * _PAGEVIEW
+                if bits & own:
+                    counts += n * _VISITOR
+                    if is_page and bits & ENTRY:
+                        counts += n * (_ENTRY + (_BOUNCE if bits & BOUNCED else 0))
+                if bits & TIMED:
+                    counts += n * _TIMED
+                key = _key(f, fv, dim, value, rare)
+                packed[key] = packed.get(key, 0) + counts
+            for (fv, value, whole), n in collections.Counter(
+                    compress(zip(by_filter, listed, of_views), timed)).items():
+                if fv and value and whole:
+                    key = _key(f, fv, dim, value, rare)
+                    seconds[key] = seconds.get(key, 0) + whole * n
+    return packed, seconds
+
+
+def _key(f, fv, dim, value, rare):
+    if rare:
+        if (f, fv) in rare:
+            fv = OTHER
+        if (dim, value) in rare:
+            value = OTHER
+    return f, fv, dim, value
