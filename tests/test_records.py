@@ -272,11 +272,10 @@ def test_records_begin_on_the_first_day_stored_and_the_answer_says_so(conn, app)
     assert answer["records_from"] == DAY_1
 
 
-def test_event_with_another_filter_is_a_clear_400(app):
+def test_event_with_another_filter_is_answered_not_refused(app):
     response = app(query="event=signup&country=DE")
-    assert response.status == 400
-    assert response.json() == {
-        "error": "event cannot be combined with another filter yet, not event and country"}
+    assert response.status == 200
+    assert response.json()["filter"] == {"country": "DE", "event": "signup"}
 
 
 def test_csv_with_two_filters_gives_each_days_pages_as_the_definitions_do(conn, app):
