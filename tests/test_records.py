@@ -292,6 +292,19 @@ def test_csv_with_two_filters_gives_each_days_pages_as_the_definitions_do(conn, 
 
 
 
+
+def test_csv_with_two_filters_sums_a_days_sites_into_one_row_per_page(conn, app):
+    hits = generated_hits(DAY_3, 5)
+    twins = [record.Hit(hit.ts, hit.day, "other.example", hit.page, hit.ref, hit.ip,
+                        hit.user_agent, hit.traits) for hit in hits]
+    bulk.record_days(conn, [sorted(hits + twins, key=lambda hit: hit.ts)], RULES, TODAY)
+    filters = {"country": "DE", "device": "desktop"}
+    response = app(query=query_of(filters, **{"from": DAY_3, "to": DAY_3, "format": "csv"}))
+    pages = by_definition([(hit, None) for hit in hits], DAY_3, DAY_3, filters)[2]["page"]
+    assert response.body.decode().splitlines() == ["day,page,visitors,pageviews"] + [
+        f"{DAY_3},{page},{2 * c[0]},{2 * c[1]}" for page, c in sorted(pages.items())]
+
+
 @pytest.mark.sqlite_only
 def test_an_imported_logs_days_answer_two_filters(db_path, app):
     import test_import_log as imports
