@@ -7,6 +7,7 @@ Days that ended before footfall kept records are not counted: the answer says fr
 it counts ("records_from") when the range starts before it. Distinct visitors over the range
 are not estimated ("unique": null). Traits held by fewer than records.K visits of a day read
 as "(other)" (records.py's fold): the one way these numbers differ from the definitions.
+When one of the filters is an event, combined_events.py answers, from the same numberings().
 """
 
 import datetime
