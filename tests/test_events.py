@@ -148,6 +148,29 @@ def test_an_event_filter_on_one_day_has_its_hours(site, day):
     assert (visitors, count) == ({12: 1}, {12: 2})
 
 
+def test_an_event_filter_with_a_page_counts_its_hits_on_that_page(site):
+    answer = site.get("event=signup&page=/pricing")
+    assert answer["filter"] == {"page": "/pricing", "event": "signup"}
+    assert answer["visitors"] == [[MS_26, 1], [MS_27, 1], [MS_28, 1]]
+    assert answer["pageviews"] == [[MS_26, 1], [MS_27, 1], [MS_28, 1]]
+    assert answer["totals"] == {"visitors": 3, "pageviews": 3, "bounces": None, "seconds": None,
+                                "unique": None, "unique_by": None}
+    assert answer["pages"] == [{"page": "/pricing", "visitors": 3, "pageviews": 3}]
+    # Each day's two event visitors hold their traits alone: folded (records.fold).
+    assert answer["browsers"] == [{"browser": "(other)", "visitors": 3, "pageviews": 3}]
+    # Its conversion is against the visitors of /pricing.
+    assert answer["events"] == [{"event": "signup", "visitors": 3, "count": 3, "conversion": 1.0}]
+    assert answer["live"] == {"visitors": 1, "pageviews": 1, "minutes": 30}
+
+
+def test_an_event_filter_with_a_page_it_never_happened_on_is_all_zero(site):
+    answer = site.get("event=signup&page=/a")
+    assert answer["totals"]["visitors"] == answer["totals"]["pageviews"] == 0
+    assert answer["pages"] == answer["browsers"] == []
+    assert answer["events"] == [{"event": "signup", "visitors": 0, "count": 0, "conversion": 0.0}]
+    assert answer["live"] == {"visitors": 0, "pageviews": 0, "minutes": 30}
+
+
 def test_the_last_half_hour_counts_todays_events(db_path):
     site = Site(db_path, now=NOON)
     site.post(page="/", event="signup")
@@ -221,9 +244,6 @@ def test_an_event_name_of_64_characters_is_counted(db_path):
 
 
 @pytest.mark.parametrize("query, message", [
-    pytest.param("event=signup&browser=Firefox",
-                 "event cannot be combined with another filter yet, not event and browser",
-                 id="event-and-a-filter"),
     pytest.param("event=" + "x" * 65, "event must be 1 to 64 printable characters",
                  id="too-long"),
     pytest.param("event=%07", "event must be 1 to 64 printable characters",

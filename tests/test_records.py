@@ -272,11 +272,10 @@ def test_records_begin_on_the_first_day_stored_and_the_answer_says_so(conn, app)
     assert answer["records_from"] == DAY_1
 
 
-def test_event_with_another_filter_is_a_clear_400(app):
+def test_event_with_another_filter_is_answered_not_refused(app):
     response = app(query="event=signup&country=DE")
-    assert response.status == 400
-    assert response.json() == {
-        "error": "event cannot be combined with another filter yet, not event and country"}
+    assert response.status == 200
+    assert response.json()["filter"] == {"country": "DE", "event": "signup"}
 
 
 def test_csv_with_two_filters_gives_each_days_pages_as_the_definitions_do(conn, app):
@@ -291,6 +290,19 @@ def test_csv_with_two_filters_gives_each_days_pages_as_the_definitions_do(conn, 
     assert response.status == 200
     assert lines == ["day,page,visitors,pageviews"] + want
 
+
+
+
+def test_csv_with_two_filters_sums_a_days_sites_into_one_row_per_page(conn, app):
+    hits = generated_hits(DAY_3, 5)
+    twins = [record.Hit(hit.ts, hit.day, "other.example", hit.page, hit.ref, hit.ip,
+                        hit.user_agent, hit.traits) for hit in hits]
+    bulk.record_days(conn, [sorted(hits + twins, key=lambda hit: hit.ts)], RULES, TODAY)
+    filters = {"country": "DE", "device": "desktop"}
+    response = app(query=query_of(filters, **{"from": DAY_3, "to": DAY_3, "format": "csv"}))
+    pages = by_definition([(hit, None) for hit in hits], DAY_3, DAY_3, filters)[2]["page"]
+    assert response.body.decode().splitlines() == ["day,page,visitors,pageviews"] + [
+        f"{DAY_3},{page},{2 * c[0]},{2 * c[1]}" for page, c in sorted(pages.items())]
 
 
 @pytest.mark.sqlite_only

@@ -7,9 +7,12 @@ Days that ended before footfall kept records are not counted: the answer says fr
 it counts ("records_from") when the range starts before it. Distinct visitors over the range
 are not estimated ("unique": null). Traits held by fewer than records.K visits of a day read
 as "(other)" (records.py's fold): the one way these numbers differ from the definitions.
+When one of the filters is an event, combined_events.py answers, from the same numberings().
 """
 
 import datetime
+import itertools
+from operator import itemgetter
 
 from . import counting, records
 from .storage import breakdowns, day_records, totals
@@ -18,38 +21,54 @@ from .storage import breakdowns, day_records, totals
 def sums(conn, asked):
     """records.empty_sums() filled for a ReadQuery with two filters or more, and the first day
     with records (today when there are none yet)."""
-    filters = asked.filters
     out = records.empty_sums()
-    ended = records.Tally(filters)
+    for name_of, days in numberings(conn, asked):
+        tally = records.Tally(asked.filters)
+        for day, views, events, ids in days:
+            tally.add_views(day, views, ids)
+            tally.add_events(events, ids)
+        records.add_named(out, tally, name_of)
+    return out, records_from(conn, asked)
+
+
+def records_from(conn, asked):
+    """The first day with records (today when there are none yet)."""
+    return day_records.first_day(conn, asked.site) or asked.today
+
+
+def numberings(conn, asked):
+    """The range's records, one numbering of their strings at a time: (name_of, days), days
+    giving (day, view columns, event columns, ids of the filters' values) of each day and site,
+    by day. The ended days' are numbered by the strings table; today's, made in memory, by
+    their own numbers, and their event columns end with each hit's hour (a stored day's keep
+    none). name_of names every number once days is read to its end."""
     last_ended = min(asked.last, _day_before(asked.today))
     if asked.first <= last_ended:
-        ids = day_records.find_ids(conn, filters)
-        for day, views, events in day_records.in_range(conn, asked.first, last_ended, asked.site):
-            ended.add_views(day, views, ids)
-            ended.add_events(events, ids)
-        records.add_named(out, ended, day_records.Strings(conn).name_of)
+        ids = day_records.find_ids(conn, asked.filters)
+        stored = day_records.in_range(conn, asked.first, last_ended, asked.site)
+        yield (day_records.Strings(conn).name_of,
+               ((day, views, events, ids) for day, views, events in stored))
     if asked.first <= asked.today <= asked.last:
-        _add_today(out, conn, asked)
-    return out, day_records.first_day(conn, asked.site) or asked.today
+        strings = _Numbering()
+        yield strings.name_of, _today(conn, asked, strings)
 
 
-def _add_today(out, conn, asked):
-    today, strings = asked.today, _Numbering()
-    view_rows, event_rows = {}, {}
+def _today(conn, asked, strings):
+    today, view_rows, event_rows = asked.today, {}, {}
     for site, views in breakdowns.day_views(conn, today, asked.site).items():
         view_rows[site] = records.view_records(views)
     for site, hits in day_records.events_of(conn, today, asked.site).items():
-        event_rows[site] = records.event_records(hits)
-    tally = records.Tally(asked.filters)
-    for site in set(view_rows) | set(event_rows):
+        # event_records gives one row per hit, in the hits' order
+        event_rows[site] = [row + (columns["hour"],) for row, (_name, _visitor, columns)
+                            in zip(records.event_records(hits), hits)]
+    for site in sorted(set(view_rows) | set(event_rows)):
         views = records.encode(view_rows.get(site, []), records.VALUES, strings.id_of)
         events = records.encode(event_rows.get(site, []), ("event",) + records.VALUES,
                                 strings.id_of)
         ids = {name: strings.ids.get((records.DIM_NUMBER[name], value))
                for name, value in asked.filters.items()}
-        tally.add_views(today, records.columns_of(views, records.VIEW_WIDTH), ids)
-        tally.add_events(records.columns_of(events, records.EVENT_WIDTH), ids)
-    records.add_named(out, tally, strings.name_of)
+        yield (today, records.columns_of(views, records.VIEW_WIDTH),
+               records.columns_of(events, records.EVENT_WIDTH + 1), ids)
 
 
 class _Numbering(day_records.Strings):
@@ -80,7 +99,7 @@ def _day_before(day):
 def add_to_answer(answer, conn, asked, lists, entry_of, live_minutes):
     """Fill answer (which has the range's daily series) for a ReadQuery with two filters or
     more: insights.add_to_answer's shape, every number from sums()."""
-    found, records_from = sums(conn, asked)
+    found, first_with_records = sums(conn, asked)
     visitors_total = pageviews_total = 0
     for point_v, point_p in zip(answer["visitors"], answer["pageviews"]):
         counts = found["per_day"].get(counting.day_of_ms(point_v[0]), (0, 0))
@@ -95,8 +114,8 @@ def add_to_answer(answer, conn, asked, lists, entry_of, live_minutes):
         "without_language": max(0, visitors_total - languages),
         "unique": None, "unique_by": None}
     answer["filter"] = dict(asked.filters)
-    if asked.first < records_from:
-        answer["records_from"] = records_from
+    if asked.first < first_with_records:
+        answer["records_from"] = first_with_records
     for list_name, dim in lists:
         rows = found["lists"][dim]
         ranked = sorted(rows.items(), key=lambda item: (-item[1][0], -item[1][1], item[0]))
@@ -112,20 +131,13 @@ def add_to_answer(answer, conn, asked, lists, entry_of, live_minutes):
 
 def day_page_rows(conn, asked):
     """(day, page, visitors, pageviews) of each day and page under a ReadQuery's filters, a
-    day at a time: the rows of ?format=csv with two filters or more."""
-    last_ended = min(asked.last, _day_before(asked.today))
-    if asked.first <= last_ended:
-        ids = day_records.find_ids(conn, asked.filters)
-        names = day_records.Strings(conn).name_of
-        for day, views, _events in day_records.in_range(conn, asked.first, last_ended,
-                                                        asked.site):
+    day at a time (its sites summed up): the rows of ?format=csv with two filters or more."""
+    for name_of, days in numberings(conn, asked):
+        for day, of_day in itertools.groupby(days, key=itemgetter(0)):
             tally = records.Tally(asked.filters)
-            tally.add_views(day, views, ids)
-            yield from _page_rows(day, records.add_named(records.empty_sums(), tally, names))
-    if asked.first <= asked.today <= asked.last:
-        found = records.empty_sums()
-        _add_today(found, conn, asked)
-        yield from _page_rows(asked.today, found)
+            for _day, views, _events, ids in of_day:
+                tally.add_views(day, views, ids)
+            yield from _page_rows(day, records.add_named(records.empty_sums(), tally, name_of))
 
 
 def _page_rows(day, found):

@@ -62,10 +62,11 @@ def event_list(conn, asked, range_visitors):
     found = stored.read_events(conn, asked.first, asked.last, asked.today, asked.site,
                                filter_name, filter_value)
     ranked = sorted(found.items(), key=lambda item: (-item[1][0], -item[1][1], item[0]))
-    return [_entry(name, counts, range_visitors) for name, counts in ranked[:asked.limit]]
+    return [entry(name, counts, range_visitors) for name, counts in ranked[:asked.limit]]
 
 
-def _entry(name, counts, range_visitors):
+def entry(name, counts, range_visitors):
+    """An entry of `events`: an event's [visitors, count] and its conversion."""
     conversion = round(counts[0] / range_visitors, 4) if range_visitors else None
     return {"event": name, "visitors": counts[0], "count": counts[1], "conversion": conversion}
 
@@ -92,8 +93,8 @@ def add_event_answer(answer, conn, asked, lists, live_minutes):
     for list_name, dim in lists:
         by_value = stored.read_event(conn, first, last, today, site, name, dim)
         ranked = sorted(by_value.items(), key=lambda item: (-item[1][0], -item[1][1], item[0]))
-        answer[list_name] = [_list_entry(dim, value, counts) for value, counts in ranked[:limit]]
-    answer["events"] = [_entry(name, [total_visitors, total_count], site_visitors)]
+        answer[list_name] = [list_entry(dim, value, counts) for value, counts in ranked[:limit]]
+    answer["events"] = [entry(name, [total_visitors, total_count], site_visitors)]
     if first == last:
         by_hour = stored.read_hours(conn, first, today, site, name)
         base = counting.day_ms(counting.parse_day(first, "day"))
@@ -105,7 +106,8 @@ def add_event_answer(answer, conn, asked, lists, live_minutes):
         answer["live"] = {"visitors": visitors, "pageviews": count, "minutes": live_minutes}
 
 
-def _list_entry(dim, value, counts):
+def list_entry(dim, value, counts):
+    """An entry of a list under an event: a value's [visitors, count]."""
     entry = {dim: value, "visitors": counts[0], "pageviews": counts[1]}
     if dimensions.BY_NAME[dim].named:
         from . import places

@@ -1,4 +1,4 @@
-"""GET ?format=csv: a range's counts as CSV, streamed a day at a time, under any one filter.
+"""GET ?format=csv: a range's counts as CSV, streamed a day at a time, under its filters.
 
 ``?format=csv`` answers one row per day and page with hits: from daily_page, or under a filter
 from the day summaries (storage/breakdown_reader.py) or the event sums (storage/events.py);
@@ -43,7 +43,11 @@ def answer(answer_of, conn, asked, params):
         filename = f"footfall-{name}-{first}-{last}.csv"
     else:
         header = ("day", "page", "visitors", "pageviews")
-        if len(asked.filters) > 1:
+        if len(asked.filters) > 1 and "event" in asked.filters:
+            from . import combined_events
+
+            rows = combined_events.day_page_rows(conn, asked)
+        elif len(asked.filters) > 1:
             from . import combined
 
             rows = combined.day_page_rows(conn, asked)

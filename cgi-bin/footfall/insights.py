@@ -21,6 +21,13 @@ def add_to_answer(answer, conn, asked):
     """Fill answer (which has the daily series of the filter, or of all hits) with the rest of
     what the ReadQuery asked (query.py)."""
     first, last, today, site, limit = asked.first, asked.last, asked.today, asked.site, asked.limit
+    if len(asked.filters) > 1 and "event" in asked.filters:  # from the event records
+        from . import combined_events
+
+        combined_events.add_to_answer(answer, conn, asked, LISTS, events.list_entry,
+                                      LIVE_MINUTES)
+        _add_sites(answer, conn, first, last)
+        return
     if len(asked.filters) > 1:  # every number from the day records: combined.py
         from . import combined
 

@@ -18,8 +18,8 @@ MAX_LIMIT = 500
 class ReadQuery:
     """A GET's question. first, last and today: YYYY-MM-DD (first <= last); now: the Unix time
     of the request; site: a host name, or None for every site; filters: {name: value} of the
-    filters given (page, a referrer, a campaign, a trait: any number, one value each; or event,
-    alone); limit: entries per list."""
+    filters given (page, a referrer, a campaign, a trait, an event: any number, one value
+    each); limit: entries per list."""
 
     __slots__ = ("first", "last", "today", "now", "site", "filters", "limit")
 
@@ -35,7 +35,7 @@ class ReadQuery:
     @property
     def filter(self):
         """(name, value) of the one filter, ('', '') for none: what the day summaries are keyed
-        by. Not for two filters or more (combined.py answers those)."""
+        by. Not for two filters or more (combined.py and combined_events.py answer those)."""
         for name, value in self.filters.items():
             return name, value
         return "", ""
@@ -85,13 +85,8 @@ def read_range(params, site, page, today, connection):
 
 def read_filter(params, page):
     """The filters of a GET: {name: value}, in dimensions.FILTERS' order, {} for none. page is
-    the page parameter, already reduced to a path. InvalidInput for an unusable value, or event
-    with another filter (not answered yet)."""
+    the page parameter, already reduced to a path. InvalidInput for an unusable value."""
     given = [name for name in dimensions.FILTERS if params.get(name, "").strip()]
-    if "event" in given and len(given) > 1:
-        others = " and ".join(name for name in given if name != "event")
-        raise counting.InvalidInput(f"event cannot be combined with another filter yet, "
-                                    f"not event and {others}")
     return {name: _filter_value(params, name, page) for name in given}
 
 

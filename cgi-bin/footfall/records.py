@@ -78,7 +78,8 @@ def view_records(views):
 def event_records(hits):
     """[(name, page, ref, campaign, browser, os, device, country, language, flags)] of one day
     and site's event hits, oldest first, each (name, visitor, {column: value}) as
-    event_sums.sums_of takes them; unsorted, traits folded among the day's event visitors.
+    event_sums.sums_of takes them: one row per hit, in their order, traits folded among the
+    day's event visitors.
     Names and values past the day's caps are OTHER, as in the day's event sums (bounds.py)."""
     hits = bounds.cap_events(hits)
     firsts = {}
@@ -247,10 +248,10 @@ class Tally:
     def add_views(self, day, columns, ids):
         """Add one day's view columns; ids: {dimension: id} of each filter's value in their
         numbering (None: a value they never held, so nothing matches)."""
-        rows = _matching(columns, ids, VALUES, 0)
+        rows = matching(columns, ids, VALUES, 0)
         if not rows:
             return
-        picked = [_pick(column, rows) for column in columns]
+        picked = [pick(column, rows) for column in columns]
         first = 1 << self.subset
         visitors = sum(map(first.__and__, picked[FLAGS_AT])) >> self.subset
         counts = self.per_day.setdefault(day, [0, 0])
@@ -261,10 +262,10 @@ class Tally:
 
     def add_events(self, columns, ids):
         """Add one day's event columns (ids as add_views')."""
-        rows = _matching(columns, ids, VALUES, 1)
+        rows = matching(columns, ids, VALUES, 1)
         if rows:
-            self.event_names.extend(_pick(columns[0], rows))
-            self.event_flags.extend(_pick(columns[-1], rows))
+            self.event_names.extend(pick(columns[0], rows))
+            self.event_flags.extend(pick(columns[EVENT_WIDTH - 1], rows))
 
     def sums(self):
         """(totals [visitors, pageviews, entries, bounces, seconds, timed visits], lists
@@ -348,8 +349,9 @@ def empty_sums():
             "events": {}}
 
 
-def _matching(columns, ids, dims, offset):
-    """The row numbers of the rows whose values are those ids gives; [] when one never was."""
+def matching(columns, ids, dims, offset):
+    """The row numbers of the rows whose values are those ids gives ({dimension: id}, the
+    dimensions' columns from offset in dims' order); [] when one never was."""
     rows = None
     for name, wanted in ids.items():
         if wanted is None:
@@ -364,7 +366,8 @@ def _matching(columns, ids, dims, offset):
     return list(range(len(columns[0]))) if rows is None else rows
 
 
-def _pick(column, rows):
+def pick(column, rows):
+    """The values of a column at those row numbers."""
     if len(rows) == 1:
         return (column[rows[0]],)
     return itemgetter(*rows)(column)

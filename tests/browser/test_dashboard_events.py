@@ -57,17 +57,24 @@ def test_clicking_an_event_filters_every_number_by_it(pages, seeded_site):
     expect(page.locator("#total-pageviews-label")).to_have_text("Pageviews")
 
 
-def test_a_second_chip_beside_an_event_shows_the_apis_refusal_and_can_be_removed(pages,
-                                                                                 seeded_site):
-    pages.allow("status of 400")
+def test_a_second_chip_beside_an_event_narrows_its_numbers_and_can_be_removed(pages,
+                                                                              seeded_site):
     page = open_dashboard(pages, seeded_site, "?range=30d&event=signup")
-    page.locator("#countries-body a").first.click()
-    expect(page.locator("#error-text")).to_have_text(
-        "The stats API at /cgi-bin/stats.py answered 400: event cannot be combined with "
-        "another filter yet, not event and country")
-    expect(page.locator(".chip-text")).to_have_count(2)
-    page.get_by_role("button", name="Remove the filter Event: signup").click()
+    with page.expect_response(is_range_get) as sent:
+        page.locator("#pages-body tr").first.locator("td").first.click()
+    asked = api_query(sent.value.request)
+    assert set(asked) == {"from", "event", "page"}
     expect(page.locator("#main")).to_have_attribute("aria-busy", "false")
     expect(page.locator("#error-box")).to_be_hidden()
+    expect(page.locator(".chip-text")).to_have_count(2)
+    answer = seeded_site.stats(**asked)
+    assert answer["totals"]["pageviews"] > 0
+    expect(page.locator("#total-visits")).to_have_text(number(answer["totals"]["visitors"]))
+    expect(page.locator("#total-pageviews")).to_have_text(number(answer["totals"]["pageviews"]))
+    expect(page.locator("#total-pageviews-label")).to_have_text("Times sent")
+    drawn = page.evaluate("jQuery('#chart').data('plot').getData().map(s => s.data)")
+    assert drawn == [answer["visitors"], answer["pageviews"]]
+    page.get_by_role("button", name="Remove the filter Event: signup").click()
+    expect(page.locator("#main")).to_have_attribute("aria-busy", "false")
     expect(page.locator(".chip-text")).to_have_count(1)
-    expect(page.locator(".chip-text")).to_contain_text("Country: ")
+    expect(page.locator(".chip-text")).to_contain_text("Page: ")

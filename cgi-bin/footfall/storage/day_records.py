@@ -30,7 +30,8 @@ SELECT_ENDED_HITS = """
      order by ts
 """
 SELECT_DAY_HITS = """
-    select site, event, visitor, page, ref, campaign, browser, os, device, country, language
+    select site, event, visitor, page, ref, campaign, browser, os, device, country, language,
+           hour
       from event_hits
      where day = :day and (:site is null or site = :site)
      order by ts
@@ -98,11 +99,11 @@ def add_ended_events(conn, today, strings=None):
 
 def events_of(conn, day, site=None):
     """{site: [(name, visitor, {column: value})]} of a day's event hits still stored (today's),
-    oldest first, as records.event_records takes them."""
-    by_site = {}
+    oldest first, as records.event_records takes them; the columns also hold the hit's hour."""
+    by_site, names = {}, _EVENT_COLUMNS + ("hour",)
     for site_of, name, visitor, *values in conn.execute(SELECT_DAY_HITS,
                                                         {"day": day, "site": site}):
-        by_site.setdefault(site_of, []).append((name, visitor, dict(zip(_EVENT_COLUMNS, values))))
+        by_site.setdefault(site_of, []).append((name, visitor, dict(zip(names, values))))
     return by_site
 
 

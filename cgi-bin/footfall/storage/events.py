@@ -204,10 +204,14 @@ def read_hours(conn, day, today, site, event):
             if name == "hour"}
 
 
-def read_live(conn, today, since, site, event):
-    """(visitors, count) of one event since a moment of today."""
-    row = conn.execute(SELECT_LIVE, {"today": today, "since": since, "event": event,
-                                     "site": site}).fetchone()
+def read_live(conn, today, since, site, event, filters=None):
+    """(visitors, count) of one event since a moment of today: its hits that match every
+    filter of {name: value} (page, ref, a trait), if given."""
+    query, params = SELECT_LIVE, {"today": today, "since": since, "event": event, "site": site}
+    for i, (name, value) in enumerate((filters or {}).items()):
+        query += f" and {column(name)} = :value{i}"
+        params[f"value{i}"] = value
+    row = conn.execute(query, params).fetchone()
     return row[0], row[1]
 
 
