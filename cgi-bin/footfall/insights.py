@@ -54,8 +54,9 @@ def add_to_answer(answer, conn, asked):
     # how many its figures stand for.
     answer["totals"]["timed"] = whole[5]
     languages = reader.totals("language")
-    answer["totals"]["without_language"] = max(0, answer["totals"]["visitors"] - sum(
-        counts[0] for value, counts in languages.items() if value))
+    answer["totals"]["without_language"] = max(0, answer["totals"]["visitors"] - reader.folded()
+                                                - sum(counts[0] for value, counts
+                                                      in languages.items() if value))
     unique, unique_by = reader.unique(answer["totals"]["visitors"])
     answer["totals"]["unique"] = unique
     answer["totals"]["unique_by"] = unique_by

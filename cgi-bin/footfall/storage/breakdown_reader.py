@@ -7,7 +7,6 @@ summary storage/today.py keeps between reads.
 import datetime
 
 from .. import sketch
-from ..bounds import OTHER
 from . import people, record_lists
 from . import today as today_summary
 from .breakdowns import HOURS, unpack_hours
@@ -158,23 +157,28 @@ class Reader:
                 _sum_into(result, value, counts)
         if self.filter and dim:
             ranges = ([(self.first, self.last)] if split is None else split[2])
-            listed, counted = self._records_and_days(ranges)
-            for value, counts in listed.get(dim, {}).items():
+            for value, counts in self._records_and_days(ranges)[0].get(dim, {}).items():
                 _sum_into(result, value, counts)
-            if dim == "language" and counted:
-                # A visit the records folded past the filter's value gave up its language
-                # first (records.fold): it counts under OTHER, so that the languages still
-                # add up to the visitors and "without language" stays what it says.
-                per_day = self.per_day("")
-                folded = sum(per_day.get(day, {}).get("", (0,))[0] - visitors
-                             for day, visitors in counted.items())
-                if folded > 0:
-                    _sum_into(result, OTHER, [folded, 0, 0, 0, 0, 0])
         if self.today is not None:
             for (f, fv, d, value), counts in self._today_rows.items():
                 if (f, fv, d) == (self.filter, self.filter_value, dim):
                     _sum_into(result, value, counts)
         return result
+
+    def folded(self):
+        """Visitors under the filter on days whose records count its lists, that the records
+        do not hold under the filter's value: their mix of traits was rare that day and gave
+        up the filter's trait (records.fold). No list counts them."""
+        if not self.filter or self.filter in ("page", "ref", "campaign"):
+            return 0  # per-view values are never folded
+        split = self.whole_months
+        ranges = [(self.first, self.last)] if split is None else split[2]
+        counted = self._records_and_days(ranges)[1]
+        if not counted:
+            return 0
+        per_day = self.per_day("")
+        return max(0, sum(per_day.get(day, {}).get("", (0,))[0] - visitors
+                          for day, visitors in counted.items()))
 
     def unique(self, visits=None):
         """(distinct visitors, how they were counted): 'range' when one union of sketches
