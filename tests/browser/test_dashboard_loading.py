@@ -82,3 +82,27 @@ def test_each_view_asks_the_api_once_per_answer_it_shows(pages, seeded_site, que
     expect(page.locator("#change-visits")).not_to_have_text("\u2026")
     assert [url.split("?", 1)[1] if "?" in url else "" for url in asked
             if "/cgi-bin/stats.py" in url] == gets
+
+
+# Before the page's scripts: the rows of the lists and of the table of days at two moments,
+# when flot's canvas is first in #chart and when #main is no longer busy.
+ROWS_AT = """
+window.footfallRowsAt = {};
+new MutationObserver(function () {
+  var at = window.footfallRowsAt;
+  var rows = document.querySelectorAll("table.top tbody tr, #days-body tr").length;
+  var main = document.getElementById("main");
+  if (!("chart" in at) && document.querySelector("#chart canvas.flot-base")) at.chart = rows;
+  if (!("done" in at) && main && main.getAttribute("aria-busy") === "false") at.done = rows;
+}).observe(document, {childList: true, subtree: true, attributes: true,
+                     attributeFilter: ["aria-busy"]});
+"""
+
+
+def test_the_lists_fill_after_the_chart_is_drawn_and_before_the_page_is_done(pages, seeded_site):
+    page = pages.open()
+    page.add_init_script(ROWS_AT)
+    page.goto(seeded_site.dashboard + "?range=30d")
+    expect(page.locator("#main")).to_have_attribute("aria-busy", "false")
+    expect(page.locator("#pages-body tr").first).to_be_visible()
+    assert page.evaluate("window.footfallRowsAt") == {"chart": 0, "done": 84}
