@@ -40,9 +40,9 @@ def test_every_module_is_asked_for_while_main_js_is_still_loading(pages, seeded_
     assert modules == sorted(path.name for path in DASHBOARD.glob("*.js"))  # each asked once
 
 
-def test_start_js_preloads_every_module_of_the_folder():
-    listed = re.search(r"var MODULES = \[([^\]]*)\]", (DASHBOARD / "start.js").read_text())
-    names = re.findall(r'"([^"]+)"', listed.group(1))
+def test_the_page_preloads_every_module_of_the_folder():
+    page = (STATIC / "view_stats.html").read_text()
+    names = re.findall(r'<link rel="modulepreload" href="dashboard/([^"]+)">', page)
     assert sorted(names) == sorted(path.name for path in DASHBOARD.glob("*.js")
                                    if path.name != "start.js")
 
