@@ -47,6 +47,12 @@ def test_the_page_preloads_every_module_of_the_folder():
                                    if path.name != "start.js")
 
 
+def test_start_js_is_asked_for_before_the_modules_it_does_not_wait_behind():
+    page = (STATIC / "view_stats.html").read_text()
+    start = page.index('<script src="dashboard/start.js" async fetchpriority="high">')
+    assert start < page.index('<link rel="modulepreload"')
+
+
 def test_the_first_get_goes_out_before_main_js_has_loaded(pages, seeded_site):
     held = []
     page = pages.open()
