@@ -59,7 +59,6 @@ export function showChart(series, notes, first, last) {
     ". The numbers are in the table below it.");
   drawn = { series: series, notes: series.hourly ? [] : notes || [] };
   draw();
-  fillTable(series);
 }
 
 function draw() {
@@ -131,7 +130,7 @@ export function hover() {
 }
 
 // "Numbers for each day" (or hour), newest first: the days most likely looked for.
-function fillTable(series) {
+export function fillTable(series) {
   const hourly = series.hourly;
   byId("days-title").textContent = hourly ? "Numbers for each hour" : "Numbers for each day";
   byId("days-caption").textContent = hourly ? "Visits and pageviews per hour"

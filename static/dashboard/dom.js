@@ -55,3 +55,12 @@ export function whenScriptsRun() {
     }
   });
 }
+
+// The next frame painted (the chart in it), then a task of its own: what fills after it does
+// not delay that frame. A hidden tab paints no frame, and has no need to wait for one.
+export function afterPaint() {
+  return new Promise((resolve) => {
+    if (document.visibilityState === "hidden") resolve();
+    else requestAnimationFrame(() => setTimeout(resolve, 0));
+  });
+}

@@ -6,16 +6,25 @@ const DASH = "\u2013";
 
 export const number = new Intl.NumberFormat();
 
+// Each date format made once, on first use: toLocaleDateString makes a new formatter with each
+// call, some 0.1 to 0.3 ms in Chromium, 30 times over for a month's table.
+const dateFormats = {};
+
+function dateFormat(name, options) {
+  if (!dateFormats[name]) dateFormats[name] = new Intl.DateTimeFormat(undefined, options);
+  return dateFormats[name];
+}
+
 export function longDate(ms) {
-  return new Date(ms).toLocaleDateString(undefined, {
+  return dateFormat("long", {
     timeZone: "UTC", weekday: "short", day: "numeric", month: "short", year: "numeric"
-  });
+  }).format(ms);
 }
 
 export function shortDate(ms) {
-  return new Date(ms).toLocaleDateString(undefined, {
+  return dateFormat("short", {
     timeZone: "UTC", day: "numeric", month: "short", year: "numeric"
-  });
+  }).format(ms);
 }
 
 export function iso(ms) {

@@ -3,9 +3,9 @@
 
 import { apiAddress, askForKey, failure, getCSV, getJSON, keyControls, keyFromLink, statsUrl,
   storedKey } from "./api.js";
-import { fillNotes, followChanges, hover, showChart } from "./chart.js";
+import { fillNotes, fillTable, followChanges, hover, showChart } from "./chart.js";
 import { LISTS } from "./dimensions.js";
-import { byId, cell, show, showError, whenParsed, whenScriptsRun } from "./dom.js";
+import { afterPaint, byId, cell, show, showError, whenParsed, whenScriptsRun } from "./dom.js";
 import { DAY, chartSeries, iso, localDay, longDate, parseDay, recordsNote, shortDate, shown,
   zoneNote } from "./format.js";
 import { buildSections, fillBroken, fillList } from "./lists.js";
@@ -60,8 +60,7 @@ function load(quiet) {
     .then((answer) => {
       if (id !== session.current) return null;
       session.answer = answer;
-      render(state, answer);
-      return previous(state, answer, id);
+      return Promise.all([render(state, answer), previous(state, answer, id)]);
     })
     .catch((error) => {
       if (id !== session.current) return;
@@ -107,6 +106,8 @@ function previous(state, answer, id) {
 
 /* ---- drawing ---- */
 
+// The totals and the chart now; what is below the chart (its table, the notes, the lists) once
+// the frame with the chart is painted, when the promise this returns is kept.
 export function render(state, answer) {
   const first = parseDay(answer.from);
   const last = parseDay(answer.to);
@@ -115,15 +116,19 @@ export function render(state, answer) {
   showFilter(state, answer);
   if (!answer.totals.visitors && !answer.totals.pageviews && !state.filters.length) {
     show("empty-box");
-    return;
+    return Promise.resolve();
   }
   show("report");
   fillTotals(state, answer);
   // The hourly rule, once per answer: the chart, its hover and its table share the series.
-  showChart(chartSeries(answer, state.range, new Date()), answer.notes, first, last);
-  LISTS.forEach((list) => fillList(state, list, answer[list.list]));
-  fillNotes(answer.notes);
-  fillBroken(answer.not_found);
+  const series = chartSeries(answer, state.range, new Date());
+  showChart(series, answer.notes, first, last);
+  return afterPaint().then(() => {
+    fillTable(series);
+    fillNotes(answer.notes);
+    LISTS.forEach((list) => fillList(state, list, answer[list.list]));
+    fillBroken(answer.not_found);
+  });
 }
 
 function showPeriod(state, answer, first, last) {

@@ -1,7 +1,8 @@
 /* footfall dashboard: a classic script that sends the first view's GET and imports main.js at
- * once. It is async: the modules and the GET load while jQuery and flot (deferred) still do,
- * and main.js waits for the page and for them (dom.js). A browser loads no module into a page
- * opened as a file, so then this says what to do. */
+ * once. It is async: the modules (view_stats.html's modulepreload links ask for each) and the
+ * GET load while jQuery and flot (deferred) still do, and main.js waits for the page and for
+ * them (dom.js). A browser loads no module into a page opened as a file, so then this says what
+ * to do. */
 (function () {
   "use strict";
 
@@ -18,21 +19,6 @@
       document.getElementById("status").hidden = true;
       document.getElementById("retry").hidden = true;
       document.getElementById("main").setAttribute("aria-busy", "false");
-    });
-  }
-
-  // Every module asked for at once: imported one by one, main.js's imports are found only once
-  // it has arrived and columns.js once dimensions.js has, three round trips one after another.
-  // tests/browser/test_dashboard_loading.py checks the list against the folder.
-  var MODULES = ["main.js", "api.js", "chart.js", "columns.js", "dimensions.js", "dom.js",
-    "format.js", "lists.js", "state.js", "totals.js"];
-
-  function preloadModules(here) {
-    MODULES.forEach(function (name) {
-      var link = document.createElement("link");
-      link.rel = "modulepreload";
-      link.href = new URL(name, here).href;
-      document.head.appendChild(link);
     });
   }
 
@@ -78,7 +64,6 @@
   } catch (e) {
     // a data-api that is no URL: main.js says so
   }
-  preloadModules(document.currentScript.src);
   import("./main.js").catch(function (error) {
     fail("The dashboard's scripts could not be loaded: " + error.message);
   });

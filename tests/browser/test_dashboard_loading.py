@@ -40,11 +40,17 @@ def test_every_module_is_asked_for_while_main_js_is_still_loading(pages, seeded_
     assert modules == sorted(path.name for path in DASHBOARD.glob("*.js"))  # each asked once
 
 
-def test_start_js_preloads_every_module_of_the_folder():
-    listed = re.search(r"var MODULES = \[([^\]]*)\]", (DASHBOARD / "start.js").read_text())
-    names = re.findall(r'"([^"]+)"', listed.group(1))
+def test_the_page_preloads_every_module_of_the_folder():
+    page = (STATIC / "view_stats.html").read_text()
+    names = re.findall(r'<link rel="modulepreload" href="dashboard/([^"]+)">', page)
     assert sorted(names) == sorted(path.name for path in DASHBOARD.glob("*.js")
                                    if path.name != "start.js")
+
+
+def test_start_js_is_asked_for_before_the_modules_it_does_not_wait_behind():
+    page = (STATIC / "view_stats.html").read_text()
+    start = page.index('<script src="dashboard/start.js" async fetchpriority="high">')
+    assert start < page.index('<link rel="modulepreload"')
 
 
 def test_the_first_get_goes_out_before_main_js_has_loaded(pages, seeded_site):
@@ -82,3 +88,27 @@ def test_each_view_asks_the_api_once_per_answer_it_shows(pages, seeded_site, que
     expect(page.locator("#change-visits")).not_to_have_text("\u2026")
     assert [url.split("?", 1)[1] if "?" in url else "" for url in asked
             if "/cgi-bin/stats.py" in url] == gets
+
+
+# Before the page's scripts: the rows of the lists and of the table of days at two moments,
+# when flot's canvas is first in #chart and when #main is no longer busy.
+ROWS_AT = """
+window.footfallRowsAt = {};
+new MutationObserver(function () {
+  var at = window.footfallRowsAt;
+  var rows = document.querySelectorAll("table.top tbody tr, #days-body tr").length;
+  var main = document.getElementById("main");
+  if (!("chart" in at) && document.querySelector("#chart canvas.flot-base")) at.chart = rows;
+  if (!("done" in at) && main && main.getAttribute("aria-busy") === "false") at.done = rows;
+}).observe(document, {childList: true, subtree: true, attributes: true,
+                     attributeFilter: ["aria-busy"]});
+"""
+
+
+def test_the_lists_fill_after_the_chart_is_drawn_and_before_the_page_is_done(pages, seeded_site):
+    page = pages.open()
+    page.add_init_script(ROWS_AT)
+    page.goto(seeded_site.dashboard + "?range=30d")
+    expect(page.locator("#main")).to_have_attribute("aria-busy", "false")
+    expect(page.locator("#pages-body tr").first).to_be_visible()
+    assert page.evaluate("window.footfallRowsAt") == {"chart": 0, "done": 84}
