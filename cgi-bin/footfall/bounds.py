@@ -24,7 +24,7 @@ OTHER = "(other)"
 # hostile day (1,000 new 900-character pages, 500 new event names) must leave at most 5 MB, and
 # every real site's day must stay exact. A page read once costs about 5 kB on a hostile day
 # (its rows in the daily and monthly summaries, its sketches, its daily_page/monthly_page
-# rows), about 20 kB among the top PAIRED_TOP (its pair rows too).
+# rows), more among the top PAIRED_TOP (its month's pair rows too).
 CAPS = {
     # seed_db's 200-page blog shows up to ~200 pages a day, serve.py's demo 41: 250 leaves a
     # real site's day exact and holds a hostile day's pages to ~1.3 MB.
@@ -42,7 +42,7 @@ EVENT_CAP = 100
 # Fewer than K visits of the day: a trait value too rare to be paired with another.
 K = 3
 # A value of a page, referrer or campaign held by fewer than K visits of the day is folded in
-# pairs only outside the day's top PAIRED_TOP of its dimension: a rare one is most of a hostile
+# the month's pairs (pairs.py) only outside the day's top PAIRED_TOP of its dimension: a rare one is most of a hostile
 # day's bytes (each of its pair rows keys its long string again), while a real site's pages
 # under a filter stay exact up to this many a day (serve.py's demo has 41).
 PAIRED_TOP = 50
@@ -103,7 +103,7 @@ def cap_events(hits):
 
 
 # ---------------------------------------------------------------------------------------------
-# Rare pairs: the day's summary rows
+# Rare pairs: the month's pair rows
 # ---------------------------------------------------------------------------------------------
 
 def rare_values(packed, visitors_of):

@@ -21,8 +21,8 @@ count of rows.
 
 Privacy fold: a visitor trait (browser, system, device, country, language) held by fewer than
 K visits of the day becomes "(other)" in the records; then a visit whose remaining mix of the
-five is held by fewer than K visits has all five become "(other)". A rare mix of traits kept
-per day would otherwise be a fingerprint across days.
+five is held by fewer than K visits gives up one trait at a time (fold()) until K visits share
+the rest. A rare mix of traits kept per day would otherwise be a fingerprint across days.
 """
 
 import array
