@@ -42,9 +42,9 @@ EVENT_CAP = 100
 # Fewer than K visits of the day: a trait value too rare to be paired with another.
 K = 3
 # A value of a page, referrer or campaign held by fewer than K visits of the day is folded in
-# the month's pairs (pairs.py) only outside the day's top PAIRED_TOP of its dimension: a rare one is most of a hostile
-# day's bytes (each of its pair rows keys its long string again), while a real site's pages
-# under a filter stay exact up to this many a day (serve.py's demo has 41).
+# the month's pairs (pairs.py) only outside the day's top PAIRED_TOP of its dimension: a rare
+# one is most of a hostile day's bytes (each of its pair rows keys its long string again),
+# while a real site's pages under a filter stay exact up to this many a day (the demo has 41).
 PAIRED_TOP = 50
 TRAITS = frozenset(dimensions.PER_VISITOR)
 PAIRED = dimensions.VIEW_COLUMNS
