@@ -277,7 +277,7 @@ def test_doctor_sees_source_code_served_where_cgi_is_not_enabled(install):
 def test_the_site_root_shows_the_dashboard_where_there_is_no_index(install):
     root = request(install.server.url, "GET", "/")
     assert root.status == 200
-    assert b'<script src="dashboard/start.js" async></script>' in root.body
+    assert b'<script src="dashboard/start.js" async fetchpriority="high"></script>' in root.body
 
 
 MODULES = sorted(os.listdir(os.path.join(ROOT, "static", "dashboard")))

@@ -122,18 +122,24 @@ def test_clicking_a_row_filters_every_number_on_screen(pages, seeded_site, box, 
 
 def test_a_click_in_another_list_adds_a_second_chip_and_the_get_carries_both(pages,
                                                                             seeded_site):
+    # A page as the second: under one filter a day's lists count from its records, where a
+    # visit of a rare mix gives up traits (records.fold) but never its pages, so on the small
+    # seeded site Germany's pages all list, where its devices may not.
     page = open_dashboard(pages, seeded_site, "?range=30d")
     page.locator("#countries-body a", has_text="(DE)").click()
     expect(page.locator(".chip-text")).to_have_text(["Country: Germany (DE)"])
     expect(page.locator("#main")).to_have_attribute("aria-busy", "false")
+    first_page = page.locator("#pages-body a[data-filter]").first
+    name = first_page.text_content()
     with page.expect_response(is_range_get) as sent:
-        page.locator("#devices-body a", has_text="Phone").click()
-    assert api_query(sent.value.request) == {**THIRTY_DAYS, "country": "DE", "device": "phone"}
-    expect(page.locator(".chip-text")).to_have_text(["Country: Germany (DE)", "Device: Phone"])
+        first_page.click()
+    assert api_query(sent.value.request) == {**THIRTY_DAYS, "country": "DE", "page": name}
+    expect(page.locator(".chip-text")).to_have_text(["Country: Germany (DE)", f"Page: {name}"])
     expect(page.locator("#main")).to_have_attribute("aria-busy", "false")
-    assert filter_of(page.url) == {"country": "DE", "device": "phone"}
-    answer = seeded_site.stats(**THIRTY_DAYS, country="DE", device="phone")
-    assert answer["filter"] == {"country": "DE", "device": "phone"}
+    assert filter_of(page.url) == {"country": "DE", "page": name}
+    answer = seeded_site.stats(**THIRTY_DAYS, country="DE", page=name)
+    assert answer["filter"] == {"country": "DE", "page": name}
+    assert answer["totals"]["visitors"] > 0
     assert_screen_shows(page, answer)
 
 
