@@ -7,7 +7,7 @@ summary storage/today.py keeps between reads.
 import datetime
 
 from .. import sketch
-from . import people, record_lists
+from . import month_pairs, people, record_lists
 from . import today as today_summary
 from .breakdowns import HOURS, unpack_hours
 
@@ -134,8 +134,8 @@ class Reader:
         return days
 
     def totals(self, dim):
-        """{value: counts} over the whole range: whole months from monthly rows, the rest from
-        daily ones, today from its views."""
+        """{value: counts} over the whole range: whole months from monthly rows (a filter's
+        lists from month_pairs.py), the rest from daily ones, today from its views."""
         if self.filter and dim == self.filter:
             # A value's own list under itself holds itself: its own unfiltered row, exact
             # (entries and bounces of a page; a trait held by fewer than records.K visits of a
@@ -154,6 +154,10 @@ class Reader:
                       for start, end in day_ranges]
         for query, params in parts:
             for value, *counts in self.conn.execute(query, params):
+                _sum_into(result, value, counts)
+        if self.filter and dim and split is not None:  # a month's pairs: month_pairs.py
+            for value, counts in month_pairs.lists(self.conn, self.filter, self.filter_value,
+                                                   dim, split[0], split[1], self.site).items():
                 _sum_into(result, value, counts)
         if self.filter and dim:
             ranges = ([(self.first, self.last)] if split is None else split[2])
