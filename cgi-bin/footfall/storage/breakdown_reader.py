@@ -84,6 +84,7 @@ class Reader:
         self.whole_months = whole_months  # totals.whole_months(first, last): the split
         self._today_rows, self._today_matching = {}, None
         self._recorded = {}  # (first, last) -> record_lists.lists() of those days
+        self._month_lists = None  # month_pairs.lists() of the whole months
         self.today = today if first <= today <= last else None
         if self.today is not None:
             self._today_rows, self._today_matching = today_summary.summary_of(
@@ -156,8 +157,10 @@ class Reader:
             for value, *counts in self.conn.execute(query, params):
                 _sum_into(result, value, counts)
         if self.filter and dim and split is not None:  # a month's pairs: month_pairs.py
-            for value, counts in month_pairs.lists(self.conn, self.filter, self.filter_value,
-                                                   dim, split[0], split[1], self.site).items():
+            if self._month_lists is None:
+                self._month_lists = month_pairs.lists(self.conn, self.filter, self.filter_value,
+                                                      split[0], split[1], self.site)
+            for value, counts in self._month_lists.get(dim, {}).items():
                 _sum_into(result, value, counts)
         if self.filter and dim:
             ranges = ([(self.first, self.last)] if split is None else split[2])

@@ -67,24 +67,23 @@ def add(conn, month, site, sums, stored=True, strings=None):
         conn.execute(INSERT_LISTS, dict(key, lists=records.pack(rows, WIDTH)))
 
 
-def lists(conn, filter_name, filter_value, dim, first, last, site=None):
-    """{value: [visitors, pageviews, entries, bounces, seconds, timed]} of one filter value's
-    list of dim over the months first to last (YYYY-MM)."""
-    number = records.DIM_NUMBER.get(dim)
-    if number is None:
-        return {}
+def lists(conn, filter_name, filter_value, first, last, site=None):
+    """{dim: {value: [visitors, pageviews, entries, bounces, seconds, timed]}}: one filter
+    value's lists over the months first to last (YYYY-MM), each blob read once."""
     params = {"filter": filter_name, "filter_value": filter_value, "first": first,
               "last": last, "site": site}
-    by_id = {}
+    by_number = {}
     for (blob,) in conn.execute(SELECT_RANGE, params):
-        for row in _decoded(blob):
-            if row[0] == number:
-                _add(by_id, row[1], row[2:])
-    if not by_id:
-        return {}
-    names = dict(conn.execute(SELECT_NAMES, {"dim": number}).fetchall())
-    return {names.get(id_, ""): [v, p, e, b, ms / 1000, timed]
-            for id_, (v, p, e, b, timed, ms) in by_id.items()}
+        for number, id_, *counts in _decoded(blob):
+            _add(by_number.setdefault(number, {}), id_, counts)
+    out = {}
+    for dim, number in records.DIM_NUMBER.items():
+        by_id = by_number.get(number)
+        if by_id:
+            names = dict(conn.execute(SELECT_NAMES, {"dim": number}).fetchall())
+            out[dim] = {names.get(id_, ""): [v, p, e, b, ms / 1000, timed]
+                        for id_, (v, p, e, b, timed, ms) in by_id.items()}
+    return out
 
 
 def delete_month(conn, month):
