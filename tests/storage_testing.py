@@ -3,8 +3,8 @@
 import zoneinfo
 
 import pytest
-from footfall import counting
-from footfall.storage import database, record, totals
+from footfall import counting, records
+from footfall.storage import database, day_records, month_pairs, record, totals
 from footfall_testing import BROWSER_UA, NOON
 
 UTC = zoneinfo.ZoneInfo("UTC")
@@ -30,6 +30,18 @@ def table_names(conn):
     else:
         query = "select name from sqlite_master where type = 'table'"
     return {name for (name,) in rows(conn, query)}
+
+
+def month_pairs_of(conn):
+    """{(filter, filter value, dim, month, site, value): [visitors, pageviews, entries, bounces,
+    timed, milliseconds]} of every month's pairs (monthly_pairs, month_pairs.py)."""
+    names, dims = day_records.Strings(conn), {n: d for d, n in records.DIM_NUMBER.items()}
+    out = {}
+    for f, fv, month, site, blob in rows(conn, "select filter, filter_value, month, site, lists"
+                                               " from monthly_pairs"):
+        for number, id_, *counts in zip(*records.unpack(bytes(blob), month_pairs.WIDTH)):
+            out[f, fv, dims[number], month, site, names.name_of(number, id_)] = counts
+    return out
 
 
 @pytest.fixture

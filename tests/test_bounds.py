@@ -11,7 +11,7 @@ import pytest
 from footfall import bounds, summary
 from footfall.storage import bulk, days, record
 from footfall_testing import NOON, SCRIPTS
-from storage_testing import RULES
+from storage_testing import RULES, month_pairs_of
 
 sys.path.insert(0, os.path.join(SCRIPTS, "benchmark"))
 import day_bound  # noqa: E402
@@ -80,9 +80,7 @@ def test_a_rare_trait_is_not_paired_with_another(conn):
     assert daily[("country", "IS", "", "")] == 1
     # A day keeps no pairs as rows: its records hold them, folded (records.py).
     assert not [key for key in daily if key[0] and key[2]]
-    monthly = {tuple(row[:4]): row[4] for row in conn.execute(
-        "select filter, filter_value, dim, value, visitors from monthly_breakdown"
-        " where filter <> '' and dim <> ''")}
+    monthly = {key[:3] + key[5:]: counts[0] for key, counts in month_pairs_of(conn).items()}
     assert monthly[("browser", "Firefox", "country", "DE")] == 3
     assert monthly[("country", "DE", "browser", "Firefox")] == 3
     assert not [key for key in monthly if "IS" in (key[1], key[3])]

@@ -187,13 +187,14 @@ def encode(rows, dims, id_of):
 
 def pack(rows, width):
     """One zlib blob of integer rows as columns: the row count (4 bytes, little-endian), one
-    typecode per column (B, H or I: the narrowest that holds it), then each column's array,
+    typecode per column (B, H, I or Q: the narrowest that holds it), then each column's array,
     little-endian."""
     columns = list(zip(*rows)) if rows else [()] * width
     codes, body = [], []
     for column in columns:
         top = max(column, default=0)
-        code = "B" if top < 1 << 8 else "H" if top < 1 << 16 else "I"
+        code = ("B" if top < 1 << 8 else "H" if top < 1 << 16 else "I" if top < 1 << 32
+                else "Q")
         data = array.array(code, column)
         if sys.byteorder == "big":
             data.byteswap()

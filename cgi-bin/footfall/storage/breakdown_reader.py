@@ -7,7 +7,7 @@ summary storage/today.py keeps between reads.
 import datetime
 
 from .. import sketch
-from . import people, record_lists
+from . import month_pairs, people, record_lists
 from . import today as today_summary
 from .breakdowns import HOURS, unpack_hours
 
@@ -84,6 +84,7 @@ class Reader:
         self.whole_months = whole_months  # totals.whole_months(first, last): the split
         self._today_rows, self._today_matching = {}, None
         self._recorded = {}  # (first, last) -> record_lists.lists() of those days
+        self._month_lists = None  # month_pairs.lists() of the whole months
         self.today = today if first <= today <= last else None
         if self.today is not None:
             self._today_rows, self._today_matching = today_summary.summary_of(
@@ -134,8 +135,8 @@ class Reader:
         return days
 
     def totals(self, dim):
-        """{value: counts} over the whole range: whole months from monthly rows, the rest from
-        daily ones, today from its views."""
+        """{value: counts} over the whole range: whole months from monthly rows (a filter's
+        lists from month_pairs.py), the rest from daily ones, today from its views."""
         if self.filter and dim == self.filter:
             # A value's own list under itself holds itself: its own unfiltered row, exact
             # (entries and bounces of a page; a trait held by fewer than records.K visits of a
@@ -154,6 +155,12 @@ class Reader:
                       for start, end in day_ranges]
         for query, params in parts:
             for value, *counts in self.conn.execute(query, params):
+                _sum_into(result, value, counts)
+        if self.filter and dim and split is not None:  # a month's pairs: month_pairs.py
+            if self._month_lists is None:
+                self._month_lists = month_pairs.lists(self.conn, self.filter, self.filter_value,
+                                                      split[0], split[1], self.site)
+            for value, counts in self._month_lists.get(dim, {}).items():
                 _sum_into(result, value, counts)
         if self.filter and dim:
             ranges = ([(self.first, self.last)] if split is None else split[2])

@@ -6,7 +6,7 @@ hours) and the unique-visitor sketches. breakdown_reader.py reads them back for 
 from .. import bounds, dimensions, pairs, records, sketch, summary
 from ..bounds import OTHER
 from ..summary import PACKED_BITS, PACKED_FIELD, unpack
-from . import day_records, page_caps
+from . import day_records, month_pairs, page_caps
 
 # A day's counted views: their site, then what summary.View takes (its dimensions are
 # dimensions.VIEW_COLUMNS: page, ref, browser ... campaign).
@@ -336,7 +336,15 @@ class MonthSums:
 
     def flush(self, conn):
         """Write every month summed up so far, and forget them."""
+        strings = None
         for (month, site), (stored, sums, seconds, stored_sketches, sketches) in self.months.items():
+            pairs_of = {}
+            for key in [key for key in sums if month_pairs.is_pair(key)]:
+                more = seconds.pop(key, 0)  # a list of days' seconds if stored (add())
+                pairs_of[key] = unpack(sums.pop(key), sum(more) if stored and more else more)
+            if pairs_of:
+                strings = strings or day_records.Strings(conn)
+                month_pairs.add(conn, month, site, pairs_of, stored, strings)
             if stored:
                 _add_monthly(conn, month, site, sums, seconds)
             else:

@@ -4,7 +4,7 @@ its days; the install's facts and log imports; and each day's totals, to check a
 """
 
 from .. import pairs, sketch
-from . import breakdowns, day_records, days, people
+from . import breakdowns, day_records, days, month_pairs, people
 from .breakdowns import DELETE_SKETCH, HOURS, INSERT_SKETCH, SELECT_SKETCH, add_hours, unpack_hours
 from .connection import in_transaction
 
@@ -61,8 +61,16 @@ SUM_MONTHLY_BREAKDOWN = """
     select filter, filter_value, dim, :month, site, value, sum(visitors), sum(pageviews),
            sum(entries), sum(bounces), sum(seconds), sum(timed)
       from daily_breakdown
-     where day between :first and :last and dim != 'hours'
+     where day between :first and :last and dim != 'hours' and (filter = '' or dim = '')
      group by filter, filter_value, dim, site, value
+"""
+# The pairs of days without records (ended before schema 17): to month_pairs.py.
+SELECT_DAY_PAIRS = """
+    select site, filter, filter_value, dim, value, sum(visitors), sum(pageviews), sum(entries),
+           sum(bounces), sum(seconds), sum(timed)
+      from daily_breakdown
+     where day between :first and :last and dim != 'hours' and filter <> '' and dim <> ''
+     group by site, filter, filter_value, dim, value
 """
 DELETE_MONTHLY_UNIQUE = "delete from monthly_unique where month = :month"
 SELECT_MONTH_DAY_SKETCHES = """
@@ -193,6 +201,7 @@ def sum_up_month(conn, month):
         conn.execute(SUM_MONTHLY_PAGE, params)
         conn.execute(DELETE_MONTHLY_BREAKDOWN, params)
         conn.execute(SUM_MONTHLY_BREAKDOWN, params)
+        month_pairs.delete_month(conn, month)
         # A filter's lists of days with records: from the records, as their day's end counted
         # them (breakdowns.add_summary).
         months = breakdowns.MonthSums()
@@ -201,6 +210,14 @@ def sum_up_month(conn, month):
             packed, seconds = pairs.pair_sums(views)
             months.add(conn, month, site, packed, seconds, {})
         months.flush(conn)
+        # The pairs of days without records, from their rows.
+        by_site = {}
+        for site, *key, visitors, pageviews, entries, bounces, seconds, timed in conn.execute(
+                SELECT_DAY_PAIRS, params).fetchall():
+            by_site.setdefault(site, {})[tuple(key)] = [visitors, pageviews, entries, bounces,
+                                                        seconds, timed]
+        for site, sums in by_site.items():
+            month_pairs.add(conn, month, site, sums)
         unions = {}
         for filter_name, filter_value, site, data in conn.execute(SELECT_MONTH_DAY_SKETCHES,
                                                                    params).fetchall():

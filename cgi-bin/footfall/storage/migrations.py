@@ -14,6 +14,27 @@ def _key_fingerprints(conn):
     key_fingerprints(conn)
 
 
+def _month_pairs(conn, table=None):
+    # SQL cannot pack a filter value's lists into one blob: month_pairs.move_rows does. table:
+    # the new table in PostgreSQL's words (pg_schema.OWN_MIGRATIONS).
+    from .month_pairs import move_rows
+
+    conn.execute(table or MONTHLY_PAIRS)
+    move_rows(conn)
+
+
+# Schema 19's new table, made by migration 19 unless there (the comments on it are in schema.py).
+MONTHLY_PAIRS = """
+    create table if not exists monthly_pairs (
+        filter        text not null,
+        filter_value  text not null,
+        month         text not null,
+        site          text not null,
+        lists         blob not null,
+        primary key (filter, filter_value, month, site)
+    ) without rowid
+"""
+
 MIGRATIONS = {
     2: ("daily_page keyed by day first", """
         -- The top pages of a range read one stretch of the table (18 000 rows for a year of 50
@@ -373,4 +394,5 @@ MIGRATIONS = {
                         where day_records.day = daily_breakdown.day
                           and day_records.site = daily_breakdown.site);
     """),
+    19: ("a month's pairs as one compact row per filter value", _month_pairs),
 }

@@ -12,7 +12,7 @@ Where the two differ, and why:
 - ``"offset"`` quoted: a reserved word in PostgreSQL.
 """
 
-from .migrations import MIGRATIONS
+from .migrations import MIGRATIONS, _month_pairs
 
 SCHEMA = """
     create table daily_site (
@@ -150,6 +150,15 @@ SCHEMA = """
         primary key (filter, filter_value, dim, month, site, value)
     );
 
+    create table monthly_pairs (
+        filter        text  not null,
+        filter_value  text  not null,
+        month         text  not null,
+        site          text  not null,
+        lists         bytea not null,
+        primary key (filter, filter_value, month, site)
+    );
+
     create table daily_unique (
         filter        text  not null,
         filter_value  text  not null,
@@ -263,13 +272,24 @@ SCHEMA = """
     );
 """
 
+MONTHLY_PAIRS = """
+    create table if not exists monthly_pairs (
+        filter        text  not null,
+        filter_value  text  not null,
+        month         text  not null,
+        site          text  not null,
+        lists         bytea not null,
+        primary key (filter, filter_value, month, site)
+    )
+"""
+
 # footfall runs on PostgreSQL since schema version 12: no PostgreSQL database is older, so only
 # the migrations after it ever run on one.
 FIRST_VERSION = 12
 
 # Migrations whose SQLite text PostgreSQL cannot run (a table made `without rowid`), in
-# PostgreSQL's words. The others (13 and 14 change rows only) run as they are, each
-# statement through dialect.translate like any other.
+# PostgreSQL's words (19: its table, then the same rows moved). The others (13 and 14 change
+# rows only) run as they are, each statement through dialect.translate like any other.
 OWN_MIGRATIONS = {
     16: """
         create table monthly_people (
@@ -282,6 +302,7 @@ OWN_MIGRATIONS = {
         );
     """,
     17: SCHEMA[SCHEMA.index("    create table strings"):],
+    19: lambda conn: _month_pairs(conn, MONTHLY_PAIRS),
 }
 
 

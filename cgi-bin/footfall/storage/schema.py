@@ -6,7 +6,7 @@ the same tables, columns, indexes and keys.
 
 # The whole schema as it is now: what a new database is created with. An older database is
 # brought here by MIGRATIONS; tests/test_migrations.py checks both end with the same schema.
-SCHEMA_VERSION = 18
+SCHEMA_VERSION = 19
 
 SCHEMA = """
     -- Per-day totals for a whole site: what the chart reads.
@@ -176,6 +176,21 @@ SCHEMA = """
         seconds       real    not null default 0,
         timed         integer not null default 0,
         primary key (filter, filter_value, dim, month, site, value)
+    ) without rowid;
+
+    -- A month's pairs (a filter's value x each value it lists, what its lists over whole
+    -- months read) in a compact form (storage/month_pairs.py): one row per filter value, month
+    -- and site; its blob holds the value's lists of the month as zlib-compressed integer
+    -- columns (listed dimension, value id in strings, visitors, pageviews, entries, bounces,
+    -- timed, milliseconds). monthly_breakdown keeps the unfiltered rows and each filter
+    -- value's totals.
+    create table monthly_pairs (
+        filter        text not null,
+        filter_value  text not null,
+        month         text not null,  -- YYYY-MM
+        site          text not null,
+        lists         blob not null,
+        primary key (filter, filter_value, month, site)
     ) without rowid;
 
     -- A day's distinct visitors as a HyperLogLog sketch (sketch.py) of their month-keyed hashes:

@@ -1,0 +1,121 @@
+"""A month's pairs (a filter's value x each value of a listed dimension: the filter's lists over
+whole months) in their compact form since schema 19: one monthly_pairs row per filter value,
+month and site, whose blob holds that value's lists of the month as zlib-compressed integer
+columns (records.pack): the listed dimension's number and the value's id (records.DIM_NUMBER,
+the strings table), visitors, pageviews, entries, bounces, timed views and visible seconds in
+whole milliseconds. As text rows of monthly_breakdown, both ways round, they were 43 of the
+103 MB of the 1M-hit site (docs/storage.md). Written when days end (breakdowns.MonthSums) and
+when migrate_db sums a month up again (copies.sum_up_month); read by breakdown_reader.
+"""
+
+from .. import records
+from . import day_records
+
+# dim, value id, visitors, pageviews, entries, bounces, timed, milliseconds
+WIDTH = 8
+SELECT_LISTS = """
+    select lists from monthly_pairs
+     where filter = :filter and filter_value = :filter_value and month = :month and site = :site
+"""
+DELETE_LISTS = """
+    delete from monthly_pairs
+     where filter = :filter and filter_value = :filter_value and month = :month and site = :site
+"""
+INSERT_LISTS = """
+    insert into monthly_pairs (filter, filter_value, month, site, lists)
+    values (:filter, :filter_value, :month, :site, :lists)
+"""
+SELECT_RANGE = """
+    select lists from monthly_pairs
+     where filter = :filter and filter_value = :filter_value and month between :first and :last
+       and (:site is null or site = :site)
+"""
+SELECT_NAMES = "select id, value from strings where dim = :dim"
+SELECT_MONTHLY_PAIRS = """
+    select filter, filter_value, dim, month, site, value, visitors, pageviews, entries, bounces,
+           seconds, timed
+      from monthly_breakdown
+     where filter <> '' and dim <> ''
+"""
+DELETE_MONTHLY_PAIRS = "delete from monthly_breakdown where filter <> '' and dim <> ''"
+DELETE_MONTH = "delete from monthly_pairs where month = :month"
+
+
+def is_pair(key):
+    """Whether a row key (filter, filter value, dim, value) is a pair: kept here, not as a row."""
+    return bool(key[0] and key[2])
+
+
+def add(conn, month, site, sums, stored=True, strings=None):
+    """Add pairs {(filter, filter value, dim, value): [visitors, pageviews, entries, bounces,
+    seconds, timed]} to a month and site's lists (stored=False: it has none yet, so each is one
+    insert). Their values are numbered in the strings table (strings: a day_records.Strings)."""
+    strings = strings or day_records.Strings(conn)
+    by_filter = {}
+    for (f, fv, dim, value), counts in sums.items():
+        number = records.DIM_NUMBER[dim]
+        lists = by_filter.setdefault((f, fv), {})
+        _add(lists, (number, strings.id_of(number, value)), _whole(counts))
+    for (f, fv), lists in by_filter.items():
+        key = {"filter": f, "filter_value": fv, "month": month, "site": site}
+        found = conn.execute(SELECT_LISTS, key).fetchone() if stored else None
+        if found is not None:
+            for row in _decoded(found[0]):
+                _add(lists, row[:2], row[2:])
+            conn.execute(DELETE_LISTS, key)
+        rows = sorted(item + tuple(counts) for item, counts in lists.items())
+        conn.execute(INSERT_LISTS, dict(key, lists=records.pack(rows, WIDTH)))
+
+
+def lists(conn, filter_name, filter_value, first, last, site=None):
+    """{dim: {value: [visitors, pageviews, entries, bounces, seconds, timed]}}: one filter
+    value's lists over the months first to last (YYYY-MM), each blob read once."""
+    params = {"filter": filter_name, "filter_value": filter_value, "first": first,
+              "last": last, "site": site}
+    by_number = {}
+    for (blob,) in conn.execute(SELECT_RANGE, params):
+        for number, id_, *counts in _decoded(blob):
+            _add(by_number.setdefault(number, {}), id_, counts)
+    out = {}
+    for dim, number in records.DIM_NUMBER.items():
+        by_id = by_number.get(number)
+        if by_id:
+            names = dict(conn.execute(SELECT_NAMES, {"dim": number}).fetchall())
+            out[dim] = {names.get(id_, ""): [v, p, e, b, ms / 1000, timed]
+                        for id_, (v, p, e, b, timed, ms) in by_id.items()}
+    return out
+
+
+def delete_month(conn, month):
+    conn.execute(DELETE_MONTH, {"month": month})
+
+
+def move_rows(conn):
+    """Migration 19: monthly_breakdown's pair rows into monthly_pairs, every number kept
+    (seconds to the millisecond)."""
+    by_month = {}
+    for f, fv, dim, month, site, value, *counts in conn.execute(SELECT_MONTHLY_PAIRS):
+        by_month.setdefault((month, site), {})[f, fv, dim, value] = counts
+    strings = day_records.Strings(conn)
+    for (month, site), sums in sorted(by_month.items()):
+        add(conn, month, site, sums, stored=False, strings=strings)
+    conn.execute(DELETE_MONTHLY_PAIRS)
+
+
+def _whole(counts):
+    """[visitors, pageviews, entries, bounces, timed, milliseconds] of a row's counts."""
+    visitors, pageviews, entries, bounces, seconds, timed = counts
+    return [visitors, pageviews, entries, bounces, timed, int(round(seconds * 1000))]
+
+
+def _decoded(blob):
+    return zip(*records.unpack(bytes(blob), WIDTH))
+
+
+def _add(into, key, counts):
+    current = into.get(key)
+    if current is None:
+        into[key] = list(counts)
+    else:
+        for i, n in enumerate(counts):
+            current[i] += n
