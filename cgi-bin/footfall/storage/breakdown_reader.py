@@ -83,7 +83,7 @@ class Reader:
         self.filter, self.filter_value = filter_name, filter_value
         self.whole_months = whole_months  # totals.whole_months(first, last): the split
         self._today_rows, self._today_matching = {}, None
-        self._recorded = {}  # (first, last) -> record_lists.lists() of those days
+        self._recorded = {}  # day ranges -> record_lists.lists_and_days() of them
         self._month_lists = None  # month_pairs.lists() of the whole months
         self.today = today if first <= today <= last else None
         if self.today is not None:
@@ -94,12 +94,10 @@ class Reader:
         return {"filter": self.filter, "filter_value": self.filter_value, "dim": dim,
                 "first": first, "last": last, "site": self.site}
 
-    def _from_records(self, ranges):
-        """A filter's lists over day ranges from the records of the days that have them (a
-        day with records keeps no pairs in daily_breakdown, one without has no records)."""
-        return self._records_and_days(ranges)[0]
-
     def _records_and_days(self, ranges):
+        """record_lists.lists_and_days() of day ranges, read once per Reader: a filter's lists
+        from the records of the days that have them (a day with records keeps no pairs in
+        daily_breakdown, one without has no records)."""
         key = tuple(ranges)
         found = self._recorded.get(key)
         if found is None:
@@ -114,7 +112,7 @@ class Reader:
         if self.filter and dim:
             # Read one day at a time (a day's hours, a day's pages in the CSV): its records.
             for day in _days(self.first, self.last):
-                for value, counts in self._from_records([(day, day)]).get(dim, {}).items():
+                for value, counts in self._records_and_days([(day, day)])[0].get(dim, {}).items():
                     _sum_into(days.setdefault(day, {}), value, counts)
         if dim == "hour":  # one row per day and site (breakdowns.HOURS)
             for day, value in self.conn.execute(

@@ -8,16 +8,11 @@ from .. import records
 from . import day_records
 
 
-def lists(conn, day_ranges, site, filter_name, filter_value):
-    """{dimension: {value: [visitors, pageviews, entries, bounces, seconds, timed views]}},
-    with 'hour' ({hour text: counts}), of the days in day_ranges [(first, last)] that have
-    records, under the filter."""
-    return lists_and_days(conn, day_ranges, site, filter_name, filter_value)[0]
-
-
 def lists_and_days(conn, day_ranges, site, filter_name, filter_value):
-    """(lists(), {day with records: visitors the records count under the filter}): a visit
-    whose traits were folded past the filter's value is not among them (records.fold)."""
+    """({dimension: {value: [visitors, pageviews, entries, bounces, seconds, timed views]}},
+    with 'hour' ({hour text: counts}), of the days in day_ranges [(first, last)] that have
+    records, under the filter; {day with records: visitors the records count under it}): a
+    visit whose traits were folded past the filter's value is not among them (records.fold)."""
     filters = {filter_name: filter_value}
     ids = day_records.find_ids(conn, filters)
     tally = records.Tally(filters)
