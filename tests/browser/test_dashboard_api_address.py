@@ -79,6 +79,7 @@ def test_dashboard_on_a_listed_origin_reads_the_private_api(pages, tmp_path, els
         expect(page.locator("#total-pageviews")).to_have_text(
             f"{expected['totals']['pageviews']:,}")
     finally:
+        pages.close()  # before its server stops: a page still fetching would log a reset
         site.stop()
 
 
@@ -97,6 +98,7 @@ def test_dashboard_on_an_origin_not_listed_is_refused_by_the_browser(pages, tmp_
         expect(page.locator("#report")).to_be_hidden()
         assert any("blocked by CORS policy" in e for e in pages.errors)
     finally:
+        pages.close()  # before its server stops: a page still fetching would log a reset
         site.stop()
 
 

@@ -195,6 +195,7 @@ def test_badge_shows_in_a_page_and_follows_the_colour_scheme(pages, badge_site, 
         assert page.evaluate("document.querySelector('img').naturalWidth") > 40
         assert ">3<" in api_bytes(badge_site, badge="1", page="/about").decode()
     finally:
+        pages.close()  # before its server stops: a page still fetching would log a reset
         server.shutdown()
         server.server_close()
     # The badge on its own: its <style> picks the colours of the reader's scheme.
