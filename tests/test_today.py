@@ -3,6 +3,7 @@ exactly what summing the whole day up again would, whatever hits, beacons and re
 between; a read pays only for the visitors that changed; nothing of it outlives the day."""
 
 import random
+import sqlite3
 
 import pytest
 from footfall import settings
@@ -179,3 +180,51 @@ def test_reads_of_filters_nothing_matches_keep_nothing_and_a_day_keeps_at_most_2
     conn.close()
     assert [k for k in kept if k[0] == "browser"] == []
     assert len(kept) == today.MAX_KEPT
+
+
+@pytest.mark.sqlite_only  # SQLite's trace callback; PostgreSQL holds its lock only for two reads
+def test_a_hit_can_be_written_while_a_read_sums_up_today(db_path):
+    day = Today(db_path)
+    for visitor in range(1, 6):
+        day.view(visitor, "/a")
+    writer = sqlite3.connect(db_path, timeout=0, isolation_level=None)
+    could_write = []
+
+    def try_to_write(statement):
+        # While the read goes through today's views, another process begins a write at once.
+        if "from views" in statement and "where day = " in statement and not could_write:
+            try:
+                writer.execute("begin immediate")
+                writer.execute("rollback")
+                could_write.append(True)
+            except sqlite3.OperationalError as exc:
+                could_write.append(str(exc))
+
+    conn = database.connect(db_path)
+    conn.set_trace_callback(try_to_write)
+    rows, _ = today.summary_of(conn, "2026-11-28", None, "", "")
+    conn.set_trace_callback(None)
+    kept = conn.execute("select views_counted from today_summary").fetchall()
+    conn.close()
+    writer.close()
+    assert could_write == [True]
+    assert rows[("", "", "", "")][:2] == [5, 5]
+    assert kept == [(5,)]  # and what it summed up is kept for the next read
+
+
+@pytest.mark.sqlite_only  # another connection holding SQLite's write lock
+def test_a_read_while_a_writer_holds_the_database_answers_and_keeps_nothing(db_path):
+    day = Today(db_path)
+    day.view(1, "/a")
+    day.view(2, "/b")
+    writer = sqlite3.connect(db_path, isolation_level=None)
+    writer.execute("begin immediate")
+    try:
+        conn = database.connect(db_path)
+        rows, _ = today.summary_of(conn, "2026-11-28", None, "", "")
+        kept = conn.execute("select count(*) from today_summary").fetchone()[0]
+        conn.close()
+    finally:
+        writer.execute("rollback")
+        writer.close()
+    assert (rows[("", "", "", "")][:2], kept) == ([2, 2], 0)

@@ -132,6 +132,41 @@ def in_transaction(conn, work):
     return retry_locked(conn, attempt)
 
 
+def try_in_transaction(conn, work):
+    """Run work(conn) in one write transaction if the database can be had at once, else do
+    nothing and return None: for a write that may wait for another time (a read keeping what it
+    summed up), which must never keep a hit waiting, nor fail the request it serves."""
+    try:
+        if is_postgres(conn):
+            return conn.run_transaction(work)
+        if getattr(conn, "full", None) is not None:
+            return None
+        waits = conn.execute("pragma busy_timeout").fetchone()[0]
+        conn.execute("pragma busy_timeout = 0")
+        try:
+            conn.execute("begin immediate")
+        finally:
+            conn.execute(f"pragma busy_timeout = {waits}")
+        try:
+            result = work(conn)
+            conn.execute("commit")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("rollback")
+            raise
+        return result
+    except StorageError:
+        return None
+    except sqlite3.OperationalError as exc:
+        if any(word in str(exc) for word in _CANNOT_WRITE_NOW):
+            return None
+        raise
+
+
+# SQLite's messages for a write that cannot be made now, as opposed to a mistake in it.
+_CANNOT_WRITE_NOW = ("locked", "busy", "readonly", "unable to open", "full", "disk I/O error")
+
+
 def lock(conn, key, shared=False):
     """Inside a write transaction: hold a lock on key (text) until it ends, shared or not.
 
