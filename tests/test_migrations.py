@@ -195,8 +195,9 @@ TRAIT_LISTS = ("browsers", "systems", "devices", "countries", "languages")
 PER_VIEW_LISTS = {"page": "pages", "ref": "referrers", "campaign": "campaigns"}
 
 
-def answers_of_schema17(tmp_path):
-    """(the old code's answers, today's answers of a migrated copy) by query."""
+def answers_of_schema17(tmp_path, backend="sqlite"):
+    """(the old code's answers, today's answers of a migrated copy) by query: of schema17.db,
+    or of the PostgreSQL database the same old code made (schema17-postgres.sql, restored)."""
     import json
     import sys
 
@@ -208,16 +209,40 @@ def answers_of_schema17(tmp_path):
     from footfall import settings
     from footfall.app import Application
 
-    with open(os.path.join(DATA, "schema17-answers.json"), encoding="utf-8") as file:
+    if backend == "sqlite":
+        db, answers = copy_fixture("schema17.db", tmp_path), "schema17-answers.json"
+    else:
+        db, answers = backend, "schema17-postgres-answers.json"
+        restore_postgres_fixture("schema17-postgres.sql", db)
+    with open(os.path.join(DATA, answers), encoding="utf-8") as file:
         before = json.load(file)
-    app = Application(settings.Config(db=copy_fixture("schema17.db", tmp_path), timezone="UTC"),
-                      clock=lambda: answer_fixture.NOW)
+    app = Application(settings.Config(db=db, timezone="UTC"), clock=lambda: answer_fixture.NOW)
     return before, {query: answer_fixture.get(app, query) for query in before}
 
 
+def restore_postgres_fixture(name, url):
+    """Load a pg_dump of tests/data into the empty database at url, with Debian's psql."""
+    import subprocess
+
+    import pg_testing
+
+    psql = os.path.join(pg_testing.server_bin(), "psql")
+    subprocess.run([psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", os.path.join(DATA, name),
+                    url], check=True, capture_output=True, timeout=120)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def schema17_backend(request):
+    """Where the schema 17 fixture is restored: an SQLite file, or a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        yield "sqlite"
+        return
+    yield request.getfixturevalue("pg_url")
+
+
 def test_a_schema_17_database_answers_every_unfiltered_and_whole_month_question_as_before(
-        tmp_path):
-    before, after = answers_of_schema17(tmp_path)
+        tmp_path, schema17_backend):
+    before, after = answers_of_schema17(tmp_path, schema17_backend)
     same = [query for query in before if "=" not in query.split("&")[-1]
             or "from=2026-11-05" not in query and "from=2026-11-10" not in query]
     assert len(same) > 20  # every unfiltered query, and every filter over whole months
@@ -226,12 +251,12 @@ def test_a_schema_17_database_answers_every_unfiltered_and_whole_month_question_
 
 
 def test_a_schema_17_database_keeps_each_filters_series_and_counts_its_lists_from_records(
-        tmp_path):
+        tmp_path, schema17_backend):
     """Days at a range's ends count a filter's lists from their records since schema 18: a
     visit whose mix of traits was held by fewer than 3 visits of its day gave up traits there
     (records.fold), so trait lists move visitors into "(other)" or lose them; the series, the
     totals and the per-view lists under a per-view filter stay as they were."""
-    before, after = answers_of_schema17(tmp_path)
+    before, after = answers_of_schema17(tmp_path, schema17_backend)
     edges = [query for query in before if ("from=2026-11-05" in query or "from=2026-11-10" in query)
              and query.count("&") == 2]
     assert len(edges) == 16

@@ -31,4 +31,5 @@ for site, seed, hits in SITES:
     counted = seed_db.seed(conn, config, hits=hits, days=21, site=site, seed=seed, now=NOW)
     print(f"{site}: {hits} hits, {counted} counted")
 conn.close()
-sqlite3.connect(config.db, isolation_level=None).execute("vacuum")
+if not config.db.startswith("postgresql://"):  # a PostgreSQL fixture is dumped by pg_dump
+    sqlite3.connect(config.db, isolation_level=None).execute("vacuum")
