@@ -2,8 +2,9 @@
 test can check that today's code, after migrating a copy, answers the same.
 
 Run from the root of that checkout, after seed_fixture.py: python3 answer_fixture.py DB OUT.
-It answers on a copy of DB (a GET writes today's summary; a PostgreSQL DB in place, after its dump), with the clock pinned at
-seed_fixture's NOW. The filters asked are each list's top value in the unfiltered answer.
+It answers on a copy of DB (a GET writes today's summary; a PostgreSQL DB in place, after its
+dump), with the clock pinned at seed_fixture's NOW. The filters asked are each list's top value
+in the unfiltered answer.
 """
 
 import io
