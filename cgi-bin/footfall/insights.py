@@ -53,15 +53,18 @@ def add_to_answer(answer, conn, asked):
     # jQuery snippet) and language (no Accept-Language: an access log), so the dashboard can say
     # how many its figures stand for.
     answer["totals"]["timed"] = whole[5]
-    languages = reader.totals("language")
-    answer["totals"]["without_language"] = max(0, answer["totals"]["visitors"] - reader.folded()
-                                                - sum(counts[0] for value, counts
-                                                      in languages.items() if value))
+    lists = {dim: reader.totals(dim) for _list_name, dim in LISTS}
+    listed = _listed(filter_name, answer["totals"]["visitors"], lists)
+    if listed is not None:
+        answer["totals"]["listed"] = listed
+    counted = answer["totals"]["visitors"] if listed is None else listed
+    answer["totals"]["without_language"] = max(0, counted - sum(
+        counts[0] for value, counts in lists["language"].items() if value))
     unique, unique_by = reader.unique(answer["totals"]["visitors"])
     answer["totals"]["unique"] = unique
     answer["totals"]["unique_by"] = unique_by
     for list_name, dim in LISTS:
-        answer[list_name] = _list(reader, dim, limit)
+        answer[list_name] = _ranked(lists[dim], dim, limit)
     if not filter_name:
         answer["pages"] = _pages_with_history(conn, first, last, site, limit, answer["pages"])
         answer["referrers"] = _referrers_with_history(conn, first, last, site, limit,
@@ -107,8 +110,20 @@ def _entry(dim, value, counts):
     return entry
 
 
-def _list(reader, dim, limit):
-    rows = reader.totals(dim)
+def _listed(filter_name, visitors, lists):
+    """The visits a filter on a trait has in its lists, when fewer than its visitors: on ended
+    days a visit whose mix of traits was rare gave up traits, the filter's among them, and no
+    list holds it (records.fold). Counted as the entries of the pages list: each visit the
+    lists hold entered by one page (a trait's list leaves out the visits it is unknown of).
+    None when none was left out, and for the other filters (a page, referrer or campaign is
+    never folded)."""
+    if filter_name not in dimensions.PER_VISITOR:
+        return None
+    held = sum(counts[2] for counts in lists["page"].values())
+    return held if held < visitors else None
+
+
+def _ranked(rows, dim, limit):
     ranked = sorted(rows.items(), key=lambda item: (-item[1][0], -item[1][1], item[0]))
     return [_entry(dim, value, counts) for value, counts in ranked[:limit]]
 

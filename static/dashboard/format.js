@@ -97,12 +97,25 @@ export function timeNote(totals) {
   return "visible, on average";
 }
 
-// Lest "2 visitors" of the languages read as the whole of 641 visits.
+// Lest "2 visitors" of the languages read as the whole of 641 visits (or of those listed).
 export function languagesNote(totals) {
   const untold = totals.without_language;
   if (!(typeof untold === "number" && untold > 0)) return "";
-  return number.format(untold) + " of " + number.format(totals.visitors) +
+  return number.format(untold) + " of " + number.format(listed(totals)) +
     " visits told no language: an access log does not record it.";
+}
+
+// The visits the lists hold ("listed", docs/api.md).
+function listed(totals) {
+  return typeof totals.listed === "number" ? totals.listed : totals.visitors;
+}
+
+// Lest a pages list of 8 visitors under 145 visits read as a bug; "" when none was left out.
+export function listedNote(totals) {
+  if (listed(totals) >= totals.visitors) return "";
+  return "The lists count " + number.format(totals.listed) + " of " +
+    number.format(totals.visitors) + " visits: the others had traits too rare on their " +
+    "day to keep (privacy).";
 }
 
 // {note, why} of the unique visitors: the note under the number, and why it is a dash (its

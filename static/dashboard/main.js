@@ -6,8 +6,8 @@ import { apiAddress, askForKey, failure, getCSV, getJSON, keyControls, keyFromLi
 import { fillNotes, fillTable, followChanges, hover, showChart } from "./chart.js";
 import { LISTS } from "./dimensions.js";
 import { afterPaint, byId, cell, show, showError, whenParsed, whenScriptsRun } from "./dom.js";
-import { DAY, chartSeries, iso, localDay, longDate, parseDay, recordsNote, shortDate, shown,
-  zoneNote } from "./format.js";
+import { DAY, chartSeries, iso, listedNote, localDay, longDate, parseDay, recordsNote, shortDate,
+  shown, zoneNote } from "./format.js";
 import { buildSections, fillBroken, fillList } from "./lists.js";
 import { RANGES, filterLink, firstDay, rangeLink, readState, siteLink } from "./state.js";
 import { compareTotals, fillTotals, sayChanges } from "./totals.js";
@@ -161,6 +161,9 @@ function showFilter(state, answer) {
   const note = byId("records-note");
   note.textContent = answer ? recordsNote(answer) : "";
   note.hidden = !note.textContent;
+  const listed = byId("listed-text");
+  listed.textContent = answer && answer.totals ? listedNote(answer.totals) : "";
+  byId("listed-note").hidden = !listed.textContent;
 }
 
 function chip(filter) {

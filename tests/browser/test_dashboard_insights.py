@@ -180,6 +180,37 @@ def test_the_first_day_two_filters_count_is_said_under_the_chips(pages, seeded_s
         "without the records that combine filters.")
 
 
+LISTED_WHY = ("Each ended day keeps its visits' browser, system, device, country and "
+              "language only as mixes")
+
+
+def test_the_visits_a_filters_lists_leave_out_are_said_under_the_chips(pages, seeded_site):
+    answer = seeded_site.stats(**THIRTY_DAYS, browser="Chrome")
+    totals = answer["totals"]
+    assert 0 < totals["listed"] < totals["visitors"]  # seed 7's Chrome: 61 of 93
+    page = open_dashboard(pages, seeded_site, "?range=30d&browser=Chrome")
+    expect(page.locator("#listed-text")).to_have_text(
+        f"The lists count {number(totals['listed'])} of {number(totals['visitors'])} visits: "
+        "the others had traits too rare on their day to keep (privacy).")
+    why = page.locator("#listed-note p")
+    expect(why).to_be_hidden()
+    page.locator("#listed-note summary").click()
+    expect(why).to_contain_text(LISTED_WHY)
+
+
+def test_the_listed_note_is_hidden_when_the_lists_hold_every_visit(pages, seeded_site):
+    # Today's lists are not folded: they hold every visit of the filter.
+    assert "listed" not in seeded_site.stats(**{"from": today().isoformat()},
+                                             browser="Chrome")["totals"]
+    page = open_dashboard(pages, seeded_site, "?range=30d&browser=Chrome")
+    expect(page.locator("#listed-note")).to_be_visible()
+    page.locator("button[data-range='today']").click()
+    expect(page.locator("#main")).to_have_attribute("aria-busy", "false")
+    expect(page.locator("button[data-range='today']")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator(".chip-text")).to_have_text(["Browser: Chrome"])
+    expect(page.locator("#listed-note")).to_be_hidden()
+
+
 @pytest.mark.parametrize("how", ["chip-x", "escape"])
 def test_one_of_two_chips_is_removed_alone(pages, seeded_site, how):
     page = open_dashboard(pages, seeded_site, "?range=30d&device=phone&country=DE")

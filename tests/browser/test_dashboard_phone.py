@@ -28,3 +28,14 @@ def test_on_a_phone_the_pages_entries_bounce_rate_and_time_show_on_demand(pages,
     expect(toggle).to_have_attribute("aria-expanded", "true")
     expect(toggle).to_have_text("Hide entries, bounce rate and time")
 
+
+
+def test_on_a_phone_the_listed_note_fits_the_screen(pages, seeded_site):
+    page = open_dashboard(pages, seeded_site, "?range=30d&browser=Chrome", **PHONE)
+    note = page.locator("#listed-note")
+    expect(note).to_be_visible()
+    note.locator("summary").click()
+    box = note.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 360
+    assert page.evaluate("document.documentElement.scrollWidth") == 360
+    assert note.evaluate("el => el.scrollWidth <= el.clientWidth")

@@ -6,7 +6,7 @@ import { test } from "node:test";
 
 import {
   beforeAfter, change, chartSeries, conversion, duration, hourName, iso, languagesNote,
-  parseDay, percent, recordsNote, serverClock, shown, timeNote, uniqueNote, zoneNote
+  listedNote, parseDay, percent, recordsNote, serverClock, shown, timeNote, uniqueNote, zoneNote
 } from "../../static/dashboard/format.js";
 
 test("a day reads as its ISO date and back", () => {
@@ -57,6 +57,20 @@ test("the languages note counts the visits that told none", () => {
   assert.equal(languagesNote({ without_language: 639, visitors: 641 }),
     "639 of 641 visits told no language: an access log does not record it.");
   assert.equal(languagesNote({ without_language: 0, visitors: 641 }), "");
+});
+
+test("the languages note counts among the visits the lists hold", () => {
+  assert.equal(languagesNote({ without_language: 3, visitors: 145, listed: 38 }),
+    "3 of 38 visits told no language: an access log does not record it.");
+});
+
+test("the listed note says how many visits the lists leave out, only when some are", () => {
+  assert.equal(listedNote({ visitors: 145, listed: 38 }),
+    "The lists count 38 of 145 visits: the others had traits too rare on their day to " +
+    "keep (privacy).");
+  assert.equal(listedNote({ visitors: 145 }), "");
+  assert.equal(listedNote({ visitors: 145, listed: null }), "");
+  assert.equal(listedNote({ visitors: 145, listed: 145 }), "");
 });
 
 test("the zone is named only when it is not the browser's", () => {

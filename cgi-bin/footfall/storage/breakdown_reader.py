@@ -170,21 +170,6 @@ class Reader:
                     _sum_into(result, value, counts)
         return result
 
-    def folded(self):
-        """Visitors under the filter on days whose records count its lists, that the records
-        do not hold under the filter's value: their mix of traits was rare that day and gave
-        up the filter's trait (records.fold). No list counts them."""
-        if not self.filter or self.filter in ("page", "ref", "campaign"):
-            return 0  # per-view values are never folded
-        split = self.whole_months
-        ranges = [(self.first, self.last)] if split is None else split[2]
-        counted = self._records_and_days(ranges)[1]
-        if not counted:
-            return 0
-        per_day = self.per_day("")
-        return max(0, sum(per_day.get(day, {}).get("", (0,))[0] - visitors
-                          for day, visitors in counted.items()))
-
     def unique(self, visits=None):
         """(distinct visitors, how they were counted): 'range' when one union of sketches
         counted the whole range (inside one month), 'month' when months were added (a month's
