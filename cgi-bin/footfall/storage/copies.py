@@ -4,14 +4,15 @@ its days; the install's facts and log imports; and each day's totals, to check a
 """
 
 from .. import pairs, sketch
-from . import breakdowns, day_records, days, month_pairs, people
+from . import breakdowns, day_records, days, month_pairs, page_days, people
 from .breakdowns import DELETE_SKETCH, HOURS, INSERT_SKETCH, SELECT_SKETCH, add_hours, unpack_hours
 from .connection import in_transaction
 
 # Tables of per-day rows: (key columns, columns added together). The day is always in the key.
 DAY_TABLES = {
     "daily_site": (("day", "site"), ("visitors", "pageviews")),
-    "daily_page": (("day", "site", "page"), ("visitors", "pageviews")),
+    "daily_page": (("day", "site", "page"),
+                   ("visitors", "pageviews", "entries", "bounces", "seconds", "timed")),
     "hourly_site": (("day", "site", "hour"), ("visitors", "pageviews")),
     "daily_ref": (("day", "site", "ref"), ("pageviews",)),
     "daily_not_found": (("day", "site", "page", "ref"), ("count",)),
@@ -60,8 +61,17 @@ SUM_MONTHLY_BREAKDOWN = """
                                    pageviews, entries, bounces, seconds, timed)
     select filter, filter_value, dim, :month, site, value, sum(visitors), sum(pageviews),
            sum(entries), sum(bounces), sum(seconds), sum(timed)
-      from daily_breakdown
-     where day between :first and :last and dim != 'hours' and (filter = '' or dim = '')
+      from (select filter, filter_value, dim, site, value, visitors, pageviews, entries,
+                   bounces, seconds, timed
+              from daily_breakdown
+             where day between :first and :last and dim != 'hours' and (filter = '' or dim = '')
+            union all  -- an ended page's day (page_days.py): a pages list row, a filter's totals
+            select '', '', 'page', site, page, visitors, pageviews, entries, bounces, seconds,
+                   timed
+              from daily_page where day between :first and :last and entries is not null
+            union all
+            select 'page', page, '', site, '', visitors, pageviews, 0, bounces, seconds, timed
+              from daily_page where day between :first and :last and entries is not null) days
      group by filter, filter_value, dim, site, value
 """
 # The pairs of days without records (ended before schema 17): to month_pairs.py.
@@ -166,7 +176,9 @@ def copy_day(source, target, day, add=True, rows=None):
         # Alone, as a day's end is: no live hit adds to these rows meanwhile (PostgreSQL).
         days.lock_days(conn, day, alone=True)
         for table in DAY_TABLES:
-            if rows[table]:
+            if rows[table] and add and table == "daily_page":  # marked rows: page_days.py
+                page_days.add_copied(conn, rows[table])
+            elif rows[table]:
                 if add:
                     conn.executemany(ADD_DAY_ROWS[table], rows[table])
                 conn.executemany(NEW_DAY_ROWS[table], rows[table])

@@ -12,6 +12,7 @@ Where the two differ, and why:
 - ``"offset"`` quoted: a reserved word in PostgreSQL.
 """
 
+from . import page_days
 from .migrations import MIGRATIONS, _month_pairs
 
 SCHEMA = """
@@ -29,6 +30,10 @@ SCHEMA = """
         site       text    not null,
         visitors   integer not null default 0,
         pageviews  integer not null default 0,
+        entries    integer,
+        bounces    integer,
+        seconds    double precision,
+        timed      integer,
         primary key (day, site, page)
     );
     create index daily_page_page on daily_page (page, day, site);
@@ -288,8 +293,8 @@ MONTHLY_PAIRS = """
 FIRST_VERSION = 12
 
 # Migrations whose SQLite text PostgreSQL cannot run (a table made `without rowid`), in
-# PostgreSQL's words (19: its table, then the same rows moved). The others (13 and 14 change
-# rows only) run as they are, each statement through dialect.translate like any other.
+# PostgreSQL's words (19: its table, then the same rows moved; 20: a double precision column).
+# The others (13 and 14 change rows only) run as they are, through dialect.translate.
 OWN_MIGRATIONS = {
     16: """
         create table monthly_people (
@@ -303,6 +308,7 @@ OWN_MIGRATIONS = {
     """,
     17: SCHEMA[SCHEMA.index("    create table strings"):],
     19: lambda conn: _month_pairs(conn, MONTHLY_PAIRS),
+    20: page_days.migration("double precision"),
 }
 
 

@@ -6,7 +6,7 @@ the same tables, columns, indexes and keys.
 
 # The whole schema as it is now: what a new database is created with. An older database is
 # brought here by MIGRATIONS; tests/test_migrations.py checks both end with the same schema.
-SCHEMA_VERSION = 19
+SCHEMA_VERSION = 20
 
 SCHEMA = """
     -- Per-day totals for a whole site: what the chart reads.
@@ -19,13 +19,19 @@ SCHEMA = """
     ) without rowid;
 
     -- Per-day totals for one page. Keyed by day first: the top pages of a range read one
-    -- stretch of the table; a page's own chart uses the index on page.
+    -- stretch of the table; a page's own chart uses the index on page. An ended day's page
+    -- is stored here once (storage/page_days.py): its end fills the last four columns, NULL
+    -- while the day is live, and daily_breakdown keeps no row of it but what differs.
     create table daily_page (
         page       text    not null,
         day        text    not null,
         site       text    not null,
         visitors   integer not null default 0,  -- distinct visitors of this page that day
         pageviews  integer not null default 0,
+        entries    integer,  -- as daily_breakdown's: visits that began on the page
+        bounces    integer,
+        seconds    real,
+        timed      integer,
         primary key (day, site, page)
     ) without rowid;
     create index daily_page_page on daily_page (page, day, site);
