@@ -11,8 +11,8 @@ from .connection import in_transaction
 # Tables of per-day rows: (key columns, columns added together). The day is always in the key.
 DAY_TABLES = {
     "daily_site": (("day", "site"), ("visitors", "pageviews")),
-    "daily_page": (("day", "site", "page"),
-                   ("visitors", "pageviews", "entries", "bounces", "seconds", "timed")),
+    "daily_page": (("day", "site", "page"), ("visitors", "pageviews")),
+    "daily_page_visits": (("day", "site", "page"), ("entries", "bounces", "seconds", "timed")),
     "hourly_site": (("day", "site", "hour"), ("visitors", "pageviews")),
     "daily_ref": (("day", "site", "ref"), ("pageviews",)),
     "daily_not_found": (("day", "site", "page", "ref"), ("count",)),
@@ -66,12 +66,17 @@ SUM_MONTHLY_BREAKDOWN = """
               from daily_breakdown
              where day between :first and :last and dim != 'hours' and (filter = '' or dim = '')
             union all  -- an ended page's day (page_days.py): a pages list row, a filter's totals
-            select '', '', 'page', site, page, visitors, pageviews, entries, bounces, seconds,
-                   timed
-              from daily_page where day between :first and :last and entries is not null
+            select '', '', 'page', d.site, d.page, d.visitors, d.pageviews, v.entries, v.bounces,
+                   v.seconds, v.timed
+              from daily_page_visits v
+              join daily_page d on d.day = v.day and d.site = v.site and d.page = v.page
+             where v.day between :first and :last
             union all
-            select 'page', page, '', site, '', visitors, pageviews, 0, bounces, seconds, timed
-              from daily_page where day between :first and :last and entries is not null) days
+            select 'page', d.page, '', d.site, '', d.visitors, d.pageviews, 0, v.bounces,
+                   v.seconds, v.timed
+              from daily_page_visits v
+              join daily_page d on d.day = v.day and d.site = v.site and d.page = v.page
+             where v.day between :first and :last) days
      group by filter, filter_value, dim, site, value
 """
 # The pairs of days without records (ended before schema 17): to month_pairs.py.
@@ -175,10 +180,13 @@ def copy_day(source, target, day, add=True, rows=None):
     def work(conn):
         # Alone, as a day's end is: no live hit adds to these rows meanwhile (PostgreSQL).
         days.lock_days(conn, day, alone=True)
+        if add:  # an ended page-day on one side only: page_days.py
+            rests = page_days.rests_of_copy(conn, day, rows["daily_page"],
+                                            rows["daily_page_visits"])
+            for site, of_site in rests.items():
+                page_days.add_rests(conn, day, site, of_site)
         for table in DAY_TABLES:
-            if rows[table] and add and table == "daily_page":  # marked rows: page_days.py
-                page_days.add_copied(conn, rows[table])
-            elif rows[table]:
+            if rows[table]:
                 if add:
                     conn.executemany(ADD_DAY_ROWS[table], rows[table])
                 conn.executemany(NEW_DAY_ROWS[table], rows[table])

@@ -19,22 +19,30 @@ SCHEMA = """
     ) without rowid;
 
     -- Per-day totals for one page. Keyed by day first: the top pages of a range read one
-    -- stretch of the table; a page's own chart uses the index on page. An ended day's page
-    -- is stored here once (storage/page_days.py): its end fills the last four columns, NULL
-    -- while the day is live, and daily_breakdown keeps no row of it but what differs.
+    -- stretch of the table; a page's own chart uses the index on page.
     create table daily_page (
         page       text    not null,
         day        text    not null,
         site       text    not null,
         visitors   integer not null default 0,  -- distinct visitors of this page that day
         pageviews  integer not null default 0,
-        entries    integer,  -- as daily_breakdown's: visits that began on the page
-        bounces    integer,
-        seconds    real,
-        timed      integer,
         primary key (day, site, page)
     ) without rowid;
     create index daily_page_page on daily_page (page, day, site);
+
+    -- What an ended day's visits tell of a page beside its daily_page row, written when the
+    -- day ends (storage/page_days.py): the page's day is stored once, these and daily_page's
+    -- visitors and pageviews, not also as daily_breakdown rows (which keep only what differs).
+    create table daily_page_visits (
+        day      text    not null,
+        site     text    not null,
+        page     text    not null,
+        entries  integer not null default 0,  -- as daily_breakdown's: visits begun on the page
+        bounces  integer not null default 0,
+        seconds  real    not null default 0,
+        timed    integer not null default 0,
+        primary key (day, site, page)
+    ) without rowid;
 
     -- Per-month totals of a page: the top pages of a range read whole months here and only the
     -- days at its ends from daily_page. visitors is the sum of the daily distinct visitors.
