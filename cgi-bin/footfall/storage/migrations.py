@@ -396,5 +396,5 @@ MIGRATIONS = {
                           and day_records.site = daily_breakdown.site);
     """),
     19: ("a month's pairs as one compact row per filter value", _month_pairs),
-    20: ("an ended page's day stored once, in daily_page", page_days.migration(page_days.TABLE)),
+    20: ("an ended page's day stored once", page_days.migration(page_days.TABLE)),
 }

@@ -157,7 +157,8 @@ SCHEMA = """
     -- one stretch of the table. A filter's hours of a day are one row, dim 'hours', its value
     -- "hour:visitors:pageviews" of each hour with any (storage/breakdowns.py), counts 0.
     -- A day with records (day_records) keeps only the unfiltered rows and each filter value's
-    -- totals (dim ''): its lists under a filter are counted from its records.
+    -- totals (dim ''): its lists under a filter are counted from its records. An ended page's
+    -- row and its filter's totals are daily_page and daily_page_visits (schema 20).
     create table daily_breakdown (
         filter        text    not null,  -- '', page, ref, browser, os, device, country, ...
         filter_value  text    not null,
