@@ -162,8 +162,8 @@ class Reader:
             for value, *counts in self.conn.execute(query, params):
                 _sum_into(result, value, counts)
         for start, end in ([(self.first, self.last)] if split is None else split[2]):
-            for _day, value, *counts in page_days.rows(self.conn, self.filter, self.filter_value,
-                                                       dim, start, end, self.site):
+            for value, *counts in page_days.rows(self.conn, self.filter, self.filter_value, dim,
+                                                 start, end, self.site, by_value=True):
                 _sum_into(result, value, counts)
         if self.filter and dim and split is not None:  # a month's pairs: month_pairs.py
             if self._month_lists is None:

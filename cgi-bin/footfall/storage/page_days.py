@@ -55,18 +55,36 @@ SELECT_TOTALS = """
      where d.page = :filter_value and d.day between :first and :last
        and (:site is null or d.site = :site)
 """
+# The same summed over the whole stretch, one row per value (a list, a range's totals).
+SUM_LISTED = """
+    select d.page, sum(d.visitors), sum(d.pageviews), sum(v.entries), sum(v.bounces),
+           sum(v.seconds), sum(v.timed)
+      from daily_page_visits v
+      join daily_page d on d.day = v.day and d.site = v.site and d.page = v.page
+     where v.day between :first and :last and (:site is null or v.site = :site)
+     group by d.page
+"""
+SUM_TOTALS = """
+    select '', sum(d.visitors), sum(d.pageviews), 0, sum(v.bounces), sum(v.seconds),
+           sum(v.timed)
+      from daily_page d
+      join daily_page_visits v on v.day = d.day and v.site = d.site and v.page = d.page
+     where d.page = :filter_value and d.day between :first and :last
+       and (:site is null or d.site = :site)
+    having count(*) > 0
+"""
 FIELDS = ("visitors", "pageviews", "entries", "bounces", "seconds", "timed")
 
 
-def rows(conn, filter_name, filter_value, dim, first, last, site):
+def rows(conn, filter_name, filter_value, dim, first, last, site, by_value=False):
     """The ended page-days of [first, last] as rows (day, value, visitors, pageviews, entries,
     bounces, seconds, timed) of daily_breakdown's (filter, dim): the unfiltered pages list, or
-    a page filter's totals; none for any other."""
+    a page filter's totals; none for any other. by_value: summed per value, without the day."""
     params = {"first": first, "last": last, "site": site, "filter_value": filter_value}
     if not filter_name and dim == "page":
-        return conn.execute(SELECT_LISTED, params)
+        return conn.execute(SUM_LISTED if by_value else SELECT_LISTED, params)
     if filter_name == "page" and not dim:
-        return conn.execute(SELECT_TOTALS, params)
+        return conn.execute(SUM_TOTALS if by_value else SELECT_TOTALS, params)
     return ()
 
 
