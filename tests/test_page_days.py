@@ -112,3 +112,19 @@ def test_migration_20_moves_each_page_day_into_daily_page_with_every_answer_kept
     assert rows(conn, BREAKDOWN_PAGE_ROWS) == [(0,)]
     conn.close()
     assert {query: app(query=query).body for query in QUERIES} == before
+
+
+def test_a_day_ended_elsewhere_copied_onto_a_live_one_adds_up_when_it_ends(db_path, tmp_path):
+    from footfall.storage import breakdown_reader, copies
+
+    source = database.connect(str(tmp_path / "source.db"))
+    bulk.record_days(source, [day_hits(DAY, VISITS)], RULES, TODAY)
+    conn = database.connect(db_path)
+    record.record_hits(conn, day_hits(DAY, [["/"], ["/"]], 20), RULES)  # live: not ended
+    copies.copy_day(source, conn, DAY)  # as scripts/migrate_db.py --add does
+    days.close_ended_days(conn, TODAY)
+    reader = breakdown_reader.Reader(conn, DAY, DAY, None, "", "", TODAY, None)
+    # visitors, pageviews, entries, bounces, seconds, timed
+    assert reader.totals("page") == {"/": [5, 5, 5, 4, 0, 0], "/pricing": [1, 1, 0, 0, 0, 0]}
+    home = breakdown_reader.Reader(conn, DAY, DAY, None, "page", "/", TODAY, None)
+    assert home.totals("") == {"": [5, 5, 0, 4, 0, 0]}

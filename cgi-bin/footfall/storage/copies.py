@@ -180,16 +180,17 @@ def copy_day(source, target, day, add=True, rows=None):
     def work(conn):
         # Alone, as a day's end is: no live hit adds to these rows meanwhile (PostgreSQL).
         days.lock_days(conn, day, alone=True)
-        if add:  # an ended page-day on one side only: page_days.py
-            rests = page_days.rests_of_copy(conn, day, rows["daily_page"],
-                                            rows["daily_page_visits"])
+        copied = dict(rows)
+        if add:  # a page-day ended on one side only: page_days.py
+            rests, copied["daily_page_visits"] = page_days.settle_copy(
+                conn, day, rows["daily_page"], rows["daily_page_visits"])
             for site, of_site in rests.items():
                 page_days.add_rests(conn, day, site, of_site)
         for table in DAY_TABLES:
-            if rows[table]:
+            if copied[table]:
                 if add:
-                    conn.executemany(ADD_DAY_ROWS[table], rows[table])
-                conn.executemany(NEW_DAY_ROWS[table], rows[table])
+                    conn.executemany(ADD_DAY_ROWS[table], copied[table])
+                conn.executemany(NEW_DAY_ROWS[table], copied[table])
         for row in hours:
             add_hours(conn, day, row["site"], row["filter"], row["filter_value"],
                       unpack_hours(row["value"]))

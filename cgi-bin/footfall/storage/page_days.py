@@ -137,26 +137,33 @@ SELECT_PAGE = """
 """
 
 
-def rests_of_copy(conn, day, page_rows, visit_rows):
+def settle_copy(conn, day, page_rows, visit_rows):
     """Before another database's day (copies.copy_day, rows as dicts) is added to this one's:
-    the daily_breakdown rests that keep its sums exact. A page-day with visits on one side only
-    and a daily_page row on the other adds that row's visitors and pageviews, which were no
-    summary's, to an ended page-day: its two daily_breakdown rows take them off again."""
-    theirs = {(row["site"], row["page"]) for row in visit_rows}
-    rests = {}
+    ({site: [(daily_breakdown key, counts)]} to add, the visits rows to copy). A page-day ended
+    on one side only meets a daily_page row that no summary counted on the other: an ended one
+    here takes the copied row's counts off again in its two daily_breakdown rows; one ended
+    there is copied as those two rows, as before schema 20, so that this day's own end still
+    counts its row here."""
+    ended_there = {(row["site"], row["page"]): row for row in visit_rows}
+    rests, copied = {}, []
     for row in page_rows:
         key = {"day": day, "site": row["site"], "page": row["page"]}
         mine = conn.execute(SELECT_PAGE, key).fetchone()
-        if mine is None:
+        ended_here = mine is not None and conn.execute(SELECT_ENDED, key).fetchone() is not None
+        visits = ended_there.pop((row["site"], row["page"]), None)
+        listed, total = ("", "", "page", row["page"]), ("page", row["page"], "", "")
+        if visits is None or mine is None or ended_here:
+            if visits is not None:
+                copied.append(visits)
+            elif ended_here:
+                rest = [-row["visitors"], -row["pageviews"], 0, 0, 0, 0]
+                rests.setdefault(row["site"], []).extend([(listed, rest), (total, rest)])
             continue
-        ended = conn.execute(SELECT_ENDED, key).fetchone() is not None
-        if ended == ((row["site"], row["page"]) in theirs):
-            continue
-        plain = mine if not ended else (row["visitors"], row["pageviews"])
-        rest = [-plain[0], -plain[1], 0, 0, 0, 0]
-        of_site = rests.setdefault(row["site"], [])
-        of_site += [(("", "", "page", row["page"]), rest), (("page", row["page"], "", ""), rest)]
-    return rests
+        plain = [row["visitors"], row["pageviews"]]
+        more = [visits[name] for name in FIELDS[3:]]
+        rests.setdefault(row["site"], []).extend([
+            (listed, plain + [visits["entries"]] + more), (total, plain + [0] + more)])
+    return rests, copied + list(ended_there.values())
 
 
 # Schema 20's new table, made by migration 20 unless there (its comments are in schema.py).
