@@ -129,6 +129,27 @@ def add_rests(conn, day, site, rests):
         for (f, fv, dim, value), rest in rests if any(rest)])
 
 
+SELECT_VISITS = """
+    select entries, bounces, seconds, timed from daily_page_visits
+     where day = :day and site = :site and page = :page
+"""
+DELETE_VISITS = "delete from daily_page_visits where day = :day and site = :site and page = :page"
+
+
+def unend(conn, day, site, page, visitors, pageviews):
+    """A page-day's daily_page row (visitors, pageviews) is going (page_caps.py, a day summed up
+    again past its cap): its visits row, if any, goes back into daily_breakdown's two rows, as
+    before schema 20, so that the day's lists keep it."""
+    key = {"day": day, "site": site, "page": page}
+    visits = conn.execute(SELECT_VISITS, key).fetchone()
+    if visits is None:
+        return
+    conn.execute(DELETE_VISITS, key)
+    more = list(visits[1:])
+    add_rests(conn, day, site, [(("", "", "page", page), [visitors, pageviews, visits[0]] + more),
+                                (("page", page, "", ""), [visitors, pageviews, 0] + more)])
+
+
 SELECT_ENDED = """
     select 1 from daily_page_visits where day = :day and site = :site and page = :page
 """
