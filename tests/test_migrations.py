@@ -285,3 +285,36 @@ def test_a_schema_17_database_keeps_each_filters_series_and_counts_its_lists_fro
         # The visits the lists hold, with a language or without: never more than the series.
         languages = sum(e["visitors"] for e in new["languages"])
         assert languages + new["totals"]["without_language"] <= new["totals"]["visitors"], query
+
+
+# ---------------------------------------------------------------------------------------------
+# schema19.db: the last footfall that kept each ended page's day as two rows of daily_breakdown
+# beside its daily_page row; its answers, given by that code, are in schema19-answers.json.
+# ---------------------------------------------------------------------------------------------
+
+def test_a_schema_19_database_keeps_each_page_day_once_and_answers_every_question_as_before(
+        tmp_path):
+    import json
+    import sys
+
+    sys.path.insert(0, DATA)
+    try:
+        import answer_fixture
+    finally:
+        sys.path.remove(DATA)
+    from footfall import settings
+    from footfall.app import Application
+
+    with open(os.path.join(DATA, "schema19-answers.json"), encoding="utf-8") as file:
+        before = json.load(file)
+    path = copy_fixture("schema19.db", tmp_path)
+    app = Application(settings.Config(db=path, timezone="UTC"), clock=lambda: answer_fixture.NOW)
+    after = {query: answer_fixture.get(app, query) for query in before}
+    conn = sqlite3.connect(path)
+    pages = conn.execute("select count(*) from daily_breakdown"
+                         " where (filter = '' and dim = 'page') or filter = 'page'").fetchone()
+    conn.close()
+    assert pages == (0,)
+    assert len(before) == 45
+    for query in before:
+        assert after[query] == before[query], query

@@ -7,7 +7,7 @@ summary storage/today.py keeps between reads.
 import datetime
 
 from .. import sketch
-from . import month_pairs, people, record_lists
+from . import month_pairs, page_days, people, record_lists
 from . import today as today_summary
 from .breakdowns import HOURS, unpack_hours
 
@@ -105,6 +105,14 @@ class Reader:
                 self.conn, ranges, self.site, self.filter, self.filter_value)
         return found
 
+    def _day_rows(self, dim, first, last):
+        """(day, value, counts...) of daily_breakdown's rows, then the ended page-days of
+        daily_page and daily_page_visits (page_days.py: the unfiltered pages list's rows, a
+        page filter's totals)."""
+        yield from self.conn.execute(SELECT_DAYS, self._params(dim, first, last))
+        yield from page_days.rows(self.conn, self.filter, self.filter_value, dim, first, last,
+                                  self.site)
+
     def per_day(self, dim=""):
         """{day: {value: counts}} of the range (counts: visitors, pageviews, entries, bounces,
         seconds, timed); for the series (dim ''), hours and (one day's) pages."""
@@ -123,8 +131,7 @@ class Reader:
                     counts[0] += visitors
                     counts[1] += pageviews
         else:
-            for day, value, *counts in self.conn.execute(
-                    SELECT_DAYS, self._params(dim, self.first, self.last)):
+            for day, value, *counts in self._day_rows(dim, self.first, self.last):
                 _sum_into(days.setdefault(day, {}), value, counts)
         if self.today is not None:
             for (f, fv, d, value), counts in self._today_rows.items():
@@ -153,6 +160,10 @@ class Reader:
                       for start, end in day_ranges]
         for query, params in parts:
             for value, *counts in self.conn.execute(query, params):
+                _sum_into(result, value, counts)
+        for start, end in ([(self.first, self.last)] if split is None else split[2]):
+            for value, *counts in page_days.rows(self.conn, self.filter, self.filter_value, dim,
+                                                 start, end, self.site, by_value=True):
                 _sum_into(result, value, counts)
         if self.filter and dim and split is not None:  # a month's pairs: month_pairs.py
             if self._month_lists is None:

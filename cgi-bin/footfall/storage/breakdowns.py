@@ -6,7 +6,7 @@ hours) and the unique-visitor sketches. breakdown_reader.py reads them back for 
 from .. import bounds, dimensions, pairs, records, sketch, summary
 from ..bounds import OTHER
 from ..summary import PACKED_BITS, PACKED_FIELD, unpack
-from . import day_records, month_pairs, page_caps
+from . import day_records, month_pairs, page_caps, page_days
 
 # A day's counted views: their site, then what summary.View takes (its dimensions are
 # dimensions.VIEW_COLUMNS: page, ref, browser ... campaign).
@@ -167,7 +167,7 @@ def add_summary(conn, day, site, packed, seconds, uniques, view_rows, months=Non
     # records: only the unfiltered rows and each filter value's totals are kept as rows.
     packed = {key: counts for key, counts in packed.items() if not (key[0] and key[2])}
     seconds = {key: more for key, more in seconds.items() if not (key[0] and key[2])}
-    _add_daily(conn, day, site, packed, seconds)
+    _add_daily(conn, day, site, *page_days.store(conn, day, site, packed, seconds))
     slots = _day_slots(uniques)
     _add_day_sketches(conn, day, site, slots)
     rare = bounds.rare_values(packed, _visitors)

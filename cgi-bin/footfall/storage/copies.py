@@ -4,7 +4,7 @@ its days; the install's facts and log imports; and each day's totals, to check a
 """
 
 from .. import pairs, sketch
-from . import breakdowns, day_records, days, month_pairs, people
+from . import breakdowns, day_records, days, month_pairs, page_days, people
 from .breakdowns import DELETE_SKETCH, HOURS, INSERT_SKETCH, SELECT_SKETCH, add_hours, unpack_hours
 from .connection import in_transaction
 
@@ -12,6 +12,7 @@ from .connection import in_transaction
 DAY_TABLES = {
     "daily_site": (("day", "site"), ("visitors", "pageviews")),
     "daily_page": (("day", "site", "page"), ("visitors", "pageviews")),
+    "daily_page_visits": (("day", "site", "page"), ("entries", "bounces", "seconds", "timed")),
     "hourly_site": (("day", "site", "hour"), ("visitors", "pageviews")),
     "daily_ref": (("day", "site", "ref"), ("pageviews",)),
     "daily_not_found": (("day", "site", "page", "ref"), ("count",)),
@@ -60,8 +61,22 @@ SUM_MONTHLY_BREAKDOWN = """
                                    pageviews, entries, bounces, seconds, timed)
     select filter, filter_value, dim, :month, site, value, sum(visitors), sum(pageviews),
            sum(entries), sum(bounces), sum(seconds), sum(timed)
-      from daily_breakdown
-     where day between :first and :last and dim != 'hours' and (filter = '' or dim = '')
+      from (select filter, filter_value, dim, site, value, visitors, pageviews, entries,
+                   bounces, seconds, timed
+              from daily_breakdown
+             where day between :first and :last and dim != 'hours' and (filter = '' or dim = '')
+            union all  -- an ended page's day (page_days.py): a pages list row, a filter's totals
+            select '', '', 'page', d.site, d.page, d.visitors, d.pageviews, v.entries, v.bounces,
+                   v.seconds, v.timed
+              from daily_page_visits v
+              join daily_page d on d.day = v.day and d.site = v.site and d.page = v.page
+             where v.day between :first and :last
+            union all
+            select 'page', d.page, '', d.site, '', d.visitors, d.pageviews, 0, v.bounces,
+                   v.seconds, v.timed
+              from daily_page_visits v
+              join daily_page d on d.day = v.day and d.site = v.site and d.page = v.page
+             where v.day between :first and :last) days
      group by filter, filter_value, dim, site, value
 """
 # The pairs of days without records (ended before schema 17): to month_pairs.py.
@@ -165,11 +180,17 @@ def copy_day(source, target, day, add=True, rows=None):
     def work(conn):
         # Alone, as a day's end is: no live hit adds to these rows meanwhile (PostgreSQL).
         days.lock_days(conn, day, alone=True)
+        copied = dict(rows)
+        if add:  # a page-day ended on one side only: page_days.py
+            rests, copied["daily_page_visits"] = page_days.settle_copy(
+                conn, day, rows["daily_page"], rows["daily_page_visits"])
+            for site, of_site in rests.items():
+                page_days.add_rests(conn, day, site, of_site)
         for table in DAY_TABLES:
-            if rows[table]:
+            if copied[table]:
                 if add:
-                    conn.executemany(ADD_DAY_ROWS[table], rows[table])
-                conn.executemany(NEW_DAY_ROWS[table], rows[table])
+                    conn.executemany(ADD_DAY_ROWS[table], copied[table])
+                conn.executemany(NEW_DAY_ROWS[table], copied[table])
         for row in hours:
             add_hours(conn, day, row["site"], row["filter"], row["filter_value"],
                       unpack_hours(row["value"]))

@@ -1,11 +1,12 @@
 """The numbered migrations, each with a name saying what it does, that bring an older database to
-schema.SCHEMA. A new database gets SCHEMA itself, so these only ever upgrade.
-"""
+schema.SCHEMA. A new database gets SCHEMA itself, so these only ever upgrade."""
 
-# Migration N brings a database from user_version N-1 to N; a new database gets SCHEMA instead,
-# so these only ever upgrade. Never edit a released one: add N+1 and change SCHEMA to match.
-# Version 1 is the first released schema (footfall 0.1's first form of SCHEMA). A migration is a
-# script, or a function of the connection where SQL alone cannot do it (a keyed hash).
+from . import page_days
+
+
+# Migration N brings a database from user_version N-1 to N (1: footfall 0.1's first SCHEMA).
+# Never edit a released one: add N+1 and change SCHEMA to match. A migration is a script, or
+# a function of the connection where SQL alone cannot do it (a keyed hash).
 def _key_fingerprints(conn):
     # A log's fingerprint was the plain hash of its first line, which holds an address: anyone
     # with the database could confirm a guessed line. Keyed now; see imports.fingerprint.
@@ -395,4 +396,5 @@ MIGRATIONS = {
                           and day_records.site = daily_breakdown.site);
     """),
     19: ("a month's pairs as one compact row per filter value", _month_pairs),
+    20: ("an ended page's day stored once", page_days.migration(page_days.TABLE)),
 }

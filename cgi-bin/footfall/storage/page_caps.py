@@ -6,6 +6,7 @@ a hostile day's thousand 900-character pages stayed in these two tables and dail
 """
 
 from ..bounds import OTHER
+from . import page_days
 from .page_rollups import add_page_day
 
 SELECT_DAY_PAGES = """
@@ -35,6 +36,7 @@ def fold_pages(conn, day, site, kept):
     for page, visitors, pageviews in folded:
         params = {"day": day, "month": day[:7], "site": site, "page": page,
                   "visitors": visitors, "pageviews": pageviews}
+        page_days.unend(conn, day, site, page, visitors, pageviews)
         conn.execute(DELETE_DAY_PAGE, params)
         conn.execute(TAKE_FROM_MONTH, params)
         conn.execute(DELETE_EMPTY_MONTH, params)

@@ -12,6 +12,7 @@ Where the two differ, and why:
 - ``"offset"`` quoted: a reserved word in PostgreSQL.
 """
 
+from . import page_days
 from .migrations import MIGRATIONS, _month_pairs
 
 SCHEMA = """
@@ -32,6 +33,17 @@ SCHEMA = """
         primary key (day, site, page)
     );
     create index daily_page_page on daily_page (page, day, site);
+
+    create table daily_page_visits (
+        day      text    not null,
+        site     text    not null,
+        page     text    not null,
+        entries  integer not null default 0,
+        bounces  integer not null default 0,
+        seconds  double precision not null default 0,
+        timed    integer not null default 0,
+        primary key (day, site, page)
+    );
 
     create table monthly_page (
         month      text    not null,
@@ -272,6 +284,19 @@ SCHEMA = """
     );
 """
 
+DAILY_PAGE_VISITS = """
+    create table if not exists daily_page_visits (
+        day      text    not null,
+        site     text    not null,
+        page     text    not null,
+        entries  integer not null default 0,
+        bounces  integer not null default 0,
+        seconds  double precision not null default 0,
+        timed    integer not null default 0,
+        primary key (day, site, page)
+    )
+"""
+
 MONTHLY_PAIRS = """
     create table if not exists monthly_pairs (
         filter        text  not null,
@@ -288,8 +313,8 @@ MONTHLY_PAIRS = """
 FIRST_VERSION = 12
 
 # Migrations whose SQLite text PostgreSQL cannot run (a table made `without rowid`), in
-# PostgreSQL's words (19: its table, then the same rows moved). The others (13 and 14 change
-# rows only) run as they are, each statement through dialect.translate like any other.
+# PostgreSQL's words (19 and 20: its table, then the same rows moved). The others (13 and 14
+# change rows only) run as they are, each statement through dialect.translate like any other.
 OWN_MIGRATIONS = {
     16: """
         create table monthly_people (
@@ -303,6 +328,7 @@ OWN_MIGRATIONS = {
     """,
     17: SCHEMA[SCHEMA.index("    create table strings"):],
     19: lambda conn: _month_pairs(conn, MONTHLY_PAIRS),
+    20: page_days.migration(DAILY_PAGE_VISITS),
 }
 
 

@@ -6,7 +6,7 @@ the same tables, columns, indexes and keys.
 
 # The whole schema as it is now: what a new database is created with. An older database is
 # brought here by MIGRATIONS; tests/test_migrations.py checks both end with the same schema.
-SCHEMA_VERSION = 19
+SCHEMA_VERSION = 20
 
 SCHEMA = """
     -- Per-day totals for a whole site: what the chart reads.
@@ -29,6 +29,20 @@ SCHEMA = """
         primary key (day, site, page)
     ) without rowid;
     create index daily_page_page on daily_page (page, day, site);
+
+    -- What an ended day's visits tell of a page beside its daily_page row, written when the
+    -- day ends (storage/page_days.py): the page's day is stored once, these and daily_page's
+    -- visitors and pageviews, not also as daily_breakdown rows (which keep only what differs).
+    create table daily_page_visits (
+        day      text    not null,
+        site     text    not null,
+        page     text    not null,
+        entries  integer not null default 0,  -- as daily_breakdown's: visits begun on the page
+        bounces  integer not null default 0,
+        seconds  real    not null default 0,
+        timed    integer not null default 0,
+        primary key (day, site, page)
+    ) without rowid;
 
     -- Per-month totals of a page: the top pages of a range read whole months here and only the
     -- days at its ends from daily_page. visitors is the sum of the daily distinct visitors.
@@ -143,7 +157,8 @@ SCHEMA = """
     -- one stretch of the table. A filter's hours of a day are one row, dim 'hours', its value
     -- "hour:visitors:pageviews" of each hour with any (storage/breakdowns.py), counts 0.
     -- A day with records (day_records) keeps only the unfiltered rows and each filter value's
-    -- totals (dim ''): its lists under a filter are counted from its records.
+    -- totals (dim ''): its lists under a filter are counted from its records. An ended page's
+    -- row and its filter's totals are daily_page and daily_page_visits (schema 20).
     create table daily_breakdown (
         filter        text    not null,  -- '', page, ref, browser, os, device, country, ...
         filter_value  text    not null,

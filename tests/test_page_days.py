@@ -1,0 +1,130 @@
+"""An ended page's day stored once (storage/page_days.py, schema 20): its daily_page row (the
+day's visitors and pageviews) and its daily_page_visits row (entries, bounces, seconds and timed
+views), and daily_breakdown no row of it (until schema 19 the page in the unfiltered list and
+the page filter's totals, the same numbers twice); a live day's pages have no visits row; a day
+summed up twice adds to them; migration 20 moves every page-day there with every answer kept.
+Both backends."""
+
+import pytest
+from footfall import counting
+from footfall.storage import bulk, database, days, record
+from footfall_testing import BROWSER_UA, NOON, NOON_DAY
+from storage_testing import RULES, UTC, rows
+
+pytestmark = pytest.mark.both_backends
+
+TODAY = NOON_DAY.isoformat()
+DAY = "2026-10-05"
+PAGE_ROWS = ("select d.page, d.visitors, d.pageviews, v.entries, v.bounces, v.seconds, v.timed"
+             " from daily_page d left join daily_page_visits v"
+             " on v.day = d.day and v.site = d.site and v.page = d.page order by d.page")
+BREAKDOWN_PAGE_ROWS = ("select count(*) from daily_breakdown"
+                       " where (filter = '' and dim = 'page') or filter = 'page'")
+
+
+def day_hits(day, visits, first_address=1):
+    """[record.Hit] of one day: visits, each a list of the pages one visitor read, a minute
+    apart, from 01:00."""
+    start = counting.day_start(day, UTC) + 3600
+    hits = []
+    for n, pages in enumerate(visits):
+        for page in pages:
+            hits.append(record.Hit(start + 60 * len(hits), day, "example.com", page, "",
+                                   f"192.0.2.{first_address + n}", BROWSER_UA,
+                                   {"browser": "Firefox", "country": "DE"}))
+    return hits
+
+
+# The first visitor reads / then /pricing; two more read / alone (bounces).
+VISITS = [["/", "/pricing"], ["/"], ["/"]]
+
+
+def test_an_ended_page_day_is_its_daily_page_row_and_its_visits_row(db_path):
+    conn = database.connect(db_path)
+    bulk.record_days(conn, [day_hits(DAY, VISITS)], RULES, TODAY)
+    assert rows(conn, PAGE_ROWS) == [("/", 3, 3, 3, 2, 0, 0), ("/pricing", 1, 1, 0, 0, 0, 0)]
+    assert rows(conn, BREAKDOWN_PAGE_ROWS) == [(0,)]
+
+
+def test_a_live_day_ended_by_a_later_hit_fills_its_page_rows(db_path):
+    conn = database.connect(db_path)
+    yesterday = counting.day_of(NOON - 86400, UTC)
+    hits = [record.Hit(NOON - 86400 + i, yesterday, "example.com", "/", "", f"192.0.2.{i}",
+                       BROWSER_UA) for i in (1, 2)]
+    record.record_hits(conn, hits, RULES)
+    # The first visitor's page reports 12.5 visible seconds a minute later.
+    record.record_seconds(conn, record.Hit(NOON - 86400 + 61, yesterday, "example.com", "/", "",
+                                           "192.0.2.1", BROWSER_UA), 12.5)
+    days.close_ended_days(conn, TODAY)
+    assert rows(conn, PAGE_ROWS) == [("/", 2, 2, 2, 2, 12.5, 1)]
+    assert rows(conn, BREAKDOWN_PAGE_ROWS) == [(0,)]
+
+
+def test_todays_pages_have_no_visits_row(db_path):
+    conn = database.connect(db_path)
+    record.record_hits(conn, [record.Hit(NOON, TODAY, "example.com", "/", "", "192.0.2.1",
+                                         BROWSER_UA)], RULES)
+    assert rows(conn, PAGE_ROWS) == [("/", 1, 1, None, None, None, None)]
+
+
+def test_a_day_summed_up_twice_adds_to_its_page_rows(db_path, app):
+    conn = database.connect(db_path)
+    bulk.record_days(conn, [day_hits(DAY, VISITS)], RULES, TODAY)
+    # A second log of the same day (imports.py): two more visitors, one bounce on /pricing.
+    bulk.record_days(conn, [day_hits(DAY, [["/pricing"], ["/", "/pricing"]], 20)], RULES, TODAY)
+    assert rows(conn, PAGE_ROWS) == [("/", 4, 4, 4, 2, 0, 0), ("/pricing", 3, 3, 1, 1, 0, 0)]
+    pages = app(query=f"from={DAY}&to={DAY}").json()["pages"]
+    assert [(p["page"], p["visitors"], p["pageviews"]) for p in pages] == [
+        ("/", 4, 4), ("/pricing", 3, 3)]
+
+
+QUERIES = [f"from={first}&to={last}{more}"
+           for first, last in (("2026-10-01", "2026-10-31"), ("2026-10-04", "2026-10-17"),
+                               ("2026-10-17", "2026-10-17"), ("2026-10-04", TODAY))
+           for more in ("", "&page=/", "&page=/pricing", "&browser=Firefox", "&format=csv",
+                        "&page=/&format=csv")]
+
+
+def test_migration_20_moves_each_page_day_into_daily_page_with_every_answer_kept(db_path, app):
+    conn = database.connect(db_path)
+    bulk.record_days(conn, [day_hits(day, VISITS + [["/blog/a", "/"]] * (n + 1))
+                            for n, day in enumerate(("2026-10-04", "2026-10-05", "2026-10-17"))],
+                     RULES, TODAY)
+    record.record_hits(conn, day_hits(TODAY, VISITS), RULES)
+    before = {query: app(query=query).body for query in QUERIES}
+
+    def back_to_19(conn):  # schema 19's rows: each ended page-day twice in daily_breakdown
+        for page, day, site, *counts in conn.execute(
+                "select d.page, d.day, d.site, d.visitors, d.pageviews, v.entries, v.bounces,"
+                " v.seconds, v.timed from daily_page d join daily_page_visits v"
+                " on v.day = d.day and v.site = d.site and v.page = d.page").fetchall():
+            insert = ("insert into daily_breakdown (filter, filter_value, dim, day, site, value,"
+                      " visitors, pageviews, entries, bounces, seconds, timed)"
+                      " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            conn.execute(insert, ("", "", "page", day, site, page, *counts))
+            conn.execute(insert, ("page", page, "", day, site, "", *counts[:2], 0, *counts[3:]))
+        conn.execute("drop table daily_page_visits")
+        conn.execute("pragma user_version = 19")
+
+    database.in_transaction(conn, back_to_19)
+    conn.close()
+    conn = database.connect(db_path)  # migrates
+    assert rows(conn, BREAKDOWN_PAGE_ROWS) == [(0,)]
+    conn.close()
+    assert {query: app(query=query).body for query in QUERIES} == before
+
+
+def test_a_day_ended_elsewhere_copied_onto_a_live_one_adds_up_when_it_ends(db_path, tmp_path):
+    from footfall.storage import breakdown_reader, copies
+
+    source = database.connect(str(tmp_path / "source.db"))
+    bulk.record_days(source, [day_hits(DAY, VISITS)], RULES, TODAY)
+    conn = database.connect(db_path)
+    record.record_hits(conn, day_hits(DAY, [["/"], ["/"]], 20), RULES)  # live: not ended
+    copies.copy_day(source, conn, DAY)  # as scripts/migrate_db.py --add does
+    days.close_ended_days(conn, TODAY)
+    reader = breakdown_reader.Reader(conn, DAY, DAY, None, "", "", TODAY, None)
+    # visitors, pageviews, entries, bounces, seconds, timed
+    assert reader.totals("page") == {"/": [5, 5, 5, 4, 0, 0], "/pricing": [1, 1, 0, 0, 0, 0]}
+    home = breakdown_reader.Reader(conn, DAY, DAY, None, "page", "/", TODAY, None)
+    assert home.totals("") == {"": [5, 5, 0, 4, 0, 0]}
