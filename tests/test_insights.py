@@ -172,17 +172,19 @@ def test_an_ended_day_keeps_no_hours_of_a_trait_fewer_than_3_visits_held(site):
     assert [n for _ms, n in today["pageviews"] if n] == [1]
 
 
-def test_hours_are_kept_per_day_in_one_row_and_not_per_month(site, db_path):
-    """A month's hour rows were never read: only the day's are kept, a filter's 24 in one row."""
+def test_an_ended_days_hours_are_kept_in_hourly_site_only(site, db_path):
+    """The hours of an ended day are hourly_site's rows, which the hits wrote: no breakdown row
+    of a day or a month holds them again (a filter's are counted from the day's records)."""
     from footfall.storage import database
 
     conn = database.connect(db_path)
     count = "select count(*) from {} where dim = '{}'"
     kinds = [conn.execute(count.format(table, dim)).fetchone()[0] for table, dim in (
         ("daily_breakdown", "hours"), ("daily_breakdown", "hour"), ("monthly_breakdown", "hour"),
-        ("monthly_breakdown", "hours"), ("monthly_breakdown", "page"))]
+        ("monthly_breakdown", "hours"))]
+    ended = conn.execute("select count(*) from hourly_site where day < '2026-11-28'").fetchone()[0]
     conn.close()
-    assert kinds[0] > 0 and kinds[1:4] == [0, 0, 0] and kinds[4] > 0
+    assert kinds == [0, 0, 0, 0] and ended > 0
 
 
 @pytest.fixture

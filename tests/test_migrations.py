@@ -308,13 +308,20 @@ def test_a_schema_19_database_keeps_each_page_day_once_and_answers_every_questio
     with open(os.path.join(DATA, "schema19-answers.json"), encoding="utf-8") as file:
         before = json.load(file)
     path = copy_fixture("schema19.db", tmp_path)
+    hours = "select count(*) from daily_breakdown where filter = '' and dim = 'hours'"
+    conn = sqlite3.connect(path)
+    hours_before = conn.execute(hours).fetchone()[0]
+    conn.close()
     app = Application(settings.Config(db=path, timezone="UTC"), clock=lambda: answer_fixture.NOW)
     after = {query: answer_fixture.get(app, query) for query in before}
     conn = sqlite3.connect(path)
     pages = conn.execute("select count(*) from daily_breakdown"
                          " where (filter = '' and dim = 'page') or filter = 'page'").fetchone()
+    hours_after = conn.execute(hours).fetchone()[0]
     conn.close()
     assert pages == (0,)
+    # A day's hours are read from hourly_site: the same counts as an 'hours' row, gone since 21.
+    assert (hours_before > 0, hours_after) == (True, 0)
     assert len(before) == 45
     for query in before:
         # Since d7287f3 the totals under a trait filter also say how many visits the lists

@@ -145,7 +145,7 @@ def test_a_postgresql_database_of_the_first_version_is_migrated_to_the_current_o
     # month's hour rows and a day's, and migrate again from 12.
     pg.execute("drop table strings")
     pg.execute("drop table day_records")
-    hour = {"filter": "", "filter_value": "", "site": "example.com", "entries": 0,
+    hour = {"filter": "browser", "filter_value": "Firefox", "site": "example.com", "entries": 0,
             "bounces": 0, "seconds": 0, "timed": 0}
     for value, visitors, pageviews in (("9", 2, 3), ("14", 1, 1)):
         pg.execute("""

@@ -164,9 +164,10 @@ def add_summary(conn, day, site, packed, seconds, uniques, view_rows, months=Non
                                                if not key[0] and key[2] == "page"})
     own = months if months is not None else MonthSums()
     # A filter's lists and hours of the day (its value x a listed value) are in the day's
-    # records: only the unfiltered rows and each filter value's totals are kept as rows.
-    packed = {key: counts for key, counts in packed.items() if not (key[0] and key[2])}
-    seconds = {key: more for key, more in seconds.items() if not (key[0] and key[2])}
+    # records, and its hours in hourly_site (the same counts, as the hits added them): only
+    # the unfiltered lists and each filter value's totals are kept as rows.
+    packed = {key: counts for key, counts in packed.items() if _kept(key)}
+    seconds = {key: more for key, more in seconds.items() if _kept(key)}
     _add_daily(conn, day, site, *page_days.store(conn, day, site, packed, seconds))
     slots = _day_slots(uniques)
     _add_day_sketches(conn, day, site, slots)
@@ -179,6 +180,10 @@ def add_summary(conn, day, site, packed, seconds, uniques, view_rows, months=Non
         own.flush(conn)
 
 
+def _kept(key):
+    return not (key[0] and key[2]) and key[2] != "hour"
+
+
 def _visitors(packed):
     return packed & PACKED_FIELD
 
@@ -188,40 +193,23 @@ def _add_daily(conn, day, site, packed, seconds):
         # A day's first summary, as every bulk day's is: a single insert per row (the fields
         # of summary.unpack, read in place: a day has a thousand rows).
         get, bits, field = seconds.get, PACKED_BITS, PACKED_FIELD
-        rows, hours = [], {}
-        for (f, fv, dim, value), c in packed.items():
-            if dim == "hour":
-                of_filter = hours.get((f, fv))
-                if of_filter is None:
-                    of_filter = hours[f, fv] = []
-                of_filter.append(f"{value}:{c & field}:{c >> bits & field}")
-            else:
-                rows.append((f, fv, dim, day, site, value, c & field, c >> bits & field,
-                             c >> 2 * bits & field, c >> 3 * bits & field,
-                             get((f, fv, dim, value), 0), c >> 4 * bits))
-        rows += [(f, fv, HOURS, day, site, " ".join(parts), 0, 0, 0, 0, 0, 0)
-                 for (f, fv), parts in hours.items()]
-        conn.executemany(INSERT_DAILY, rows)
+        conn.executemany(INSERT_DAILY, [
+            (f, fv, dim, day, site, value, c & field, c >> bits & field, c >> 2 * bits & field,
+             c >> 3 * bits & field, get((f, fv, dim, value), 0), c >> 4 * bits)
+            for (f, fv, dim, value), c in packed.items()])
         return
-    rows, hours = [], {}
-    for key, counts in packed.items():
-        if key[2] == "hour":
-            of_filter = hours.setdefault(key[:2], {})
-            of_filter[int(key[3])] = (counts & PACKED_FIELD, counts >> PACKED_BITS & PACKED_FIELD)
-        else:
-            rows.append((key, unpack(counts, seconds.get(key, 0))))
     params = [{"filter": f, "filter_value": fv, "dim": dim, "day": day, "site": site,
                "value": value, "visitors": c[0], "pageviews": c[1], "entries": c[2],
                "bounces": c[3], "seconds": c[4], "timed": c[5]}
-              for (f, fv, dim, value), c in rows]
+              for (f, fv, dim, value), c in ((key, unpack(counts, seconds.get(key, 0)))
+                                             for key, counts in packed.items())]
     conn.executemany(ADD_DAILY, params)
-    for (f, fv), counts in hours.items():
-        add_hours(conn, day, site, f, fv, counts)
 
 
-# A day's hours under a filter are one row, dim 'hours', whose value lists each hour that has
-# any as "hour:visitors:pageviews", space-separated, and whose counts stay 0: as one row per
-# hour they were a third of all daily rows, for a chart of one day at a time.
+# Days ended before schema 18 keep a filter's hours as one row, dim 'hours', whose value lists
+# each hour that has any as "hour:visitors:pageviews", space-separated, its counts 0 (schema
+# 14 to 20 kept the whole day's so too, beside the same counts in hourly_site). Read for those
+# days; written only by a copy of them (scripts/migrate_db.py).
 HOURS = "hours"
 SELECT_HOURS = """
     select value from daily_breakdown

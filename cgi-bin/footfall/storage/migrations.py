@@ -1,7 +1,7 @@
 """The numbered migrations, each with a name saying what it does, that bring an older database to
 schema.SCHEMA. A new database gets SCHEMA itself, so these only ever upgrade."""
 
-from . import page_days
+from . import month_pairs, page_days
 
 
 # Migration N brings a database from user_version N-1 to N (1: footfall 0.1's first SCHEMA).
@@ -14,27 +14,6 @@ def _key_fingerprints(conn):
 
     key_fingerprints(conn)
 
-
-def _month_pairs(conn, table=None):
-    # SQL cannot pack a filter value's lists into one blob: month_pairs.move_rows does. table:
-    # the new table in PostgreSQL's words (pg_schema.OWN_MIGRATIONS).
-    from .month_pairs import move_rows
-
-    conn.execute(table or MONTHLY_PAIRS)
-    move_rows(conn)
-
-
-# Schema 19's new table, made by migration 19 unless there (the comments on it are in schema.py).
-MONTHLY_PAIRS = """
-    create table if not exists monthly_pairs (
-        filter        text not null,
-        filter_value  text not null,
-        month         text not null,
-        site          text not null,
-        lists         blob not null,
-        primary key (filter, filter_value, month, site)
-    ) without rowid
-"""
 
 MIGRATIONS = {
     2: ("daily_page keyed by day first", """
@@ -395,6 +374,12 @@ MIGRATIONS = {
                         where day_records.day = daily_breakdown.day
                           and day_records.site = daily_breakdown.site);
     """),
-    19: ("a month's pairs as one compact row per filter value", _month_pairs),
+    19: ("a month's pairs as one compact row per filter value",
+         month_pairs.migration(month_pairs.TABLE)),
     20: ("an ended page's day stored once", page_days.migration(page_days.TABLE)),
+    21: ("a day's hours only in hourly_site", """
+        -- Schema 14 to 20 kept each ended day's hours as an 'hours' row of daily_breakdown too:
+        -- the same counts as hourly_site's, which is what an answer reads.
+        delete from daily_breakdown where filter = '' and dim = 'hours';
+    """),
 }

@@ -12,8 +12,8 @@ Where the two differ, and why:
 - ``"offset"`` quoted: a reserved word in PostgreSQL.
 """
 
-from . import page_days
-from .migrations import MIGRATIONS, _month_pairs
+from . import month_pairs, page_days
+from .migrations import MIGRATIONS
 
 SCHEMA = """
     create table daily_site (
@@ -327,7 +327,7 @@ OWN_MIGRATIONS = {
         );
     """,
     17: SCHEMA[SCHEMA.index("    create table strings"):],
-    19: lambda conn: _month_pairs(conn, MONTHLY_PAIRS),
+    19: month_pairs.migration(MONTHLY_PAIRS),
     20: page_days.migration(DAILY_PAGE_VISITS),
 }
 

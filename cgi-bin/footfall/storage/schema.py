@@ -6,7 +6,7 @@ the same tables, columns, indexes and keys.
 
 # The whole schema as it is now: what a new database is created with. An older database is
 # brought here by MIGRATIONS; tests/test_migrations.py checks both end with the same schema.
-SCHEMA_VERSION = 20
+SCHEMA_VERSION = 21
 
 SCHEMA = """
     -- Per-day totals for a whole site: what the chart reads.
