@@ -70,13 +70,17 @@ def summarize_day(views):
     in place, so whatever else is made of them, its records too, is capped alike). Every ended
     day is summed up here."""
     bounds.cap_views(views)
-    return summarize_packed(views)
+    return summarize_packed(views, lists=False)
 
 
-def summarize_packed(views, only=None):
+def summarize_packed(views, only=None, lists=True):
     """summarize(), each row's counts but its seconds packed into one integer (unpack() reads
     it), the seconds apart: ({row key: packed}, {row key: seconds} of the rows that have any,
-    uniques). What a month of bulk days adds up, one addition per row and day."""
+    uniques). What a month of bulk days adds up, one addition per row and day.
+
+    lists=False: a filter value's rows are its totals only (dim ''): an ended day's lists under
+    a filter are counted from its records (pairs.py), and summing them here too was most of the
+    time of a day's end. The rows kept are the same, in the same order."""
     visits = {}
     for view in views:
         visits.setdefault(view.visitor, []).append(view)
@@ -102,9 +106,14 @@ def summarize_packed(views, only=None):
                 if key[0] in _VISITOR_TRAITS:
                     together.append(key)
                     continue
-                if whole is None:
-                    whole = _contribution(values, values[0][0], len(values) == 1)
-                counts = whole
+                if not lists:
+                    counts = [(_TOTALS, _total(values, len(values) == 1))]
+                else:
+                    if whole is None:
+                        whole = _contribution(values, values[0][0], len(values) == 1)
+                    counts = whole
+            elif not lists:
+                counts = [(_TOTALS, _total(matching, len(values) == 1))]
             elif len(matching) == 1:
                 counts = alone.get(matching[0])
                 if counts is None:
@@ -130,16 +139,22 @@ def summarize_packed(views, only=None):
                 rows[listed] = rows.get(listed, 0) + packed
             group[1].append(unique)
         if any(view[_AT_TIMED] for view in values):
-            _add_seconds(seconds, keys, values, [v.seconds if v.timed else 0.0 for v in visit])
+            _add_seconds(seconds, keys, values, [v.seconds if v.timed else 0.0 for v in visit],
+                         lists)
     for together, (sums, hashes) in shared.items():
+        total_only = {_TOTALS: sums[_TOTALS]}
         for key in together:
+            if not lists and key[0]:
+                sums_of_key = total_only
+            else:
+                sums_of_key = sums
             rows = by_filter.get(key)
             if rows is None:
-                by_filter[key] = dict(sums)
+                by_filter[key] = dict(sums_of_key)
                 uniques[key] = set(hashes)
                 continue
             uniques[key].update(hashes)
-            for listed, packed in sums.items():
+            for listed, packed in sums_of_key.items():
                 rows[listed] = rows.get(listed, 0) + packed
     out = {}
     for (filter_name, filter_value), rows in by_filter.items():
@@ -226,6 +241,14 @@ def _contribution(matching, entry, bounced):
     return out
 
 
+def _total(matching, bounced):
+    """The (totals) counts of _contribution alone: what a filter value of an ended day keeps."""
+    timed = 0
+    for v in matching:
+        timed |= v[_AT_TIMED]
+    return _VISITOR + len(matching) * _PAGEVIEW + bounced * _BOUNCE + timed * _TIMED
+
+
 def _alone(view, entry, bounced):
     """_contribution of a single view: most of them (one-page visits, a page read once)."""
     counts = _VISITOR + _PAGEVIEW + view[_AT_TIMED] * _TIMED
@@ -240,16 +263,18 @@ def _alone(view, entry, bounced):
     return out
 
 
-def _add_seconds(seconds, keys, values, of_views):
+def _add_seconds(seconds, keys, values, of_views, lists=True):
     """Add one visit's visible seconds to the rows it counts in: per row, the sum over its
     matching timed views. Visit by visit in the day's order, as the definitions add them (the
-    order of a float sum changes its last bits)."""
+    order of a float sum changes its last bits). lists=False: a filter's totals only."""
     timed_at = {id(view): s for view, s in zip(values, of_views) if view[_AT_TIMED]}
     for (filter_name, filter_value), matching in keys:
         timed = [timed_at[id(v)] for v in matching if v[_AT_TIMED]]
         if timed:
             key = (filter_name, filter_value, "", "")
             seconds[key] = seconds.get(key, 0) + sum(timed)
+        if filter_name and not lists:
+            continue
         for i in range(_N):
             groups = {}
             for v in matching:
