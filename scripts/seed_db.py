@@ -357,6 +357,10 @@ def seed(conn, config, hits=1000, days=90, site="example.com", seed=None, now=No
             batch_hits += len(day_hits)
             events.record_events(conn, day_events, rules)
             continue
+        if bulk:
+            # What a request does first: the bulk days' months sealed, else each of today's
+            # beacons finds them still to end and empties the WAL (a second of a 1M-hit seed).
+            close_ended_days(conn, today)
         # A day at a time, its beacons after its hits: a later day's first hit ends it.
         for start in range(0, len(day_hits), batch):
             counted += record.record_hits(conn, day_hits[start:start + batch], rules).count(None)
