@@ -32,10 +32,21 @@ def pair_sums(rows, rare=frozenset()):
     # Each dimension's column with its rare values folded once, not once per pair.
     folded = [_folded(columns[at], dim, rare) for at, dim in enumerate(VALUES)]
     timed = list(map(TIMED.__and__, flags))
+    whole = folded + [flags, of_views, timed]
+    # A row without a value of the filter or of the listed dimension counts in no pair: when
+    # most rows hold no referrer or campaign, their pairs are counted from the rows that do.
+    held = {}  # dimension's index -> (rows that hold a value, the columns of those rows)
+    for at, column in enumerate(folded):
+        mask = list(map(bool, column))
+        count = sum(mask)
+        if count < len(flags) // 2:
+            held[at] = (count, [list(compress(c, mask)) for c in whole])
     for f_at, f in enumerate(VALUES):
-        by_filter = folded[f_at]
         for d_at, dim in enumerate(VALUES):
-            listed, is_page = folded[d_at], dim == "page"
+            fewest = min((held[at] for at in (f_at, d_at) if at in held), default=(0, whole),
+                         key=_count)[1]
+            by_filter, listed, is_page = fewest[f_at], fewest[d_at], dim == "page"
+            flags, of_views, timed = fewest[-3:]
             own = 1 << (SUBSET_BIT.get(f, 0) | SUBSET_BIT.get(dim, 0))
             kept = own | TIMED | (ENTRY | BOUNCED if is_page else 0)
             worth = {}  # a row's counts by its flags kept, worked out once per flags
@@ -54,6 +65,10 @@ def pair_sums(rows, rare=frozenset()):
                     key = (f, fv, dim, value)
                     seconds[key] = seconds.get(key, 0) + whole * n
     return packed, seconds
+
+
+def _count(held):
+    return held[0]
 
 
 def _worth(bits, own, is_page):
