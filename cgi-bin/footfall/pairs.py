@@ -32,7 +32,7 @@ def pair_sums(rows, rare=frozenset()):
     # Each dimension's column with its rare values folded once, not once per pair.
     folded = [_folded(columns[at], dim, rare) for at, dim in enumerate(VALUES)]
     timed = list(map(TIMED.__and__, flags))
-    whole = folded + [flags, of_views, timed]
+    every = folded + [flags, of_views, timed]
     # A row without a value of the filter or of the listed dimension counts in no pair: when
     # most rows hold no referrer or campaign, their pairs are counted from the rows that do.
     held = {}  # dimension's index -> (rows that hold a value, the columns of those rows)
@@ -40,10 +40,10 @@ def pair_sums(rows, rare=frozenset()):
         mask = list(map(bool, column))
         count = sum(mask)
         if count < len(flags) // 2:
-            held[at] = (count, [list(compress(c, mask)) for c in whole])
+            held[at] = (count, [list(compress(c, mask)) for c in every])
     for f_at, f in enumerate(VALUES):
         for d_at, dim in enumerate(VALUES):
-            fewest = min((held[at] for at in (f_at, d_at) if at in held), default=(0, whole),
+            fewest = min((held[at] for at in (f_at, d_at) if at in held), default=(0, every),
                          key=_count)[1]
             by_filter, listed, is_page = fewest[f_at], fewest[d_at], dim == "page"
             flags, of_views, timed = fewest[-3:]
