@@ -184,10 +184,17 @@ def _whole(view):
 def encode(rows, dims, id_of):
     """rows with their first len(dims) values replaced by id_of(dimension number, value),
     sorted by value."""
-    numbers = [DIM_NUMBER[d] for d in dims]
-    width = len(numbers)
-    out = [tuple(id_of(n, value) for n, value in zip(numbers, row)) + row[width:]
-           for row in rows]
+    if not rows:
+        return []
+    columns = list(zip(*rows))
+    coded = []
+    for dim, column in zip(dims, columns):
+        # Each distinct value looked up once, in the rows' order: a dimension's new strings are
+        # numbered as they come, as a lookup row by row would number them.
+        number = DIM_NUMBER[dim]
+        ids = {value: id_of(number, value) for value in dict.fromkeys(column)}
+        coded.append(map(ids.__getitem__, column))
+    out = list(zip(*coded, *columns[len(dims):]))
     out.sort()
     return out
 
