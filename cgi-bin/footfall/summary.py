@@ -80,7 +80,8 @@ def summarize_packed(views, only=None, lists=True):
 
     lists=False: a filter value's rows are its totals only (dim ''): an ended day's lists under
     a filter are counted from its records (pairs.py), and summing them here too was most of the
-    time of a day's end. The rows kept are the same, in the same order."""
+    time of a day's end. The rows kept are the same, in the same order. A whole day only
+    (only=None)."""
     visits = {}
     for view in views:
         visits.setdefault(view.visitor, []).append(view)
@@ -139,8 +140,11 @@ def summarize_packed(views, only=None, lists=True):
                 rows[listed] = rows.get(listed, 0) + packed
             group[1].append(unique)
         if any(view[_AT_TIMED] for view in values):
-            _add_seconds(seconds, keys, values, [v.seconds if v.timed else 0.0 for v in visit],
-                         lists)
+            of_views = [v.seconds if v.timed else 0.0 for v in visit]
+            if lists:
+                _add_seconds(seconds, keys, values, of_views)
+            else:
+                _add_listed_seconds(seconds, keys, values, of_views)
     for together, (sums, hashes) in shared.items():
         total_only = {_TOTALS: sums[_TOTALS]}
         for key in together:
@@ -263,18 +267,43 @@ def _alone(view, entry, bounced):
     return out
 
 
-def _add_seconds(seconds, keys, values, of_views, lists=True):
+def _add_listed_seconds(seconds, keys, values, of_views):
+    """_add_seconds of summarize_packed(lists=False): the unfiltered rows and each filter
+    value's totals. A filter value's seconds in a visit are its row's in the unfiltered list
+    (the same views, summed in the same order), so each is summed once."""
+    timed = [(view, s) for view, s in zip(values, of_views) if view[_AT_TIMED]]
+    key = _TOTALS + _TOTALS
+    seconds[key] = seconds.get(key, 0) + sum(s for _, s in timed)
+    of_value = {}  # (dim, value) -> the visit's seconds of its views with it
+    for i in range(_N):
+        groups = {}
+        for view, s in timed:
+            value = view[i]
+            if value:
+                sofar = groups.get(value)
+                groups[value] = s if sofar is None else sofar + s
+        dim = DIMENSIONS[i]
+        for value, total in groups.items():
+            key = ("", "", dim, value)
+            seconds[key] = seconds.get(key, 0) + total
+            of_value[dim, value] = total
+    for filter_key, _matching in keys[1:]:
+        total = of_value.get(filter_key)
+        if total is not None:
+            key = filter_key + _TOTALS
+            seconds[key] = seconds.get(key, 0) + total
+
+
+def _add_seconds(seconds, keys, values, of_views):
     """Add one visit's visible seconds to the rows it counts in: per row, the sum over its
     matching timed views. Visit by visit in the day's order, as the definitions add them (the
-    order of a float sum changes its last bits). lists=False: a filter's totals only."""
+    order of a float sum changes its last bits)."""
     timed_at = {id(view): s for view, s in zip(values, of_views) if view[_AT_TIMED]}
     for (filter_name, filter_value), matching in keys:
         timed = [timed_at[id(v)] for v in matching if v[_AT_TIMED]]
         if timed:
             key = (filter_name, filter_value, "", "")
             seconds[key] = seconds.get(key, 0) + sum(timed)
-        if filter_name and not lists:
-            continue
         for i in range(_N):
             groups = {}
             for v in matching:
