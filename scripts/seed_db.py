@@ -347,9 +347,12 @@ def seed(conn, config, hits=1000, days=90, site="example.com", seed=None, now=No
         batch_days.clear()
         return counted_now
 
-    for day, day_hits in demo_days(hits, days, site, now, config.zone, rng, pages, mix):
-        day_events = [event for event in demo_events(day_hits, event_rng, mix.events)
-                      if event.ts <= now]
+    made = ((day, day_hits, [event for event in demo_events(day_hits, event_rng, mix.events)
+                             if event.ts <= now])
+            for day, day_hits in demo_days(hits, days, site, now, config.zone, rng, pages, mix))
+    if apart is not None:
+        made = made_apart(made)
+    for day, day_hits, day_events in made:
         if batch_days and (not bulk or day >= today or day[:7] != batch_days[0][0].day[:7]
                            or batch_hits >= BULK_HITS):
             counted += count_batch()
@@ -393,6 +396,44 @@ def day_pool():
     if "fork" not in multiprocessing.get_all_start_methods():
         return None
     return multiprocessing.get_context("fork").Pool(1)
+
+
+# Days a generating process (made_apart) may be ahead of the counting: a month and a half.
+AHEAD_DAYS = 45
+
+
+def made_apart(made):
+    """The items of the generator made, made in a forked process and passed on as they come
+    (at most AHEAD_DAYS ahead): the visits of the next days are generated while this process
+    counts. The same items in the same order (their random generators live there)."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue(AHEAD_DAYS)
+
+    def make():
+        try:
+            for item in made:
+                queue.put(item)
+            queue.put(None)
+        except BaseException as exc:  # said in this process, never a silent hang
+            queue.put(repr(exc))
+            raise
+
+    maker = context.Process(target=make, daemon=True)
+    maker.start()
+    try:
+        while True:
+            item = queue.get()
+            if item is None:
+                return
+            if isinstance(item, str):
+                raise RuntimeError(f"generating the demo hits failed: {item}")
+            yield item
+    finally:
+        maker.join(timeout=5)
+        if maker.is_alive():
+            maker.terminate()
 
 
 def seed_demo(conn, config, random_seed=None, now=None):
