@@ -68,7 +68,9 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.logs:
         database.make_private_folders(args.data)
-        return log_import_row(args.data, args.python, args.logs)
+        for visits in LOG_VISITS.values():
+            log_import_row(args.data, args.python, args.logs, visits=visits)
+        return 0
     profile = dict(PROFILES["quick" if args.quick else "full"])
     if args.sizes:
         profile["sizes"] = sorted(int(size) for size in args.sizes.split(","))
@@ -552,24 +554,32 @@ def print_seeding(built):
 
 LOG_LINES = 1_000_000
 LOG_RUNS = 3
+# The logs of --logs, by make_access_log's visits of people a weekday: a small site's (1M lines
+# over 225 days, ~660 page views a day) and a busy one's (1M lines over 30 days, ~5,000 page
+# views a day: the per-day summaries weigh more when days are busy; issue 22).
+LOG_VISITS = {"spread": 300, "busy": 2250}
 
 
-def log_import_row(data, python, lines=LOG_LINES, runs=LOG_RUNS):
-    """Lines/s of scripts/import_log.py on a generated combined log, beside GoAccess on the same
-    file in the same run (interleaved), with each child's peak memory (ru_maxrss). Prints a
-    Markdown table; returns 0."""
+def log_import_row(data, python, lines=LOG_LINES, runs=LOG_RUNS, visits=300):
+    """Lines/s of scripts/import_log.py on a generated combined log (make_access_log's, with
+    this many visits a weekday), beside GoAccess on the same file in the same run
+    (interleaved), with each child's peak memory (ru_maxrss). Prints a Markdown table; returns
+    0."""
     import make_access_log  # scripts/, beside this file
 
-    log = os.path.join(data, f"access-{lines}.log")
+    log = os.path.join(data, f"access-{lines}.log" if visits == 300 else
+                       f"access-{lines}-{visits}.log")
     if not os.path.exists(log):
         with open(log + ".part", "w", encoding="utf-8") as out:
-            make_access_log.generate(out, seed=SEED, lines=lines)
+            make_access_log.generate(out, seed=SEED, lines=lines, visits=visits)
         os.replace(log + ".part", log)
     goaccess = shutil.which("goaccess")
-    print(f"## Importing an access log\n\n{lines:,} lines of `make_access_log.py --seed {SEED}` "
-          f"({os.path.getsize(log) / 2**20:,.0f} MiB, combined format); the median of {runs} "
-          "runs each, interleaved; peak memory is the largest ru_maxrss of the child. Load "
-          f"average before: {_load(harness.load_average())}.\n")
+    print(f"## Importing an access log\n\n{lines:,} lines of `make_access_log.py --seed {SEED} "
+          f"--visits {visits}` ({os.path.getsize(log) / 2**20:,.0f} MiB, combined format, "
+          f"{_log_days(log)} days); the median of {runs} runs each, interleaved; peak memory "
+          "is the largest ru_maxrss of the child; page views are those footfall counted. "
+          f"Load average before: {_load(harness.load_average())}.\n")
+    counted = []  # page views footfall counted, from each run's database
     commands = {"footfall import_log.py": lambda work: [
         python, os.path.join(ROOT, "scripts", "import_log.py"), "--db",
         os.path.join(work, "import.db"), "--site", "example.com", "--until", "2999-12-31",
@@ -586,6 +596,8 @@ def log_import_row(data, python, lines=LOG_LINES, runs=LOG_RUNS):
         for name, command in commands.items():
             with tempfile.TemporaryDirectory(prefix="footfall-logs-") as work:
                 samples[name].append(_child_usage(command(work), env))
+                if name.startswith("footfall"):
+                    counted.append(_page_views(os.path.join(work, "import.db")))
     rows, rates = [], {}
     for name, runs_of in samples.items():
         seconds = statistics.median(wall for wall, _, _ in runs_of)
@@ -601,11 +613,36 @@ def log_import_row(data, python, lines=LOG_LINES, runs=LOG_RUNS):
         footfall = rates.pop("footfall import_log.py")
         other = rates.popitem()[1]
         print(f"footfall / GoAccess: {footfall[0] / other[0]:.2f}x the lines/s, "
-              f"{footfall[1] / other[1]:.2f}x the lines per CPU second. "
+              f"{footfall[1] / other[1]:.2f}x the lines per CPU second; footfall counted "
+              f"{counted[0][0]:,} page views over {counted[0][1]} days "
+              f"({counted[0][0] / max(counted[0][1], 1):,.0f} a day). "
               f"Load average after: {_load(harness.load_average())}.\n")
     else:
         print("GoAccess is not installed (apt-get install goaccess): no ratio.\n")
     return 0
+
+
+def _log_days(log):
+    """Days from a combined log's first line to its last (make_access_log writes in order)."""
+    with open(log, "rb") as f:
+        first = f.readline()
+        f.seek(max(os.path.getsize(log) - 4096, 0))
+        last = f.read().splitlines()[-1]
+
+    def day(line):
+        return datetime.datetime.strptime(line.split(b"[", 1)[1][:11].decode(), "%d/%b/%Y")
+
+    return (day(last) - day(first)).days + 1
+
+
+def _page_views(db):
+    """(page views, days) an import counted."""
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("select coalesce(sum(pageviews), 0), count(distinct day) "
+                            "from daily_site").fetchone()
+    finally:
+        conn.close()
 
 
 def _child_usage(argv, env):

@@ -339,15 +339,20 @@ def seed(conn, config, hits=1000, days=90, site="example.com", seed=None, now=No
     # The events draw from their own generator, so a seed makes the same hits with or without them.
     event_rng = random.Random(None if seed is None else f"{seed} events")
     batch_days, batch_hits = [], 0  # bulk days counted together: a month's, or BULK_HITS hits
+    apart = day_pool() if bulk and hits >= POOL_HITS else None
 
     def count_batch():
-        counted_now = sum(reasons.count(None) for reasons in record_days(conn, batch_days, rules, today))
+        counted_now = sum(reasons.count(None) for reasons in record_days(conn, batch_days, rules, today,
+                                                                         apart=apart))
         batch_days.clear()
         return counted_now
 
-    for day, day_hits in demo_days(hits, days, site, now, config.zone, rng, pages, mix):
-        day_events = [event for event in demo_events(day_hits, event_rng, mix.events)
-                      if event.ts <= now]
+    made = ((day, day_hits, [event for event in demo_events(day_hits, event_rng, mix.events)
+                             if event.ts <= now])
+            for day, day_hits in demo_days(hits, days, site, now, config.zone, rng, pages, mix))
+    if apart is not None:
+        made = made_apart(made)
+    for day, day_hits, day_events in made:
         if batch_days and (not bulk or day >= today or day[:7] != batch_days[0][0].day[:7]
                            or batch_hits >= BULK_HITS):
             counted += count_batch()
@@ -357,6 +362,10 @@ def seed(conn, config, hits=1000, days=90, site="example.com", seed=None, now=No
             batch_hits += len(day_hits)
             events.record_events(conn, day_events, rules)
             continue
+        if bulk:
+            # What a request does first: the bulk days' months sealed, else each of today's
+            # beacons finds them still to end and empties the WAL (a second of a 1M-hit seed).
+            close_ended_days(conn, today)
         # A day at a time, its beacons after its hits: a later day's first hit ends it.
         for start in range(0, len(day_hits), batch):
             counted += record.record_hits(conn, day_hits[start:start + batch], rules).count(None)
@@ -364,11 +373,67 @@ def seed(conn, config, hits=1000, days=90, site="example.com", seed=None, now=No
         events.record_events(conn, day_events, rules)
     if batch_days:
         counted += count_batch()
+    if apart is not None:
+        apart.close()
+        apart.join()
     # Salts made for past days end with the work that made them.
     close_ended_days(conn, today)
     # Bulk days end without a checkpoint each: one now, so their salts leave the WAL.
     database.checkpoint(conn)
     return counted
+
+
+# From this many hits, bulk seeding sums its days up in a second process (record_days' apart):
+# 1M hits in about two thirds of the time on two cores; below it, starting one is not worth it.
+POOL_HITS = 100_000
+
+
+def day_pool():
+    """A pool of one process for record_days' apart, forked (it starts with the modules loaded),
+    or None where fork is not there (then the days are summed up here)."""
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    return multiprocessing.get_context("fork").Pool(1)
+
+
+# Days a generating process (made_apart) may be ahead of the counting: a month and a half.
+AHEAD_DAYS = 45
+
+
+def made_apart(made):
+    """The items of the generator made, made in a forked process and passed on as they come
+    (at most AHEAD_DAYS ahead): the visits of the next days are generated while this process
+    counts. The same items in the same order (their random generators live there)."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue(AHEAD_DAYS)
+
+    def make():
+        try:
+            for item in made:
+                queue.put(item)
+            queue.put(None)
+        except BaseException as exc:  # said in this process, never a silent hang
+            queue.put(repr(exc))
+            raise
+
+    maker = context.Process(target=make, daemon=True)
+    maker.start()
+    try:
+        while True:
+            item = queue.get()
+            if item is None:
+                return
+            if isinstance(item, str):
+                raise RuntimeError(f"generating the demo hits failed: {item}")
+            yield item
+    finally:
+        maker.join(timeout=5)
+        if maker.is_alive():
+            maker.terminate()
 
 
 def seed_demo(conn, config, random_seed=None, now=None):

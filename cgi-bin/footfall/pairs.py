@@ -29,38 +29,63 @@ def pair_sums(rows, rare=frozenset()):
         return packed, seconds
     columns = list(zip(*rows))
     flags, of_views = columns[FLAGS_AT], columns[SECONDS_AT]
+    # Each dimension's column with its rare values folded once, not once per pair.
+    folded = [_folded(columns[at], dim, rare) for at, dim in enumerate(VALUES)]
     timed = list(map(TIMED.__and__, flags))
+    every = folded + [flags, of_views, timed]
+    # A row without a value of the filter or of the listed dimension counts in no pair: when
+    # most rows hold no referrer or campaign, their pairs are counted from the rows that do.
+    held = {}  # dimension's index -> (rows that hold a value, the columns of those rows)
+    for at, column in enumerate(folded):
+        mask = list(map(bool, column))
+        count = sum(mask)
+        if count < len(flags) // 2:
+            held[at] = (count, [list(compress(c, mask)) for c in every])
     for f_at, f in enumerate(VALUES):
-        by_filter = columns[f_at]
         for d_at, dim in enumerate(VALUES):
-            listed, is_page = columns[d_at], dim == "page"
+            fewest = min((held[at] for at in (f_at, d_at) if at in held), default=(0, every),
+                         key=_count)[1]
+            by_filter, listed, is_page = fewest[f_at], fewest[d_at], dim == "page"
+            flags, of_views, timed = fewest[-3:]
             own = 1 << (SUBSET_BIT.get(f, 0) | SUBSET_BIT.get(dim, 0))
             kept = own | TIMED | (ENTRY | BOUNCED if is_page else 0)
+            worth = {}  # a row's counts by its flags kept, worked out once per flags
             for (fv, value, bits), n in collections.Counter(
                     zip(by_filter, listed, map(kept.__and__, flags))).items():
                 if not fv or not value:
                     continue
-                counts = n * _PAGEVIEW
-                if bits & own:
-                    counts += n * _VISITOR
-                    if is_page and bits & ENTRY:
-                        counts += n * (_ENTRY + (_BOUNCE if bits & BOUNCED else 0))
-                if bits & TIMED:
-                    counts += n * _TIMED
-                key = _key(f, fv, dim, value, rare)
-                packed[key] = packed.get(key, 0) + counts
+                one = worth.get(bits)
+                if one is None:
+                    one = worth[bits] = _worth(bits, own, is_page)
+                key = (f, fv, dim, value)
+                packed[key] = packed.get(key, 0) + n * one
             for (fv, value, whole), n in collections.Counter(
                     compress(zip(by_filter, listed, of_views), timed)).items():
                 if fv and value and whole:
-                    key = _key(f, fv, dim, value, rare)
+                    key = (f, fv, dim, value)
                     seconds[key] = seconds.get(key, 0) + whole * n
     return packed, seconds
 
 
-def _key(f, fv, dim, value, rare):
-    if rare:
-        if (f, fv) in rare:
-            fv = OTHER
-        if (dim, value) in rare:
-            value = OTHER
-    return f, fv, dim, value
+def _count(held):
+    return held[0]
+
+
+def _worth(bits, own, is_page):
+    """The packed counts of one row under a pair, by the flags the pair keeps of it."""
+    counts = _PAGEVIEW
+    if bits & own:
+        counts += _VISITOR
+        if is_page and bits & ENTRY:
+            counts += _ENTRY + (_BOUNCE if bits & BOUNCED else 0)
+    if bits & TIMED:
+        counts += _TIMED
+    return counts
+
+
+def _folded(column, dim, rare):
+    """A column of records with the values of rare (of its dimension) as OTHER."""
+    of_dim = {value for d, value in rare if d == dim}
+    if not of_dim:
+        return column
+    return [OTHER if value in of_dim else value for value in column]

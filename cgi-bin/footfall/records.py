@@ -150,18 +150,25 @@ def _visit_records(visit, traits):
     entry = first.page
     seen, seen_timed, rows = set(), set(), []
     for view in visit:
-        values = (view.page, view.ref, view.campaign)
-        flags = ENTRY if view.page == entry else 0
-        if view.timed:
-            flags |= TIMED
-        for subset in range(8):
-            key = (subset,) + _part(values, subset)
+        page, ref, campaign = values = (view.page, view.ref, view.campaign)
+        flags = ENTRY if page == entry else 0
+        # Each subset's key (_part's values, written out: this runs for every view of a day).
+        keys = ((0,), (1, page), (2, ref), (3, page, ref), (4, campaign), (5, page, campaign),
+                (6, ref, campaign), (7, page, ref, campaign))
+        bit = 1
+        for key in keys:
             if key not in seen:
                 seen.add(key)
-                flags |= 1 << subset
-            if view.timed and key not in seen_timed:
-                seen_timed.add(key)
-                flags |= 1 << (TIMED_FIRST + subset)
+                flags |= bit
+            bit <<= 1
+        if view.timed:
+            flags |= TIMED
+            bit = 1 << TIMED_FIRST
+            for key in keys:
+                if key not in seen_timed:
+                    seen_timed.add(key)
+                    flags |= bit
+                bit <<= 1
         rows.append(values + traits + (view.hour, _whole(view), flags))
     return rows
 
@@ -177,10 +184,17 @@ def _whole(view):
 def encode(rows, dims, id_of):
     """rows with their first len(dims) values replaced by id_of(dimension number, value),
     sorted by value."""
-    numbers = [DIM_NUMBER[d] for d in dims]
-    width = len(numbers)
-    out = [tuple(id_of(n, value) for n, value in zip(numbers, row)) + row[width:]
-           for row in rows]
+    if not rows:
+        return []
+    columns = list(zip(*rows))
+    coded = []
+    for dim, column in zip(dims, columns):
+        # Each distinct value looked up once, in the rows' order: a dimension's new strings are
+        # numbered as they come, as a lookup row by row would number them.
+        number = DIM_NUMBER[dim]
+        ids = {value: id_of(number, value) for value in dict.fromkeys(column)}
+        coded.append(map(ids.__getitem__, column))
+    out = list(zip(*coded, *columns[len(dims):]))
     out.sort()
     return out
 

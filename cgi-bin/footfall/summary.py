@@ -70,13 +70,18 @@ def summarize_day(views):
     in place, so whatever else is made of them, its records too, is capped alike). Every ended
     day is summed up here."""
     bounds.cap_views(views)
-    return summarize_packed(views)
+    return summarize_packed(views, lists=False)
 
 
-def summarize_packed(views, only=None):
+def summarize_packed(views, only=None, lists=True):
     """summarize(), each row's counts but its seconds packed into one integer (unpack() reads
     it), the seconds apart: ({row key: packed}, {row key: seconds} of the rows that have any,
-    uniques). What a month of bulk days adds up, one addition per row and day."""
+    uniques). What a month of bulk days adds up, one addition per row and day.
+
+    lists=False: a filter value's rows are its totals only (dim ''): an ended day's lists under
+    a filter are counted from its records (pairs.py), and summing them here too was most of the
+    time of a day's end. The rows kept are the same, in the same order. A whole day only
+    (only=None)."""
     visits = {}
     for view in views:
         visits.setdefault(view.visitor, []).append(view)
@@ -102,9 +107,14 @@ def summarize_packed(views, only=None):
                 if key[0] in _VISITOR_TRAITS:
                     together.append(key)
                     continue
-                if whole is None:
-                    whole = _contribution(values, values[0][0], len(values) == 1)
-                counts = whole
+                if not lists:
+                    counts = [(_TOTALS, _total(values, len(values) == 1))]
+                else:
+                    if whole is None:
+                        whole = _contribution(values, values[0][0], len(values) == 1)
+                    counts = whole
+            elif not lists:
+                counts = [(_TOTALS, _total(matching, len(values) == 1))]
             elif len(matching) == 1:
                 counts = alone.get(matching[0])
                 if counts is None:
@@ -130,16 +140,25 @@ def summarize_packed(views, only=None):
                 rows[listed] = rows.get(listed, 0) + packed
             group[1].append(unique)
         if any(view[_AT_TIMED] for view in values):
-            _add_seconds(seconds, keys, values, [v.seconds if v.timed else 0.0 for v in visit])
+            of_views = [v.seconds if v.timed else 0.0 for v in visit]
+            if lists:
+                _add_seconds(seconds, keys, values, of_views)
+            else:
+                _add_listed_seconds(seconds, keys, values, of_views)
     for together, (sums, hashes) in shared.items():
+        total_only = {_TOTALS: sums[_TOTALS]}
         for key in together:
+            if not lists and key[0]:
+                sums_of_key = total_only
+            else:
+                sums_of_key = sums
             rows = by_filter.get(key)
             if rows is None:
-                by_filter[key] = dict(sums)
+                by_filter[key] = dict(sums_of_key)
                 uniques[key] = set(hashes)
                 continue
             uniques[key].update(hashes)
-            for listed, packed in sums.items():
+            for listed, packed in sums_of_key.items():
                 rows[listed] = rows.get(listed, 0) + packed
     out = {}
     for (filter_name, filter_value), rows in by_filter.items():
@@ -226,6 +245,14 @@ def _contribution(matching, entry, bounced):
     return out
 
 
+def _total(matching, bounced):
+    """The (totals) counts of _contribution alone: what a filter value of an ended day keeps."""
+    timed = 0
+    for v in matching:
+        timed |= v[_AT_TIMED]
+    return _VISITOR + len(matching) * _PAGEVIEW + bounced * _BOUNCE + timed * _TIMED
+
+
 def _alone(view, entry, bounced):
     """_contribution of a single view: most of them (one-page visits, a page read once)."""
     counts = _VISITOR + _PAGEVIEW + view[_AT_TIMED] * _TIMED
@@ -238,6 +265,33 @@ def _alone(view, entry, bounced):
             out.append(((DIMENSIONS[i], view[i]), counts))
     out.append(((_HOUR, str(view[_AT_HOUR])), _VISITOR + _PAGEVIEW))
     return out
+
+
+def _add_listed_seconds(seconds, keys, values, of_views):
+    """_add_seconds of summarize_packed(lists=False): the unfiltered rows and each filter
+    value's totals. A filter value's seconds in a visit are its row's in the unfiltered list
+    (the same views, summed in the same order), so each is summed once."""
+    timed = [(view, s) for view, s in zip(values, of_views) if view[_AT_TIMED]]
+    key = _TOTALS + _TOTALS
+    seconds[key] = seconds.get(key, 0) + sum(s for _, s in timed)
+    of_value = {}  # (dim, value) -> the visit's seconds of its views with it
+    for i in range(_N):
+        groups = {}
+        for view, s in timed:
+            value = view[i]
+            if value:
+                sofar = groups.get(value)
+                groups[value] = s if sofar is None else sofar + s
+        dim = DIMENSIONS[i]
+        for value, total in groups.items():
+            key = ("", "", dim, value)
+            seconds[key] = seconds.get(key, 0) + total
+            of_value[dim, value] = total
+    for filter_key, _matching in keys[1:]:
+        total = of_value.get(filter_key)
+        if total is not None:
+            key = filter_key + _TOTALS
+            seconds[key] = seconds.get(key, 0) + total
 
 
 def _add_seconds(seconds, keys, values, of_views):

@@ -207,6 +207,41 @@ def test_days_counted_in_one_batch_match_days_counted_one_by_one(tmp_path):
     assert every_table(together) == every_table(apart)
 
 
+def test_days_summed_up_in_another_process_match_days_counted_one_by_one(tmp_path):
+    # seed_db's pool: the days' summaries and records made in a second process while the
+    # first counts on.
+    hits = busy_days(random.Random(5), days=6)
+    today = counting.day_of(NOON, _utc())
+    one_by_one = database.connect(str(tmp_path / "one.db"))
+    for day in by_day(hits):
+        bulk.record_day(one_by_one, day, UTC_RULES, today)
+    in_pool = database.connect(str(tmp_path / "pool.db"))
+    pool = seed_db.day_pool()
+    try:
+        bulk.record_days(in_pool, by_day(hits), UTC_RULES, today, apart=pool)
+    finally:
+        pool.close()
+        pool.join()
+    assert contents(in_pool) == contents(one_by_one)
+    assert every_table(in_pool) == every_table(one_by_one)
+
+
+def test_seed_db_bulk_with_its_pool_gives_the_same_counts_as_seeding_hit_by_hit(tmp_path,
+                                                                                monkeypatch):
+    monkeypatch.setattr(seed_db, "POOL_HITS", 0)  # 3,000 hits summed up in the pool too
+    results, connections = [], []
+    for in_bulk in (False, True):
+        db = str(tmp_path / f"{in_bulk}.db")
+        config = settings.Config(db=db, timezone="UTC")
+        conn = database.connect(db)
+        counted = seed_db.seed(conn, config, hits=3000, days=30, seed=5, now=NOON, bulk=in_bulk,
+                               pages=seed_db.demo_pages(50))
+        results.append((counted, contents(conn), every_table(conn)))
+        connections.append(conn)
+    assert results[0] == results[1]
+    assert people_within_error(*connections)
+
+
 @pytest.mark.parametrize("summed_up", ["where-counted", "where-judged"])
 def test_days_judged_apart_match_counting_hit_by_hit(tmp_path, summed_up):
     # A log import's reading process judges each day with a judge.Judge and sends it as a

@@ -11,7 +11,7 @@ gives the same database (tests/bench/test_bulk_counting.py). That saves most sta
 
 import os
 
-from .. import counting, summary
+from .. import counting, records, summary
 from . import breakdowns, day_records, days
 from .connection import in_transaction
 from .judge import DayViews, JudgedDay
@@ -39,7 +39,7 @@ def record_day(conn, hits, rules, today, new_salt=os.urandom):
 
 
 def record_days(conn, days_of_hits, rules, today, new_salt=os.urandom, also=None,
-                open_days=()):
+                open_days=(), apart=None):
     """Count several days gone by (a list of each day's hits, oldest first), each as record_day
     would, in one transaction: their months' breakdown rows and sketches are summed up in memory
     and written once, at its end. also(conn), if given, runs last in the same transaction: an
@@ -52,6 +52,11 @@ def record_days(conn, days_of_hits, rules, today, new_salt=os.urandom, also=None
     counted after the others as a live day's hits are, their salt and views kept on disk, so a
     later call goes on with them as with a day that has a salt, and ends them.
     Returns each day's reasons, then each open day's.
+
+    apart: a process pool (multiprocessing's, seed_db's) that sums each day up and makes its
+    records (the day end's pure work) while this process counts the next days: the days are
+    counted first, then ended in order as their sums come back; the same statements and rows.
+    Only for days of hits summed up from memory (else as without it).
     """
     for hits in list(days_of_hits) + list(open_days):
         if not hits:
@@ -68,10 +73,13 @@ def record_days(conn, days_of_hits, rules, today, new_salt=os.urandom, also=None
     def work(conn):
         days.lock_days(conn, today, alone=True)  # PostgreSQL: it ends days, so alone
         months = breakdowns.MonthSums()
-        results = [_record_judged_day(conn, hits, rules, new_salt, months)
-                   if isinstance(hits, JudgedDay) else
-                   _record_day(conn, hits, rules, new_salt, months) if hits else []
-                   for hits in days_of_hits]
+        if apart is not None and _all_in_memory(conn, days_of_hits):
+            results = _record_days_apart(conn, days_of_hits, rules, new_salt, months, apart)
+        else:
+            results = [_record_judged_day(conn, hits, rules, new_salt, months)
+                       if isinstance(hits, JudgedDay) else
+                       _record_day(conn, hits, rules, new_salt, months) if hits else []
+                       for hits in days_of_hits]
         months.flush(conn)
         results += [_record_open_day(conn, hits, rules, new_salt) if hits else []
                     for hits in open_days]
@@ -106,6 +114,52 @@ def _record_day(conn, hits, rules, new_salt, months):
             breakdowns.end_day(conn, day, site, site_views, months)
     days.end_days_before(conn, counting.next_day(day))
     return reasons
+
+
+def _all_in_memory(conn, days_of_hits):
+    """Whether every day of days_of_hits is hits (no JudgedDay) that _record_day would sum up
+    from memory: no counted view of the last of them or an earlier day is on disk (and counting
+    them in memory writes none)."""
+    if any(isinstance(hits, JudgedDay) for hits in days_of_hits):
+        return False
+    last = max((hits[0].day for hits in days_of_hits if hits), default=None)
+    return last is not None and conn.execute(SELECT_COUNTED_THROUGH,
+                                              {"day": last}).fetchone() is None
+
+
+def _record_days_apart(conn, days_of_hits, rules, new_salt, months, apart):
+    """_record_day of each day (all summed up from memory), their summaries and records made in
+    apart while this process counts: first every day counted, its sums sent off, then each day
+    ended in order (what _record_day and breakdowns.end_day do after the counting)."""
+    results, counted = [], []
+    for hits in days_of_hits:
+        if not hits:
+            results.append([])
+            continue
+        day = hits[0].day
+        salt = days.salt_of(conn, day) or new_salt(32)  # a new one lives in memory only
+        unique_salt = days.month_salt(conn, day[:7], new_salt)
+        reasons, by_site = _count_and_add(conn, hits, rules, salt, unique_salt, new_salt,
+                                          write_views=False)
+        if days.salt_of(conn, day) is None:
+            conn.execute(days.INSERT_SALT, {"day": day, "salt": salt})
+        results.append(reasons)
+        counted.append((day, [(site, apart.apply_async(summed_day, (views,)))
+                              for site, views in by_site.items()]))
+    for day, sites in counted:
+        for site, made in sites:
+            packed, seconds, uniques, rows = made.get()
+            breakdowns.add_summary(conn, day, site, packed, seconds, uniques, rows, months)
+            day_records.add(conn, day, site, rows, [])
+        days.end_days_before(conn, counting.next_day(day))
+    return results
+
+
+def summed_day(views):
+    """The pure part of an ended day (breakdowns.end_day): its summary, then its records of the
+    views as the summary capped them. Run in a process of record_days' apart."""
+    packed, seconds, uniques = summary.summarize_day(views)
+    return packed, seconds, uniques, records.view_records(views)
 
 
 def _count_and_add(conn, hits, rules, salt, unique_salt, new_salt, write_views):
