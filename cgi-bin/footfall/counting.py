@@ -248,6 +248,40 @@ def judge_view(views, visitor, page, ts, rules):
     return (0 if day_views else 1), (0 if seen_page else 1)
 
 
+class DayCounts:
+    """What counted views add to their day's rollups, by one definition for a live hit (a day of
+    one view, storage/record.py), a bulk day (storage/bulk.py) and an imported one
+    (storage/judge.py): a pageview to the site's day, its hour and the page's day, with a visitor
+    where judge_view says the view is the visitor's first of the day (site, hour) or of the
+    page (page); a pageview to the referrer's day. storage/bulk.add_counts writes them."""
+
+    __slots__ = ("sites", "hours", "pages", "refs")
+
+    def __init__(self):
+        # {site: [visitors, pageviews]}, {(site, hour): [...]}, {(page, site): [...]},
+        # {(site, referrer host): pageviews}
+        self.sites, self.hours, self.pages, self.refs = {}, {}, {}, {}
+
+    def add(self, site, hour, page, referral, new_visitor, new_page):
+        counts = self.sites.get(site)
+        if counts is None:
+            counts = self.sites[site] = [0, 0]
+        counts[0] += new_visitor
+        counts[1] += 1
+        counts = self.hours.get((site, hour))
+        if counts is None:
+            counts = self.hours[site, hour] = [0, 0]
+        counts[0] += new_visitor
+        counts[1] += 1
+        counts = self.pages.get((page, site))
+        if counts is None:
+            counts = self.pages[page, site] = [0, 0]
+        counts[0] += new_page
+        counts[1] += 1
+        if referral:
+            self.refs[site, referral] = self.refs.get((site, referral), 0) + 1
+
+
 def is_flood(day_count, recent_count, rules):
     """The flood rule, for a pageview and an event alike: True when the visitor already has
     rules.daily_limit of them in the day, or rules.flood_limit of this page (or this event)

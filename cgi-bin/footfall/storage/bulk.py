@@ -19,10 +19,7 @@ from .record import (
     ADD_SECONDS,
     INSERT_VIEW,
     SqlViews,
-    add_page_day,
-    add_referral,
-    add_site_day,
-    add_site_hour,
+    add_counts,
     view_columns,
 )
 
@@ -171,7 +168,7 @@ def _count_and_add(conn, hits, rules, salt, unique_salt, new_salt, write_views):
     for visitor, page, ts, counted in conn.execute(SELECT_DAY_VIEWS, {"day": day}):
         views.add(visitor, page, ts, bool(counted))
     reasons, counts, counted_views, carried = count_day(hits, rules, salt, views)
-    _add_counts(conn, day, counts)
+    add_counts(conn, day, counts)
     by_site = None
     if write_views:
         _write_views(conn, hits, counted_views, salt, unique_salt, day)
@@ -180,19 +177,6 @@ def _count_and_add(conn, hits, rules, salt, unique_salt, new_salt, write_views):
     _carry(conn, day, [(hit.ts, hit.site, hit.page, hit.ip, hit.user_agent) for hit in carried],
            new_salt)
     return reasons, by_site
-
-
-def _add_counts(conn, day, counts):
-    """count_day's (sites, hours, pages, referrers) counts added to the rollups."""
-    sites, hours, pages, refs = counts
-    for site, (visitors, pageviews) in sites.items():
-        add_site_day(conn, day, site, visitors, pageviews)
-    for (site, hour), (visitors, pageviews) in hours.items():
-        add_site_hour(conn, day, site, hour, visitors, pageviews)
-    for (page, site), (visitors, pageviews) in pages.items():
-        add_page_day(conn, day, site, page, visitors, pageviews)
-    for (site, ref_host), pageviews in refs.items():
-        add_referral(conn, day, site, ref_host, pageviews)
 
 
 def _carry(conn, day, carried, new_salt):
@@ -298,16 +282,16 @@ def add_beacons(conn, hits, salt, day):
 def count_day(hits, rules, salt, views=None):
     """Apply the rules of a live hit to one day's hits in memory.
 
-    Returns (reasons, (sites, hours, pages, referrers) counts, the counted views as (hit,
-    visitor, hour, referral), the hits to carry over midnight).
+    Returns (reasons, the day's counting.DayCounts, the counted views as (hit, visitor, hour,
+    referral), the hits to carry over midnight).
     """
     reasons, counted, carried = [], [], []
-    sites, hours, pages, refs = {}, {}, {}, {}
+    counts = counting.DayCounts()
     views = DayViews() if views is None else views
     judge, visitor_id = counting.judge_view, counting.visitor_id
     known = {}  # (ip, user agent, site) -> visitor: a visitor's later views skip the hashing
     if not hits:
-        return reasons, (sites, hours, pages, refs), counted, carried
+        return reasons, counts, counted, carried
     start = counting.day_start(hits[0].day, rules.zone)
     end = counting.day_start(counting.next_day(hits[0].day), rules.zone)
     carry_from = end - rules.flood_window_seconds
@@ -331,20 +315,10 @@ def count_day(hits, rules, salt, views=None):
         hour = hour_of(hit.ts, rules.zone)
         referral = hit.referral()
         counted.append((hit, visitor, hour, referral))
-        counts = sites.setdefault(hit.site, [0, 0])
-        counts[0] += verdict[0]
-        counts[1] += 1
-        counts = hours.setdefault((hit.site, hour), [0, 0])
-        counts[0] += verdict[0]
-        counts[1] += 1
-        counts = pages.setdefault((hit.page, hit.site), [0, 0])
-        counts[0] += verdict[1]
-        counts[1] += 1
-        if referral:
-            refs[hit.site, referral] = refs.get((hit.site, referral), 0) + 1
+        counts.add(hit.site, hour, hit.page, referral, verdict[0], verdict[1])
         if hit.ts > carry_from:
             carried.append(hit)
-    return reasons, (sites, hours, pages, refs), counted, carried
+    return reasons, counts, counted, carried
 
 
 def _record_judged_day(conn, judged, rules, new_salt, months):
@@ -357,7 +331,7 @@ def _record_judged_day(conn, judged, rules, new_salt, months):
         raise ValueError(f"{day} was judged apart from counted views on disk")
     unique_salt = days.month_salt(conn, day[:7], new_salt)
     judged.views_and_counts(rules)
-    _add_counts(conn, day, judged.counts)
+    add_counts(conn, day, judged.counts)
     _carry(conn, day, judged.carried, new_salt)
     if days.salt_of(conn, day) is None:
         # end_days_before ends the days that have a salt: this one's lived with the Judge.

@@ -129,8 +129,8 @@ class JudgedDay:
         self.records = None
 
     def views_and_counts(self, rules):
-        """What count_day gives, from the counted hits: the (sites, hours, pages, referrers)
-        counts (a visitor new to the day or to a page at their first counted view of it), the
+        """What count_day gives, from the counted hits: the day's counting.DayCounts (a visitor
+        new to the day or to a page at their first counted view of it), the
         views to carry over midnight [(ts, site, page, ip, user agent)], and {site:
         [summary.View fields, the visitor's number for both hashes]}."""
         if self.views is not None or self.summaries is not None:
@@ -142,7 +142,7 @@ class JudgedDay:
         carry_from = end - rules.flood_window_seconds
         self.carried = [(ts, site, page, ip, user_agent)
                         for ts, site, page, _, ip, user_agent, _ in self.hits if ts > carry_from]
-        sites, hours, pages, refs = {}, {}, {}, {}
+        counts = counting.DayCounts()
         keys, seen_pages = {}, set()
         values_of = {}  # id of a shared traits dict -> its six values, read once
         views = {}
@@ -157,19 +157,7 @@ class JudgedDay:
                 seen_pages.add((number, page))
             hour = int((ts - start) // 3600) if steady and start <= ts < end else \
                 counting.hour_of(ts, rules.zone)
-            counts = sites.get(site)
-            if counts is None:
-                counts = sites[site] = [0, 0]
-            counts[0] += new_visitor
-            counts[1] += 1
-            counts = hours.setdefault((site, hour), [0, 0])
-            counts[0] += new_visitor
-            counts[1] += 1
-            counts = pages.setdefault((page, site), [0, 0])
-            counts[0] += new_page
-            counts[1] += 1
-            if referral:
-                refs[site, referral] = refs.get((site, referral), 0) + 1
+            counts.add(site, hour, page, referral, new_visitor, new_page)
             values = values_of.get(id(traits))
             if values is None:
                 values = values_of[id(traits)] = summary.trait_values(traits)
@@ -177,8 +165,7 @@ class JudgedDay:
             if of_site is None:
                 of_site = views[site] = []
             of_site.append((number, number, ts, hour, page, referral) + values)
-        self.keys, self.counts, self.views, self.hits = list(keys), (sites, hours, pages, refs), \
-            views, None
+        self.keys, self.counts, self.views, self.hits = list(keys), counts, views, None
 
     def summarize(self, rules):
         self.views_and_counts(rules)

@@ -1,8 +1,8 @@
 """The write path of one hit: the day's salt, the views that the counting rules read, and the
 rollups, all in one transaction. No raw hit is stored (docs/privacy.md says why).
 
-bulk.py counts whole days with the same rules (counting.judge_view) and the same rollup statements
-(add_to_rollups); this module never imports it.
+bulk.py counts whole days with the same rules (counting.judge_view), the same counts of them
+(counting.DayCounts) and the same rollup statements (add_counts); this module never imports it.
 """
 
 import os
@@ -191,7 +191,7 @@ def count_hit(conn, hit, rules, today=None, new_salt=os.urandom, lock_visitor=Tr
         if hit.day < today_day:
             # The day ended while this hit waited: its salt is gone, and an ended day never gets
             # a new one. The pageview counts in its day; the visitor cannot be told apart.
-            add_to_rollups(conn, hit.day, hour, hit.site, hit.page, 0, 0, 1, referral)
+            add_counts(conn, hit.day, _one_view(hit, hour, referral, 0, 0))
             return None, days.end_days_before(conn, today_day)
         salt = days.make_salt(conn, hit.day, new_salt)
     visitor = counting.visitor_id(salt, hit.ip, hit.user_agent, hit.site)
@@ -206,8 +206,7 @@ def count_hit(conn, hit, rules, today=None, new_salt=os.urandom, lock_visitor=Tr
     if verdict is None:
         return "flood", ended
     new_visitor, new_page_visitor = verdict
-    add_to_rollups(conn, hit.day, hour, hit.site, hit.page, new_visitor, new_page_visitor, 1,
-                   referral)
+    add_counts(conn, hit.day, _one_view(hit, hour, referral, new_visitor, new_page_visitor))
     if hour >= 23 - rules.flood_window_seconds // 3600:
         _carry_over(conn, hit, rules, new_salt, lock_visitor)
     return None, ended
@@ -252,12 +251,21 @@ def _carry_over(conn, hit, rules, new_salt, lock_visitor=True):
     SqlViews(conn, tomorrow).add(visitor, hit.page, hit.ts, counted=False)
 
 
-def add_to_rollups(conn, day, hour, site, page, site_visitors, page_visitors, pageviews, ref_host):
-    """Add one hit's (or one day's) counts to every rollup of a site and page (and referrer)."""
-    add_site_day(conn, day, site, site_visitors, pageviews)
-    add_site_hour(conn, day, site, hour, site_visitors, pageviews)
-    add_page_day(conn, day, site, page, page_visitors, pageviews)
-    if ref_host:
+def _one_view(hit, hour, referral, new_visitor, new_page):
+    counts = counting.DayCounts()
+    counts.add(hit.site, hour, hit.page, referral, new_visitor, new_page)
+    return counts
+
+
+def add_counts(conn, day, counts):
+    """A day's counting.DayCounts (of one hit's view, or of a whole day) added to the rollups."""
+    for site, (visitors, pageviews) in counts.sites.items():
+        add_site_day(conn, day, site, visitors, pageviews)
+    for (site, hour), (visitors, pageviews) in counts.hours.items():
+        add_site_hour(conn, day, site, hour, visitors, pageviews)
+    for (page, site), (visitors, pageviews) in counts.pages.items():
+        add_page_day(conn, day, site, page, visitors, pageviews)
+    for (site, ref_host), pageviews in counts.refs.items():
         add_referral(conn, day, site, ref_host, pageviews)
 
 
