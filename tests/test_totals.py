@@ -57,7 +57,7 @@ def test_reads_of_today_touch_only_the_recent_rows(conn, query):
     """What a read of today costs must not grow with the day's earlier traffic: the last 30
     minutes read a range of (day, ts); the changes since the last read a range of rowids."""
     params = {"day": "2026-11-28", "since": 0.0, "site": None, "views_through": 0,
-              "beacons_through": 0}
+              "beacons_through": 0, "views_now": 9, "beacons_now": 9, "after": 0}
     plan = [row[-1] for row in conn.execute("explain query plan " + query, params)]
     searches = [step for step in plan if step.startswith(("SEARCH", "SCAN"))]
     assert searches and all(step.startswith("SEARCH") for step in searches), plan
