@@ -8,11 +8,22 @@ ends (storage/record_lists.py) count a filter's lists from the same records, fol
 import collections
 from itertools import compress
 
-from .bounds import OTHER
+from .bounds import OTHER, rare_values
 from .records import BOUNCED, ENTRY, FLAGS_AT, SECONDS_AT, SUBSET_BIT, TIMED, VALUES
-from .summary import PACKED_BITS
+from .summary import PACKED_BITS, PACKED_FIELD
 
 _VISITOR, _PAGEVIEW, _ENTRY, _BOUNCE, _TIMED = (1 << PACKED_BITS * i for i in range(5))
+
+
+def of_day(packed, rows):
+    """pair_sums of one ended day and site's view records, its rare values (bounds.rare_values
+    of its unfiltered lists: packed, summary.summarize_day's counts) folded: what the day adds
+    to its month's pairs (storage/breakdowns.add_summary)."""
+    return pair_sums(rows, rare_values(packed, _visitors))
+
+
+def _visitors(packed):
+    return packed & PACKED_FIELD
 
 
 def pair_sums(rows, rare=frozenset()):

@@ -3,7 +3,7 @@
 hours) and the unique-visitor sketches. breakdown_reader.py reads them back for a GET.
 """
 
-from .. import bounds, dimensions, pairs, records, sketch, summary
+from .. import dimensions, pairs, records, sketch, summary
 from ..bounds import OTHER
 from ..summary import PACKED_BITS, PACKED_FIELD, unpack
 from . import day_records, month_pairs, page_caps, page_days
@@ -152,10 +152,12 @@ def day_views(conn, day, site=None):
     return by_site
 
 
-def add_summary(conn, day, site, packed, seconds, uniques, view_rows, months=None):
+def add_summary(conn, day, site, packed, seconds, uniques, view_rows, months=None,
+                day_pairs=None):
     """Add one day and site's summary (summary.summarize_day's) to the daily and monthly rows
     and the day's sketches; the month's pairs (a filter's lists) are counted from the day's
-    view records (records.view_records', pairs.py), as a range's ends are (record_lists.py).
+    view records (records.view_records', pairs.of_day), as a range's ends are (record_lists.py),
+    or are day_pairs when given (pairs.of_day's, made in another process by bulk.py).
     months: a MonthSums that keeps the monthly rows and sketches in memory until its flush()
     (days counted in bulk); without it they are written now."""
     month = day[:7]
@@ -171,8 +173,7 @@ def add_summary(conn, day, site, packed, seconds, uniques, view_rows, months=Non
     _add_daily(conn, day, site, *page_days.store(conn, day, site, packed, seconds))
     slots = _day_slots(uniques)
     _add_day_sketches(conn, day, site, slots)
-    rare = bounds.rare_values(packed, _visitors)
-    pair_counts, pair_seconds = pairs.pair_sums(view_rows, rare)
+    pair_counts, pair_seconds = day_pairs or pairs.of_day(packed, view_rows)
     packed.update(pair_counts)
     seconds.update(pair_seconds)
     own.add(conn, month, site, packed, seconds, slots)
@@ -182,10 +183,6 @@ def add_summary(conn, day, site, packed, seconds, uniques, view_rows, months=Non
 
 def _kept(key):
     return not (key[0] and key[2]) and key[2] != "hour"
-
-
-def _visitors(packed):
-    return packed & PACKED_FIELD
 
 
 def _add_daily(conn, day, site, packed, seconds):

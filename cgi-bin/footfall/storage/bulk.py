@@ -11,7 +11,7 @@ gives the same database (tests/bench/test_bulk_counting.py). That saves most sta
 
 import os
 
-from .. import counting, records, summary
+from .. import counting, pairs, records, summary
 from . import breakdowns, day_records, days
 from .connection import in_transaction
 from .judge import DayViews, JudgedDay
@@ -145,8 +145,9 @@ def _record_days_apart(conn, days_of_hits, rules, new_salt, months, apart):
                               for site, views in by_site.items()]))
     for day, sites in counted:
         for site, made in sites:
-            packed, seconds, uniques, rows = made.get()
-            breakdowns.add_summary(conn, day, site, packed, seconds, uniques, rows, months)
+            packed, seconds, uniques, rows, day_pairs = made.get()
+            breakdowns.add_summary(conn, day, site, packed, seconds, uniques, rows, months,
+                                   day_pairs)
             day_records.add(conn, day, site, rows, [])
         days.end_days_before(conn, counting.next_day(day))
     return results
@@ -154,9 +155,11 @@ def _record_days_apart(conn, days_of_hits, rules, new_salt, months, apart):
 
 def summed_day(views):
     """The pure part of an ended day (breakdowns.end_day): its summary, then its records of the
-    views as the summary capped them. Run in a process of record_days' apart."""
+    views as the summary capped them, and the pairs those add to the month (pairs.of_day). Run
+    in a process of record_days' apart."""
     packed, seconds, uniques = summary.summarize_day(views)
-    return packed, seconds, uniques, records.view_records(views)
+    rows = records.view_records(views)
+    return packed, seconds, uniques, rows, pairs.of_day(packed, rows)
 
 
 def _count_and_add(conn, hits, rules, salt, unique_salt, new_salt, write_views):
