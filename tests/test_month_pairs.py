@@ -6,8 +6,8 @@ whole-month answer kept. Both backends."""
 import random
 
 import pytest
-from footfall import counting
-from footfall.storage import bulk, database, days, record
+from footfall import counting, pairs
+from footfall.storage import breakdowns, bulk, database, days, record
 from footfall_testing import BROWSER_UA, NOON, NOON_DAY
 from storage_testing import RULES, UTC, month_pairs_of, rows
 
@@ -121,3 +121,24 @@ def test_migration_19_keeps_every_whole_month_answer(october, db_path, app):
     conn.close()
     assert moved == [(0,)]
     assert {query: app(query=query).json() for query in QUERIES} == before
+
+
+def test_a_days_pairs_made_apart_add_to_its_month_what_it_adds_counted_in_place(tmp_path):
+    # bulk.summed_day (run in a pool's process by seed_db) makes the day's pairs beside its
+    # summary; breakdowns.add_summary given them stores what it stores counting them itself.
+    hits = october_hits(OCTOBER[0], 1)
+    salt, unique_salt = b"d" * 32, b"m" * 32
+    counted = bulk.count_day(hits, RULES, salt)[2]
+    views = bulk.summary_views(hits, counted, salt, unique_salt)["example.com"]
+    packed, seconds, uniques, records, made = bulk.summed_day(views)
+    pairs_of = []
+    for name, day_pairs in (("in-place.db", None), ("apart.db", made)):
+        conn = database.connect(str(tmp_path / name))
+        database.in_transaction(conn, lambda conn, day_pairs=day_pairs: breakdowns.add_summary(
+            conn, OCTOBER[0], "example.com", dict(packed), dict(seconds), uniques, records,
+            day_pairs=day_pairs))
+        pairs_of.append(month_pairs_of(conn))
+        conn.close()
+    assert made == pairs.of_day(packed, records)
+    assert pairs_of[0][("browser", "Chrome", "page", "2026-10", "example.com", "/")][:2] == [6, 9]
+    assert pairs_of[1] == pairs_of[0]
