@@ -100,12 +100,7 @@ def add_to_answer(answer, conn, asked, lists, entry_of, live_minutes):
     """Fill answer (which has the range's daily series) for a ReadQuery with two filters or
     more: insights.add_to_answer's shape, every number from sums()."""
     found, first_with_records = sums(conn, asked)
-    visitors_total = pageviews_total = 0
-    for point_v, point_p in zip(answer["visitors"], answer["pageviews"]):
-        counts = found["per_day"].get(counting.day_of_ms(point_v[0]), (0, 0))
-        point_v[1], point_p[1] = counts[0], counts[1]
-        visitors_total += counts[0]
-        pageviews_total += counts[1]
+    visitors_total, pageviews_total = fill_series(answer, found["per_day"])
     whole = found["totals"]
     languages = sum(counts[0] for value, counts in found["lists"]["language"].items() if value)
     answer["totals"] = {
@@ -127,6 +122,18 @@ def add_to_answer(answer, conn, asked, lists, entry_of, live_minutes):
             conn, asked.today, asked.now - live_minutes * 60, asked.site, asked.filters)
         answer["live"] = {"visitors": visitors, "pageviews": pageviews, "minutes": live_minutes}
     answer["events"] = _events(found["events"], visitors_total, asked.limit)
+
+
+def fill_series(answer, per_day):
+    """Set each point of answer's daily series to per_day's {day: (visitors, pageviews)};
+    returns the range's (visitors, pageviews)."""
+    visitors_total = pageviews_total = 0
+    for point_v, point_p in zip(answer["visitors"], answer["pageviews"]):
+        counts = per_day.get(counting.day_of_ms(point_v[0]), (0, 0))
+        point_v[1], point_p[1] = counts[0], counts[1]
+        visitors_total += counts[0]
+        pageviews_total += counts[1]
+    return visitors_total, pageviews_total
 
 
 def day_page_rows(conn, asked):

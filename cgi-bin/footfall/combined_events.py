@@ -119,12 +119,7 @@ def add_to_answer(answer, conn, asked, lists, entry_of, live_minutes):
 
     name = asked.filters["event"]
     found = sums(conn, asked)
-    total_visitors = total_count = 0
-    for point_v, point_p in zip(answer["visitors"], answer["pageviews"]):
-        counts = found["per_day"].get(counting.day_of_ms(point_v[0]), (0, 0))
-        point_v[1], point_p[1] = counts[0], counts[1]
-        total_visitors += counts[0]
-        total_count += counts[1]
+    total_visitors, total_count = combined.fill_series(answer, found["per_day"])
     answer["totals"] = {"visitors": total_visitors, "pageviews": total_count, "bounces": None,
                         "seconds": None, "unique": None, "unique_by": None}
     answer["filter"] = dict(asked.filters)

@@ -26,20 +26,6 @@ ADD_VISITS = """
            seconds = daily_page_visits.seconds + excluded.seconds,
            timed = daily_page_visits.timed + excluded.timed
 """
-ADD_REST = """
-    insert into daily_breakdown
-        (filter, filter_value, dim, day, site, value, visitors, pageviews, entries, bounces,
-         seconds, timed)
-    values (:filter, :filter_value, :dim, :day, :site, :value, :visitors, :pageviews, :entries,
-            :bounces, :seconds, :timed)
-    on conflict (filter, filter_value, dim, day, site, value) do update
-       set visitors = daily_breakdown.visitors + excluded.visitors,
-           pageviews = daily_breakdown.pageviews + excluded.pageviews,
-           entries = daily_breakdown.entries + excluded.entries,
-           bounces = daily_breakdown.bounces + excluded.bounces,
-           seconds = daily_breakdown.seconds + excluded.seconds,
-           timed = daily_breakdown.timed + excluded.timed
-"""
 # A range's ended page-days, as daily_breakdown's rows of the unfiltered pages list and of a
 # page filter's totals (breakdown_reader.SELECT_DAYS' columns).
 SELECT_LISTED = """
@@ -123,7 +109,9 @@ def store(conn, day, site, packed, seconds):
 
 def add_rests(conn, day, site, rests):
     """Add [(daily_breakdown key, counts)] to the day's rows, those not all zero."""
-    conn.executemany(ADD_REST, [
+    from .breakdowns import ADD_DAILY  # here: breakdowns imports this module
+
+    conn.executemany(ADD_DAILY, [
         dict(zip(FIELDS, rest), filter=f, filter_value=fv, dim=dim, day=day, site=site,
              value=value)
         for (f, fv, dim, value), rest in rests if any(rest)])
