@@ -7,6 +7,7 @@ from .. import dimensions, pairs, records, sketch, summary
 from ..bounds import OTHER
 from ..summary import PACKED_BITS, PACKED_FIELD, unpack
 from . import day_records, month_pairs, page_caps, page_days
+from .breakdown_rows import ADD_DAILY, ADD_MONTHLY
 
 # A day's counted views: their site, then what summary.View takes (its dimensions are
 # dimensions.VIEW_COLUMNS: page, ref, browser ... campaign).
@@ -17,35 +18,6 @@ SELECT_DAY_VIEWS = f"""
      where day = :day and counted
 """
 SELECT_ENDED_VIEW_DAYS = "select distinct day from views where day < :today and counted"
-# A day's or a month's rows added to the rows there are, made where there are none.
-ADD_DAILY = """
-    insert into daily_breakdown
-        (filter, filter_value, dim, day, site, value, visitors, pageviews, entries, bounces,
-         seconds, timed)
-    values (:filter, :filter_value, :dim, :day, :site, :value, :visitors, :pageviews, :entries,
-            :bounces, :seconds, :timed)
-    on conflict (filter, filter_value, dim, day, site, value) do update
-       set visitors = daily_breakdown.visitors + excluded.visitors,
-           pageviews = daily_breakdown.pageviews + excluded.pageviews,
-           entries = daily_breakdown.entries + excluded.entries,
-           bounces = daily_breakdown.bounces + excluded.bounces,
-           seconds = daily_breakdown.seconds + excluded.seconds,
-           timed = daily_breakdown.timed + excluded.timed
-"""
-ADD_MONTHLY = """
-    insert into monthly_breakdown
-        (filter, filter_value, dim, month, site, value, visitors, pageviews, entries, bounces,
-         seconds, timed)
-    values (:filter, :filter_value, :dim, :month, :site, :value, :visitors, :pageviews, :entries,
-            :bounces, :seconds, :timed)
-    on conflict (filter, filter_value, dim, month, site, value) do update
-       set visitors = monthly_breakdown.visitors + excluded.visitors,
-           pageviews = monthly_breakdown.pageviews + excluded.pageviews,
-           entries = monthly_breakdown.entries + excluded.entries,
-           bounces = monthly_breakdown.bounces + excluded.bounces,
-           seconds = monthly_breakdown.seconds + excluded.seconds,
-           timed = monthly_breakdown.timed + excluded.timed
-"""
 SELECT_MONTH_SKETCH = """
     select sketch from monthly_unique
      where filter = :filter and filter_value = :filter_value and month = :month and site = :site

@@ -10,6 +10,7 @@ changed by a day's end: a request of today leaves the days before as they were.
 """
 
 from ..summary import unpack
+from .breakdown_rows import ADD_DAILY
 
 SELECT_DAY = """
     select d.page, d.visitors, d.pageviews, v.page is not null
@@ -109,8 +110,6 @@ def store(conn, day, site, packed, seconds):
 
 def add_rests(conn, day, site, rests):
     """Add [(daily_breakdown key, counts)] to the day's rows, those not all zero."""
-    from .breakdowns import ADD_DAILY  # here: breakdowns imports this module
-
     conn.executemany(ADD_DAILY, [
         dict(zip(FIELDS, rest), filter=f, filter_value=fv, dim=dim, day=day, site=site,
              value=value)
