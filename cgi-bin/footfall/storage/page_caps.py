@@ -1,8 +1,8 @@
 """An ended day's page rollups (daily_page, monthly_page) capped as its summary is: the pages
 that a live hit (or bulk.count_day) added one by one but that the day's summary counts as
 bounds.OTHER (bounds.cap_views) are folded into one OTHER row when the day ends. Without this,
-a hostile day's thousand 900-character pages stayed in these two tables and daily_page's index:
-3.1 MB of the 5 MB a day may leave (docs/privacy.md).
+a hostile day's thousand 900-character pages stayed in these two tables and (until schema 22)
+daily_page's index: 3.1 MB of the 5 MB a day may leave (docs/privacy.md).
 """
 
 from ..bounds import OTHER

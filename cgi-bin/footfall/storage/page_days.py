@@ -35,12 +35,13 @@ SELECT_LISTED = """
       join daily_page d on d.day = v.day and d.site = v.site and d.page = v.page
      where v.day between :first and :last and (:site is null or v.site = :site)
 """
+# A page's own days are found by key from daily_site's (totals.SELECT_PAGE_DAYS says why).
 SELECT_TOTALS = """
     select d.day, '', d.visitors, d.pageviews, 0, v.bounces, v.seconds, v.timed
-      from daily_page d
-      join daily_page_visits v on v.day = d.day and v.site = d.site and v.page = d.page
-     where d.page = :filter_value and d.day between :first and :last
-       and (:site is null or d.site = :site)
+      from daily_site s
+      join daily_page_visits v on v.day = s.day and v.site = s.site and v.page = :filter_value
+      join daily_page d on d.day = s.day and d.site = s.site and d.page = :filter_value
+     where s.day between :first and :last and (:site is null or s.site = :site)
 """
 # The same summed over the whole stretch, one row per value (a list, a range's totals).
 SUM_LISTED = """
@@ -54,10 +55,10 @@ SUM_LISTED = """
 SUM_TOTALS = """
     select '', sum(d.visitors), sum(d.pageviews), 0, sum(v.bounces), sum(v.seconds),
            sum(v.timed)
-      from daily_page d
-      join daily_page_visits v on v.day = d.day and v.site = d.site and v.page = d.page
-     where d.page = :filter_value and d.day between :first and :last
-       and (:site is null or d.site = :site)
+      from daily_site s
+      join daily_page_visits v on v.day = s.day and v.site = s.site and v.page = :filter_value
+      join daily_page d on d.day = s.day and d.site = s.site and d.page = :filter_value
+     where s.day between :first and :last and (:site is null or s.site = :site)
     having count(*) > 0
 """
 FIELDS = ("visitors", "pageviews", "entries", "bounces", "seconds", "timed")

@@ -32,7 +32,6 @@ SCHEMA = """
         pageviews  integer not null default 0,
         primary key (day, site, page)
     );
-    create index daily_page_page on daily_page (page, day, site);
 
     create table daily_page_visits (
         day      text    not null,

@@ -15,17 +15,28 @@ SELECT_SITE_DAYS = """
      where day between :first and :last and (:site is null or site = :site)
      group by day
 """
+# A page's own days: daily_page has no index on page since schema 22 (it took as many bytes as
+# the table), so they are found by key, one lookup for each of daily_site's days and sites in
+# the range. Every daily_page row has its daily_site row: a counted view adds to both
+# (record.add_counts), and folding a page into OTHER (page_caps.py) keeps the day's views.
 SELECT_PAGE_DAYS = """
-    select day, sum(visitors), sum(pageviews)
-      from daily_page
-     where page = :page and day between :first and :last and (:site is null or site = :site)
-     group by day
+    select s.day, sum(p.visitors), sum(p.pageviews)
+      from daily_site s
+      join daily_page p on p.day = s.day and p.site = s.site and p.page = :page
+     where s.day between :first and :last and (:site is null or s.site = :site)
+     group by s.day
 """
 SELECT_FIRST_SITE_DAY = """
     select min(day) from daily_site where (:site is null or site = :site)
 """
+# From the first month monthly_page has the page in (a few rows a month): its days from there.
 SELECT_FIRST_PAGE_DAY = """
-    select min(day) from daily_page where page = :page and (:site is null or site = :site)
+    select min(s.day)
+      from daily_site s
+      join daily_page p on p.day = s.day and p.site = s.site and p.page = :page
+     where s.day >= (select min(month) from monthly_page
+                      where page = :page and (:site is null or site = :site))
+       and (:site is null or s.site = :site)
 """
 SELECT_TOP_PAGES = """
     select page, sum(visitors) as visitors, sum(pageviews) as pageviews
