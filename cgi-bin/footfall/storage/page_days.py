@@ -2,13 +2,14 @@
 and pageviews, as hits (or a bulk day) added them, and what only the day's visits tell, its
 entries, bounces, seconds and timed views, in four columns the day's end fills (NULL while the
 day is live; schema 20 to 22 kept them in a table of their own, daily_page_visits, 9.5 MB of
-the 1M-hit site's 57). Until schema 19 the same page-day was also two rows of daily_breakdown
+the 1M-hit site's 48.8). Until schema 19 the same page-day was also two rows of daily_breakdown
 with the same numbers: the page in the unfiltered list (filter '', dim 'page') and the page
 filter's totals (filter 'page', dim '': the list row's, entries 0). A filled row is both of
 them to breakdown_reader (rows() here); a page-day whose numbers do not meet its daily_page row
 keeps the difference in daily_breakdown's two rows, which the reader adds, so every sum is
-exact. A day's end fills only the four columns of its own rows: the visitors and pageviews
-hits counted stay as they were (tests/hostile/test_fuzz.py).
+exact. A day's end fills the four columns of the ended day's rows and leaves the visitors and
+pageviews hits counted as they were (tests/hostile/test_fuzz.py), but for its pages past the
+cap, which page_caps.py folds into OTHER.
 """
 
 from ..summary import unpack
