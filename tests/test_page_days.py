@@ -1,13 +1,13 @@
-"""An ended page's day stored once (storage/page_days.py, schema 20): its daily_page row (the
-day's visitors and pageviews) and its daily_page_visits row (entries, bounces, seconds and timed
-views), and daily_breakdown no row of it (until schema 19 the page in the unfiltered list and
-the page filter's totals, the same numbers twice); a live day's pages have no visits row; a day
-summed up twice adds to them; migration 20 moves every page-day there with every answer kept.
-Both backends."""
+"""An ended page's day stored once (storage/page_days.py, schema 20 and 23): its daily_page row
+holds the day's visitors and pageviews and, filled when the day ends, its entries, bounces,
+seconds and timed views; daily_breakdown no row of it (until schema 19 the page in the
+unfiltered list and the page filter's totals, the same numbers twice); a live day's rows leave
+those four NULL; a day summed up twice adds to them; migrations 20 and 23 move every page-day
+there with every answer kept. Both backends."""
 
 import pytest
 from footfall import counting
-from footfall.storage import bulk, database, days, record
+from footfall.storage import bulk, database, days, page_days, pg_schema, record
 from footfall_testing import BROWSER_UA, NOON, NOON_DAY
 from storage_testing import RULES, UTC, rows
 
@@ -15,9 +15,8 @@ pytestmark = pytest.mark.both_backends
 
 TODAY = NOON_DAY.isoformat()
 DAY = "2026-10-05"
-PAGE_ROWS = ("select d.page, d.visitors, d.pageviews, v.entries, v.bounces, v.seconds, v.timed"
-             " from daily_page d left join daily_page_visits v"
-             " on v.day = d.day and v.site = d.site and v.page = d.page order by d.page")
+PAGE_ROWS = ("select page, visitors, pageviews, entries, bounces, seconds, timed from daily_page"
+             " order by page")
 BREAKDOWN_PAGE_ROWS = ("select count(*) from daily_breakdown"
                        " where (filter = '' and dim = 'page') or filter = 'page'")
 
@@ -39,7 +38,7 @@ def day_hits(day, visits, first_address=1):
 VISITS = [["/", "/pricing"], ["/"], ["/"]]
 
 
-def test_an_ended_page_day_is_its_daily_page_row_and_its_visits_row(db_path):
+def test_an_ended_page_day_is_one_daily_page_row_with_every_count(db_path):
     conn = database.connect(db_path)
     bulk.record_days(conn, [day_hits(DAY, VISITS)], RULES, TODAY)
     assert rows(conn, PAGE_ROWS) == [("/", 3, 3, 3, 2, 0, 0), ("/pricing", 1, 1, 0, 0, 0, 0)]
@@ -60,7 +59,7 @@ def test_a_live_day_ended_by_a_later_hit_fills_its_page_rows(db_path):
     assert rows(conn, BREAKDOWN_PAGE_ROWS) == [(0,)]
 
 
-def test_todays_pages_have_no_visits_row(db_path):
+def test_todays_page_rows_leave_the_visits_columns_null(db_path):
     conn = database.connect(db_path)
     record.record_hits(conn, [record.Hit(NOON, TODAY, "example.com", "/", "", "192.0.2.1",
                                          BROWSER_UA)], RULES)
@@ -95,21 +94,56 @@ def test_migration_20_moves_each_page_day_into_daily_page_with_every_answer_kept
 
     def back_to_19(conn):  # schema 19's rows: each ended page-day twice in daily_breakdown
         for page, day, site, *counts in conn.execute(
-                "select d.page, d.day, d.site, d.visitors, d.pageviews, v.entries, v.bounces,"
-                " v.seconds, v.timed from daily_page d join daily_page_visits v"
-                " on v.day = d.day and v.site = d.site and v.page = d.page").fetchall():
+                "select page, day, site, visitors, pageviews, entries, bounces, seconds, timed"
+                " from daily_page where entries is not null").fetchall():
             insert = ("insert into daily_breakdown (filter, filter_value, dim, day, site, value,"
                       " visitors, pageviews, entries, bounces, seconds, timed)"
                       " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
             conn.execute(insert, ("", "", "page", day, site, page, *counts))
             conn.execute(insert, ("page", page, "", day, site, "", *counts[:2], 0, *counts[3:]))
-        conn.execute("drop table daily_page_visits")
+        drop_visits_columns(conn)
         conn.execute("pragma user_version = 19")
 
     database.in_transaction(conn, back_to_19)
     conn.close()
     conn = database.connect(db_path)  # migrates
     assert rows(conn, BREAKDOWN_PAGE_ROWS) == [(0,)]
+    conn.close()
+    assert {query: app(query=query).body for query in QUERIES} == before
+
+
+def drop_visits_columns(conn):
+    for column in ("entries", "bounces", "seconds", "timed"):
+        conn.execute(f"alter table daily_page drop column {column}")
+
+
+def test_migration_23_moves_each_page_days_visits_into_daily_page_with_every_answer_kept(
+        db_path, app):
+    conn = database.connect(db_path)
+    bulk.record_days(conn, [day_hits(day, VISITS + [["/blog/a", "/"]] * (n + 1))
+                            for n, day in enumerate(("2026-10-04", "2026-10-05", "2026-10-17"))],
+                     RULES, TODAY)
+    yesterday = day_hits(counting.day_of(NOON - 86400, UTC), VISITS, 30)
+    record.record_hits(conn, yesterday, RULES)
+    record.record_seconds(conn, yesterday[0], 12.5)  # fractional seconds in an ended day's row
+    days.close_ended_days(conn, TODAY)
+    record.record_hits(conn, day_hits(TODAY, VISITS), RULES)
+    before = {query: app(query=query).body for query in QUERIES}
+    page_rows = rows(conn, PAGE_ROWS.replace("order by page", "order by day, page"))
+
+    def back_to_22(conn):  # schema 22's rows: an ended page-day's visits in daily_page_visits
+        table = pg_schema.DAILY_PAGE_VISITS if database.is_postgres(conn) else page_days.TABLE
+        conn.execute(table)
+        conn.execute("insert into daily_page_visits (day, site, page, entries, bounces, seconds,"
+                     " timed) select day, site, page, entries, bounces, seconds, timed"
+                     " from daily_page where entries is not null")
+        drop_visits_columns(conn)
+        conn.execute("pragma user_version = 22")
+
+    database.in_transaction(conn, back_to_22)
+    conn.close()
+    conn = database.connect(db_path)  # migrates
+    assert rows(conn, PAGE_ROWS.replace("order by page", "order by day, page")) == page_rows
     conn.close()
     assert {query: app(query=query).body for query in QUERIES} == before
 

@@ -52,12 +52,21 @@ def seeded_database():
     return db
 
 
+# What hits counted for a day, table by table. daily_page's other columns (entries, bounces,
+# seconds, timed: schema 23) are the ended day's summary, which the day's end writes for it,
+# as it writes daily_breakdown and day_records (and folds past-cap pages: page_caps.py): the
+# first request of a later day may fill them, never change what the hits counted.
+COUNTED = {"daily_site": "*", "hourly_site": "*", "daily_ref": "*",
+           "daily_page": "page, day, site, visitors, pageviews"}
+
+
 def history(db):
-    """Everything stored for days before today: what no request of today may change."""
+    """What hits counted for days before today: what no request of today may change."""
     conn = sqlite3.connect(db)
     try:
-        return {table: sorted(conn.execute(f"select * from {table} where day < '2026-11-28'"))
-                for table in ("daily_site", "hourly_site", "daily_page", "daily_ref")}
+        return {table: sorted(conn.execute(
+                    f"select {columns} from {table} where day < '2026-11-28'"))
+                for table, columns in COUNTED.items()}
     finally:
         conn.close()
 

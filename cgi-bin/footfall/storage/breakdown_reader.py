@@ -107,8 +107,7 @@ class Reader:
 
     def _day_rows(self, dim, first, last):
         """(day, value, counts...) of daily_breakdown's rows, then the ended page-days of
-        daily_page and daily_page_visits (page_days.py: the unfiltered pages list's rows, a
-        page filter's totals)."""
+        daily_page (page_days.py: the unfiltered pages list's rows, a page filter's totals)."""
         yield from self.conn.execute(SELECT_DAYS, self._params(dim, first, last))
         yield from page_days.rows(self.conn, self.filter, self.filter_value, dim, first, last,
                                   self.site)

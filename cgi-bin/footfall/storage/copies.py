@@ -11,8 +11,8 @@ from .connection import in_transaction
 # Tables of per-day rows: (key columns, columns added together). The day is always in the key.
 DAY_TABLES = {
     "daily_site": (("day", "site"), ("visitors", "pageviews")),
-    "daily_page": (("day", "site", "page"), ("visitors", "pageviews")),
-    "daily_page_visits": (("day", "site", "page"), ("entries", "bounces", "seconds", "timed")),
+    "daily_page": (("day", "site", "page"),  # entries ... timed: NULL until the day ends
+                   ("visitors", "pageviews", "entries", "bounces", "seconds", "timed")),
     "hourly_site": (("day", "site", "hour"), ("visitors", "pageviews")),
     "daily_ref": (("day", "site", "ref"), ("pageviews",)),
     "daily_not_found": (("day", "site", "page", "ref"), ("count",)),
@@ -66,17 +66,12 @@ SUM_MONTHLY_BREAKDOWN = """
               from daily_breakdown
              where day between :first and :last and dim != 'hours' and (filter = '' or dim = '')
             union all  -- an ended page's day (page_days.py): a pages list row, a filter's totals
-            select '', '', 'page', d.site, d.page, d.visitors, d.pageviews, v.entries, v.bounces,
-                   v.seconds, v.timed
-              from daily_page_visits v
-              join daily_page d on d.day = v.day and d.site = v.site and d.page = v.page
-             where v.day between :first and :last
+            select '', '', 'page', site, page, visitors, pageviews, entries, bounces, seconds,
+                   timed
+              from daily_page where day between :first and :last and entries is not null
             union all
-            select 'page', d.page, '', d.site, '', d.visitors, d.pageviews, 0, v.bounces,
-                   v.seconds, v.timed
-              from daily_page_visits v
-              join daily_page d on d.day = v.day and d.site = v.site and d.page = v.page
-             where v.day between :first and :last) days
+            select 'page', page, '', site, '', visitors, pageviews, 0, bounces, seconds, timed
+              from daily_page where day between :first and :last and entries is not null) days
      group by filter, filter_value, dim, site, value
 """
 # The pairs of days without records (ended before schema 17): to month_pairs.py.
@@ -182,8 +177,7 @@ def copy_day(source, target, day, add=True, rows=None):
         days.lock_days(conn, day, alone=True)
         copied = dict(rows)
         if add:  # a page-day ended on one side only: page_days.py
-            rests, copied["daily_page_visits"] = page_days.settle_copy(
-                conn, day, rows["daily_page"], rows["daily_page_visits"])
+            rests, copied["daily_page"] = page_days.settle_copy(conn, day, rows["daily_page"])
             for site, of_site in rests.items():
                 page_days.add_rests(conn, day, site, of_site)
         for table in DAY_TABLES:

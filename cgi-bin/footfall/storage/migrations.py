@@ -387,4 +387,5 @@ MIGRATIONS = {
         -- of a 1M-hit site. A page's days are looked up by key from daily_site's instead.
         drop index if exists daily_page_page;  -- if: a newer database marked older, in tests
     """),
+    23: ("an ended page's visits in daily_page's own columns", page_days.fold_visits("real")),
 }

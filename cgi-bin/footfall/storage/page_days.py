@@ -1,64 +1,64 @@
-"""An ended page's day, stored once since schema 20: its visitors and pageviews in its daily_page
-row, as hits (or a bulk day) added them, and what only the day's visits tell, its entries,
-bounces, seconds and timed views, in daily_page_visits, written when the day ends. Until schema
-19 the same page-day was also two rows of daily_breakdown with the same numbers: the page in the
-unfiltered list (filter '', dim 'page') and the page filter's totals (filter 'page', dim '':
-the list row's, entries 0). The two tables joined are both of them to breakdown_reader (rows()
-here); a page-day whose numbers do not meet its daily_page row keeps the difference in
-daily_breakdown's two rows, which the reader adds, so every sum is exact. daily_page is never
-changed by a day's end: a request of today leaves the days before as they were.
+"""An ended page's day, stored once since schema 20: its daily_page row holds the day's visitors
+and pageviews, as hits (or a bulk day) added them, and what only the day's visits tell, its
+entries, bounces, seconds and timed views, in four columns the day's end fills (NULL while the
+day is live; schema 20 to 22 kept them in a table of their own, daily_page_visits, 9.5 MB of
+the 1M-hit site's 48.8). Until schema 19 the same page-day was also two rows of daily_breakdown
+with the same numbers: the page in the unfiltered list (filter '', dim 'page') and the page
+filter's totals (filter 'page', dim '': the list row's, entries 0). A filled row is both of
+them to breakdown_reader (rows() here); a page-day whose numbers do not meet its daily_page row
+keeps the difference in daily_breakdown's two rows, which the reader adds, so every sum is
+exact. A day's end fills the four columns of the ended day's rows and leaves the visitors and
+pageviews hits counted as they were (tests/hostile/test_fuzz.py), but for its pages past the
+cap, which page_caps.py folds into OTHER.
 """
 
 from ..summary import unpack
 from .breakdown_rows import ADD_DAILY
 
 SELECT_DAY = """
-    select d.page, d.visitors, d.pageviews, v.page is not null
-      from daily_page d
-      left join daily_page_visits v on v.day = d.day and v.site = d.site and v.page = d.page
-     where d.day = :day and d.site = :site
+    select page, visitors, pageviews, entries is not null from daily_page
+     where day = :day and site = :site
 """
 ADD_VISITS = """
-    insert into daily_page_visits (day, site, page, entries, bounces, seconds, timed)
-    values (:day, :site, :page, :entries, :bounces, :seconds, :timed)
-    on conflict (day, site, page) do update
-       set entries = daily_page_visits.entries + excluded.entries,
-           bounces = daily_page_visits.bounces + excluded.bounces,
-           seconds = daily_page_visits.seconds + excluded.seconds,
-           timed = daily_page_visits.timed + excluded.timed
+    update daily_page
+       set entries = coalesce(entries, 0) + :entries, bounces = coalesce(bounces, 0) + :bounces,
+           seconds = coalesce(seconds, 0) + :seconds, timed = coalesce(timed, 0) + :timed
+     where day = :day and site = :site and page = :page
 """
 # A range's ended page-days, as daily_breakdown's rows of the unfiltered pages list and of a
 # page filter's totals (breakdown_reader.SELECT_DAYS' columns).
 SELECT_LISTED = """
-    select d.day, d.page, d.visitors, d.pageviews, v.entries, v.bounces, v.seconds, v.timed
-      from daily_page_visits v
-      join daily_page d on d.day = v.day and d.site = v.site and d.page = v.page
-     where v.day between :first and :last and (:site is null or v.site = :site)
+    select day, page, visitors, pageviews, entries, bounces, seconds, timed
+      from daily_page
+     where day between :first and :last and (:site is null or site = :site)
+       and entries is not null
 """
-# A page's own days are found by key from daily_site's (totals.SELECT_PAGE_DAYS says why).
+# A page's own days are found by key from daily_site's (totals.SELECT_PAGE_DAYS says why):
+# a cross join, whose left table SQLite always reads as the outer loop: with a plain join its
+# planner read the whole range of daily_page first (schema 23; test_totals.py checks the plan).
 SELECT_TOTALS = """
-    select d.day, '', d.visitors, d.pageviews, 0, v.bounces, v.seconds, v.timed
+    select d.day, '', d.visitors, d.pageviews, 0, d.bounces, d.seconds, d.timed
       from daily_site s
-      join daily_page_visits v on v.day = s.day and v.site = s.site and v.page = :filter_value
-      join daily_page d on d.day = s.day and d.site = s.site and d.page = :filter_value
-     where s.day between :first and :last and (:site is null or s.site = :site)
+     cross join daily_page d
+     where d.day = s.day and d.site = s.site and d.page = :filter_value and d.entries is not null
+       and s.day between :first and :last and (:site is null or s.site = :site)
 """
 # The same summed over the whole stretch, one row per value (a list, a range's totals).
 SUM_LISTED = """
-    select d.page, sum(d.visitors), sum(d.pageviews), sum(v.entries), sum(v.bounces),
-           sum(v.seconds), sum(v.timed)
-      from daily_page_visits v
-      join daily_page d on d.day = v.day and d.site = v.site and d.page = v.page
-     where v.day between :first and :last and (:site is null or v.site = :site)
-     group by d.page
+    select page, sum(visitors), sum(pageviews), sum(entries), sum(bounces), sum(seconds),
+           sum(timed)
+      from daily_page
+     where day between :first and :last and (:site is null or site = :site)
+       and entries is not null
+     group by page
 """
 SUM_TOTALS = """
-    select '', sum(d.visitors), sum(d.pageviews), 0, sum(v.bounces), sum(v.seconds),
-           sum(v.timed)
+    select '', sum(d.visitors), sum(d.pageviews), 0, sum(d.bounces), sum(d.seconds),
+           sum(d.timed)
       from daily_site s
-      join daily_page_visits v on v.day = s.day and v.site = s.site and v.page = :filter_value
-      join daily_page d on d.day = s.day and d.site = s.site and d.page = :filter_value
-     where s.day between :first and :last and (:site is null or s.site = :site)
+     cross join daily_page d
+     where d.day = s.day and d.site = s.site and d.page = :filter_value and d.entries is not null
+       and s.day between :first and :last and (:site is null or s.site = :site)
     having count(*) > 0
 """
 FIELDS = ("visitors", "pageviews", "entries", "bounces", "seconds", "timed")
@@ -78,7 +78,7 @@ def rows(conn, filter_name, filter_value, dim, first, last, site, by_value=False
 
 def store(conn, day, site, packed, seconds):
     """At a day's end (breakdowns.add_summary), before its rows are written: add its pages'
-    visits (packed, seconds: summary.summarize_day's) to daily_page_visits, and return the
+    visits (packed, seconds: summary.summarize_day's) to their daily_page rows, and return the
     packed and seconds left for daily_breakdown. A page without a daily_page row keeps its two
     rows there. A daily_page row without visits yet holds the day's visitors and pageviews of
     the page as hits added them (record.py, bulk.py); one with, an earlier summary of the day,
@@ -118,70 +118,66 @@ def add_rests(conn, day, site, rests):
 
 
 SELECT_VISITS = """
-    select entries, bounces, seconds, timed from daily_page_visits
-     where day = :day and site = :site and page = :page
+    select entries, bounces, seconds, timed from daily_page
+     where day = :day and site = :site and page = :page and entries is not null
 """
-DELETE_VISITS = "delete from daily_page_visits where day = :day and site = :site and page = :page"
 
 
 def unend(conn, day, site, page, visitors, pageviews):
     """A page-day's daily_page row (visitors, pageviews) is going (page_caps.py, a day summed up
-    again past its cap): its visits row, if any, goes back into daily_breakdown's two rows, as
-    before schema 20, so that the day's lists keep it."""
+    again past its cap): its visits, if its day ended, go back into daily_breakdown's two rows,
+    as before schema 20, so that the day's lists keep them."""
     key = {"day": day, "site": site, "page": page}
     visits = conn.execute(SELECT_VISITS, key).fetchone()
     if visits is None:
         return
-    conn.execute(DELETE_VISITS, key)
     more = list(visits[1:])
     add_rests(conn, day, site, [(("", "", "page", page), [visitors, pageviews, visits[0]] + more),
                                 (("page", page, "", ""), [visitors, pageviews, 0] + more)])
 
 
-SELECT_ENDED = """
-    select 1 from daily_page_visits where day = :day and site = :site and page = :page
-"""
 SELECT_PAGE = """
-    select visitors, pageviews from daily_page where day = :day and site = :site and page = :page
+    select entries is not null from daily_page where day = :day and site = :site and page = :page
 """
 
 
-def settle_copy(conn, day, page_rows, visit_rows):
+def settle_copy(conn, day, page_rows):
     """Before another database's day (copies.copy_day, rows as dicts) is added to this one's:
-    ({site: [(daily_breakdown key, counts)]} to add, the visits rows to copy). A page-day ended
-    on one side only meets a daily_page row that no summary counted on the other: an ended one
-    here takes the copied row's counts off again in its two daily_breakdown rows; one ended
-    there is copied as those two rows, as before schema 20, so that this day's own end still
-    counts its row here."""
-    ended_there = {(row["site"], row["page"]): row for row in visit_rows}
+    ({site: [(daily_breakdown key, counts)]} to add, the daily_page rows to add). A page-day
+    ended on one side only meets a daily_page row that no summary counted on the other: an
+    ended one here takes the copied row's counts off again in its two daily_breakdown rows (its
+    visits add nothing); one ended there is copied as those two rows, as before schema 20, and
+    its row as a live one, so that this day's own end still counts its row here."""
     rests, copied = {}, []
     for row in page_rows:
-        key = {"day": day, "site": row["site"], "page": row["page"]}
-        mine = conn.execute(SELECT_PAGE, key).fetchone()
-        ended_here = mine is not None and conn.execute(SELECT_ENDED, key).fetchone() is not None
-        visits = ended_there.pop((row["site"], row["page"]), None)
-        listed, total = ("", "", "page", row["page"]), ("page", row["page"], "", "")
-        if visits is None or mine is None or ended_here:
-            if visits is not None:
-                copied.append(visits)
-            elif ended_here:
-                rest = [-row["visitors"], -row["pageviews"], 0, 0, 0, 0]
-                rests.setdefault(row["site"], []).extend([(listed, rest), (total, rest)])
+        mine = conn.execute(SELECT_PAGE, {"day": day, "site": row["site"],
+                                          "page": row["page"]}).fetchone()
+        ended_there = row["entries"] is not None
+        if mine is None or bool(mine[0]) == ended_there:  # inserted, or added up alike
+            copied.append(row)
             continue
+        listed, total = ("", "", "page", row["page"]), ("page", row["page"], "", "")
         plain = [row["visitors"], row["pageviews"]]
-        more = [visits[name] for name in FIELDS[3:]]
-        rests.setdefault(row["site"], []).extend([
-            (listed, plain + [visits["entries"]] + more), (total, plain + [0] + more)])
-    return rests, copied + list(ended_there.values())
+        if ended_there:
+            more = [row[name] for name in FIELDS[3:]]
+            rests.setdefault(row["site"], []).extend([
+                (listed, plain + [row["entries"]] + more), (total, plain + [0] + more)])
+            copied.append(dict(row, **dict.fromkeys(FIELDS[2:])))
+        else:
+            rest = [-row["visitors"], -row["pageviews"], 0, 0, 0, 0]
+            rests.setdefault(row["site"], []).extend([(listed, rest), (total, rest)])
+            copied.append(dict(row, **dict.fromkeys(FIELDS[2:], 0)))
+    return rests, copied
 
 
-# Schema 20's new table, made by migration 20 unless there (its comments are in schema.py).
+# Schema 20 to 22's table of what an ended day's visits tell of a page beside its daily_page
+# row (the four columns of daily_page since), made by migration 20 unless there.
 TABLE = """
     create table if not exists daily_page_visits (
         day      text    not null,
         site     text    not null,
         page     text    not null,
-        entries  integer not null default 0,
+        entries  integer not null default 0,  -- as daily_breakdown's: visits begun on the page
         bounces  integer not null default 0,
         seconds  real    not null default 0,
         timed    integer not null default 0,
@@ -267,3 +263,40 @@ def _moves():
          where filter = 'page' and dim = '' and value = '' and {_ZERO}
            and exists (select 1 from {_VISITS.format(**_OF_TOTALS)})
     """]
+
+
+# Migration 23 (migrations.py; pg_schema.py with PostgreSQL's float): daily_page_visits folded
+# into four columns of daily_page, NULL where the day has not ended, and dropped: its key
+# (day, site and page again) took as many bytes as daily_page itself.
+COLUMNS = ("entries", "bounces", "seconds", "timed")
+FOLD_VISITS = """
+    update daily_page
+       set (entries, bounces, seconds, timed) = (
+           select v.entries, v.bounces, v.seconds, v.timed
+             from daily_page_visits v
+            where v.day = daily_page.day and v.site = daily_page.site
+              and v.page = daily_page.page)
+     where exists (select 1 from daily_page_visits v
+                    where v.day = daily_page.day and v.site = daily_page.site
+                      and v.page = daily_page.page)
+"""
+
+
+def fold_visits(seconds_type):
+    """Migration 23: a function of the connection that adds daily_page's four columns (seconds
+    of seconds_type, in its backend's words) unless there (a database made by later code and
+    marked older, in tests), copies each daily_page_visits row into its daily_page row and
+    drops the table. A visits row without its daily_page row was never read: it goes."""
+
+    def migrate(conn):
+        columns = conn.execute("select * from daily_page limit 0")
+        columns.fetchall()  # PostgreSQL's pipeline: the description comes with the answer
+        present = {column[0] for column in columns.description}
+        for name in COLUMNS:
+            if name not in present:
+                kind = seconds_type if name == "seconds" else "integer"
+                conn.execute(f"alter table daily_page add column {name} {kind}")
+        conn.execute(FOLD_VISITS)
+        conn.execute("drop table daily_page_visits")
+
+    return migrate

@@ -30,17 +30,10 @@ SCHEMA = """
         site       text    not null,
         visitors   integer not null default 0,
         pageviews  integer not null default 0,
-        primary key (day, site, page)
-    );
-
-    create table daily_page_visits (
-        day      text    not null,
-        site     text    not null,
-        page     text    not null,
-        entries  integer not null default 0,
-        bounces  integer not null default 0,
-        seconds  double precision not null default 0,
-        timed    integer not null default 0,
+        entries    integer,
+        bounces    integer,
+        seconds    double precision,
+        timed      integer,
         primary key (day, site, page)
     );
 
@@ -312,8 +305,9 @@ MONTHLY_PAIRS = """
 FIRST_VERSION = 12
 
 # Migrations whose SQLite text PostgreSQL cannot run (a table made `without rowid`), in
-# PostgreSQL's words (19 and 20: its table, then the same rows moved). The others (13 and 14
-# change rows only) run as they are, each statement through dialect.translate like any other.
+# PostgreSQL's words (19 and 20: its table, then the same rows moved; 23: a double precision
+# column). The others (13 and 14 change rows only) run as they are, each statement through
+# dialect.translate like any other.
 OWN_MIGRATIONS = {
     16: """
         create table monthly_people (
@@ -328,6 +322,7 @@ OWN_MIGRATIONS = {
     17: SCHEMA[SCHEMA.index("    create table strings"):],
     19: month_pairs.migration(MONTHLY_PAIRS),
     20: page_days.migration(DAILY_PAGE_VISITS),
+    23: page_days.fold_visits("double precision"),
 }
 
 

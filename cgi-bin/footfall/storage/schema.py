@@ -6,7 +6,7 @@ the same tables, columns, indexes and keys.
 
 # The whole schema as it is now: what a new database is created with. An older database is
 # brought here by MIGRATIONS; tests/test_migrations.py checks both end with the same schema.
-SCHEMA_VERSION = 22
+SCHEMA_VERSION = 23
 
 SCHEMA = """
     -- Per-day totals for a whole site: what the chart reads.
@@ -20,27 +20,19 @@ SCHEMA = """
 
     -- Per-day totals for one page. Keyed by day first: the top pages of a range read one
     -- stretch of the table; a page's own chart looks its days up by key (totals.py), without
-    -- an index on page (schema 22: it took as many bytes as the table).
+    -- an index on page (schema 22: it took as many bytes as the table). An ended day's page
+    -- is stored here once (storage/page_days.py): its end fills the last four columns, NULL
+    -- while the day is live, and daily_breakdown keeps no row of it but what differs.
     create table daily_page (
         page       text    not null,
         day        text    not null,
         site       text    not null,
         visitors   integer not null default 0,  -- distinct visitors of this page that day
         pageviews  integer not null default 0,
-        primary key (day, site, page)
-    ) without rowid;
-
-    -- What an ended day's visits tell of a page beside its daily_page row, written when the
-    -- day ends (storage/page_days.py): the page's day is stored once, these and daily_page's
-    -- visitors and pageviews, not also as daily_breakdown rows (which keep only what differs).
-    create table daily_page_visits (
-        day      text    not null,
-        site     text    not null,
-        page     text    not null,
-        entries  integer not null default 0,  -- as daily_breakdown's: visits begun on the page
-        bounces  integer not null default 0,
-        seconds  real    not null default 0,
-        timed    integer not null default 0,
+        entries    integer,  -- as daily_breakdown's: visits begun on the page
+        bounces    integer,
+        seconds    real,
+        timed      integer,
         primary key (day, site, page)
     ) without rowid;
 
@@ -158,7 +150,7 @@ SCHEMA = """
     -- "hour:visitors:pageviews" of each hour with any (storage/breakdowns.py), counts 0.
     -- A day with records (day_records) keeps only the unfiltered rows and each filter value's
     -- totals (dim ''): its lists under a filter are counted from its records. An ended page's
-    -- row and its filter's totals are daily_page and daily_page_visits (schema 20).
+    -- row and its filter's totals are its daily_page row (schema 20, 23).
     create table daily_breakdown (
         filter        text    not null,  -- '', page, ref, browser, os, device, country, ...
         filter_value  text    not null,
