@@ -6,6 +6,20 @@ its visitor hashes are deleted; read by a GET with two filters or more (insights
 
 from .. import records
 
+# Migration 24: the same table with a rowid (schema.py says why), its rows moved.
+AS_ROWID_TABLE = """
+    create table day_records_24 (
+        day     text not null,
+        site    text not null,
+        views   blob not null,
+        events  blob not null,
+        primary key (day, site)
+    );
+    insert into day_records_24 (day, site, views, events)
+        select day, site, views, events from day_records;
+    drop table day_records;
+    alter table day_records_24 rename to day_records;
+"""
 SELECT_STRINGS = "select dim, id, value from strings"
 INSERT_STRING = "insert into strings (dim, id, value) values (:dim, :id, :value)"
 SELECT_ID = "select id from strings where dim = :dim and value = :value"

@@ -22,6 +22,21 @@ TABLE = """
         primary key (filter, filter_value, month, site)
     ) without rowid
 """
+# Migration 24: the same table with a rowid (schema.py says why), its rows moved.
+AS_ROWID_TABLE = """
+    create table monthly_pairs_24 (
+        filter        text not null,
+        filter_value  text not null,
+        month         text not null,
+        site          text not null,
+        lists         blob not null,
+        primary key (filter, filter_value, month, site)
+    );
+    insert into monthly_pairs_24 (filter, filter_value, month, site, lists)
+        select filter, filter_value, month, site, lists from monthly_pairs;
+    drop table monthly_pairs;
+    alter table monthly_pairs_24 rename to monthly_pairs;
+"""
 # dim, value id, visitors, pageviews, entries, bounces, timed, milliseconds
 WIDTH = 8
 SELECT_LISTS = """

@@ -306,8 +306,8 @@ FIRST_VERSION = 12
 
 # Migrations whose SQLite text PostgreSQL cannot run (a table made `without rowid`), in
 # PostgreSQL's words (19 and 20: its table, then the same rows moved; 23: a double precision
-# column). The others (13 and 14 change rows only) run as they are, each statement through
-# dialect.translate like any other.
+# column; 24: nothing, PostgreSQL has no rowid to add). The others (13 and 14 change rows
+# only) run as they are, each statement through dialect.translate like any other.
 OWN_MIGRATIONS = {
     16: """
         create table monthly_people (
@@ -323,6 +323,7 @@ OWN_MIGRATIONS = {
     19: month_pairs.migration(MONTHLY_PAIRS),
     20: page_days.migration(DAILY_PAGE_VISITS),
     23: page_days.fold_visits("double precision"),
+    24: "",  # SQLite's tables of blobs get a rowid; PostgreSQL's are as they were
 }
 
 

@@ -6,7 +6,7 @@ the same tables, columns, indexes and keys.
 
 # The whole schema as it is now: what a new database is created with. An older database is
 # brought here by MIGRATIONS; tests/test_migrations.py checks both end with the same schema.
-SCHEMA_VERSION = 23
+SCHEMA_VERSION = 24
 
 SCHEMA = """
     -- Per-day totals for a whole site: what the chart reads.
@@ -190,7 +190,8 @@ SCHEMA = """
     -- and site; its blob holds the value's lists of the month as zlib-compressed integer
     -- columns (listed dimension, value id in strings, visitors, pageviews, entries, bounces,
     -- timed, milliseconds). monthly_breakdown keeps the unfiltered rows and each filter
-    -- value's totals.
+    -- value's totals. A rowid table, as day_records: a row of a table without rowid spills
+    -- what passes ~1 kB into an overflow page of its own (schema 24 says why that mattered).
     create table monthly_pairs (
         filter        text not null,
         filter_value  text not null,
@@ -198,7 +199,7 @@ SCHEMA = """
         site          text not null,
         lists         blob not null,
         primary key (filter, filter_value, month, site)
-    ) without rowid;
+    );
 
     -- A day's distinct visitors as a HyperLogLog sketch (sketch.py) of their month-keyed hashes:
     -- the union of a month's days counts each person once; no visitor can be read back out.
@@ -341,5 +342,5 @@ SCHEMA = """
         views   blob not null,  -- page, ref, campaign, browser ... language, hour, seconds, flags
         events  blob not null,  -- name, page, ref, campaign, browser ... language, flags
         primary key (day, site)
-    ) without rowid;
+    );  -- a rowid table: its rows are kilobytes (see monthly_pairs)
 """
