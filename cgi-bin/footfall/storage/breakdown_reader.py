@@ -7,7 +7,7 @@ summary storage/today.py keeps between reads.
 import datetime
 
 from .. import sketch
-from . import month_pairs, page_days, people, record_lists
+from . import month_pairs, page_days, people, record_lists, value_days
 from . import today as today_summary
 from .breakdowns import HOURS, unpack_hours
 
@@ -107,10 +107,12 @@ class Reader:
 
     def _day_rows(self, dim, first, last):
         """(day, value, counts...) of daily_breakdown's rows, then the ended page-days of
-        daily_page (page_days.py: the unfiltered pages list's rows, a page filter's totals)."""
+        daily_page (page_days.py: the unfiltered pages list's rows, a page filter's totals) and
+        a value filter's totals its list rows hold (value_days.py)."""
         yield from self.conn.execute(SELECT_DAYS, self._params(dim, first, last))
-        yield from page_days.rows(self.conn, self.filter, self.filter_value, dim, first, last,
-                                  self.site)
+        for stored in (page_days, value_days):
+            yield from stored.rows(self.conn, self.filter, self.filter_value, dim, first, last,
+                                   self.site)
 
     def per_day(self, dim=""):
         """{day: {value: counts}} of the range (counts: visitors, pageviews, entries, bounces,
@@ -161,9 +163,10 @@ class Reader:
             for value, *counts in self.conn.execute(query, params):
                 _sum_into(result, value, counts)
         for start, end in ([(self.first, self.last)] if split is None else split[2]):
-            for value, *counts in page_days.rows(self.conn, self.filter, self.filter_value, dim,
-                                                 start, end, self.site, by_value=True):
-                _sum_into(result, value, counts)
+            for stored in (page_days, value_days):
+                for value, *counts in stored.rows(self.conn, self.filter, self.filter_value, dim,
+                                                  start, end, self.site, by_value=True):
+                    _sum_into(result, value, counts)
         if self.filter and dim and split is not None:  # a month's pairs: month_pairs.py
             if self._month_lists is None:
                 self._month_lists = month_pairs.lists(self.conn, self.filter, self.filter_value,

@@ -6,7 +6,7 @@ hours) and the unique-visitor sketches. breakdown_reader.py reads them back for 
 from .. import dimensions, pairs, records, sketch, summary
 from ..bounds import OTHER
 from ..summary import PACKED_BITS, PACKED_FIELD, unpack
-from . import day_records, month_pairs, page_caps, page_days
+from . import day_records, month_pairs, page_caps, page_days, value_days
 from .breakdown_rows import ADD_DAILY, ADD_MONTHLY
 
 # A day's counted views: their site, then what summary.View takes (its dimensions are
@@ -71,6 +71,13 @@ INSERT_DAILY = """
         (filter, filter_value, dim, day, site, value, visitors, pageviews, entries, bounces,
          seconds, timed)
     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+"""
+# The same with a value's filter totals held by its list row (value_days.py).
+INSERT_DAILY_PAIRED = """
+    insert into daily_breakdown
+        (filter, filter_value, dim, day, site, value, visitors, pageviews, entries, bounces,
+         seconds, timed, visit_bounces, visit_timed)
+    values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
 INSERT_MONTHLY = """
     insert into monthly_breakdown
@@ -160,19 +167,30 @@ def _kept(key):
 def _add_daily(conn, day, site, packed, seconds):
     if conn.execute(HAS_DAILY, {"day": day, "site": site}).fetchone() is None:
         # A day's first summary, as every bulk day's is: a single insert per row (the fields
-        # of summary.unpack, read in place: a day has a thousand rows).
+        # of summary.unpack, read in place: a day has a thousand rows), a value's list row
+        # and its filter's totals as one where they meet (value_days.py).
+        merged, packed = value_days.pair_up(packed, seconds)
         get, bits, field = seconds.get, PACKED_BITS, PACKED_FIELD
-        conn.executemany(INSERT_DAILY, [
-            (f, fv, dim, day, site, value, c & field, c >> bits & field, c >> 2 * bits & field,
-             c >> 3 * bits & field, get((f, fv, dim, value), 0), c >> 4 * bits)
-            for (f, fv, dim, value), c in packed.items()])
+        rows = [(f, fv, dim, day, site, value, c & field, c >> bits & field,
+                 c >> 2 * bits & field, c >> 3 * bits & field, get((f, fv, dim, value), 0),
+                 c >> 4 * bits) for (f, fv, dim, value), c in packed.items()
+                if (f, fv, dim, value) not in merged]
+        conn.executemany(INSERT_DAILY, rows)
+        conn.executemany(INSERT_DAILY_PAIRED, [
+            ("", "", dim, day, site, value, c & field, c >> bits & field,
+             c >> 2 * bits & field, c >> 3 * bits & field, get(("", "", dim, value), 0),
+             c >> 4 * bits) + merged[("", "", dim, value)]
+            for (_, _, dim, value), c in ((key, packed[key]) for key in merged)])
         return
+    # A day summed up again: its pairs apart while they are added to, then merged again.
+    value_days.split(conn, day, site)
     params = [{"filter": f, "filter_value": fv, "dim": dim, "day": day, "site": site,
                "value": value, "visitors": c[0], "pageviews": c[1], "entries": c[2],
                "bounces": c[3], "seconds": c[4], "timed": c[5]}
               for (f, fv, dim, value), c in ((key, unpack(counts, seconds.get(key, 0)))
                                              for key, counts in packed.items())]
     conn.executemany(ADD_DAILY, params)
+    value_days.merge(conn, day, site)
 
 
 # Days ended before schema 18 keep a filter's hours as one row, dim 'hours', whose value lists

@@ -4,7 +4,7 @@ its days; the install's facts and log imports; and each day's totals, to check a
 """
 
 from .. import pairs, sketch
-from . import breakdowns, day_records, days, month_pairs, page_days, people
+from . import breakdowns, day_records, days, month_pairs, page_days, people, value_days
 from .breakdowns import DELETE_SKETCH, HOURS, INSERT_SKETCH, SELECT_SKETCH, add_hours, unpack_hours
 from .connection import in_transaction
 
@@ -65,6 +65,12 @@ SUM_MONTHLY_BREAKDOWN = """
                    bounces, seconds, timed
               from daily_breakdown
              where day between :first and :last and dim != 'hours' and (filter = '' or dim = '')
+            union all  -- a value's filter totals its list row holds (value_days.py)
+            select dim, value, '', site, '', visitors, pageviews, entries, visit_bounces,
+                   seconds, visit_timed
+              from daily_breakdown
+             where day between :first and :last and filter = '' and filter_value = ''
+               and visit_bounces is not null
             union all  -- an ended page's day (page_days.py): a pages list row, a filter's totals
             select '', '', 'page', site, page, visitors, pageviews, entries, bounces, seconds,
                    timed
@@ -94,8 +100,13 @@ INSERT_MONTHLY_UNIQUE = """
 
 # Each day table's statements, written out from DAY_TABLES (its names only, never other text):
 # the day's rows read, added to the target's rows, inserted where the target has none, and summed.
+# daily_breakdown is read with each merged pair as its two rows (value_days.py): what is copied
+# is merged again in the target, and a copy is checked by the same sums on both sides.
+_READ_FROM = {table: table for table in DAY_TABLES}
+_READ_FROM["daily_breakdown"] = value_days.EXPANDED + " daily_breakdown"
 SELECT_DAY_ROWS = {
-    table: f"select {', '.join(key + added)} from {table} where day between :first and :last"
+    table: (f"select {', '.join(key + added)} from {_READ_FROM[table]}"
+            " where day between :first and :last")
     for table, (key, added) in DAY_TABLES.items()}
 ADD_DAY_ROWS = {
     table: (f"update {table} set {', '.join(f'{c} = {c} + :{c}' for c in added)}"
@@ -106,7 +117,7 @@ NEW_DAY_ROWS = {
             f" values ({', '.join(f':{c}' for c in key + added)})")
     for table, (key, added) in DAY_TABLES.items()}
 SUM_DAY_ROWS = {
-    table: (f"select day, {', '.join(f'sum({c})' for c in added)} from {table}"
+    table: (f"select day, {', '.join(f'sum({c})' for c in added)} from {_READ_FROM[table]}"
             " where day between :first and :last group by day")
     for table, (_key, added) in DAY_TABLES.items()}
 
@@ -180,11 +191,13 @@ def copy_day(source, target, day, add=True, rows=None):
             rests, copied["daily_page"] = page_days.settle_copy(conn, day, rows["daily_page"])
             for site, of_site in rests.items():
                 page_days.add_rests(conn, day, site, of_site)
+            value_days.split(conn, day)  # the copied rows are two a pair: so are these
         for table in DAY_TABLES:
             if copied[table]:
                 if add:
                     conn.executemany(ADD_DAY_ROWS[table], copied[table])
                 conn.executemany(NEW_DAY_ROWS[table], copied[table])
+        value_days.merge(conn, day)
         for row in hours:
             add_hours(conn, day, row["site"], row["filter"], row["filter_value"],
                       unpack_hours(row["value"]))

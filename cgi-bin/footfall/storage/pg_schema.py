@@ -135,6 +135,8 @@ SCHEMA = """
         bounces       integer          not null default 0,
         seconds       double precision not null default 0,
         timed         integer          not null default 0,
+        visit_bounces integer,
+        visit_timed   integer,
         primary key (filter, filter_value, dim, day, site, value)
     );
 

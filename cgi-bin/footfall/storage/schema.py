@@ -6,7 +6,7 @@ the same tables, columns, indexes and keys.
 
 # The whole schema as it is now: what a new database is created with. An older database is
 # brought here by MIGRATIONS; tests/test_migrations.py checks both end with the same schema.
-SCHEMA_VERSION = 24
+SCHEMA_VERSION = 25
 
 SCHEMA = """
     -- Per-day totals for a whole site: what the chart reads.
@@ -150,7 +150,10 @@ SCHEMA = """
     -- "hour:visitors:pageviews" of each hour with any (storage/breakdowns.py), counts 0.
     -- A day with records (day_records) keeps only the unfiltered rows and each filter value's
     -- totals (dim ''): its lists under a filter are counted from its records. An ended page's
-    -- row and its filter's totals are its daily_page row (schema 20, 23).
+    -- row and its filter's totals are its daily_page row (schema 20, 23). A browser's, country's
+    -- ... list row and its filter's totals row share their visitors, pageviews, entries and
+    -- seconds: where they meet the list row alone is stored, with the totals' own two numbers
+    -- (schema 25, storage/value_days.py).
     create table daily_breakdown (
         filter        text    not null,  -- '', page, ref, browser, os, device, country, ...
         filter_value  text    not null,
@@ -164,6 +167,8 @@ SCHEMA = """
         bounces       integer not null default 0,  -- visits with one pageview
         seconds       real    not null default 0,  -- visible seconds reported
         timed         integer not null default 0,  -- views (visits, for totals) that reported
+        visit_bounces integer,  -- a list row that is its filter's totals too: their bounces
+        visit_timed   integer,  -- and timed visits; NULL on every other row
         primary key (filter, filter_value, dim, day, site, value)
     ) without rowid;
 
