@@ -2,7 +2,7 @@
 that read rollups only."""
 
 import pytest
-from footfall.storage import page_days, record, today, totals
+from footfall.storage import page_days, record, today, totals, value_days
 from footfall_testing import NOON
 from storage_testing import RULES, hit
 
@@ -39,16 +39,17 @@ def test_first_day_of_a_site_without_hits_is_none(conn):
     totals.SELECT_SITE_DAYS, totals.SELECT_PAGE_DAYS, totals.SELECT_FIRST_SITE_DAY,
     totals.SELECT_FIRST_PAGE_DAY, totals.SELECT_TOP_PAGES, totals.SELECT_TOP_REFERRERS,
     page_days.SELECT_LISTED, page_days.SELECT_TOTALS, page_days.SUM_LISTED, page_days.SUM_TOTALS,
+    value_days.SELECT_TOTALS, value_days.SUM_TOTALS,
 ], ids=["site-days", "page-days", "first-site-day", "first-page-day", "top-pages",
         "top-referrers", "ended-pages", "ended-page-days", "ended-pages-summed",
-        "ended-page-summed"])
+        "ended-page-summed", "ended-value-days", "ended-value-summed"])
 @pytest.mark.parametrize("site", [None, "example.com"], ids=["all-sites", "one-site"])
 def test_read_queries_search_a_rollup_through_an_index(conn, query, site):
     params = {"first": "2026-01-01", "last": "2026-12-31", "site": site, "page": "/a",
-              "filter_value": "/a", "limit": 50}
+              "filter": "browser", "filter_value": "/a", "limit": 50}
     plan = [row[-1] for row in conn.execute("explain query plan " + query, params)]
-    # A rollup table (daily_..., or a page's days joined by key from daily_site as s, then
-    # daily_page as p), searched through a key or index: never scanned whole.
+    # A rollup table (daily_..., or a page's or a value's days joined by key from daily_site's
+    # or the summaries' as s), searched through a key or index: never scanned whole.
     assert plan[0].startswith(("SEARCH daily_", "SEARCH s ")), plan
     assert all(step.startswith(("SEARCH ", "SCALAR SUBQUERY", "USE TEMP B-TREE"))
                for step in plan), plan

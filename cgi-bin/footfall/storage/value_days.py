@@ -24,26 +24,23 @@ _IN_DIMS = "(" + ", ".join(f"'{name}'" for name in DIMS) + ")"  # names of the t
 _SHARED = (1 << 3 * PACKED_BITS) - 1
 
 # A filter value's totals of a range's ended days, from the list rows that hold them: found by
-# key from daily_site's days (every summed-up day counted views, and each counted view added to
-# daily_site), a cross join as in page_days.py, so that a year's series is a year of look-ups.
+# key from the days and sites that have a summary (each has its unfiltered totals row,
+# breakdowns.HAS_DAILY), a cross join as in page_days.py, so that a year's series is a year of
+# look-ups whatever the number of values a day lists (up to bounds.CAPS: 300 referrers).
+_OF_SUMMARIES = """
+      from daily_breakdown s
+     cross join daily_breakdown b
+     where s.filter = '' and s.filter_value = '' and s.dim = '' and s.value = ''
+       and s.day between :first and :last and (:site is null or s.site = :site)
+       and b.filter = '' and b.filter_value = '' and b.dim = :filter and b.day = s.day
+       and b.site = s.site and b.value = :filter_value and b.visit_bounces is not null
+"""
 SELECT_TOTALS = """
     select b.day, '', b.visitors, b.pageviews, b.entries, b.visit_bounces, b.seconds,
-           b.visit_timed
-      from daily_site s
-     cross join daily_breakdown b
-     where b.filter = '' and b.filter_value = '' and b.dim = :filter and b.day = s.day
-       and b.site = s.site and b.value = :filter_value and b.visit_bounces is not null
-       and s.day between :first and :last and (:site is null or s.site = :site)
-"""
+           b.visit_timed""" + _OF_SUMMARIES
 SUM_TOTALS = """
     select '', sum(b.visitors), sum(b.pageviews), sum(b.entries), sum(b.visit_bounces),
-           sum(b.seconds), sum(b.visit_timed)
-      from daily_site s
-     cross join daily_breakdown b
-     where b.filter = '' and b.filter_value = '' and b.dim = :filter and b.day = s.day
-       and b.site = s.site and b.value = :filter_value and b.visit_bounces is not null
-       and s.day between :first and :last and (:site is null or s.site = :site)
-    having count(*) > 0
+           sum(b.seconds), sum(b.visit_timed)""" + _OF_SUMMARIES + """    having count(*) > 0
 """
 
 
