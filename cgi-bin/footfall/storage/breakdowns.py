@@ -171,16 +171,11 @@ def _add_daily(conn, day, site, packed, seconds):
         # and its filter's totals as one where they meet (value_days.py).
         merged, packed = value_days.pair_up(packed, seconds)
         get, bits, field = seconds.get, PACKED_BITS, PACKED_FIELD
-        rows = [(f, fv, dim, day, site, value, c & field, c >> bits & field,
-                 c >> 2 * bits & field, c >> 3 * bits & field, get((f, fv, dim, value), 0),
-                 c >> 4 * bits) for (f, fv, dim, value), c in packed.items()
-                if (f, fv, dim, value) not in merged]
-        conn.executemany(INSERT_DAILY, rows)
-        conn.executemany(INSERT_DAILY_PAIRED, [
-            ("", "", dim, day, site, value, c & field, c >> bits & field,
-             c >> 2 * bits & field, c >> 3 * bits & field, get(("", "", dim, value), 0),
-             c >> 4 * bits) + merged[("", "", dim, value)]
-            for (_, _, dim, value), c in ((key, packed[key]) for key in merged)])
+        rows = {key: (key[0], key[1], key[2], day, site, key[3], c & field, c >> bits & field,
+                      c >> 2 * bits & field, c >> 3 * bits & field, get(key, 0), c >> 4 * bits)
+                for key, c in packed.items()}
+        conn.executemany(INSERT_DAILY, [row for key, row in rows.items() if key not in merged])
+        conn.executemany(INSERT_DAILY_PAIRED, [rows[key] + more for key, more in merged.items()])
         return
     # A day summed up again: its pairs apart while they are added to, then merged again.
     value_days.split(conn, day, site)
