@@ -163,12 +163,13 @@ def test_serve_demo_is_a_small_real_site(tmp_path):
         pages = conn.execute("select count(distinct page) from daily_page").fetchone()[0]
         visitors = [n for (n,) in conn.execute(
             "select visitors from daily_site where day < '2026-11-28' order by visitors")]
-        # Rare traits are paired as "(other)" (bounds.py): not a kind of its own.
-        kinds = dict(conn.execute("select filter, count(distinct filter_value) from "
-                                  "daily_breakdown where filter != '' and filter_value != "
-                                  "'(other)' group by filter"))
+        # The unfiltered lists of the ended days (each value's filter totals are stored in
+        # its list row since schema 25). Rare traits are "(other)" (bounds.py): not a kind.
+        kinds = dict(conn.execute("select dim, count(distinct value) from daily_breakdown "
+                                  "where filter = '' and dim != '' and value != '(other)' "
+                                  "group by dim"))
         campaigns = {name for (name,) in conn.execute(
-            "select distinct filter_value from daily_breakdown where filter = 'campaign'")}
+            "select distinct value from daily_breakdown where filter = '' and dim = 'campaign'")}
         events = {name for (name,) in conn.execute("select distinct event from daily_event")}
         referrers = conn.execute("select count(distinct ref) from daily_ref").fetchone()[0]
     finally:
