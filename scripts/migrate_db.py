@@ -50,7 +50,7 @@ def migrate(source, target, first, last, add=False, report=print):
         copies.sum_up_month(target, month)
         copies.copy_month_people(source, target, month)
     wrong = []
-    width = sum(len(added) for _key, added in copies.DAY_TABLES.values())
+    width = copies.TOTALS_WIDTH
     source_totals = copies.day_totals(source, first, last)
     after = copies.day_totals(target, first, last)
     missing_sketches = {key[0] for key in copies.sketch_keys(source, first, last)

@@ -45,6 +45,10 @@ class Site:
 
 @pytest.fixture
 def site(db_path):
+    return three_days_of_events(db_path)
+
+
+def three_days_of_events(db_path):
     """Three days (26th to 28th, now at noon of the 28th): each day a Firefox visitor from
     Berlin reads /pricing and signs up there; an iPhone visitor from New York reads /a and
     follows two links to github.com."""
@@ -264,8 +268,8 @@ def test_no_event_hit_outlives_its_day(site, db_path):
         site.get()
         assert conn.execute("select count(*) from event_hits").fetchone() == (0,)
         assert conn.execute("select count(*) from salts").fetchone() == (0,)
-        columns = [d[0] for d in conn.execute("select * from daily_event limit 0").description]
-        assert columns == ["filter", "filter_value", "event", "day", "site", "visitors", "count"]
+        columns = [d[0] for d in conn.execute("select * from monthly_event limit 0").description]
+        assert columns == ["filter", "filter_value", "event", "month", "site", "days"]
     finally:
         conn.close()
     assert site.get("from=2026-11-28&to=2026-11-28")["events"] == [

@@ -95,6 +95,28 @@ def test_a_copy_into_postgresql_and_back_keeps_the_day_records_two_filters_count
 
 
 ONE_DAY = "from=2026-11-27&to=2026-11-27"  # a day's answer has its hours
+
+
+def test_a_copy_into_postgresql_and_back_keeps_every_events_counts(tmp_path, pg_url):
+    site = Site(str(tmp_path / "events.db"), NOON - 3 * DAY)
+    for day in range(3):  # the 25th to 27th: two visitors sign up, one follows a link too
+        site.clock.now = NOON - (3 - day) * DAY
+        for visitor in (1, 2):
+            site.view(visitor, "/pricing", event="signup")
+        site.view(1, "/pricing", event="outbound: github.com")
+    site.clock.now = NOON
+    queries = ["from=2026-11-25&to=2026-11-27", "from=2026-11-26&to=2026-11-27&event=signup",
+               "from=2026-11-25&to=2026-11-27&browser=Firefox", ONE_DAY + "&event=signup"]
+    original = {query: site.get(query) for query in queries}
+    assert original[queries[0]]["events"][0] == {"event": "signup", "visitors": 6, "count": 6,
+                                                 "conversion": None}
+    copied = migrate(site.db, pg_url)
+    assert copied.returncode == 0, copied.stderr
+    back = str(tmp_path / "back.db")
+    assert migrate(pg_url, back).returncode == 0
+    for query in queries:
+        assert Site(pg_url, NOON).get(query) == original[query], query
+        assert Site(back, NOON).get(query) == original[query], query
 TWO_FILTERS = RANGE + "&browser=Firefox&campaign=autumn"
 
 

@@ -130,16 +130,17 @@ def test_another_seed_makes_another_database(tmp_path):
 
 def test_demo_visits_send_the_demo_events_on_their_pages(tmp_path):
     from footfall import settings
-    from footfall.storage import database
+    from footfall.storage import database, event_months
 
     db = str(tmp_path / "demo.db")
     conn = database.connect(db)
     try:
         seed_db.seed(conn, settings.Config(db=db, timezone="UTC"), hits=3000, days=30, seed=4,
                      now=1795867200.0)
-        sent = dict(conn.execute("select event, sum(count) from daily_event where filter = '' "
-                                 "group by event").fetchall())
-        pages = conn.execute("select distinct event, filter_value from daily_event "
+        sent = {}
+        for name, days in conn.execute("select event, days from monthly_event where filter = ''"):
+            sent[name] = sent.get(name, 0) + sum(n for _v, n in event_months.decode(days).values())
+        pages = conn.execute("select distinct event, filter_value from monthly_event "
                              "where filter = 'page'").fetchall()
     finally:
         conn.close()
@@ -170,7 +171,7 @@ def test_serve_demo_is_a_small_real_site(tmp_path):
                                   "group by dim"))
         campaigns = {name for (name,) in conn.execute(
             "select distinct value from daily_breakdown where filter = '' and dim = 'campaign'")}
-        events = {name for (name,) in conn.execute("select distinct event from daily_event")}
+        events = {name for (name,) in conn.execute("select distinct event from monthly_event")}
         referrers = conn.execute("select count(distinct ref) from daily_ref").fetchone()[0]
     finally:
         conn.close()

@@ -4,7 +4,7 @@ its days; the install's facts and log imports; and each day's totals, to check a
 """
 
 from .. import pairs, sketch
-from . import breakdowns, day_records, days, month_pairs, page_days, people, value_days
+from . import breakdowns, day_records, days, event_months, month_pairs, page_days, people, value_days
 from .breakdowns import DELETE_SKETCH, HOURS, INSERT_SKETCH, SELECT_SKETCH, add_hours, unpack_hours
 from .connection import in_transaction
 
@@ -122,18 +122,22 @@ SUM_DAY_ROWS = {
     for table, (_key, added) in DAY_TABLES.items()}
 
 
+# A day's totals: each day table's added columns, then its events' visitors and count.
+TOTALS_WIDTH = sum(len(added) for _key, added in DAY_TABLES.values()) + 2
+
+
 def day_totals(conn, first, last):
     """What is checked of each day: {day: every day table's row sums}, one query per table (a
     table not keyed by day first is read once, not once a day)."""
-    totals = {}
-    width = sum(len(added) for _key, added in DAY_TABLES.values())
-    offset = 0
+    totals, width, offset = {}, TOTALS_WIDTH, 0
     for table, (_key, added) in DAY_TABLES.items():
         for day, *values in conn.execute(SUM_DAY_ROWS[table], {"first": first, "last": last}):
             row = totals.setdefault(day, [0] * width)
             row[offset:offset + len(added)] = [round(v, 6) if isinstance(v, float) else v
                                                for v in values]
         offset += len(added)
+    for day, counts in event_months.day_totals(conn, first, last).items():
+        totals.setdefault(day, [0] * width)[offset:] = counts  # its events' visitors and count
     return totals
 
 
@@ -215,6 +219,8 @@ def copy_day(source, target, day, add=True, rows=None):
         for (site,) in imported:
             conn.execute(INSERT_IMPORTED_DAY, {"day": day, "site": site})
         day_records.copy_days(source, conn, day, day)
+        for site, sums in event_months.day_sums(source, day).items():
+            event_months.add_day(conn, day, site, sums)
 
     in_transaction(target, work)
 

@@ -1,9 +1,11 @@
-"""Each ended day's event hits summed up into daily_event per filter, then deleted: what
-days.end_days_before runs for events, as breakdowns.store_ended_days does for views. It imports
-neither days.py nor events.py, which both use it.
+"""Each ended day's event hits summed up per filter into their month's monthly_event rows
+(event_months.py), then deleted: what days.end_days_before runs for events, as
+breakdowns.store_ended_days does for views. It imports neither days.py nor events.py, which both
+use it.
 """
 
 from .. import bounds, dimensions
+from . import event_months
 
 # What an event can be filtered by, as a view (dimensions.VIEW_COLUMNS), each a column of
 # event_hits; hour is only ever stored (the hours of an event's one day).
@@ -18,18 +20,11 @@ SELECT_ENDED_HITS = f"""
      order by ts
 """
 FORGET_HITS_BEFORE = "delete from event_hits where day < :today"
-ADD_DAILY = """
-    insert into daily_event (filter, filter_value, event, day, site, visitors, count)
-    values (:filter, :filter_value, :event, :day, :site, :visitors, :count)
-    on conflict (filter, filter_value, event, day, site) do update
-       set visitors = daily_event.visitors + excluded.visitors,
-           count = daily_event.count + excluded.count
-"""
 
 
 def end_days_before(conn, today):
     """Inside days.end_days_before's transaction: sum up the event hits of days before today
-    into daily_event, then delete them (their visitor hashes die with the day's salt)."""
+    into their months' rows, then delete them (their visitor hashes die with the day's salt)."""
     by_day = {}
     for day, site, name, visitor, *columns in conn.execute(SELECT_ENDED_HITS, {"today": today}):
         by_day.setdefault((day, site), []).append((name, visitor, dict(zip(COLUMNS, columns))))
@@ -63,8 +58,5 @@ def sums_of(hits):
 
 
 def add_sums(conn, day, site, sums):
-    """Add one day and site's event sums to daily_event."""
-    params = [{"filter": f, "filter_value": value, "event": name, "day": day, "site": site,
-               "visitors": counts[0], "count": counts[1]}
-              for (f, value, name), counts in sums.items()]
-    conn.executemany(ADD_DAILY, params)
+    """Add one day and site's event sums (sums_of's) to what its month holds."""
+    event_months.add_day(conn, day, site, sums)

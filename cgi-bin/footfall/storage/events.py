@@ -1,6 +1,7 @@
 """Events (footfall("signup"), a click on an element with data-footfall-event, an outbound link,
 a download): today's event hits, keyed by the day's visitor hash and deleted with the day's salt
-as views are, and each ended day's events summed up per filter in daily_event.
+as views are, and each ended day's events summed up per filter in monthly_event
+(event_months.py).
 
 An event is not a pageview: it touches no pageview rollup and no day summary. Its rules are the
 pageview's, per visitor and event: at most flood_limit hits of one event per visitor within the
@@ -11,7 +12,7 @@ daily_limit events per visitor and day.
 import os
 
 from .. import counting, dimensions
-from . import days
+from . import days, event_months
 from .connection import checkpoint, in_transaction, lock
 from .event_sums import FILTERS, add_sums, sums_of
 from .identifiers import column
@@ -121,24 +122,9 @@ def count_event(conn, event, rules, today=None, new_salt=os.urandom, lock_visito
 
 
 # ---------------------------------------------------------------------------------------------
-# Reading: a range of days, ended days from daily_event, today from its hits
+# Reading: a range of days, ended days from monthly_event, today from its hits
 # ---------------------------------------------------------------------------------------------
 
-SELECT_SUMS = """
-    select event, sum(visitors), sum(count)
-      from daily_event
-     where filter = :filter and filter_value = :filter_value
-       and day between :first and :last and (:site is null or site = :site)
-     group by event
-"""
-# One event by the values of a filter ('' for its totals); {group} is day or filter_value.
-SELECT_EVENT_SUMS = """
-    select {group}, sum(visitors), sum(count)
-      from daily_event
-     where filter = :filter and event = :event
-       and day between :first and :last and (:site is null or site = :site)
-     group by 1
-"""
 SELECT_TODAY = """
     select {group}, count(distinct visitor), count(*)
       from event_hits
@@ -159,11 +145,8 @@ SELECT_LIVE = """
 def read_events(conn, first, last, today, site, filter_name="", filter_value=""):
     """{event: [visitors, count]} of the range: the events whose hits match the filter
     ('' for none); visitors summed per day."""
-    params = {"filter": filter_name, "filter_value": filter_value, "first": first,
-              "last": last, "site": site, "today": today}
-    result = {}
-    for name, visitors, count in conn.execute(SELECT_SUMS, params):
-        _add(result, name, visitors, count)
+    params = {"filter_value": filter_value, "site": site, "today": today}
+    result = event_months.sums_of_value(conn, filter_name, filter_value, first, last, site)
     if first <= today <= last:
         where = f"{column(filter_name)} = :filter_value" if filter_name else "1 = 1"
         query = SELECT_TODAY.format(group="event", where=where)
@@ -175,12 +158,9 @@ def read_events(conn, first, last, today, site, filter_name="", filter_value="")
 def read_event(conn, first, last, today, site, event, by=""):
     """{value: [visitors, count]} of one event over the range, by a filter's values ('' for
     its totals, under the key ''; 'day' for each day; 'page', 'browser', ..., 'hour')."""
-    params = {"filter": "" if by in ("", "day") else by, "first": first, "last": last,
-              "site": site, "today": today, "event": event}
-    query = SELECT_EVENT_SUMS.format(group="day" if by == "day" else "filter_value")
-    result = {}
-    for value, visitors, count in conn.execute(query, params):
-        _add(result, value, visitors, count)
+    params = {"site": site, "today": today, "event": event}
+    result = event_months.sums_of_event(conn, event, "" if by in ("", "day") else by, first,
+                                        last, site, by_day=by == "day")
     if first <= today <= last and by != "hour":  # today's hours: read_hours
         if by in ("", "day"):
             query = SELECT_TODAY.format(group="day" if by else "''", where="event = :event")

@@ -12,7 +12,7 @@ Where the two differ, and why:
 - ``"offset"`` quoted: a reserved word in PostgreSQL.
 """
 
-from . import month_pairs, page_days
+from . import event_months, month_pairs, page_days
 from .migrations import MIGRATIONS
 
 SCHEMA = """
@@ -251,15 +251,14 @@ SCHEMA = """
     create index event_hits_visitor on event_hits (visitor, event, ts);
     create index event_hits_day on event_hits (day);
 
-    create table daily_event (
-        filter        text    not null,
-        filter_value  text    not null,
-        event         text    not null,
-        day           text    not null,
-        site          text    not null,
-        visitors      integer not null default 0,
-        count         integer not null default 0,
-        primary key (filter, filter_value, event, day, site)
+    create table monthly_event (
+        filter        text  not null,
+        filter_value  text  not null,
+        event         text  not null,
+        month         text  not null,
+        site          text  not null,
+        days          bytea not null,
+        primary key (filter, filter_value, event, month, site)
     );
 
     create table strings (
@@ -302,14 +301,18 @@ MONTHLY_PAIRS = """
     )
 """
 
+MONTHLY_EVENT = SCHEMA[SCHEMA.index("    create table monthly_event"):
+                       SCHEMA.index("    create table strings")].rstrip().rstrip(";").replace(
+                           "create table", "create table if not exists")
+
 # footfall runs on PostgreSQL since schema version 12: no PostgreSQL database is older, so only
 # the migrations after it ever run on one.
 FIRST_VERSION = 12
 
 # Migrations whose SQLite text PostgreSQL cannot run (a table made `without rowid`), in
-# PostgreSQL's words (19 and 20: its table, then the same rows moved; 23: a double precision
-# column; 24: nothing, PostgreSQL has no rowid to add). The others (13 and 14 change rows
-# only) run as they are, each statement through dialect.translate like any other.
+# PostgreSQL's words (19, 20 and 26: its table, then the same rows moved; 23: a double
+# precision column; 24: nothing, PostgreSQL has no rowid to add). The others (13 and 14 change
+# rows only) run as they are, each statement through dialect.translate like any other.
 OWN_MIGRATIONS = {
     16: """
         create table monthly_people (
@@ -326,6 +329,7 @@ OWN_MIGRATIONS = {
     20: page_days.migration(DAILY_PAGE_VISITS),
     23: page_days.fold_visits("double precision"),
     24: "",  # SQLite's tables of blobs get a rowid; PostgreSQL's are as they were
+    26: event_months.migration(MONTHLY_EVENT),
 }
 
 

@@ -6,7 +6,7 @@ the same tables, columns, indexes and keys.
 
 # The whole schema as it is now: what a new database is created with. An older database is
 # brought here by MIGRATIONS; tests/test_migrations.py checks both end with the same schema.
-SCHEMA_VERSION = 25
+SCHEMA_VERSION = 26
 
 SCHEMA = """
     -- Per-day totals for a whole site: what the chart reads.
@@ -314,16 +314,17 @@ SCHEMA = """
 
     -- An ended day's events summed up, for a filter as in daily_breakdown ('' for none; page,
     -- ref, browser, ..., and hour, in which a visitor counts at their first hit of the event).
-    -- The pages an event happened on are its rows filtered by page.
-    create table daily_event (
-        filter        text    not null,
-        filter_value  text    not null,
-        event         text    not null,
-        day           text    not null,
-        site          text    not null,
-        visitors      integer not null default 0,  -- distinct visitors who sent it that day
-        count         integer not null default 0,  -- times it was counted
-        primary key (filter, filter_value, event, day, site)
+    -- The pages an event happened on are its rows filtered by page. One row a month: days holds
+    -- each day's day of the month, visitors (distinct that day) and count (times counted) as
+    -- varints (storage/event_months.py); a row a day repeated its key's text each day.
+    create table monthly_event (
+        filter        text not null,
+        filter_value  text not null,
+        event         text not null,
+        month         text not null,  -- YYYY-MM
+        site          text not null,
+        days          blob not null,
+        primary key (filter, filter_value, event, month, site)
     ) without rowid;
 
     -- Each string a day's records hold (storage/day_records.py), once: the records hold its

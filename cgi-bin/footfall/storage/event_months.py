@@ -1,0 +1,184 @@
+"""An ended day's event sums, kept since schema 26 in one monthly_event row per filter value,
+event, month and site, whose blob holds the month's days: for each day with hits, its day of the
+month, visitors and count, as unsigned varints in day order. As one daily_event row per day
+(schema 11 to 25) the same numbers took 4.3 of the 34 MB of the 1M-hit site, most of it the
+key's text repeated day after day (docs/storage.md). Written when a day ends
+(event_sums.add_sums), read by storage/events.py, copied day by day by migrate_db.
+"""
+
+# Schema 26's table, made by migration 26 unless there (the comments on it are in schema.py);
+# PostgreSQL's in its words (pg_schema.MONTHLY_EVENT).
+TABLE = """
+    create table if not exists monthly_event (
+        filter        text not null,
+        filter_value  text not null,
+        event         text not null,
+        month         text not null,
+        site          text not null,
+        days          blob not null,
+        primary key (filter, filter_value, event, month, site)
+    ) without rowid
+"""
+SELECT_MONTH = """
+    select filter, filter_value, event, days from monthly_event
+     where month = :month and site = :site
+"""
+SELECT_MONTH_OF_SITES = """
+    select site, filter, filter_value, event, days from monthly_event where month = :month
+"""
+SAVE = """
+    insert into monthly_event (filter, filter_value, event, month, site, days)
+    values (:filter, :filter_value, :event, :month, :site, :days)
+    on conflict (filter, filter_value, event, month, site) do update set days = excluded.days
+"""
+# A range's rows: of one filter value (every event), or of one event (every filter value).
+SELECT_OF_VALUE = """
+    select event, month, days from monthly_event
+     where filter = :filter and filter_value = :filter_value
+       and month between :first_month and :last_month and (:site is null or site = :site)
+"""
+SELECT_OF_EVENT = """
+    select filter_value, month, days from monthly_event
+     where filter = :filter and event = :event
+       and month between :first_month and :last_month and (:site is null or site = :site)
+"""
+# Schema 11 to 25's table, made by migration 26 unless there (a database made by later code and
+# marked older, in tests), to move its rows from and drop.
+DAILY_EVENT = """
+    create table if not exists daily_event (
+        filter        text    not null,
+        filter_value  text    not null,
+        event         text    not null,
+        day           text    not null,
+        site          text    not null,
+        visitors      integer not null default 0,
+        count         integer not null default 0,
+        primary key (filter, filter_value, event, day, site)
+    )
+"""
+SELECT_UNFILTERED = """
+    select event, month, days from monthly_event
+     where filter = '' and filter_value = '' and month between :first_month and :last_month
+"""
+SELECT_DAILY_EVENT = """
+    select filter, filter_value, event, day, site, visitors, count from daily_event
+"""
+
+
+def add_day(conn, day, site, sums):
+    """Add one day and site's sums {(filter, filter_value, event): [visitors, count]} to its
+    month's rows (a day summed up twice, or copied onto, adds up)."""
+    if not sums:
+        return
+    month, day_of_month = day[:7], int(day[8:])
+    stored = {(f, fv, name): decode(blob) for f, fv, name, blob in
+              conn.execute(SELECT_MONTH, {"month": month, "site": site})}
+    rows = []
+    for key, (visitors, count) in sums.items():
+        days = stored.get(key, {})
+        before = days.get(day_of_month, (0, 0))
+        days[day_of_month] = (before[0] + visitors, before[1] + count)
+        rows.append({"filter": key[0], "filter_value": key[1], "event": key[2],
+                     "month": month, "site": site, "days": encode(days)})
+    conn.executemany(SAVE, rows)
+
+
+def day_sums(conn, day):
+    """{site: {(filter, filter_value, event): [visitors, count]}} of one ended day (what
+    migrate_db copies)."""
+    out = {}
+    for site, f, fv, name, blob in conn.execute(SELECT_MONTH_OF_SITES, {"month": day[:7]}):
+        counts = decode(blob).get(int(day[8:]))
+        if counts is not None:
+            out.setdefault(site, {})[f, fv, name] = list(counts)
+    return out
+
+
+def day_totals(conn, first, last):
+    """{day: [visitors, count]} of the events of each ended day first to last, every site's
+    (what migrate_db checks a copy by)."""
+    rows = conn.execute(SELECT_UNFILTERED, _range(first, last, None))
+    return _summed(rows, first, last, by_day=True)
+
+
+def sums_of_value(conn, filter_name, filter_value, first, last, site):
+    """{event: [visitors, count]} of the ended days first to last under one filter value
+    ('' and '' for none); visitors summed per day."""
+    query, params = SELECT_OF_VALUE, _range(first, last, site)
+    params.update(filter=filter_name, filter_value=filter_value)
+    return _summed(conn.execute(query, params), first, last, by_day=False)
+
+
+def sums_of_event(conn, event, filter_name, first, last, site, by_day=False):
+    """{filter value: [visitors, count]} of one event over the ended days first to last, or
+    {day: ...} by_day (of the filter '')."""
+    params = _range(first, last, site)
+    params.update(filter=filter_name, event=event)
+    return _summed(conn.execute(SELECT_OF_EVENT, params), first, last, by_day)
+
+
+def move_rows(conn):
+    """Migration 26: daily_event's rows into monthly_event, every number kept."""
+    by_day = {}
+    for f, fv, name, day, site, visitors, count in conn.execute(SELECT_DAILY_EVENT):
+        by_day.setdefault((day, site), {})[f, fv, name] = [visitors, count]
+    for (day, site), sums in sorted(by_day.items()):
+        add_day(conn, day, site, sums)
+    conn.execute("drop table daily_event")
+
+
+def migration(table):
+    """Migration 26: a function of the connection that makes table (in its backend's words)
+    and moves daily_event's rows into it: SQL cannot pack a month's days into one blob."""
+
+    def migrate(conn):
+        conn.execute(table)
+        conn.execute(DAILY_EVENT)
+        move_rows(conn)
+
+    return migrate
+
+
+def encode(days):
+    """The blob of {day of month: (visitors, count)}: day, visitors, count as varints."""
+    out = bytearray()
+    for day in sorted(days):
+        for n in (day,) + tuple(days[day]):
+            while n >= 0x80:
+                out.append(n & 0x7F | 0x80)
+                n >>= 7
+            out.append(n)
+    return bytes(out)
+
+
+def decode(blob):
+    """{day of month: (visitors, count)} of an encode()d blob (bytes, or PostgreSQL's
+    memoryview)."""
+    numbers, n, shift = [], 0, 0
+    for byte in bytes(blob):
+        n |= (byte & 0x7F) << shift
+        if byte & 0x80:
+            shift += 7
+        else:
+            numbers.append(n)
+            n, shift = 0, 0
+    it = iter(numbers)
+    return {day: (visitors, count) for day, visitors, count in zip(it, it, it)}
+
+
+def _range(first, last, site):
+    return {"first_month": first[:7], "last_month": last[:7], "site": site}
+
+
+def _summed(rows, first, last, by_day):
+    """{key: [visitors, count]} of rows (key, month, blob), their days first to last only;
+    by_day: the key is the day."""
+    out = {}
+    for key, month, blob in rows:
+        for day_of_month, (visitors, count) in decode(blob).items():
+            day = f"{month}-{day_of_month:02d}"
+            if first <= day <= last:
+                counts = out.setdefault(day if by_day else key, [0, 0])
+                counts[0] += visitors
+                counts[1] += count
+    return out
