@@ -6,7 +6,7 @@ of rare traits; the HTTP contract of two and three filters and their CSV."""
 import random
 
 import pytest
-from footfall import counting, records
+from footfall import columns, counting, records
 from footfall.storage import bulk, days, record
 from footfall_testing import BROWSER_UA, NOON_DAY
 from storage_testing import RULES, UTC
@@ -198,9 +198,9 @@ def test_a_days_stored_records_hold_no_visitor_hash_and_rows_sorted_by_value(con
     hashes = [bytes(v) for (v,) in conn.execute(
         "select unique_visitor from views where day = :day", {"day": TODAY}).fetchall()]
     assert len(blobs) == 1
-    columns = records.unpack(bytes(blobs[0][0]), records.VIEW_WIDTH)
-    rows = list(zip(*columns))
-    assert len(columns) == records.VIEW_WIDTH  # values, hour, seconds, flags: nothing else
+    view_columns = columns.unpack(bytes(blobs[0][0]), records.VIEW_WIDTH)
+    rows = list(zip(*view_columns))
+    assert len(view_columns) == records.VIEW_WIDTH  # values, hour, seconds, flags: nothing else
     assert rows == sorted(rows)
     assert all(h not in bytes(blobs[0][0]) for h in hashes)
     assert conn.execute("select count(*) from views where day < :day",
