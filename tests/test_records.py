@@ -4,6 +4,7 @@ backends; what a day's stored records hold (no visitor hash, rows sorted by valu
 of rare traits; the HTTP contract of two and three filters and their CSV."""
 
 import random
+import zlib
 
 import pytest
 from footfall import columns, counting, records
@@ -205,6 +206,13 @@ def test_a_days_stored_records_hold_no_visitor_hash_and_rows_sorted_by_value(con
     assert all(h not in bytes(blobs[0][0]) for h in hashes)
     assert conn.execute("select count(*) from views where day < :day",
                         {"day": TODAY}).fetchone()[0] == 0
+
+
+def test_a_days_view_records_are_stored_with_their_page_column_as_deltas(conn):
+    stored_site(conn)
+    blobs = conn.execute("select views from day_records").fetchall()
+    # the delta form ("2"), then the page's deltas as signed bytes
+    assert {zlib.decompress(bytes(blob))[4:6] for (blob,) in blobs} == {b"2b"}
 
 
 def test_a_lone_visitors_rare_mix_of_traits_reads_as_other(conn, app):
