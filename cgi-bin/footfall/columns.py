@@ -52,7 +52,8 @@ def pack(rows, width, deltas=()):
 
 
 def unpack(blob, width):
-    """The columns (arrays) of a pack()ed blob, of either form."""
+    """The columns of a pack()ed blob, of either form: arrays, and lists of the delta-coded
+    columns' values (a list of their running sums is made faster than an array of them)."""
     data = zlib.decompress(blob)
     count = struct.unpack_from("<I", data)[0]
     delta_form = data[4:5] == DELTA_FORM
@@ -70,7 +71,7 @@ def unpack(blob, width):
         if sys.byteorder == "big":
             column.byteswap()
         at += size
-        out.append(array.array("q", accumulate(column)) if code.islower() else column)
+        out.append(list(accumulate(column)) if code.islower() else column)
     return out
 
 
