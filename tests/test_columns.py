@@ -43,5 +43,5 @@ def test_sorted_rows_take_fewer_bytes_in_the_delta_form():
     # a day's views as records sort them: the page first, then the other values
     rows = sorted((i * 7 % 300, i * 13 % 50, i * 31 % 1000) for i in range(3000))
     plain = plain_blob(rows, "HBH")
-    assert columns.unpack(plain, 3) == columns.unpack(columns.pack(rows, 3, (0,)), 3)
+    assert list(zip(*columns.unpack(columns.pack(rows, 3, (0,)), 3))) == rows
     assert len(columns.pack(rows, 3, (0,))) < len(plain)
