@@ -3,7 +3,7 @@
 import zoneinfo
 
 import pytest
-from footfall import counting, records
+from footfall import columns, counting, records
 from footfall.storage import database, day_records, month_pairs, record, totals
 from footfall_testing import BROWSER_UA, NOON
 
@@ -39,7 +39,7 @@ def month_pairs_of(conn):
     out = {}
     for f, fv, month, site, blob in rows(conn, "select filter, filter_value, month, site, lists"
                                                " from monthly_pairs"):
-        for number, id_, *counts in zip(*records.unpack(bytes(blob), month_pairs.WIDTH)):
+        for number, id_, *counts in zip(*columns.unpack(bytes(blob), month_pairs.WIDTH)):
             out[f, fv, dims[number], month, site, names.name_of(number, id_)] = counts
     return out
 

@@ -4,6 +4,7 @@ added to when a month is written again, and moved there by migration 19 with eve
 whole-month answer kept. Both backends."""
 
 import random
+import zlib
 
 import pytest
 from footfall import counting, pairs
@@ -58,6 +59,12 @@ def test_a_months_pairs_are_one_row_per_filter_value_and_none_in_monthly_breakdo
     # Each filter value's totals stay rows of monthly_breakdown.
     assert rows(october, "select count(*) from monthly_breakdown where filter = 'browser'"
                          " and filter_value = 'Chrome' and dim = ''") == [(1,)]
+
+
+def test_a_months_pairs_are_stored_with_their_key_columns_as_deltas(october):
+    blobs = rows(october, "select lists from monthly_pairs")
+    # the delta form ("2"), then the dimension's number and the value's id as signed bytes
+    assert {zlib.decompress(bytes(blob))[4:7] for (blob,) in blobs} == {b"2bb"}
 
 
 def test_a_months_pairs_hold_each_count_exactly(db_path):

@@ -4,9 +4,10 @@ backends; what a day's stored records hold (no visitor hash, rows sorted by valu
 of rare traits; the HTTP contract of two and three filters and their CSV."""
 
 import random
+import zlib
 
 import pytest
-from footfall import counting, records
+from footfall import columns, counting, records
 from footfall.storage import bulk, days, record
 from footfall_testing import BROWSER_UA, NOON_DAY
 from storage_testing import RULES, UTC
@@ -198,13 +199,20 @@ def test_a_days_stored_records_hold_no_visitor_hash_and_rows_sorted_by_value(con
     hashes = [bytes(v) for (v,) in conn.execute(
         "select unique_visitor from views where day = :day", {"day": TODAY}).fetchall()]
     assert len(blobs) == 1
-    columns = records.unpack(bytes(blobs[0][0]), records.VIEW_WIDTH)
-    rows = list(zip(*columns))
-    assert len(columns) == records.VIEW_WIDTH  # values, hour, seconds, flags: nothing else
+    view_columns = columns.unpack(bytes(blobs[0][0]), records.VIEW_WIDTH)
+    rows = list(zip(*view_columns))
+    assert len(view_columns) == records.VIEW_WIDTH  # values, hour, seconds, flags: nothing else
     assert rows == sorted(rows)
     assert all(h not in bytes(blobs[0][0]) for h in hashes)
     assert conn.execute("select count(*) from views where day < :day",
                         {"day": TODAY}).fetchone()[0] == 0
+
+
+def test_a_days_view_records_are_stored_with_their_page_column_as_deltas(conn):
+    stored_site(conn)
+    blobs = conn.execute("select views from day_records").fetchall()
+    # the delta form ("2"), then the page's deltas as signed bytes
+    assert {zlib.decompress(bytes(blob))[4:6] for (blob,) in blobs} == {b"2b"}
 
 
 def test_a_lone_visitors_rare_mix_of_traits_reads_as_other(conn, app):

@@ -25,11 +25,7 @@ five is held by fewer than K visits gives up one trait at a time (fold()) until 
 the rest. A rare mix of traits kept per day would otherwise be a fingerprint across days.
 """
 
-import array
 import collections
-import struct
-import sys
-import zlib
 from itertools import compress
 from operator import itemgetter
 
@@ -178,7 +174,7 @@ def _whole(view):
 
 
 # ---------------------------------------------------------------------------------------------
-# Records as integer columns: strings to numbers, sorted, packed into one zlib blob
+# Records as integer columns: strings to numbers, sorted (columns.pack stores them)
 # ---------------------------------------------------------------------------------------------
 
 def encode(rows, dims, id_of):
@@ -196,42 +192,6 @@ def encode(rows, dims, id_of):
         coded.append(map(ids.__getitem__, column))
     out = list(zip(*coded, *columns[len(dims):]))
     out.sort()
-    return out
-
-
-def pack(rows, width):
-    """One zlib blob of integer rows as columns: the row count (4 bytes, little-endian), one
-    typecode per column (B, H, I or Q: the narrowest that holds it), then each column's array,
-    little-endian."""
-    columns = list(zip(*rows)) if rows else [()] * width
-    codes, body = [], []
-    for column in columns:
-        top = max(column, default=0)
-        code = ("B" if top < 1 << 8 else "H" if top < 1 << 16 else "I" if top < 1 << 32
-                else "Q")
-        data = array.array(code, column)
-        if sys.byteorder == "big":
-            data.byteswap()
-        codes.append(code)
-        body.append(data.tobytes())
-    header = struct.pack("<I", len(rows)) + "".join(codes).encode("ascii")
-    return zlib.compress(header + b"".join(body), 9)
-
-
-def unpack(blob, width):
-    """The columns (arrays) of a pack()ed blob."""
-    data = zlib.decompress(blob)
-    count = struct.unpack_from("<I", data)[0]
-    at = 4 + width
-    out = []
-    for code in data[4:at].decode("ascii"):
-        column = array.array(code)
-        size = column.itemsize * count
-        column.frombytes(data[at:at + size])
-        if sys.byteorder == "big":
-            column.byteswap()
-        at += size
-        out.append(column)
     return out
 
 

@@ -4,7 +4,7 @@ number, once. Written when a day ends (breakdowns.store_ended_days, bulk.py, an 
 its visitor hashes are deleted; read by a GET with two filters or more (insights.py).
 """
 
-from .. import records
+from .. import columns, records
 
 # Migration 24: the same table with a rowid (schema.py says why), its rows moved.
 AS_ROWID_TABLE = """
@@ -52,6 +52,9 @@ SELECT_DAY_HITS = """
 """
 SELECT_ALL = "select day, site, views, events from day_records where day between :first and :last"
 _EVENT_COLUMNS = records.PER_VIEW + records.PER_VISIT
+# The view records' first column (the page, rows sorted) is stored as its deltas; no other
+# column of either blob gained by it (docs/storage.md, "Delta-coded blobs").
+VIEW_DELTAS = (0,)
 
 
 class Strings:
@@ -136,12 +139,13 @@ def add(conn, day, site, view_rows, event_rows, strings=None):
         views = sorted(views + _rows(stored[0], records.VIEW_WIDTH))
         events = sorted(events + _rows(stored[1], records.EVENT_WIDTH))
         conn.execute(DELETE_RECORDS, key)
-    conn.execute(INSERT_RECORDS, dict(key, views=records.pack(views, records.VIEW_WIDTH),
-                                      events=records.pack(events, records.EVENT_WIDTH)))
+    views = columns.pack(views, records.VIEW_WIDTH, VIEW_DELTAS)
+    conn.execute(INSERT_RECORDS, dict(key, views=views,
+                                      events=columns.pack(events, records.EVENT_WIDTH)))
 
 
 def _rows(blob, width):
-    return list(zip(*records.unpack(bytes(blob), width)))
+    return list(zip(*columns.unpack(bytes(blob), width)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -153,8 +157,8 @@ def in_range(conn, first, last, site=None):
     last]: one site's, or every site's."""
     params = {"first": first, "last": last, "site": site}
     for day, views, events in conn.execute(SELECT_RANGE, params):
-        yield (day, records.unpack(bytes(views), records.VIEW_WIDTH),
-               records.unpack(bytes(events), records.EVENT_WIDTH))
+        yield (day, columns.unpack(bytes(views), records.VIEW_WIDTH),
+               columns.unpack(bytes(events), records.EVENT_WIDTH))
 
 
 def first_day(conn, site=None):

@@ -1,14 +1,14 @@
 """A month's pairs (a filter's value x each value of a listed dimension: the filter's lists over
 whole months) in their compact form since schema 19: one monthly_pairs row per filter value,
 month and site, whose blob holds that value's lists of the month as zlib-compressed integer
-columns (records.pack): the listed dimension's number and the value's id (records.DIM_NUMBER,
+columns (columns.pack): the listed dimension's number and the value's id (records.DIM_NUMBER,
 the strings table), visitors, pageviews, entries, bounces, timed views and visible seconds in
 whole milliseconds. As text rows of monthly_breakdown, both ways round, they were 43 of the
 103 MB of the 1M-hit site (docs/storage.md). Written when days end (breakdowns.MonthSums) and
 when migrate_db sums a month up again (copies.sum_up_month); read by breakdown_reader.
 """
 
-from .. import records
+from .. import columns, records
 from . import day_records
 
 # Schema 19's new table, made by migration 19 unless there (the comments on it are in schema.py).
@@ -39,6 +39,9 @@ AS_ROWID_TABLE = """
 """
 # dim, value id, visitors, pageviews, entries, bounces, timed, milliseconds
 WIDTH = 8
+# The key's two columns (rows sorted by them) are stored as their deltas (docs/storage.md,
+# "Delta-coded blobs").
+DELTAS = (0, 1)
 SELECT_LISTS = """
     select lists from monthly_pairs
      where filter = :filter and filter_value = :filter_value and month = :month and site = :site
@@ -90,7 +93,7 @@ def add(conn, month, site, sums, stored=True, strings=None):
                 _add(lists, row[:2], row[2:])
             conn.execute(DELETE_LISTS, key)
         rows = sorted(item + tuple(counts) for item, counts in lists.items())
-        conn.execute(INSERT_LISTS, dict(key, lists=records.pack(rows, WIDTH)))
+        conn.execute(INSERT_LISTS, dict(key, lists=columns.pack(rows, WIDTH, DELTAS)))
 
 
 def lists(conn, filter_name, filter_value, first, last, site=None):
@@ -135,7 +138,7 @@ def _whole(counts):
 
 
 def _decoded(blob):
-    return zip(*records.unpack(bytes(blob), WIDTH))
+    return zip(*columns.unpack(bytes(blob), WIDTH))
 
 
 def _add(into, key, counts):
