@@ -1,10 +1,13 @@
 """An ended day's event sums, kept since schema 26 in one monthly_event row per filter value,
 event, month and site, whose blob holds the month's days: for each day with hits, its day of the
-month, visitors and count, as unsigned varints in day order. As one daily_event row per day
+month, visitors and count, as one array of integers in day order. As one daily_event row per day
 (schema 11 to 25) the same numbers took 4.3 of the 34 MB of the 1M-hit site, most of it the
 key's text repeated day after day (docs/storage.md). Written when a day ends
 (event_sums.add_sums), read by storage/events.py, copied day by day by migrate_db.
 """
+
+import array
+import sys
 
 # Schema 26's table, made by migration 26 unless there (the comments on it are in schema.py);
 # PostgreSQL's in its words (pg_schema.MONTHLY_EVENT).
@@ -140,30 +143,32 @@ def migration(table):
 
 
 def encode(days):
-    """The blob of {day of month: (visitors, count)}: day, visitors, count as varints."""
-    out = bytearray()
-    for day in sorted(days):
-        for n in (day,) + tuple(days[day]):
-            while n >= 0x80:
-                out.append(n & 0x7F | 0x80)
-                n >>= 7
-            out.append(n)
-    return bytes(out)
+    """The blob of {day of month: (visitors, count)}: a typecode (B, H, I or Q: the narrowest
+    that holds every number), then day, visitors and count of each day as that array,
+    little-endian. An array, not varints: decoded at C speed, as a GET reads a year of it."""
+    flat = [n for day in sorted(days) for n in (day,) + tuple(days[day])]
+    top = max(flat, default=0)
+    code = "B" if top < 1 << 8 else "H" if top < 1 << 16 else "I" if top < 1 << 32 else "Q"
+    numbers = array.array(code, flat)
+    if sys.byteorder == "big":
+        numbers.byteswap()
+    return code.encode("ascii") + numbers.tobytes()
 
 
 def decode(blob):
     """{day of month: (visitors, count)} of an encode()d blob (bytes, or PostgreSQL's
     memoryview)."""
-    numbers, n, shift = [], 0, 0
-    for byte in bytes(blob):
-        n |= (byte & 0x7F) << shift
-        if byte & 0x80:
-            shift += 7
-        else:
-            numbers.append(n)
-            n, shift = 0, 0
-    it = iter(numbers)
+    it = iter(_numbers(blob))
     return {day: (visitors, count) for day, visitors, count in zip(it, it, it)}
+
+
+def _numbers(blob):
+    data = bytes(blob)
+    numbers = array.array(chr(data[0]))
+    numbers.frombytes(data[1:])
+    if sys.byteorder == "big":
+        numbers.byteswap()
+    return numbers
 
 
 def _range(first, last, site):
@@ -174,11 +179,23 @@ def _summed(rows, first, last, by_day):
     """{key: [visitors, count]} of rows (key, month, blob), their days first to last only;
     by_day: the key is the day."""
     out = {}
+    first_month, last_month = first[:7], last[:7]
     for key, month, blob in rows:
-        for day_of_month, (visitors, count) in decode(blob).items():
-            day = f"{month}-{day_of_month:02d}"
-            if first <= day <= last:
-                counts = out.setdefault(day if by_day else key, [0, 0])
-                counts[0] += visitors
-                counts[1] += count
+        # The days of this month inside the range: all but at the range's two ends.
+        low = int(first[8:]) if month == first_month else 1
+        high = int(last[8:]) if month == last_month else 31
+        numbers = _numbers(blob)
+        if not by_day and low == 1 and high == 31:  # a whole month: summed in C
+            counts = out.setdefault(key, [0, 0])
+            counts[0] += sum(numbers[1::3])
+            counts[1] += sum(numbers[2::3])
+            continue
+        for i in range(0, len(numbers), 3):
+            day = numbers[i]
+            if low <= day <= high:
+                counts = out.get(f"{month}-{day:02d}" if by_day else key)
+                if counts is None:
+                    counts = out[f"{month}-{day:02d}" if by_day else key] = [0, 0]
+                counts[0] += numbers[i + 1]
+                counts[1] += numbers[i + 2]
     return out
