@@ -98,3 +98,16 @@ def test_pages_past_the_cap_leave_the_page_rollups(conn):
     months = dict(conn.execute("select page, pageviews from monthly_page").fetchall())
     assert len(pages) == cap + 1 and pages[bounds.OTHER] == 2
     assert months == pages
+
+
+@pytest.mark.both_backends
+def test_referrers_past_the_cap_leave_the_referrer_rollups(conn):
+    cap = bounds.CAPS["ref"]
+    hits = [record.Hit(NOON + i, DAY, "example.com", "/", f"https://r{i}.example/",
+                       f"10.0.{i // 250}.{i % 250}", FIREFOX) for i in range(cap + 2)]
+    record.record_hits(conn, hits, RULES)
+    days.close_ended_days(conn, "2026-11-29")
+    refs = dict(conn.execute("select ref, pageviews from daily_ref").fetchall())
+    months = dict(conn.execute("select ref, pageviews from monthly_ref").fetchall())
+    assert len(refs) == cap + 1 and refs[bounds.OTHER] == 2
+    assert months == refs

@@ -37,11 +37,11 @@ def test_first_day_of_a_site_without_hits_is_none(conn):
 @pytest.mark.sqlite_only  # SQLite's query plans
 @pytest.mark.parametrize("query", [
     totals.SELECT_SITE_DAYS, totals.SELECT_PAGE_DAYS, totals.SELECT_FIRST_SITE_DAY,
-    totals.SELECT_FIRST_PAGE_DAY, totals.SELECT_TOP_PAGES, totals.SELECT_TOP_REFERRERS,
+    totals.SELECT_FIRST_PAGE_DAY, totals.SELECT_TOP_PAGES, totals.SELECT_REF_SUMS,
     page_days.SELECT_LISTED, page_days.SELECT_TOTALS, page_days.SUM_LISTED, page_days.SUM_TOTALS,
     value_days.SELECT_TOTALS, value_days.SUM_TOTALS,
 ], ids=["site-days", "page-days", "first-site-day", "first-page-day", "top-pages",
-        "top-referrers", "ended-pages", "ended-page-days", "ended-pages-summed",
+        "referrer-days", "ended-pages", "ended-page-days", "ended-pages-summed",
         "ended-page-summed", "ended-value-days", "ended-value-summed"])
 @pytest.mark.parametrize("site", [None, "example.com"], ids=["all-sites", "one-site"])
 def test_read_queries_search_a_rollup_through_an_index(conn, query, site):

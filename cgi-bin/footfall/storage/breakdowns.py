@@ -6,7 +6,7 @@ hours) and the unique-visitor sketches. breakdown_reader.py reads them back for 
 from .. import dimensions, pairs, records, sketch, summary
 from ..bounds import OTHER
 from ..summary import PACKED_BITS, PACKED_FIELD, unpack
-from . import day_records, month_pairs, page_caps, page_days, value_days
+from . import day_records, month_pairs, page_caps, page_days, ref_rollups, value_days
 from .breakdown_rows import ADD_DAILY, ADD_MONTHLY
 
 # A day's counted views: their site, then what summary.View takes (its dimensions are
@@ -143,6 +143,9 @@ def add_summary(conn, day, site, packed, seconds, uniques, view_rows, months=Non
     if ("", "", "page", OTHER) in packed:  # pages past the day's cap: out of the rollups too
         page_caps.fold_pages(conn, day, site, {key[3] for key in packed
                                                if not key[0] and key[2] == "page"})
+    if ("", "", "ref", OTHER) in packed:  # and the referrers past theirs
+        ref_rollups.fold_refs(conn, day, site, {key[3] for key in packed
+                                                if not key[0] and key[2] == "ref"})
     own = months if months is not None else MonthSums()
     # A filter's lists and hours of the day (its value x a listed value) are in the day's
     # records, and its hours in hourly_site (the same counts, as the hits added them): only

@@ -4,7 +4,17 @@ its days; the install's facts and log imports; and each day's totals, to check a
 """
 
 from .. import pairs, sketch
-from . import breakdowns, day_records, days, event_months, month_pairs, page_days, people, value_days
+from . import (
+    breakdowns,
+    day_records,
+    days,
+    event_months,
+    month_pairs,
+    page_days,
+    people,
+    ref_rollups,
+    value_days,
+)
 from .breakdowns import DELETE_SKETCH, HOURS, INSERT_SKETCH, SELECT_SKETCH, add_hours, unpack_hours
 from .connection import in_transaction
 
@@ -233,6 +243,8 @@ def sum_up_month(conn, month):
         days.lock_days(conn, params["first"], alone=True)
         conn.execute(DELETE_MONTHLY_PAGE, params)
         conn.execute(SUM_MONTHLY_PAGE, params)
+        conn.execute(ref_rollups.DELETE_MONTH, params)
+        conn.execute(ref_rollups.SUM_MONTH, params)
         conn.execute(DELETE_MONTHLY_BREAKDOWN, params)
         conn.execute(SUM_MONTHLY_BREAKDOWN, params)
         month_pairs.delete_month(conn, month)

@@ -12,7 +12,7 @@ Where the two differ, and why:
 - ``"offset"`` quoted: a reserved word in PostgreSQL.
 """
 
-from . import event_months, month_pairs, page_days
+from . import event_months, month_pairs, page_days, ref_rollups
 from .migrations import MIGRATIONS
 
 SCHEMA = """
@@ -61,6 +61,14 @@ SCHEMA = """
         ref        text    not null,
         pageviews  integer not null default 0,
         primary key (day, site, ref)
+    );
+
+    create table monthly_ref (
+        month      text    not null,
+        site       text    not null,
+        ref        text    not null,
+        pageviews  integer not null default 0,
+        primary key (month, site, ref)
     );
 
     create table salts (
@@ -310,7 +318,7 @@ MONTHLY_EVENT = SCHEMA[SCHEMA.index("    create table monthly_event"):
 FIRST_VERSION = 12
 
 # Migrations whose SQLite text PostgreSQL cannot run (a table made `without rowid`), in
-# PostgreSQL's words (19, 20 and 26: its table, then the same rows moved; 23: a double
+# PostgreSQL's words (19, 20, 26 and 27: its table, then the same rows moved; 23: a double
 # precision column; 24: nothing, PostgreSQL has no rowid to add). The others (13 and 14 change
 # rows only) run as they are, each statement through dialect.translate like any other.
 OWN_MIGRATIONS = {
@@ -330,6 +338,7 @@ OWN_MIGRATIONS = {
     23: page_days.fold_visits("double precision"),
     24: "",  # SQLite's tables of blobs get a rowid; PostgreSQL's are as they were
     26: event_months.migration(MONTHLY_EVENT),
+    27: ref_rollups.PG_MIGRATION,
 }
 
 

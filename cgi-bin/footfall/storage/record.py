@@ -11,6 +11,7 @@ from .. import counting, dimensions
 from . import days
 from .connection import checkpoint, in_transaction, lock
 from .page_rollups import add_page_day
+from .ref_rollups import add_referral
 
 
 class Hit:
@@ -98,10 +99,6 @@ ADD_HOURLY_SITE = """
     on conflict (day, site, hour) do update
        set visitors = hourly_site.visitors + excluded.visitors,
            pageviews = hourly_site.pageviews + excluded.pageviews
-"""
-ADD_DAILY_REF = """
-    insert into daily_ref (day, site, ref, pageviews) values (:day, :site, :ref_host, :pageviews)
-    on conflict (day, site, ref) do update set pageviews = daily_ref.pageviews + excluded.pageviews
 """
 
 
@@ -277,11 +274,6 @@ def add_site_day(conn, day, site, visitors, pageviews):
 def add_site_hour(conn, day, site, hour, visitors, pageviews):
     conn.execute(ADD_HOURLY_SITE, {"day": day, "site": site, "hour": hour, "visitors": visitors,
                                    "pageviews": pageviews})
-
-
-def add_referral(conn, day, site, ref_host, pageviews):
-    conn.execute(ADD_DAILY_REF, {"day": day, "site": site, "ref_host": ref_host,
-                                 "pageviews": pageviews})
 
 
 class _RolledBack(Exception):

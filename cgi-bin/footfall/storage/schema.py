@@ -6,7 +6,7 @@ the same tables, columns, indexes and keys.
 
 # The whole schema as it is now: what a new database is created with. An older database is
 # brought here by MIGRATIONS; tests/test_migrations.py checks both end with the same schema.
-SCHEMA_VERSION = 26
+SCHEMA_VERSION = 27
 
 SCHEMA = """
     -- Per-day totals for a whole site: what the chart reads.
@@ -65,6 +65,16 @@ SCHEMA = """
         ref        text    not null,  -- host name of the referrer
         pageviews  integer not null default 0,
         primary key (day, site, ref)
+    ) without rowid;
+
+    -- The same, summed per month: a range's referrers read whole months here and only the days
+    -- at its ends from daily_ref (storage/ref_rollups.py).
+    create table monthly_ref (
+        month      text    not null,  -- YYYY-MM
+        site       text    not null,
+        ref        text    not null,
+        pageviews  integer not null default 0,
+        primary key (month, site, ref)
     ) without rowid;
 
     -- The random salt of a day. Deleted by the first request of a later day. Tomorrow's may be

@@ -64,13 +64,19 @@ SELECT_ANY_DAY = """
     select 1 from daily_site where day between :first and :last and (:site is null or site = :site)
      limit 1
 """
-SELECT_TOP_REFERRERS = """
-    select ref, sum(pageviews) as pageviews
+# A range's referrers: sums per host of whole months (monthly_ref) and of the days at the
+# range's ends (daily_ref), ranked in top_referrers().
+SELECT_MONTH_REF_SUMS = """
+    select ref, sum(pageviews)
+      from monthly_ref
+     where month between :first_month and :last_month and (:site is null or site = :site)
+     group by ref
+"""
+SELECT_REF_SUMS = """
+    select ref, sum(pageviews)
       from daily_ref
      where day between :first and :last and (:site is null or site = :site)
      group by ref
-     order by pageviews desc, ref
-     limit :limit
 """
 
 
@@ -153,9 +159,19 @@ def _any_day(conn, first, last, site):
 
 
 def top_referrers(conn, first, last, site=None, limit=50):
-    params = {"first": first, "last": last, "site": site, "limit": limit}
-    return [{"ref": ref, "pageviews": pageviews}
-            for ref, pageviews in conn.execute(SELECT_TOP_REFERRERS, params)]
+    """[{"ref", "pageviews"}] of the range, most pageviews first, then by name."""
+    split = whole_months(conn, first, last, site)
+    parts = [(SELECT_REF_SUMS, {"first": first, "last": last})]
+    if split is not None:
+        first_month, last_month, day_ranges = split
+        parts = [(SELECT_MONTH_REF_SUMS, {"first_month": first_month, "last_month": last_month})]
+        parts += [(SELECT_REF_SUMS, {"first": start, "last": end}) for start, end in day_ranges]
+    sums = {}
+    for query, params in parts:
+        for ref, pageviews in conn.execute(query, dict(params, site=site)):
+            sums[ref] = sums.get(ref, 0) + pageviews
+    ranked = sorted(sums.items(), key=lambda item: (-item[1], item[0]))
+    return [{"ref": ref, "pageviews": pageviews} for ref, pageviews in ranked[:limit]]
 
 
 # The hourly_site rollup (issue 8): visitors are counted in the hour of each visitor's first view
