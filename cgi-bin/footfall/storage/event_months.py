@@ -9,6 +9,8 @@ key's text repeated day after day (docs/storage.md). Written when a day ends
 import array
 import sys
 
+from .connection import lock
+
 # Schema 26's table, made by migration 26 unless there (the comments on it are in schema.py);
 # PostgreSQL's in its words (pg_schema.MONTHLY_EVENT).
 TABLE = """
@@ -74,6 +76,9 @@ def add_day(conn, day, site, sums):
     if not sums:
         return
     month, day_of_month = day[:7], int(day[8:])
+    # Read, then written back: PostgreSQL's writers run side by side (an event whose day ended
+    # while it waited adds to it under the days lock shared), so the month's rows are locked.
+    lock(conn, f"monthly_event {month} {site}")
     stored = {(f, fv, name): decode(blob) for f, fv, name, blob in
               conn.execute(SELECT_MONTH, {"month": month, "site": site})}
     rows = []
