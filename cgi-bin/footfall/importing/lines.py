@@ -209,7 +209,9 @@ class LineReader:
                 hit = self._hit(ts, day, site, page[0], ref, ip, user_agent, agent,
                                 languages.language_of(language) if language else "", page)
                 hits = pending.get(day)
-                if hits is None:
+                if hits is not None:
+                    hits.append(hit)
+                elif len(pending) < OPEN_DAYS or day < max(pending):
                     pending[day] = [hit]
                     if len(pending) > OPEN_DAYS:
                         # The oldest day is read whole. A batch that ends here notes this
@@ -217,7 +219,14 @@ class LineReader:
                         state.number, state.offset, state.last_ts = number, offset, last_ts
                         self.flush()
                 else:
-                    hits.append(hit)
+                    # A new day, the newest: the oldest is read whole. A batch that ends here
+                    # notes the lines before this one as read and holds this one back, so
+                    # that its day goes whole into a later batch instead of counted open
+                    # (its views written to disk, and read back at its end). A kill reads
+                    # it again; the time noted of it is this file's own, as it will be.
+                    state.number, state.offset, state.last_ts = number - 1, offset - len(raw), last_ts
+                    self.flush()
+                    pending[day] = [hit]
             return False
         finally:
             state.number, state.offset, state.last_ts = number, offset, last_ts
