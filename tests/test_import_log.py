@@ -641,14 +641,9 @@ sys.exit(import_log.main(sys.argv[3:]))
 """
 
 
-@pytest.mark.parametrize("processes", ["1", "2"])
-def test_a_batch_ending_at_a_new_days_first_line_counts_none_of_that_day(db, tmp_path, processes):
-    # The first batch ends with January, at the first line of 2026-02-03 (2026-02-01 is read
-    # whole then): 2026-02-02 is counted open, 2026-02-03 not begun, its line held back for a
-    # later batch that has its day whole.
+def days_under_way_at_the_first_batch(db, tmp_path, text, processes):
     log = tmp_path / "access.log"
-    log.write_text(days_log("2026-01-30", "2026-01-31", "2026-02-01", "2026-02-02", "2026-02-03",
-                            "2026-02-04"), encoding="utf-8")
+    log.write_text(text, encoding="utf-8")
     noted = tmp_path / "noted.jsonl"
     environ = {k: v for k, v in os.environ.items() if not k.startswith("FOOTFALL_")}
     environ.update({"FOOTFALL_TIMEZONE": "UTC", "HOME": "/nonexistent"})
@@ -657,7 +652,30 @@ def test_a_batch_ending_at_a_new_days_first_line_counts_none_of_that_day(db, tmp
                              "example.com", "--until", "2026-12-31", str(log)],
                             env=environ, capture_output=True, timeout=120, check=False)
     assert result.returncode == 0, result.stderr
-    assert noted.read_text(encoding="utf-8").splitlines()[0] == '["2026-02-02"]'
+    return noted.read_text(encoding="utf-8").splitlines()[0]
+
+
+SIX_DAYS = ("2026-01-30", "2026-01-31", "2026-02-01", "2026-02-02", "2026-02-03", "2026-02-04")
+# 2026-02-02's line, then a late one of 2026-02-01 (logged when its request ended)
+LATE_LINE = days_log(*SIX_DAYS[:4]) + line("203.0.113.9", "2026-02-01", "/late",
+                                           clock="23:59:59") + days_log(*SIX_DAYS[4:])
+
+
+@pytest.mark.parametrize("processes", ["1", "2"])
+def test_a_batch_ending_at_a_day_change_of_a_log_in_time_order_counts_no_day_open(db, tmp_path,
+                                                                                   processes):
+    # The first batch ends with January, at the first line of 2026-02-03 (2026-02-01 is read
+    # whole then): it notes the log read up to 2026-02-02's first line, and holds that day
+    # and the line of 2026-02-03 back for a later batch that has each day whole.
+    assert days_under_way_at_the_first_batch(db, tmp_path, days_log(*SIX_DAYS), processes) == "[]"
+
+
+@pytest.mark.parametrize("processes", ["1", "2"])
+def test_a_batch_ending_at_a_new_days_first_line_counts_none_of_that_day(db, tmp_path, processes):
+    # A late line of 2026-02-01 after 2026-02-02's first: the batch notes the log read up to
+    # 2026-02-03's first line, so 2026-02-02 is counted open; 2026-02-03 is not begun.
+    assert days_under_way_at_the_first_batch(db, tmp_path, LATE_LINE, processes) == \
+        '["2026-02-02"]'
 
 
 def test_a_day_counted_open_whose_rest_never_comes_ends_before_a_later_day_judged_whole(db,
@@ -665,13 +683,11 @@ def test_a_day_counted_open_whose_rest_never_comes_ends_before_a_later_day_judge
     # The first batch counts 2026-02-02 open; no line of it comes after, and the days after
     # it come whole, judged by the reading process: the day ends first, from its views on disk.
     log = tmp_path / "access.log"
-    log.write_text(days_log("2026-01-30", "2026-01-31", "2026-02-01", "2026-02-02", "2026-02-03",
-                            "2026-02-04"), encoding="utf-8")
+    log.write_text(LATE_LINE, encoding="utf-8")
     result = run_import("--db", db, "--processes", "2", "--site", "example.com", "--until",
                         "2026-12-31", str(log))
     assert result.returncode == 0, result.stderr
-    assert site_days(db) == [(day, "example.com", 1, 1) for day in (
-        "2026-01-30", "2026-01-31", "2026-02-01", "2026-02-02", "2026-02-03", "2026-02-04")]
+    assert [row[0] for row in site_days(db)] == list(SIX_DAYS)
     assert rows(db, "select count(*) from salts") == [(0,)]
 
 
