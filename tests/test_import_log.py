@@ -622,6 +622,75 @@ def test_an_import_killed_mid_way_and_run_again_counts_every_day_as_a_clean_impo
     assert len(counts_of(db)["daily_site"]) == 75
 
 
+# import_log.main, noting (in argv[2]) the days on disk under way, with a salt, as its first
+# batch commits: add_not_found is the last thing a batch's transaction writes.
+DAYS_UNDER_WAY_AT_THE_FIRST_BATCH = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+import import_log
+add_not_found, noted = import_log.imports.add_not_found, sys.argv[2]
+
+def add_not_found_and_note(conn, not_found):
+    add_not_found(conn, not_found)
+    with open(noted, "a", encoding="utf-8") as out:
+        out.write(json.dumps([day for day, in conn.execute("select day from salts order by day")])
+                  + "\\n")
+
+import_log.imports.add_not_found = add_not_found_and_note
+sys.exit(import_log.main(sys.argv[3:]))
+"""
+
+
+def days_under_way_at_the_first_batch(db, tmp_path, text, processes):
+    log = tmp_path / "access.log"
+    log.write_text(text, encoding="utf-8")
+    noted = tmp_path / "noted.jsonl"
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("FOOTFALL_")}
+    environ.update({"FOOTFALL_TIMEZONE": "UTC", "HOME": "/nonexistent"})
+    result = subprocess.run([sys.executable, "-c", DAYS_UNDER_WAY_AT_THE_FIRST_BATCH, SCRIPTS,
+                             str(noted), "--db", db, "--processes", processes, "--site",
+                             "example.com", "--until", "2026-12-31", str(log)],
+                            env=environ, capture_output=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    return noted.read_text(encoding="utf-8").splitlines()[0]
+
+
+SIX_DAYS = ("2026-01-30", "2026-01-31", "2026-02-01", "2026-02-02", "2026-02-03", "2026-02-04")
+# 2026-02-02's line, then a late one of 2026-02-01 (logged when its request ended)
+LATE_LINE = days_log(*SIX_DAYS[:4]) + line("203.0.113.9", "2026-02-01", "/late",
+                                           clock="23:59:59") + days_log(*SIX_DAYS[4:])
+
+
+@pytest.mark.parametrize("processes", ["1", "2"])
+def test_a_batch_ending_at_a_day_change_of_a_log_in_time_order_counts_no_day_open(db, tmp_path,
+                                                                                   processes):
+    # The first batch ends with January, at the first line of 2026-02-03 (2026-02-01 is read
+    # whole then): it notes the log read up to 2026-02-02's first line, and holds that day
+    # and the line of 2026-02-03 back for a later batch that has each day whole.
+    assert days_under_way_at_the_first_batch(db, tmp_path, days_log(*SIX_DAYS), processes) == "[]"
+
+
+@pytest.mark.parametrize("processes", ["1", "2"])
+def test_a_batch_ending_at_a_new_days_first_line_counts_none_of_that_day(db, tmp_path, processes):
+    # A late line of 2026-02-01 after 2026-02-02's first: the batch notes the log read up to
+    # 2026-02-03's first line, so 2026-02-02 is counted open; 2026-02-03 is not begun.
+    assert days_under_way_at_the_first_batch(db, tmp_path, LATE_LINE, processes) == \
+        '["2026-02-02"]'
+
+
+def test_a_day_counted_open_whose_rest_never_comes_ends_before_a_later_day_judged_whole(db,
+                                                                                      tmp_path):
+    # The first batch counts 2026-02-02 open; no line of it comes after, and the days after
+    # it come whole, judged by the reading process: the day ends first, from its views on disk.
+    log = tmp_path / "access.log"
+    log.write_text(LATE_LINE, encoding="utf-8")
+    result = run_import("--db", db, "--processes", "2", "--site", "example.com", "--until",
+                        "2026-12-31", str(log))
+    assert result.returncode == 0, result.stderr
+    assert [row[0] for row in site_days(db)] == list(SIX_DAYS)
+    assert rows(db, "select count(*) from salts") == [(0,)]
+
+
 def daily_pageviews(db):
     """[(day, site, pageviews)] of an SQLite file or a PostgreSQL URL."""
     conn = database.connect(db)

@@ -56,6 +56,10 @@ class Importer(LineReader):
         self._not_found = {}  # (day, site, page, referring host) -> count
         self._states = []  # every file of this run, noted (again) with each batch
         self._unsaved = False  # lines read since the last save
+        # (day, file state, lines, offset) where the newest day's first page view was read,
+        # while no page view or broken link of an older day came after it: a batch may end
+        # there, the day held back whole (_commit). None when one did.
+        self._day_start = None
         self._done_bytes = 0  # sizes of the files read before the current one, for progress
 
     # -- files ------------------------------------------------------------------------------
@@ -160,9 +164,31 @@ class Importer(LineReader):
             return
         if everything and not closed and not self._unsaved:
             return  # a follower with nothing new writes nothing
-        self._commit(last=max(days) if everything and days else None)
+        self._commit(last=max(days) if everything and days else None, hold=not everything)
 
-    def _commit(self, last=None):
+    def _day_started(self, state, day):
+        """The newest day's first page view is read: the position before it is noted."""
+        # A broken link of that day read before it would be noted with the lines before.
+        clean = not any(key[0] >= day for key in self._not_found)
+        self._day_start = (day, state, state.number, state.offset) if clean else None
+
+    def _older_line(self, day):
+        """A page view or broken link of day is read: the newest day's start cannot be where
+        a batch ends if day is older."""
+        if self._day_start is not None and day < self._day_start[0]:
+            self._day_start = None
+
+    def _held(self, hold):
+        """The start of the day a batch ending now holds back whole, or None: the newest day
+        under way, every line after its first of it or of a later day."""
+        start = self._day_start
+        if not hold or start is None or start[1] is not self._states[-1] \
+                or start[0] not in self._pending or max(self._pending) != start[0]:
+            return None
+        return start
+
+    def _commit(self, last=None, hold=False):
+        held = self._held(hold)
         self._sent_views += self._closed_views
         closed, self._closed, self._closed_views = self._closed, [], 0
         # The open days so far are counted too (their salt and views kept for their rest), so
@@ -170,21 +196,31 @@ class Importer(LineReader):
         # day (a late straggler) is closed with them.
         newest = max(day for day, _ in closed) if closed else ""
         open_days = []
+        kept = {}
         for day, hits in sorted(self._pending.items()):
+            if held is not None and day == held[0]:
+                kept[day] = hits  # read again after a kill: not counted, its lines not noted
+                continue
             hits.sort(key=_by_time)
             (closed if day <= newest else open_days).append((day, hits))
         self._pending.clear()  # in place: the reading loop holds it
+        self._pending.update(kept)
         closed.sort(key=lambda item: item[0])
         # Where each file is read to, the days counted, the broken links so far: noted in the
         # same transaction as the counts.
         self._unsaved = False
         not_found, self._not_found = self._not_found, {}
+        if held is not None:
+            self._not_found = {key: n for key, n in not_found.items() if key[0] >= held[0]}
+            not_found = {key: n for key, n in not_found.items() if key[0] < held[0]}
         days = {(day, hit[2]) for day, hits in closed + open_days for hit in hits}
         days.update((day, site) for day, site, _, _ in not_found)
         if self._judge is not None:
             closed = self._judged(closed, open_days)
-        files = [(state.key, state.log.name, state.offset, state.number, state.last_ts,
-                  {site: tuple(span) for site, span in state.ranges.items()})
+        files = [(state.key, state.log.name,
+                  held[3] if held is not None and state is held[1] else state.offset,
+                  held[2] if held is not None and state is held[1] else state.number,
+                  state.last_ts, {site: tuple(span) for site, span in state.ranges.items()})
                  for state in self._states]
         batch = Batch(closed, open_days, self.live, last, files, days, not_found,
                       self.clock())

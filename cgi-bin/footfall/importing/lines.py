@@ -86,6 +86,7 @@ class LineReader:
         last_quarter, day = None, None
         countdown = PROGRESS_EVERY
         parse = self.parse
+        newest = max(pending) if pending else ""
         self._partial = False
         try:
             for raw in raws:
@@ -209,15 +210,30 @@ class LineReader:
                 hit = self._hit(ts, day, site, page[0], ref, ip, user_agent, agent,
                                 languages.language_of(language) if language else "", page)
                 hits = pending.get(day)
-                if hits is None:
+                if hits is not None:
+                    hits.append(hit)
+                    if day != newest:
+                        self._older_line(day)
+                elif day > newest:
+                    # The newest day yet; when it makes more than OPEN_DAYS, the oldest is
+                    # read whole. A batch that ends here notes the lines before this one as
+                    # read and holds this one back (and the day before, when no line of an
+                    # older day came after its first: Importer._commit), so that a day goes
+                    # whole into a later batch instead of counted open (its views written to
+                    # disk and read back at its end). A kill reads them again; the time
+                    # noted of them is this file's own, as it will be.
+                    state.number, state.offset, state.last_ts = number - 1, offset - len(raw), last_ts
+                    if len(pending) >= OPEN_DAYS:
+                        self.flush()
+                    pending[day] = [hit]
+                    newest = day
+                    self._day_started(state, day)
+                else:  # a day older than the newest, read again: a late line
+                    self._older_line(day)
                     pending[day] = [hit]
                     if len(pending) > OPEN_DAYS:
-                        # The oldest day is read whole. A batch that ends here notes this
-                        # line as read: the files' positions are where they are now.
                         state.number, state.offset, state.last_ts = number, offset, last_ts
                         self.flush()
-                else:
-                    hits.append(hit)
             return False
         finally:
             state.number, state.offset, state.last_ts = number, offset, last_ts
@@ -300,6 +316,7 @@ class LineReader:
         return page
 
     def _broken_link(self, day, site, target, referrer):
+        self._older_line(day)
         try:
             page = counting.normalize_page(target, self.config.max_page_length)
         except counting.InvalidInput:

@@ -329,6 +329,12 @@ def _record_judged_day(conn, judged, rules, new_salt, months):
     summed up from memory."""
     day = judged.day
     if conn.execute(SELECT_COUNTED_THROUGH, {"day": day}).fetchone() is not None:
+        # A day before it was counted open by an earlier batch (an import's batch that ended
+        # at this day's first line, held back) and not ended yet: it ends now, from its views
+        # on disk, as this day's hits would end it (the Judge judged them after its part).
+        months.flush(conn)  # its end writes its months itself, after what came before
+        days.end_days_before(conn, day)
+    if conn.execute(SELECT_COUNTED_THROUGH, {"day": day}).fetchone() is not None:
         # The Judge's start (no day under way) or order was not kept: its verdicts may differ
         # from the database's. A bug; never counted as if they did not.
         raise ValueError(f"{day} was judged apart from counted views on disk")
