@@ -20,8 +20,9 @@ from .report import Progress, Summary
 
 # Closed days are counted in batches, each in one transaction with the note of how far each file
 # was read: a batch ends with its month, or at this many page views (memory stays flat). With two
-# processes the last batch is counted after the reading ends, by the counting process alone: at
-# 40,000 (8 days of a busy log) that tail took a tenth of a busy import's time.
+# processes one counts a batch while the other reads the next, a batch apart: the smaller the
+# batches, the less of the counting is left to do alone once the reading ends (at 40,000, the
+# rest of 8 days of a busy log and the last batch's).
 BATCH_VIEWS = 20_000
 # The first batches are smaller (FIRST_BATCH_VIEWS, then twice the page views counted so far):
 # the counting process starts soon instead of waiting for a whole month of log.
