@@ -83,8 +83,9 @@ class Reader:
         self.filter, self.filter_value = filter_name, filter_value
         self.whole_months = whole_months  # totals.whole_months(first, last): the split
         self._today_rows, self._today_matching = {}, None
-        self._recorded = {}  # day ranges -> record_lists.lists_and_days() of them
         self._month_lists = None  # month_pairs.lists() of the whole months
+        self._edge_lists = None  # record_lists.range_lists() of the days at the range's ends
+        self.day = today  # the clock's day, in the range or not
         self.today = today if first <= today <= last else None
         if self.today is not None:
             self._today_rows, self._today_matching = today_summary.summary_of(
@@ -93,17 +94,6 @@ class Reader:
     def _params(self, dim, first, last):
         return {"filter": self.filter, "filter_value": self.filter_value, "dim": dim,
                 "first": first, "last": last, "site": self.site}
-
-    def _records_and_days(self, ranges):
-        """record_lists.lists_and_days() of day ranges, read once per Reader: a filter's lists
-        from the records of the days that have them (a day with records keeps no pairs in
-        daily_breakdown, one without has no records)."""
-        key = tuple(ranges)
-        found = self._recorded.get(key)
-        if found is None:
-            found = self._recorded[key] = record_lists.lists_and_days(
-                self.conn, ranges, self.site, self.filter, self.filter_value)
-        return found
 
     def _day_rows(self, dim, first, last):
         """(day, value, counts...) of daily_breakdown's rows, then the ended page-days of
@@ -119,9 +109,16 @@ class Reader:
         seconds, timed); for the series (dim ''), hours and (one day's) pages."""
         days = {}
         if self.filter and dim:
-            # Read one day at a time (a day's hours, a day's pages in the CSV): its records.
+            # Read one day at a time (a day's hours, a day's pages in the CSV): its records,
+            # its lists folded as a range's are (record_lists.py), its hours not.
             for day in _days(self.first, self.last):
-                for value, counts in self._records_and_days([(day, day)])[0].get(dim, {}).items():
+                if dim == "hour":
+                    of_day = record_lists.day_hours(self.conn, day, self.site, self.filter,
+                                                    self.filter_value)
+                else:
+                    of_day = record_lists.folded_lists(self.conn, [(day, day)], self.site,
+                                                       self.filter, self.filter_value).get(dim, {})
+                for value, counts in of_day.items():
                     _sum_into(days.setdefault(day, {}), value, counts)
         if dim == "hour":  # one row per day and site (breakdowns.HOURS)
             for day, value in self.conn.execute(
@@ -174,8 +171,11 @@ class Reader:
             for value, counts in self._month_lists.get(dim, {}).items():
                 _sum_into(result, value, counts)
         if self.filter and dim:
-            ranges = ([(self.first, self.last)] if split is None else split[2])
-            for value, counts in self._records_and_days(ranges)[0].get(dim, {}).items():
+            if self._edge_lists is None:
+                ranges = ([(self.first, self.last)] if split is None else split[2])
+                self._edge_lists = record_lists.range_lists(
+                    self.conn, ranges, self.site, self.filter, self.filter_value, self.day)
+            for value, counts in self._edge_lists.get(dim, {}).items():
                 _sum_into(result, value, counts)
         if self.today is not None:
             for (f, fv, d, value), counts in self._today_rows.items():

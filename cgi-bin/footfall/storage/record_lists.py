@@ -2,31 +2,197 @@
 daily_breakdown held as pairs (a filter's value x each value of a listed dimension) before
 schema 18. A day with records keeps only its unfiltered rows and each filter value's totals
 there (breakdowns.py); its lists under a filter are these.
+
+A range's lists (range_lists) fold each day's rare pages, referrers and campaigns into
+"(other)" as that day's month's pairs do (pairs.of_day, bounds.rare_values), so that a month
+read whole and read as days give the same lists; and so that a month's pairs less the records
+of its days outside a range are exactly the range's days: read so when those days are fewer.
 """
 
-from .. import records
-from . import day_records
+import collections
+import datetime
+from itertools import compress
+
+from .. import bounds, records
+from . import day_records, month_pairs
+
+# The ended days of a month that have views, and those that have records: when every one of
+# the first is among the second, the month's pairs were summed from those records alone.
+SELECT_VIEW_DAYS = """
+    select day, site from daily_site
+     where day between :first and :last and day < :today and pageviews > 0
+       and (:site is null or site = :site)
+"""
+SELECT_RECORDED_DAYS = """
+    select day, site from day_records
+     where day between :first and :last and (:site is null or site = :site)
+"""
+# The dimensions whose rare values a month's pairs fold outside the day's top (the visitor
+# traits' rare values are "(other)" in the records already: records.fold).
+FOLDED = tuple((at, name, records.DIM_NUMBER[name], 1 << records.SUBSET_BIT[name])
+               for at, name in enumerate(records.VALUES) if name not in bounds.TRAITS)
+# An id no string has: a value folded into "(other)" (named so by _Names).
+_OTHER_ID = -1
 
 
-def lists_and_days(conn, day_ranges, site, filter_name, filter_value):
-    """({dimension: {value: [visitors, pageviews, entries, bounces, seconds, timed views]}},
-    with 'hour' ({hour text: counts}), of the days in day_ranges [(first, last)] that have
-    records, under the filter; {day with records: visitors the records count under it}): a
-    visit whose traits were folded past the filter's value is not among them (records.fold)."""
+def day_hours(conn, day, site, filter_name, filter_value):
+    """{hour text: [visitors, pageviews, 0, 0, 0, 0]} of one ended day with records, under
+    one filter (a visit whose traits were folded past the filter's value is not among them:
+    records.fold). Hours pair no two values: nothing of theirs is folded as lists are."""
     filters = {filter_name: filter_value}
     ids = day_records.find_ids(conn, filters)
+    if ids[filter_name] is None:
+        return {}
     tally = records.Tally(filters)
-    days = {}
+    for day_of, views, _events in day_records.in_range(conn, day, day, site):
+        tally.add_views(day_of, views, ids)
+    if not tally.per_day:
+        return {}
+    named = records.add_named(records.empty_sums(), tally, day_records.Strings(conn).name_of)
+    return {str(hour): counts for hour, counts in named["lists"]["hour"].items()}
+
+
+def range_lists(conn, day_ranges, site, filter_name, filter_value, today):
+    """{dimension: {value: counts}} of a filter's lists (records.VALUES) over the ended days of
+    day_ranges, each day's rare values folded as its month's pairs fold them. A stretch within
+    one month whose other ended days are fewer is read as the month's pairs less those days."""
+    out, counted = {}, []
+    for first, last in _by_month(day_ranges):
+        less = _month_less_others(conn, first, last, site, filter_name, filter_value, today)
+        if less is None:
+            counted.append((first, last))
+        else:
+            _add_lists(out, less)
+    _add_lists(out, folded_lists(conn, counted, site, filter_name, filter_value))
+    return out
+
+
+def _month_less_others(conn, first, last, site, filter_name, filter_value, today):
+    """The lists of [first, last] (within one month) as its month's pairs less the folded
+    lists of the month's other days, or None when those are not fewer, or when a day of the
+    month that ended with views has no records (its pairs came from elsewhere)."""
+    month = first[:7]
+    whole = {"first": month + "-01", "last": month + "-31", "site": site, "today": today}
+    viewed = set(conn.execute(SELECT_VIEW_DAYS, whole).fetchall())
+    recorded = set(conn.execute(SELECT_RECORDED_DAYS, whole).fetchall())
+    if not today or not viewed <= recorded:
+        return None
+    inside = sum(1 for day, _site in recorded if first <= day <= last)
+    if len(recorded) - inside >= inside:
+        return None
+    others = [(whole["first"], _day_before(first)), (_day_after(last), whole["last"])]
+    rest = folded_lists(conn, [(a, b) for a, b in others if a <= b], site, filter_name,
+                         filter_value)
+    out = month_pairs.lists(conn, filter_name, filter_value, month, month, site)
+    for dim, of_dim in rest.items():
+        kept = out.setdefault(dim, {})
+        for value, counts in of_dim.items():
+            left = kept.get(value, [0] * 6)
+            left = [a - b for a, b in zip(left, counts)]
+            if min(left) < 0:
+                return None  # the month's pairs are not these records' (never seen so)
+            kept[value] = left
+    for of_dim in out.values():
+        for value, counts in list(of_dim.items()):
+            if not counts[1]:
+                del of_dim[value]
+            else:
+                counts[4] = _seconds(counts[4])
+    return out
+
+
+def folded_lists(conn, day_ranges, site, filter_name, filter_value):
+    """The lists of the days in day_ranges that have records, under one filter, each day's
+    rare pages, referrers and campaigns counted as "(other)"."""
+    if not day_ranges:
+        return {}
+    filters = {filter_name: filter_value}
+    ids = day_records.find_ids(conn, filters)
+    if ids[filter_name] is None:
+        return {}
+    tally, names = records.Tally(filters), None
     for first, last in day_ranges:
         for day, views, _events in day_records.in_range(conn, first, last, site):
-            days.setdefault(day, 0)
-            if ids[filter_name] is not None:
-                tally.add_views(day, views, ids)
-    for day, (visitors, _pageviews) in tally.per_day.items():
-        days[day] += visitors
-    if not tally.per_day:  # nothing matched: no need for the strings
-        return {}, days
-    named = records.add_named(records.empty_sums(), tally, day_records.Strings(conn).name_of)
-    out = {dim: of_dim for dim, of_dim in named["lists"].items() if dim != "hour"}
-    out["hour"] = {str(hour): counts for hour, counts in named["lists"]["hour"].items()}
-    return out, days
+            if names is None:
+                names = _Names(conn)
+            tally.add_views(day, _fold_rare(views, names), ids)
+    if not tally.per_day:
+        return {}
+    named = records.add_named(records.empty_sums(), tally, names.name_of)
+    return {dim: of_dim for dim, of_dim in named["lists"].items() if of_dim and dim != "hour"}
+
+
+def _fold_rare(columns, names):
+    """A day's view columns with the values a month's pairs fold (bounds.rare_values of the
+    day's unfiltered lists, here counted from the records) as _OTHER_ID."""
+    flags = columns[records.FLAGS_AT]
+    folded = None
+    for at, name, number, first in FOLDED:
+        column = columns[at]
+        if len(set(column)) <= bounds.PAIRED_TOP:  # a real site's day: nothing to fold
+            continue
+        visitors = collections.Counter(compress(column, map(first.__and__, flags)))
+        by_name = {("", "", name, names.name_of(number, id_)): (n, id_)
+                   for id_, n in visitors.items() if id_}
+        rare = bounds.rare_values({key: n for key, (n, _id) in by_name.items()}, _itself)
+        if rare:
+            gone = {by_name["", "", dim, value][1] for dim, value in rare}
+            folded = folded or list(columns)
+            folded[at] = [_OTHER_ID if id_ in gone else id_ for id_ in column]
+    return columns if folded is None else folded
+
+
+def _itself(n):
+    return n
+
+
+class _Names(day_records.Strings):
+    """The strings table's names, and "(other)" for a folded value's id."""
+
+    def name_of(self, dim, id_):
+        if id_ == _OTHER_ID:
+            return bounds.OTHER
+        return super().name_of(dim, id_)
+
+
+def _seconds(left):
+    """A month's seconds (in whole milliseconds, month_pairs.lists' float) less its other days'
+    (whole seconds): whole seconds again when they are, as counted from records."""
+    ms = int(round(left * 1000))
+    return ms // 1000 if ms % 1000 == 0 else ms / 1000
+
+
+def _add_lists(into, lists):
+    for dim, of_dim in lists.items():
+        kept = into.setdefault(dim, {})
+        for value, counts in of_dim.items():
+            current = kept.get(value)
+            if current is None:
+                kept[value] = list(counts)
+            else:
+                for i, n in enumerate(counts):
+                    current[i] += n
+
+
+def _by_month(day_ranges):
+    """Each range split at the months' ends: [(first, last)] within one month each."""
+    for first, last in day_ranges:
+        while first[:7] < last[:7]:
+            following = _next_month(first)
+            yield first, _day_before(following)
+            first = following
+        yield first, last
+
+
+def _next_month(day):
+    year, month = int(day[:4]), int(day[5:7])
+    year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return f"{year:04d}-{month:02d}-01"
+
+
+def _day_before(day):
+    return (datetime.date.fromisoformat(day) - datetime.timedelta(days=1)).isoformat()
+
+
+def _day_after(day):
+    return (datetime.date.fromisoformat(day) + datetime.timedelta(days=1)).isoformat()

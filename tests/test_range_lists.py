@@ -1,0 +1,168 @@
+"""A filter's lists over the days at a range's ends (storage/record_lists.py): each day's rare
+pages, referrers and campaigns fold into "(other)" as that day's month's pairs fold them, so
+a month gives the same lists read whole or as days, and ranges add up; a stretch of a month
+whose other days are fewer is read as the month's pairs less those days. Both backends."""
+
+import random
+
+import pytest
+from footfall import counting, records
+from footfall.bounds import OTHER, PAIRED_TOP
+from footfall.storage import bulk, database, day_records, month_pairs, record, record_lists
+from footfall_testing import BROWSER_UA, NOON_DAY
+from storage_testing import RULES, UTC
+
+pytestmark = pytest.mark.both_backends
+
+TODAY = NOON_DAY.isoformat()
+OCTOBER = [f"2026-10-{day:02d}" for day in range(1, 11)]
+PROFILES = (
+    {"browser": "Firefox", "os": "Linux", "device": "desktop", "country": "DE", "language": "de"},
+    {"browser": "Chrome", "os": "Windows", "device": "desktop", "country": "DE", "language": "en"},
+    {"browser": "Chrome", "os": "Android", "device": "mobile", "country": "FR", "language": "fr"},
+)
+# More pages a day than a month's pairs keep by name (bounds.PAIRED_TOP), most read by one or
+# two visitors: those fold into "(other)" under a filter.
+PAGES = [f"/p{n}" for n in range(PAIRED_TOP + 30)]
+REFS = ("", "https://news.example/x", "https://search.example/")
+
+
+def day_hits(day, seed=1):
+    """[record.Hit] of one day: 90 visitors of 1 to 3 views over a skewed choice of pages."""
+    rng = random.Random(f"{day} {seed}")
+    hits = []
+    for n in range(90):
+        ts = counting.day_start(day, UTC) + rng.randrange(0, 20 * 3600)
+        for _ in range(rng.randint(1, 3)):
+            page = PAGES[min(int(rng.expovariate(1 / 25)), len(PAGES) - 1)]
+            hits.append(record.Hit(ts, day, "example.com", page, rng.choice(REFS),
+                                   f"192.0.2.{n + 1}", BROWSER_UA, PROFILES[n % 3]))
+            ts += rng.randrange(120, 900)
+    return sorted((hit for hit in hits if hit.day == day), key=lambda hit: hit.ts)
+
+
+@pytest.fixture
+def october(db_path):
+    conn = database.connect(db_path)
+    bulk.record_days(conn, [day_hits(day) for day in OCTOBER], RULES, TODAY)
+    yield conn
+    conn.close()
+
+
+def whole_seconds(lists):
+    """Lists with their seconds as whole milliseconds: a month's pairs hold them so."""
+    return {dim: {value: counts[:4] + [int(round(counts[4] * 1000)), counts[5]]
+                  for value, counts in of_dim.items()}
+            for dim, of_dim in lists.items()}
+
+
+def test_a_filters_lists_of_a_months_days_fold_rare_pages_as_its_pairs_do(october):
+    as_days = record_lists.folded_lists(october, [("2026-10-01", "2026-10-31")], None,
+                                        "browser", "Chrome")
+    as_month = month_pairs.lists(october, "browser", "Chrome", "2026-10", "2026-10")
+    assert OTHER in as_days["page"]  # the days did fold pages...
+    assert len(as_days["page"]) < len(PAGES)  # ...that a plain count lists by name
+    assert whole_seconds(as_days) == whole_seconds(as_month)
+
+
+@pytest.mark.parametrize("first,last", [
+    ("2026-10-02", "2026-10-31"), ("2026-10-01", "2026-10-09"), ("2026-10-03", "2026-10-10"),
+    ("2026-10-04", "2026-10-06"), ("2026-10-05", "2026-10-05"), ("2026-09-20", "2026-10-08")])
+@pytest.mark.parametrize("filter_name,filter_value", [
+    ("browser", "Chrome"), ("country", "FR"), ("page", "/p1"), ("page", "/p10"),
+    ("ref", "news.example")])
+def test_a_range_reads_the_same_lists_as_its_days_however_it_is_read(
+        october, first, last, filter_name, filter_value):
+    read = record_lists.range_lists(october, [(first, last)], None, filter_name, filter_value,
+                                    TODAY)
+    counted = record_lists.folded_lists(october, [(first, last)], None, filter_name,
+                                        filter_value)
+    assert read == counted
+    assert read  # every one of these filters holds visits in these days
+
+
+def test_a_stretch_with_fewer_other_days_reads_their_records_not_its_own(october, monkeypatch):
+    read_ranges = []
+    in_range = day_records.in_range
+
+    def reading(conn, first, last, site=None):
+        read_ranges.append((first, last))
+        return in_range(conn, first, last, site)
+
+    monkeypatch.setattr(day_records, "in_range", reading)
+    lists = record_lists.range_lists(october, [("2026-10-02", "2026-10-31")], None, "browser",
+                                     "Chrome", TODAY)
+    assert read_ranges == [("2026-10-01", "2026-10-01")]
+    assert lists["page"]
+
+
+def test_a_month_with_an_ended_day_without_records_is_read_from_its_days(october, monkeypatch):
+    # A day with views but no records (summed up before footfall kept records): the month's
+    # pairs hold what records cannot take out, so the stretch is counted from its own days.
+    database.in_transaction(october, lambda conn: conn.execute(
+        "delete from day_records where day = '2026-10-01'"))
+    read_ranges = []
+    in_range = day_records.in_range
+
+    def reading(conn, first, last, site=None):
+        read_ranges.append((first, last))
+        return in_range(conn, first, last, site)
+
+    monkeypatch.setattr(day_records, "in_range", reading)
+    record_lists.range_lists(october, [("2026-10-02", "2026-10-31")], None, "browser", "Chrome",
+                             TODAY)
+    assert read_ranges == [("2026-10-02", "2026-10-31")]
+
+
+def test_a_filters_pages_add_up_across_ranges(october, app):
+    def pages(first, last):
+        answer = app(query=f"from={first}&to={last}&browser=Chrome&limit=500").json()
+        return {row["page"]: (row["visitors"], row["pageviews"]) for row in answer["pages"]}
+
+    first_day, rest = pages("2026-10-01", "2026-10-01"), pages("2026-10-02", "2026-10-31")
+    month = pages("2026-10-01", "2026-10-31")  # read whole: the month's pairs
+    added = {}
+    for part in (first_day, rest):
+        for page, (visitors, pageviews) in part.items():
+            before = added.get(page, (0, 0))
+            added[page] = (before[0] + visitors, before[1] + pageviews)
+    assert OTHER in month
+    assert added == month
+
+
+def test_a_days_csv_pages_under_a_filter_fold_as_its_answer_does(october, app):
+    day = "2026-10-04"
+    answer = app(query=f"from={day}&to={day}&browser=Chrome&limit=500").json()
+    listed = {row["page"]: row["pageviews"] for row in answer["pages"]}
+    csv = app(query=f"from={day}&to={day}&browser=Chrome&format=csv").body.decode()
+    in_csv = {}
+    for line in csv.splitlines()[1:]:
+        fields = line.split(",")
+        in_csv[fields[1]] = int(fields[3])
+    assert OTHER in listed
+    assert in_csv == listed
+
+
+def test_a_filter_on_a_page_rare_on_a_day_lists_nothing_of_that_day(october):
+    # A page read by one or two visitors outside the day's top: its pairs are "(other)"'s, so
+    # its lists over that day hold nothing, read as a month or as days; its series and
+    # totals (daily rows, not pairs) still count it.
+    ids = day_records.find_ids(october, {"page": "/p60"})
+    plain = records.Tally({"page": "/p60"})
+    for day, views, _events in day_records.in_range(october, "2026-10-04", "2026-10-06"):
+        plain.add_views(day, views, ids)
+    assert plain.per_day  # it was read on those days...
+    assert record_lists.folded_lists(october, [("2026-10-04", "2026-10-06")], None, "page",
+                                     "/p60") == {}  # ...and folded on each
+
+
+def test_records_number_the_pages_and_the_fold_keeps_each_days_total(october):
+    # What the fold moves stays counted: under one filter, a day's pageviews are the same
+    # folded or not.
+    ids = day_records.find_ids(october, {"browser": "Chrome"})
+    plain = records.Tally({"browser": "Chrome"})
+    for day, views, _events in day_records.in_range(october, "2026-10-01", "2026-10-10"):
+        plain.add_views(day, views, ids)
+    folded = record_lists.folded_lists(october, [("2026-10-01", "2026-10-10")], None,
+                                       "browser", "Chrome")
+    assert sum(c[1] for c in folded["page"].values()) == plain.sums()[0][1]
