@@ -242,10 +242,11 @@ class Tally:
             self.event_names.extend(pick(columns[0], rows))
             self.event_flags.extend(pick(columns[EVENT_WIDTH - 1], rows))
 
-    def sums(self):
+    def sums(self, listed=VALUES, hours=True):
         """(totals [visitors, pageviews, entries, bounces, seconds, timed visits], lists
-        {dimension: {id: [visitors, pageviews, entries, bounces, seconds, timed views]}}, hours
-        {hour: [visitors, pageviews, ...]}, events {id: [visitors, count]}) of what was added."""
+        {dimension: {id: [visitors, pageviews, entries, bounces, seconds, timed views]}} of the
+        dimensions listed, hours {hour: [visitors, pageviews, ...]} (empty when not asked),
+        events {id: [visitors, count]}) of what was added."""
         flags, seconds = self.views[FLAGS_AT], self.views[SECONDS_AT]
         first, timed_first = 1 << self.subset, 1 << (TIMED_FIRST + self.subset)
         visits = collections.Counter(map((first | BOUNCED | timed_first).__and__, flags))
@@ -255,10 +256,9 @@ class Tally:
                   sum(n for f, n in visits.items() if f & timed_first)]
         lists = {dim: _list(self.views[i], flags, seconds,
                             1 << (self.subset | SUBSET_BIT.get(dim, 0)), dim == "page")
-                 for i, dim in enumerate(VALUES)}
-        hours = {}
-        for (hour, f), n in collections.Counter(zip(self.views[HOUR_AT],
-                                                    map(first.__and__, flags))).items():
+                 for i, dim in enumerate(VALUES) if dim in listed}
+        hours, of_hours = {}, (self.views[HOUR_AT] if hours else ())
+        for (hour, f), n in collections.Counter(zip(of_hours, map(first.__and__, flags))).items():
             counts = hours.setdefault(hour, [0] * 6)
             counts[1] += n
             if f:

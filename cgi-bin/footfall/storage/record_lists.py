@@ -84,6 +84,7 @@ def _month_less_others(conn, first, last, site, filter_name, filter_value, today
     rest = folded_lists(conn, [(a, b) for a, b in others if a <= b], site, filter_name,
                          filter_value)
     out = month_pairs.lists(conn, filter_name, filter_value, month, month, site)
+    out.pop(filter_name, None)  # as folded_lists: not the filter's own list
     for dim, of_dim in rest.items():
         kept = out.setdefault(dim, {})
         for value, counts in of_dim.items():
@@ -118,8 +119,23 @@ def folded_lists(conn, day_ranges, site, filter_name, filter_value):
             tally.add_views(day, _fold_rare(views, names), ids)
     if not tally.per_day:
         return {}
-    named = records.add_named(records.empty_sums(), tally, names.name_of)
-    return {dim: of_dim for dim, of_dim in named["lists"].items() if of_dim and dim != "hour"}
+    # Not the filter's own list: a value's list under itself is its unfiltered row
+    # (breakdown_reader.Reader.totals).
+    out = {}
+    for dim, of_dim in tally.sums(_others(filter_name), hours=False)[1].items():
+        if of_dim:
+            number = records.DIM_NUMBER[dim]
+            out[dim] = named = {}
+            for id_, counts in of_dim.items():
+                name = names.name_of(number, id_)  # a folded id and "(other)"'s: one name
+                current = named.get(name)
+                named[name] = counts if current is None else [
+                    a + b for a, b in zip(current, counts)]
+    return out
+
+
+def _others(filter_name):
+    return tuple(dim for dim in records.VALUES if dim != filter_name)
 
 
 def _fold_rare(columns, names):
