@@ -205,11 +205,13 @@ class Reader:
                 whole.add(month)
             kept = people.people_of(self.conn, self.filter, self.filter_value, first_month,
                                     last_month, self.site)
-            # A month read whole above needs none of its days; one without a stored union
-            # (sealed, or summed up before monthly sketches existed) reads its days'.
+            # A month read whole above (its union, or its number of people once sealed)
+            # needs none of its days; any other (summed up before monthly sketches existed,
+            # or sealed with fewer than people.K) reads its days'.
             day_ranges = list(edges) + [
                 (max(month + "-01", self.first), min(month + "-31", self.last))
-                for month in _months(first_month, last_month) if month not in whole]
+                for month in _months(first_month, last_month)
+                if month not in whole and month not in kept]
         sketched = set()
         for start, end in day_ranges:
             for day, data in self.conn.execute(SELECT_SKETCHES, dict(params, first=start, last=end)):
@@ -221,12 +223,13 @@ class Reader:
         total = sum(sketch.Sketch.union(parts).estimate() for parts in months.values())
         total += sum(kept.values())
         by_day = False
-        for day, counts in self.per_day("").items():
-            visitors = counts.get("", (0,))[0]
-            if (visitors and day not in sketched and day[:7] not in whole
-                    and day[:7] not in kept):
-                total += visitors
-                by_day = True
+        # Only the days read above can lack a sketch: not a whole month's (nor today).
+        for start, end in day_ranges:
+            for day, value, visitors, *_counts in self._day_rows("", start, end):
+                if (visitors and not value and day not in sketched and day[:7] not in whole
+                        and day[:7] not in kept):
+                    total += visitors
+                    by_day = True
         if visits is not None:
             total = min(total, visits)
         if by_day:
