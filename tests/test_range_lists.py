@@ -167,3 +167,23 @@ def test_records_number_the_pages_and_the_fold_keeps_each_days_total(october):
     folded = record_lists.folded_lists(october, [("2026-10-01", "2026-10-10")], None,
                                        "browser", "Chrome")
     assert sum(c[1] for c in folded["page"].values()) == plain.sums()[0][1]
+
+
+def test_every_sites_lists_are_read_alike_from_months_less_days_and_from_days(db_path):
+    # Two sites: a month's pairs and records are kept per site, folded per day and site.
+    conn = database.connect(db_path)
+    days = []
+    for day in OCTOBER:
+        hits = day_hits(day) + [
+            record.Hit(hit.ts, hit.day, "shop.example", hit.page, hit.ref, hit.ip,
+                       hit.user_agent, hit.traits) for hit in day_hits(day, seed=2)[::2]]
+        days.append(sorted(hits, key=lambda hit: hit.ts))
+    bulk.record_days(conn, days, RULES, TODAY)
+    for site in (None, "example.com", "shop.example"):
+        read = record_lists.range_lists(conn, [("2026-10-02", "2026-10-31")], site, "browser",
+                                        "Chrome", TODAY)
+        counted = record_lists.folded_lists(conn, [("2026-10-02", "2026-10-31")], site,
+                                            "browser", "Chrome")
+        assert read == counted
+        assert read["page"]
+    conn.close()
