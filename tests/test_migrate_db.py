@@ -8,8 +8,10 @@ import sys
 import pytest
 from footfall import settings
 from footfall.app import Application
-from footfall.storage import database, notes
+from footfall.storage import bulk, database, notes
 from footfall_testing import FIXED_CLOCK_ENV, NOON, SCRIPTS, Clock, call_app
+from storage_testing import RULES, month_pairs_of
+from test_range_lists import OCTOBER, TODAY, day_hits
 
 DAY = 86400
 AGENTS = ["Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0",
@@ -231,3 +233,22 @@ def test_a_server_that_does_not_answer_is_named_without_the_password(sqlite_site
     assert failed.stderr.startswith("migrate_db: cannot connect to PostgreSQL at "
                                     "postgresql://u:***@127.0.0.1:9/db: ")
     assert PASSWORD not in failed.stdout + failed.stderr
+
+
+def test_a_copy_keeps_a_months_pairs_folded_as_its_days_ends_folded_them(tmp_path, pg_url):
+    # migrate_db sums a copied month's pairs up again from its days' records: a day's rare
+    # pages (more than 50 a day, some read by one visitor) fold as its end folded them.
+    original = str(tmp_path / "old.db")
+    conn = database.connect(original)
+    bulk.record_days(conn, [day_hits(day) for day in OCTOBER], RULES, TODAY)
+    before = month_pairs_of(conn)
+    conn.close()
+    back = str(tmp_path / "back.db")
+    for source, target in ((original, pg_url), (pg_url, back)):
+        copied = migrate(source, target)
+        assert copied.returncode == 0, copied.stderr
+    conn = database.connect(back)
+    after = month_pairs_of(conn)
+    conn.close()
+    assert any(key[5] == "(other)" and key[2] == "page" for key in before)
+    assert after == before

@@ -146,6 +146,6 @@ def test_a_days_pairs_made_apart_add_to_its_month_what_it_adds_counted_in_place(
             day_pairs=day_pairs))
         pairs_of.append(month_pairs_of(conn))
         conn.close()
-    assert made == pairs.of_day(packed, records)
+    assert made == pairs.of_day(records)
     assert pairs_of[0][("browser", "Chrome", "page", "2026-10", "example.com", "/")][:2] == [6, 9]
     assert pairs_of[1] == pairs_of[0]

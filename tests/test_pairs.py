@@ -4,7 +4,7 @@ checked against the definitions counted row by row."""
 import random
 
 import pytest
-from footfall import pairs, summary
+from footfall import bounds, pairs, records, summary
 from footfall.bounds import OTHER
 from footfall.records import BOUNCED, ENTRY, SUBSET_BIT, TIMED, VALUES
 
@@ -62,3 +62,23 @@ def test_pair_sums_are_the_definitions_counted_row_by_row(seed, with_ref):
     packed, seconds = pairs.pair_sums(rows, rare)
     fast = {key: summary.unpack(counts, seconds.get(key, 0)) for key, counts in packed.items()}
     assert fast == by_definition(rows, rare)
+
+
+def test_a_days_rare_values_counted_from_its_records_are_those_of_its_summary():
+    # What a day's end folds (from the day summary, as it did) and what a read of its records
+    # folds (pairs.rare_in) must be the same values for a month less its days to be exact.
+    rng = random.Random(5)
+    views = []
+    for visitor in range(300):
+        traits = rng.choice([("Firefox", "Linux", "desktop", "DE", "de"),
+                             ("Chrome", "Windows", "desktop", "FR", "fr")])
+        for n in range(rng.randint(1, 3)):
+            page = f"/p{min(int(rng.expovariate(1 / 30)), 119)}"
+            ref = rng.choice(["", "news.example", f"site{rng.randrange(90)}.example"])
+            views.append(summary.View(f"v{visitor}", f"u{visitor}", 1000 * visitor + n, n % 24,
+                                      page, ref, *traits, "", rng.random() * 30, n % 2 == 0))
+    packed = summary.summarize_day(views)[0]
+    rows = records.view_records(views)
+    rare = pairs.rare_in(list(zip(*rows)))
+    assert {dim for dim, _value in rare} == {"page", "ref"}  # more than 50 of each, rare ones
+    assert rare == bounds.rare_values(packed, lambda counts: summary.unpack(counts)[0])

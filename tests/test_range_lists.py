@@ -187,3 +187,20 @@ def test_every_sites_lists_are_read_alike_from_months_less_days_and_from_days(db
         assert read == counted
         assert read["page"]
     conn.close()
+
+
+def test_a_day_summed_up_in_two_parts_leaves_its_month_the_pairs_of_one_day(db_path):
+    # Two imports of a log split mid-day (logrotate's morning): the day ends with the first
+    # and is summed up again with the second. Its month's pairs fold it as one day, as a read
+    # of its records does: the month read whole and read as days give the same lists.
+    conn = database.connect(db_path)
+    hits = day_hits("2026-10-05")
+    bulk.record_days(conn, [day_hits("2026-10-04"), hits[:len(hits) // 2]], RULES, TODAY)
+    bulk.record_days(conn, [hits[len(hits) // 2:]], RULES, TODAY)
+    as_days = record_lists.folded_lists(conn, [("2026-10-01", "2026-10-31")], None, "browser",
+                                        "Chrome")
+    as_month = month_pairs.lists(conn, "browser", "Chrome", "2026-10", "2026-10")
+    del as_month["browser"]
+    conn.close()
+    assert OTHER in as_days["page"]
+    assert whole_seconds(as_days) == whole_seconds(as_month)

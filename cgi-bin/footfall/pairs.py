@@ -8,22 +8,47 @@ ends (storage/record_lists.py) count a filter's lists from the same records, fol
 import collections
 from itertools import compress
 
-from .bounds import OTHER, rare_values
-from .records import BOUNCED, ENTRY, FLAGS_AT, SECONDS_AT, SUBSET_BIT, TIMED, VALUES
-from .summary import PACKED_BITS, PACKED_FIELD
+from .bounds import OTHER, PAIRED_TOP, TRAITS, rare_values
+from .records import BOUNCED, DIM_NUMBER, ENTRY, FLAGS_AT, SECONDS_AT, SUBSET_BIT, TIMED, VALUES
+from .summary import PACKED_BITS
 
 _VISITOR, _PAGEVIEW, _ENTRY, _BOUNCE, _TIMED = (1 << PACKED_BITS * i for i in range(5))
 
 
-def of_day(packed, rows):
-    """pair_sums of one ended day and site's view records, its rare values (bounds.rare_values
-    of its unfiltered lists: packed, summary.summarize_day's counts) folded: what the day adds
-    to its month's pairs (storage/breakdowns.add_summary)."""
-    return pair_sums(rows, rare_values(packed, _visitors))
+def of_day(rows):
+    """pair_sums of one ended day and site's view records (its whole records: a day summed up
+    in parts is folded as one, storage/month_pairs.day_pairs), its rare values folded
+    (rare_in): what the day adds to its month's pairs (storage/breakdowns.add_summary)."""
+    return pair_sums(rows, rare_in(list(zip(*rows))) if rows else frozenset())
 
 
-def _visitors(packed):
-    return packed & PACKED_FIELD
+def rare_in(columns, name_of=None):
+    """{(dim, value)} a day's pairs fold (bounds.rare_values) of its records' columns: pages,
+    referrers and campaigns, each value's visitors its rows with its first-view flag. The
+    records hold the day's values as its summary does (capped before either was made), so
+    these are its unfiltered lists' rare values. Visitor traits are none of them: a rare one is
+    "(other)" in the records already (records.fold). Values as the columns hold them: strings,
+    or ids that name_of(dimension number, id) names (the order of a tie is by name)."""
+    flags, rare = columns[FLAGS_AT], set()
+    for at, dim in enumerate(VALUES):
+        if dim in TRAITS:
+            continue
+        held = set(columns[at])
+        held.discard("")
+        held.discard(0)
+        if len(held) <= PAIRED_TOP:  # a real site's day: nothing to fold
+            continue
+        first = 1 << SUBSET_BIT[dim]
+        visitors = collections.Counter(compress(columns[at], map(first.__and__, flags)))
+        named = {(name_of(DIM_NUMBER[dim], value) if name_of else value): value
+                 for value in held}
+        seen = {("", "", dim, name): visitors[value] for name, value in named.items()}
+        rare.update((dim, named[name]) for _dim, name in rare_values(seen, _itself))
+    return rare
+
+
+def _itself(n):
+    return n
 
 
 def pair_sums(rows, rare=frozenset()):

@@ -3,7 +3,7 @@
 hours) and the unique-visitor sketches. breakdown_reader.py reads them back for a GET.
 """
 
-from .. import dimensions, pairs, records, sketch, summary
+from .. import dimensions, records, sketch, summary
 from ..bounds import OTHER
 from ..summary import PACKED_BITS, PACKED_FIELD, unpack
 from . import day_records, month_pairs, page_caps, page_days, ref_rollups, value_days
@@ -155,7 +155,8 @@ def add_summary(conn, day, site, packed, seconds, uniques, view_rows, months=Non
     _add_daily(conn, day, site, *page_days.store(conn, day, site, packed, seconds))
     slots = _day_slots(uniques)
     _add_day_sketches(conn, day, site, slots)
-    pair_counts, pair_seconds = day_pairs or pairs.of_day(packed, view_rows)
+    pair_counts, pair_seconds = day_pairs or month_pairs.day_pairs(conn, day, site, view_rows,
+                                                                   months)
     packed.update(pair_counts)
     seconds.update(pair_seconds)
     own.add(conn, month, site, packed, seconds, slots)

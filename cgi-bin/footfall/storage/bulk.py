@@ -159,7 +159,7 @@ def summed_day(views):
     in a process of record_days' apart."""
     packed, seconds, uniques = summary.summarize_day(views)
     rows = records.view_records(views)
-    return packed, seconds, uniques, rows, pairs.of_day(packed, rows)
+    return packed, seconds, uniques, rows, pairs.of_day(rows)
 
 
 def _count_and_add(conn, hits, rules, salt, unique_salt, new_salt, write_views):

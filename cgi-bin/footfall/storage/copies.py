@@ -249,11 +249,11 @@ def sum_up_month(conn, month):
         conn.execute(SUM_MONTHLY_BREAKDOWN, params)
         month_pairs.delete_month(conn, month)
         # A filter's lists of days with records: from the records, as their day's end counted
-        # them (breakdowns.add_summary).
+        # them (breakdowns.add_summary), rare values folded.
         months = breakdowns.MonthSums()
         named = day_records.named_records(conn, params["first"], params["last"])
         for (_day, site), (views, _events) in sorted(named.items()):
-            packed, seconds = pairs.pair_sums(views)
+            packed, seconds = pairs.of_day(views)
             months.add(conn, month, site, packed, seconds, {})
         months.flush(conn)
         # The pairs of days without records, from their rows.

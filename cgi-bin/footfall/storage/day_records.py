@@ -178,6 +178,13 @@ def copy_days(source, target, first, last):
         add(target, day, site, views, events, strings)
 
 
+def view_rows(conn, day, site):
+    """The view records a day and site has so far, their values strings again (as
+    records.view_records made them); [] when it has none."""
+    stored = conn.execute(SELECT_RECORDS, {"day": day, "site": site}).fetchone()
+    return [] if stored is None else _named(stored[0], records.VALUES, Strings(conn))
+
+
 def named_records(conn, first, last):
     """{(day, site): (view records, event records)} of [first, last], their values strings
     again (as records.view_records and event_records made them), each list sorted."""

@@ -8,7 +8,7 @@ whole milliseconds. As text rows of monthly_breakdown, both ways round, they wer
 when migrate_db sums a month up again (copies.sum_up_month); read by breakdown_reader.
 """
 
-from .. import columns, records
+from .. import columns, pairs, records, summary
 from . import day_records
 
 # Schema 19's new table, made by migration 19 unless there (the comments on it are in schema.py).
@@ -92,8 +92,27 @@ def add(conn, month, site, sums, stored=True, strings=None):
             for row in _decoded(found[0]):
                 _add(lists, row[:2], row[2:])
             conn.execute(DELETE_LISTS, key)
-        rows = sorted(item + tuple(counts) for item, counts in lists.items())
-        conn.execute(INSERT_LISTS, dict(key, lists=columns.pack(rows, WIDTH, DELTAS)))
+        # A pair taken out whole (day_pairs) leaves no row of zeros.
+        rows = sorted(item + tuple(counts) for item, counts in lists.items() if any(counts))
+        if rows:
+            conn.execute(INSERT_LISTS, dict(key, lists=columns.pack(rows, WIDTH, DELTAS)))
+
+
+def day_pairs(conn, day, site, view_rows, months=None):
+    """(packed counts, seconds) that a day's view records (records.view_records') add to its
+    month's pairs: pairs.of_day's. A day summed up again (an import's lines of a day that had
+    ended) is folded as one day, as a read of its records folds it (storage/record_lists.py):
+    the pairs of its records so far are taken out of its month first, and those of all of
+    them added. months: the MonthSums holding sums not yet written (flushed first)."""
+    earlier = day_records.view_rows(conn, day, site)
+    if not earlier:
+        return pairs.of_day(view_rows)
+    if months is not None:
+        months.flush(conn)
+    packed, seconds = pairs.of_day(earlier)
+    add(conn, day[:7], site, {key: [-n for n in summary.unpack(counts, seconds.get(key, 0))]
+                              for key, counts in packed.items()})
+    return pairs.of_day(earlier + list(view_rows))
 
 
 def lists(conn, filter_name, filter_value, first, last, site=None):

@@ -9,11 +9,9 @@ read whole and read as days give the same lists; and so that a month's pairs les
 of its days outside a range are exactly the range's days: read so when those days are fewer.
 """
 
-import collections
 import datetime
-from itertools import compress
 
-from .. import bounds, records
+from .. import bounds, pairs, records
 from . import day_records, month_pairs
 
 # The ended days of a month that have views, and those that have records: when every one of
@@ -27,10 +25,6 @@ SELECT_RECORDED_DAYS = """
     select day, site from day_records
      where day between :first and :last and (:site is null or site = :site)
 """
-# The dimensions whose rare values a month's pairs fold outside the day's top (the visitor
-# traits' rare values are "(other)" in the records already: records.fold).
-FOLDED = tuple((at, name, records.DIM_NUMBER[name], 1 << records.SUBSET_BIT[name])
-               for at, name in enumerate(records.VALUES) if name not in bounds.TRAITS)
 # An id no string has: a value folded into "(other)" (named so by _Names).
 _OTHER_ID = -1
 
@@ -139,27 +133,17 @@ def _others(filter_name):
 
 
 def _fold_rare(columns, names):
-    """A day's view columns with the values a month's pairs fold (bounds.rare_values of the
-    day's unfiltered lists, here counted from the records) as _OTHER_ID."""
-    flags = columns[records.FLAGS_AT]
-    folded = None
-    for at, name, number, first in FOLDED:
-        column = columns[at]
-        if len(set(column)) <= bounds.PAIRED_TOP:  # a real site's day: nothing to fold
-            continue
-        visitors = collections.Counter(compress(column, map(first.__and__, flags)))
-        by_name = {("", "", name, names.name_of(number, id_)): (n, id_)
-                   for id_, n in visitors.items() if id_}
-        rare = bounds.rare_values({key: n for key, (n, _id) in by_name.items()}, _itself)
-        if rare:
-            gone = {by_name["", "", dim, value][1] for dim, value in rare}
-            folded = folded or list(columns)
-            folded[at] = [_OTHER_ID if id_ in gone else id_ for id_ in column]
-    return columns if folded is None else folded
-
-
-def _itself(n):
-    return n
+    """A day's view columns with the values its month's pairs fold (pairs.rare_in) as
+    _OTHER_ID."""
+    rare = pairs.rare_in(columns, names.name_of)
+    if not rare:
+        return columns
+    folded = list(columns)
+    for at, dim in enumerate(records.VALUES):
+        gone = {value for of_dim, value in rare if of_dim == dim}
+        if gone:
+            folded[at] = [_OTHER_ID if value in gone else value for value in columns[at]]
+    return folded
 
 
 class _Names(day_records.Strings):
