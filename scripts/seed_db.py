@@ -344,8 +344,8 @@ def seed(conn, config, hits=1000, days=90, site="example.com", seed=None, now=No
 
     def count_batch():
         # The batch's events in one transaction, not one a day: the same statements in the
-        # same order, before the days' hits; a day's commit and checkpoint each cost 9 ms
-        # of a 1M-hit seed's ~60 µs a hit, while the summing process waits.
+        # same order, before the days' hits, without a commit and a WAL checkpoint a day
+        # (docs/performance.md: time in which the summing process had nothing to do).
         events.record_events(conn, batch_events, rules)
         batch_events.clear()
         counted_now = sum(reasons.count(None) for reasons in record_days(conn, batch_days, rules, today,
