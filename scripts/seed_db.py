@@ -339,9 +339,15 @@ def seed(conn, config, hits=1000, days=90, site="example.com", seed=None, now=No
     # The events draw from their own generator, so a seed makes the same hits with or without them.
     event_rng = random.Random(None if seed is None else f"{seed} events")
     batch_days, batch_hits = [], 0  # bulk days counted together: a month's, or BULK_HITS hits
+    batch_events = []  # their events, counted first (as each day's were before its hits)
     apart = day_pool() if bulk and hits >= POOL_HITS else None
 
     def count_batch():
+        # The batch's events in one transaction, not one a day: the same statements in the
+        # same order, before the days' hits, without a commit and a WAL checkpoint a day
+        # (docs/performance.md: time in which the summing process had nothing to do).
+        events.record_events(conn, batch_events, rules)
+        batch_events.clear()
         counted_now = sum(reasons.count(None) for reasons in record_days(conn, batch_days, rules, today,
                                                                          apart=apart))
         batch_days.clear()
@@ -360,7 +366,7 @@ def seed(conn, config, hits=1000, days=90, site="example.com", seed=None, now=No
         if bulk and day < today:
             batch_days.append(day_hits)
             batch_hits += len(day_hits)
-            events.record_events(conn, day_events, rules)
+            batch_events.extend(day_events)
             continue
         if bulk:
             # What a request does first: the bulk days' months sealed, else each of today's
@@ -395,7 +401,11 @@ def day_pool():
 
     if "fork" not in multiprocessing.get_all_start_methods():
         return None
-    return multiprocessing.get_context("fork").Pool(1)
+    pool = multiprocessing.get_context("fork").Pool(1)
+    # A day's views (~100 KB) go one way, its sums and pairs (~500 KB) the other.
+    _widen_pipe(pool._inqueue)
+    _widen_pipe(pool._outqueue)
+    return pool
 
 
 # Days a generating process (made_apart) may be ahead of the counting: a month and a half.
@@ -410,6 +420,7 @@ def made_apart(made):
 
     context = multiprocessing.get_context("fork")
     queue = context.Queue(AHEAD_DAYS)
+    _widen_pipe(queue)
 
     def make():
         try:
@@ -434,6 +445,25 @@ def made_apart(made):
         maker.join(timeout=5)
         if maker.is_alive():
             maker.terminate()
+
+
+def _widen_pipe(queue):
+    """Linux: the pipe under a multiprocessing queue made 1 MiB, so that a day of visits
+    (about 100 KB pickled) is written into it at once. In the default 64 KiB, the reading
+    process waits in the middle of each day for the writing one to be scheduled again: on two
+    busy cores, half the time the counting process waited for the generated days. Elsewhere,
+    or where the size is refused, the pipe stays as it is."""
+    if not sys.platform.startswith("linux"):
+        return
+    import fcntl
+
+    try:  # F_SETPIPE_SZ is named from Python 3.10: Linux's 1031 before
+        fcntl.fcntl(queue._writer.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), PIPE_BYTES)
+    except (AttributeError, OSError):
+        pass
+
+
+PIPE_BYTES = 1 << 20  # Linux's /proc/sys/fs/pipe-max-size by default
 
 
 def seed_demo(conn, config, random_seed=None, now=None):

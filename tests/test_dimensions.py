@@ -45,6 +45,12 @@ def test_a_view_takes_its_dimensions_in_the_tables_order():
         ["visitor", "unique", "ts", "hour"] + list(dimensions.VIEW_COLUMNS) + ["seconds", "timed"])
 
 
+def test_a_view_pickles_as_its_parameters_in_the_tables_order():
+    names = list(inspect.signature(summary.View).parameters)
+    view = summary.View(*(f"{name} value" for name in names))
+    assert view.__reduce__() == (summary.View, tuple(f"{name} value" for name in names))
+
+
 def test_a_views_summary_lists_each_dimension_under_its_own_name():
     values = [f"{name} value" for name in dimensions.VIEW_COLUMNS]
     view = summary.View("v", b"unique", 1795737600, 12, *values)

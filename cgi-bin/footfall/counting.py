@@ -6,6 +6,7 @@ the database for a live hit or from memory for a bulk day) and write down what i
 """
 
 import datetime
+import functools
 
 try:
     # What hashlib.blake2b is, without hashlib loading OpenSSL: 2 ms of every CGI hit.
@@ -96,10 +97,13 @@ def normalize_site(raw):
     return site
 
 
+@functools.lru_cache(maxsize=4096)
 def referrer_host(ref, site):
     """The host a pageview was referred from, or '' when none or the site itself.
 
     Navigation inside a site is not a referral; 'www.' is the same site as its bare name.
+    Cached: a site's views mostly come from its own pages and a few others (bulk counting asks
+    once per view).
     """
     host = host_of(ref)
     if host and _without_www(host) == _without_www(site):
