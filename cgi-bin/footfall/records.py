@@ -254,8 +254,12 @@ class Tally:
                   sum(n for f, n in visits.items() if f & first and f & BOUNCED),
                   sum(compress(seconds, map(TIMED.__and__, flags))),
                   sum(n for f, n in visits.items() if f & timed_first)]
-        lists = {dim: _list(self.views[i], flags, seconds,
-                            1 << (self.subset | SUBSET_BIT.get(dim, 0)), dim == "page")
+        traits = [dim for dim in PER_VISIT if dim in listed]
+        by_trait = _trait_lists(traits, [self.views[VALUES.index(dim)] for dim in traits], flags,
+                                seconds, first)
+        lists = {dim: by_trait[dim] if dim in by_trait else
+                 _list(self.views[i], flags, seconds, 1 << (self.subset | SUBSET_BIT[dim]),
+                       dim == "page")
                  for i, dim in enumerate(VALUES) if dim in listed}
         hours, of_hours = {}, (self.views[HOUR_AT] if hours else ())
         for (hour, f), n in collections.Counter(zip(of_hours, map(first.__and__, flags))).items():
@@ -271,6 +275,39 @@ class Tally:
             if f:
                 counts[0] += n
         return totals, lists, hours, events
+
+
+def _trait_lists(dims, columns, flags, seconds, own):
+    """_list of each visitor trait of dims, counted together: a visit's traits share its first
+    view's flag (own), and a day's mixes of them are few (fold(): each held by K visits or
+    more), so one count of the rows' mixes replaces one count of the rows per trait (74 mixes
+    for 14,319 rows of a month's Chrome views: a third of the time)."""
+    lists = {dim: {} for dim in dims}
+    if not dims:
+        return lists
+    mixes = list(zip(*columns))
+    kept = own | TIMED
+    for (mix, f), n in collections.Counter(zip(mixes, map(kept.__and__, flags))).items():
+        for dim, value in zip(dims, mix):
+            if not value:
+                continue
+            counts = lists[dim].get(value)
+            if counts is None:
+                counts = lists[dim][value] = [0] * 6
+            counts[1] += n
+            if f & own:
+                counts[0] += n
+            if f & TIMED:
+                counts[5] += n
+    timed = {}
+    get = timed.get
+    for mix, s in compress(zip(mixes, seconds), map(TIMED.__and__, flags)):
+        timed[mix] = get(mix, 0) + s
+    for mix, s in timed.items():
+        for dim, value in zip(dims, mix):
+            if value:
+                lists[dim][value][4] += s
+    return lists
 
 
 def _list(values, flags, seconds, own, is_page):
