@@ -10,7 +10,7 @@ from footfall import counting, records
 from footfall.bounds import OTHER, PAIRED_TOP
 from footfall.storage import bulk, database, day_records, month_pairs, record, record_lists
 from footfall_testing import BROWSER_UA, NOON_DAY
-from storage_testing import RULES, UTC
+from storage_testing import RULES, UTC, month_pairs_of
 
 pytestmark = pytest.mark.both_backends
 
@@ -204,3 +204,17 @@ def test_a_day_summed_up_in_two_parts_leaves_its_month_the_pairs_of_one_day(db_p
     conn.close()
     assert OTHER in as_days["page"]
     assert whole_seconds(as_days) == whole_seconds(as_month)
+
+
+def test_a_day_summed_up_again_whose_month_lacks_its_pairs_leaves_no_count_below_zero(db_path):
+    # A month whose pairs do not hold what the day's records fold to (its parts folded apart
+    # by an older footfall; here, the month's rows gone): the new part is added alone.
+    conn = database.connect(db_path)
+    hits = day_hits("2026-10-05")
+    bulk.record_days(conn, [hits[:len(hits) // 2]], RULES, TODAY)
+    database.in_transaction(conn, lambda conn: conn.execute("delete from monthly_pairs"))
+    bulk.record_days(conn, [hits[len(hits) // 2:]], RULES, TODAY)
+    pairs_of = month_pairs_of(conn)
+    conn.close()
+    assert pairs_of  # the second part's pairs
+    assert all(min(counts) >= 0 for counts in pairs_of.values())

@@ -79,23 +79,7 @@ def add(conn, month, site, sums, stored=True, strings=None):
     """Add pairs {(filter, filter value, dim, value): [visitors, pageviews, entries, bounces,
     seconds, timed]} to a month and site's lists (stored=False: it has none yet, so each is one
     insert). Their values are numbered in the strings table (strings: a day_records.Strings)."""
-    strings = strings or day_records.Strings(conn)
-    by_filter = {}
-    for (f, fv, dim, value), counts in sums.items():
-        number = records.DIM_NUMBER[dim]
-        lists = by_filter.setdefault((f, fv), {})
-        _add(lists, (number, strings.id_of(number, value)), _whole(counts))
-    for (f, fv), lists in by_filter.items():
-        key = {"filter": f, "filter_value": fv, "month": month, "site": site}
-        found = conn.execute(SELECT_LISTS, key).fetchone() if stored else None
-        if found is not None:
-            for row in _decoded(found[0]):
-                _add(lists, row[:2], row[2:])
-            conn.execute(DELETE_LISTS, key)
-        # A pair taken out whole (day_pairs) leaves no row of zeros.
-        rows = sorted(item + tuple(counts) for item, counts in lists.items() if any(counts))
-        if rows:
-            conn.execute(INSERT_LISTS, dict(key, lists=columns.pack(rows, WIDTH, DELTAS)))
+    _write(conn, _added(conn, month, site, sums, stored, strings))
 
 
 def day_pairs(conn, day, site, view_rows, months=None):
@@ -110,9 +94,44 @@ def day_pairs(conn, day, site, view_rows, months=None):
     if months is not None:
         months.flush(conn)
     packed, seconds = pairs.of_day(earlier)
-    add(conn, day[:7], site, {key: [-n for n in summary.unpack(counts, seconds.get(key, 0))]
-                              for key, counts in packed.items()})
+    taken = _added(conn, day[:7], site, {
+        key: [-n for n in summary.unpack(counts, seconds.get(key, 0))]
+        for key, counts in packed.items()})
+    if any(min(row[2:]) < 0 for _key, _found, rows in taken for row in rows):
+        # Its month does not hold what its records fold to (its parts were folded apart, as
+        # they were before this function): the new part is added alone, as it was then.
+        return pairs.of_day(view_rows)
+    _write(conn, taken)
     return pairs.of_day(earlier + list(view_rows))
+
+
+def _added(conn, month, site, sums, stored=True, strings=None):
+    """[(row key, whether stored, its rows with sums added)] of each filter value of sums."""
+    strings = strings or day_records.Strings(conn)
+    by_filter = {}
+    for (f, fv, dim, value), counts in sums.items():
+        number = records.DIM_NUMBER[dim]
+        lists = by_filter.setdefault((f, fv), {})
+        _add(lists, (number, strings.id_of(number, value)), _whole(counts))
+    out = []
+    for (f, fv), lists in by_filter.items():
+        key = {"filter": f, "filter_value": fv, "month": month, "site": site}
+        found = conn.execute(SELECT_LISTS, key).fetchone() if stored else None
+        if found is not None:
+            for row in _decoded(found[0]):
+                _add(lists, row[:2], row[2:])
+        # A pair taken out whole (day_pairs) leaves no row of zeros.
+        out.append((key, found is not None,
+                    sorted(item + tuple(counts) for item, counts in lists.items() if any(counts))))
+    return out
+
+
+def _write(conn, added):
+    for key, found, rows in added:
+        if found:
+            conn.execute(DELETE_LISTS, key)
+        if rows:
+            conn.execute(INSERT_LISTS, dict(key, lists=columns.pack(rows, WIDTH, DELTAS)))
 
 
 def lists(conn, filter_name, filter_value, first, last, site=None):
