@@ -98,8 +98,10 @@ def day_pairs(conn, day, site, view_rows, months=None):
         key: [-n for n in summary.unpack(counts, seconds.get(key, 0))]
         for key, counts in packed.items()})
     if any(min(row[2:]) < 0 for _key, _found, rows in taken for row in rows):
-        # Its month does not hold what its records fold to (its parts were folded apart, as
-        # they were before this function): the new part is added alone, as it was then.
+        # Its month does not hold what its records fold to: its parts were folded apart (as
+        # they were before this function), or a copy added its records and its month is not
+        # summed up again yet (migrate_db.py does that next: copies.sum_up_month). The new
+        # part is added alone, as it was before.
         return pairs.of_day(view_rows)
     _write(conn, taken)
     return pairs.of_day(earlier + list(view_rows))
