@@ -82,34 +82,32 @@ def test_a_range_reads_the_same_lists_as_its_days_however_it_is_read(
     assert read  # every one of these filters holds visits in these days
 
 
-def test_a_stretch_with_fewer_other_days_reads_their_records_not_its_own(october, monkeypatch):
-    read_ranges = []
+@pytest.fixture
+def read_ranges(monkeypatch):
+    """The day ranges whose records are read (day_records.in_range, which still reads them)."""
+    ranges = []
     in_range = day_records.in_range
 
     def reading(conn, first, last, site=None):
-        read_ranges.append((first, last))
+        ranges.append((first, last))
         return in_range(conn, first, last, site)
 
     monkeypatch.setattr(day_records, "in_range", reading)
+    return ranges
+
+
+def test_a_stretch_with_fewer_other_days_reads_their_records_not_its_own(october, read_ranges):
     lists = record_lists.range_lists(october, [("2026-10-02", "2026-10-31")], None, "browser",
                                      "Chrome", TODAY)
     assert read_ranges == [("2026-10-01", "2026-10-01")]
     assert lists["page"]
 
 
-def test_a_month_with_an_ended_day_without_records_is_read_from_its_days(october, monkeypatch):
+def test_a_month_with_an_ended_day_without_records_is_read_from_its_days(october, read_ranges):
     # A day with views but no records (summed up before footfall kept records): the month's
     # pairs hold what records cannot take out, so the stretch is counted from its own days.
     database.in_transaction(october, lambda conn: conn.execute(
         "delete from day_records where day = '2026-10-01'"))
-    read_ranges = []
-    in_range = day_records.in_range
-
-    def reading(conn, first, last, site=None):
-        read_ranges.append((first, last))
-        return in_range(conn, first, last, site)
-
-    monkeypatch.setattr(day_records, "in_range", reading)
     record_lists.range_lists(october, [("2026-10-02", "2026-10-31")], None, "browser", "Chrome",
                              TODAY)
     assert read_ranges == [("2026-10-02", "2026-10-31")]
