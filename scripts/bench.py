@@ -68,8 +68,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.logs:
         database.make_private_folders(args.data)
-        for visits in LOG_VISITS.values():
-            log_import_row(args.data, args.python, args.logs, visits=visits)
+        for visits, assets in LOGS.values():
+            log_import_row(args.data, args.python, args.logs, visits=visits, assets=assets)
         return 0
     profile = dict(PROFILES["quick" if args.quick else "full"])
     if args.sizes:
@@ -554,28 +554,32 @@ def print_seeding(built):
 
 LOG_LINES = 1_000_000
 LOG_RUNS = 3
-# The logs of --logs, by make_access_log's visits of people a weekday: a small site's (1M lines
-# over 225 days, ~660 page views a day) and a busy one's (1M lines over 30 days, ~5,000 page
-# views a day: the per-day summaries weigh more when days are busy; issue 22).
-LOG_VISITS = {"spread": 300, "busy": 2250}
+# The logs of --logs, by make_access_log's visits of people a weekday and whether its lines hold
+# the pages' assets: a small site's (1M lines over 225 days, ~660 page views a day), a busy
+# one's (1M lines over 30 days, ~5,000 page views a day: the per-day summaries weigh more when
+# days are busy; issue 22) and a busy one whose assets come from a CDN (1M lines over 30 days,
+# ~20,000 page views a day: issue 22's busy log, most of its lines pages).
+LOGS = {"spread": (300, True), "busy": (2250, True), "busy, assets elsewhere": (9100, False)}
 
 
-def log_import_row(data, python, lines=LOG_LINES, runs=LOG_RUNS, visits=300):
+def log_import_row(data, python, lines=LOG_LINES, runs=LOG_RUNS, visits=300, assets=True):
     """Lines/s of scripts/import_log.py on a generated combined log (make_access_log's, with
-    this many visits a weekday), beside GoAccess on the same file in the same run
-    (interleaved), with each child's peak memory (ru_maxrss). Prints a Markdown table; returns
-    0."""
+    this many visits a weekday, with or without the pages' assets), beside GoAccess on the same
+    file in the same run (interleaved), with each child's peak memory (ru_maxrss). Prints a
+    Markdown table; returns 0."""
     import make_access_log  # scripts/, beside this file
 
-    log = os.path.join(data, f"access-{lines}.log" if visits == 300 else
-                       f"access-{lines}-{visits}.log")
+    name = f"access-{lines}" + ("" if visits == 300 else f"-{visits}") + ("" if assets else
+                                                                        "-no-assets")
+    log = os.path.join(data, name + ".log")
     if not os.path.exists(log):
         with open(log + ".part", "w", encoding="utf-8") as out:
-            make_access_log.generate(out, seed=SEED, lines=lines, visits=visits)
+            make_access_log.generate(out, seed=SEED, lines=lines, visits=visits, assets=assets)
         os.replace(log + ".part", log)
     goaccess = shutil.which("goaccess")
     print(f"## Importing an access log\n\n{lines:,} lines of `make_access_log.py --seed {SEED} "
-          f"--visits {visits}` ({os.path.getsize(log) / 2**20:,.0f} MiB, combined format, "
+          f"--visits {visits}{'' if assets else ' --no-assets'}` "
+          f"({os.path.getsize(log) / 2**20:,.0f} MiB, combined format, "
           f"{_log_days(log)} days); the median of {runs} runs each, interleaved; peak memory "
           "is the largest ru_maxrss of the child; page views are those footfall counted. "
           f"Load average before: {_load(harness.load_average())}.\n")

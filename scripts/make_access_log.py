@@ -103,10 +103,13 @@ class Visitor:
         self.ip, self.agent, self.returning = ip, agent, False
 
 
-def generate(out, seed=1, days=30, visits=300, start=START, lines=None, crawler_agents=None):
+def generate(out, seed=1, days=30, visits=300, start=START, lines=None, crawler_agents=None,
+             assets=True):
     """Write the log to out (a text stream); returns how many lines were written.
 
-    visits: visits of people a day (weekends fewer); lines: stop after this many lines.
+    visits: visits of people a day (weekends fewer); lines: stop after this many lines;
+    assets=False: the stylesheets, scripts, images and favicon come from another host (a CDN),
+    so the log holds none of their lines and most of its lines are pages.
     """
     rng = random.Random(seed)
     bots = crawler_agents if crawler_agents is not None else crawlers()
@@ -133,7 +136,8 @@ def generate(out, seed=1, days=30, visits=300, start=START, lines=None, crawler_
                     if len(regulars) > 2000:
                         del regulars[rng.randrange(len(regulars))]
             ts = midnight + min(max(rng.gauss(14 * 3600, 4 * 3600), 0), 86399)
-            _visit(events, rng, visitor, ts, page_values, page_weights, ref_values, ref_weights)
+            _visit(events, rng, visitor, ts, page_values, page_weights, ref_values, ref_weights,
+                   assets)
         # Crawlers: a little more lines than people, as on most sites, a few paths per session.
         crawled = 0
         while crawled < visits * 1.5:
@@ -163,7 +167,8 @@ def generate(out, seed=1, days=30, visits=300, start=START, lines=None, crawler_
     return written
 
 
-def _visit(events, rng, visitor, ts, page_values, page_weights, ref_values, ref_weights):
+def _visit(events, rng, visitor, ts, page_values, page_weights, ref_values, ref_weights,
+           assets=True):
     ref = rng.choices(ref_values, ref_weights)[0]
     ip, agent = visitor.ip, visitor.agent
     length = rng.choice(VISIT_LENGTHS)
@@ -179,7 +184,7 @@ def _visit(events, rng, visitor, ts, page_values, page_weights, ref_values, ref_
             ts += 0.2
         events.append((ts, len(events), _line(ip, ts, "GET", target, 200, ref, agent, rng)))
         asset_status = 304 if visitor.returning or number else 200
-        for asset in ASSETS + tuple(rng.sample(IMAGES, rng.randrange(0, 3))):
+        for asset in (ASSETS + tuple(rng.sample(IMAGES, rng.randrange(0, 3))) if assets else ()):
             ts += rng.uniform(0.05, 0.4)
             events.append((ts, len(events), _line(ip, ts, "GET", asset, asset_status,
                                                   f"https://{SITE}{page}", agent, rng)))
@@ -242,15 +247,20 @@ def main(argv=None):
     parser.add_argument("--start", type=_day, metavar="YYYY-MM-DD",
                         help="the log's first day (default: --days days before today, so the "
                              f"log ends yesterday; with --lines, {START})")
+    parser.add_argument("--no-assets", dest="assets", action="store_false",
+                        help="stylesheets, scripts and images served from another host (a CDN): "
+                             "none of their lines, so most lines are pages")
     parser.add_argument("-o", "--output", help="file to write (default: stdout)")
     args = parser.parse_args(argv)
     today = datetime.datetime.now(datetime.timezone.utc).date()
     start = args.start or default_start(args.days, args.lines, today)
     if args.output:
         with open(args.output, "w", encoding="utf-8") as out:
-            generate(out, args.seed, args.days, args.visits, start, lines=args.lines)
+            generate(out, args.seed, args.days, args.visits, start, lines=args.lines,
+                     assets=args.assets)
     else:
-        generate(sys.stdout, args.seed, args.days, args.visits, start, lines=args.lines)
+        generate(sys.stdout, args.seed, args.days, args.visits, start, lines=args.lines,
+                 assets=args.assets)
     return 0
 
 

@@ -95,6 +95,30 @@ def test_make_access_log_starts_on_the_day_given(tmp_path):
                                           datetime.date(2026, 2, 1)]
 
 
+def test_make_access_log_without_assets_logs_the_pages_and_none_of_their_assets():
+    # A site whose stylesheets, scripts and images come from a CDN: issue 22's busy log, whose
+    # lines are mostly pages (bench.py --logs).
+    args = ("--days", "2", "--visits", "200", "--seed", "1", "--start", "2026-01-05")
+    with_assets = run_script("make_access_log.py", *args, env=FIXED_CLOCK_ENV)
+    without = run_script("make_access_log.py", *args, "--no-assets", env=FIXED_CLOCK_ENV)
+    assert with_assets.returncode == 0 and without.returncode == 0, without.stderr
+
+    def requested(log):
+        return [line.split('"')[1].split()[1] for line in log.splitlines() if '"GET ' in line]
+
+    asset = re.compile(r"^/(static|images)/|^/favicon\.ico$")
+    assert any(asset.search(path) for path in requested(with_assets.stdout))
+    assert not any(asset.search(path) for path in requested(without.stdout))
+
+    def share_of_pages(log):
+        paths = requested(log)
+        return sum(not asset.search(path) and not path.startswith(("/robots", "/sitemap",
+                                                                   "/feed")) for path in paths
+                   ) / len(paths)
+
+    assert share_of_pages(with_assets.stdout) < 0.4 < 0.8 < share_of_pages(without.stdout)
+
+
 def start_serve(tmp_path, *args, script=None, env=None):
     """serve.py on a free port; returns the process and its API and dashboard addresses."""
     # A real install's config file with a read key must not make the local demo private.
