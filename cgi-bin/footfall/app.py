@@ -278,7 +278,10 @@ class Application:
 
         first, last = counting.parse_day(asked.first, "from"), counting.parse_day(asked.last, "to")
         span = (last - first).days + 1
-        counts = totals.read_days(conn, asked.first, asked.last, asked.site, asked.page)
+        # One filter on a trait, a referrer or a campaign sets the series itself (insights.py):
+        # the site's days are not read for it.
+        counts = {} if insights.sets_series(asked) else totals.read_days(
+            conn, asked.first, asked.last, asked.site, asked.page)
         visitors, pageviews = [], []
         total_visitors = total_pageviews = 0
         for offset in range(span):

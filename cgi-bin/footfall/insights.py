@@ -41,7 +41,7 @@ def add_to_answer(answer, conn, asked):
         return
     split = totals.whole_months(conn, first, last, site)
     reader = breakdown_reader.Reader(conn, first, last, site, filter_name, filter_value, today, split)
-    if filter_name not in ("", "page"):
+    if filter_name not in ("", "page"):  # sets_series
         # The series of a filter other than a page come from the day summaries.
         per_day = reader.per_day("")
         _fill_series(answer, per_day)
@@ -77,6 +77,13 @@ def add_to_answer(answer, conn, asked):
         answer["live"] = {"visitors": visitors, "pageviews": pageviews, "minutes": LIVE_MINUTES}
     answer["events"] = events.event_list(conn, asked, answer["totals"]["visitors"])
     _add_sites(answer, conn, first, last)
+
+
+def sets_series(asked):
+    """Whether add_to_answer sets every point of the daily series and the totals of visitors
+    and pageviews from the day summaries, reading nothing of the series it is given: one filter
+    other than a page or an event."""
+    return len(asked.filters) == 1 and asked.filter[0] not in ("page", "event")
 
 
 def _add_sites(answer, conn, first, last):

@@ -242,11 +242,9 @@ class Tally:
             self.event_names.extend(pick(columns[0], rows))
             self.event_flags.extend(pick(columns[EVENT_WIDTH - 1], rows))
 
-    def sums(self, listed=VALUES, hours=True):
-        """(totals [visitors, pageviews, entries, bounces, seconds, timed visits], lists
-        {dimension: {id: [visitors, pageviews, entries, bounces, seconds, timed views]}} of the
-        dimensions listed, hours {hour: [visitors, pageviews, ...]} (empty when not asked),
-        events {id: [visitors, count]}) of what was added."""
+    def sums(self):
+        """(totals [visitors, pageviews, entries, bounces, seconds, timed visits], lists(),
+        hours {hour: [visitors, pageviews, ...]}, events {id: [visitors, count]})."""
         flags, seconds = self.views[FLAGS_AT], self.views[SECONDS_AT]
         first, timed_first = 1 << self.subset, 1 << (TIMED_FIRST + self.subset)
         visits = collections.Counter(map((first | BOUNCED | timed_first).__and__, flags))
@@ -254,15 +252,10 @@ class Tally:
                   sum(n for f, n in visits.items() if f & first and f & BOUNCED),
                   sum(compress(seconds, map(TIMED.__and__, flags))),
                   sum(n for f, n in visits.items() if f & timed_first)]
-        traits = [dim for dim in PER_VISIT if dim in listed]
-        by_trait = _trait_lists(traits, [self.views[VALUES.index(dim)] for dim in traits], flags,
-                                seconds, first)
-        lists = {dim: by_trait[dim] if dim in by_trait else
-                 _list(self.views[i], flags, seconds, 1 << (self.subset | SUBSET_BIT[dim]),
-                       dim == "page")
-                 for i, dim in enumerate(VALUES) if dim in listed}
-        hours, of_hours = {}, (self.views[HOUR_AT] if hours else ())
-        for (hour, f), n in collections.Counter(zip(of_hours, map(first.__and__, flags))).items():
+        lists = self.lists()
+        hours = {}
+        for (hour, f), n in collections.Counter(zip(self.views[HOUR_AT],
+                                                    map(first.__and__, flags))).items():
             counts = hours.setdefault(hour, [0] * 6)
             counts[1] += n
             if f:
@@ -275,6 +268,19 @@ class Tally:
             if f:
                 counts[0] += n
         return totals, lists, hours, events
+
+    def lists(self, listed=VALUES):
+        """{dimension: {id: [visitors, pageviews, entries, bounces, seconds, timed views]}} of
+        the dimensions listed: sums() without what a range's lists need not (record_lists)."""
+        flags, seconds = self.views[FLAGS_AT], self.views[SECONDS_AT]
+        first = 1 << self.subset
+        traits = [dim for dim in PER_VISIT if dim in listed]
+        by_trait = _trait_lists(traits, [self.views[VALUES.index(dim)] for dim in traits], flags,
+                                seconds, first)
+        return {dim: by_trait[dim] if dim in by_trait else
+                _list(self.views[i], flags, seconds, 1 << (self.subset | SUBSET_BIT[dim]),
+                      dim == "page")
+                for i, dim in enumerate(VALUES) if dim in listed}
 
 
 def _trait_lists(dims, columns, flags, seconds, own):

@@ -116,7 +116,7 @@ def folded_lists(conn, day_ranges, site, filter_name, filter_value):
     # Not the filter's own list: a value's list under itself is its unfiltered row
     # (breakdown_reader.Reader.totals).
     out = {}
-    for dim, of_dim in tally.sums(_others(filter_name), hours=False)[1].items():
+    for dim, of_dim in tally.lists(_others(filter_name)).items():
         if of_dim:
             number = records.DIM_NUMBER[dim]
             out[dim] = named = {}
