@@ -558,7 +558,7 @@ LOG_RUNS = 3
 # the pages' assets: a small site's (1M lines over 225 days, ~660 page views a day), a busy
 # one's (1M lines over 30 days, ~5,000 page views a day: the per-day summaries weigh more when
 # days are busy; issue 22) and a busy one whose assets come from a CDN (1M lines over 30 days,
-# ~20,000 page views a day: issue 22's busy log, most of its lines pages).
+# ~19,300 page views a day: issue 22's own busy log, most of its lines pages).
 LOGS = {"spread": (300, True), "busy": (2250, True), "busy, assets elsewhere": (9100, False)}
 
 

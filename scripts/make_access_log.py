@@ -10,8 +10,9 @@ fixes its first day instead, for a log that is the same whatever the date.
 People arrive from search engines, other sites or nowhere, read a few pages (each with its
 stylesheet, script, images and favicon; a returning visitor's browser gets 304s), sometimes
 follow a broken link (404), post a form (303) or a search (200), hit an old address (301), or
-reload a page a dozen times in a minute. Crawlers (nine sessions in ten by a few big ones, the
-rest by agents of the crawler-user-agents corpus in tests/corpora when it is there) fetch a few
+reload a page a dozen times in a minute (with --no-assets, a site whose assets come from a
+CDN, the log holds no line of them). Crawlers (nine sessions in ten by a few big ones, the rest
+by agents of the crawler-user-agents corpus in tests/corpora when it is there) fetch a few
 pages, robots.txt and sitemaps per session, and probe for /wp-login.php. A few lines are garbage
 (a TLS handshake sent to port 80). All times are UTC. No prefetches: the combined format does not
 log the Sec-Purpose header (tests/test_import_log.py reads them from a format that does).

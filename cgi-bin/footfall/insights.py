@@ -41,8 +41,9 @@ def add_to_answer(answer, conn, asked):
         return
     split = totals.whole_months(conn, first, last, site)
     reader = breakdown_reader.Reader(conn, first, last, site, filter_name, filter_value, today, split)
-    if filter_name not in ("", "page"):  # sets_series
-        # The series of a filter other than a page come from the day summaries.
+    if filter_name not in ("", "page"):
+        # The series of a filter other than a page come from the day summaries (app.py reads
+        # no other for them: sets_series).
         per_day = reader.per_day("")
         _fill_series(answer, per_day)
     whole = reader.totals("").get("", [0] * 6)
