@@ -6,7 +6,7 @@ whose other days are fewer is read as the month's pairs less those days. Both ba
 import random
 
 import pytest
-from footfall import counting, records
+from footfall import counting, record_sums
 from footfall.bounds import OTHER, PAIRED_TOP
 from footfall.storage import bulk, database, day_records, month_pairs, record, record_lists
 from footfall_testing import BROWSER_UA, NOON_DAY
@@ -147,7 +147,7 @@ def test_a_filter_on_a_page_rare_on_a_day_lists_nothing_of_that_day(october):
     # its lists over that day hold nothing, read as a month or as days; its series and
     # totals (daily rows, not pairs) still count it.
     ids = day_records.find_ids(october, {"page": "/p60"})
-    plain = records.Tally({"page": "/p60"})
+    plain = record_sums.Tally({"page": "/p60"})
     for day, views, _events in day_records.in_range(october, "2026-10-04", "2026-10-06"):
         plain.add_views(day, views, ids)
     assert plain.per_day  # it was read on those days...
@@ -159,7 +159,7 @@ def test_records_number_the_pages_and_the_fold_keeps_each_days_total(october):
     # What the fold moves stays counted: under one filter, a day's pageviews are the same
     # folded or not.
     ids = day_records.find_ids(october, {"browser": "Chrome"})
-    plain = records.Tally({"browser": "Chrome"})
+    plain = record_sums.Tally({"browser": "Chrome"})
     for day, views, _events in day_records.in_range(october, "2026-10-01", "2026-10-10"):
         plain.add_views(day, views, ids)
     folded = record_lists.folded_lists(october, [("2026-10-01", "2026-10-10")], None,

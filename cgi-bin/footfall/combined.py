@@ -1,7 +1,7 @@
 """A GET with two filters or more (?country=DE&page=/pricing): every number counted from the
 range's day records (storage/day_records.py) and today's views, made into records in memory by
-the same function (records.py), so that today and the days that ended count alike. Nothing is
-written and no lock is taken.
+the same function (records.py) and summed alike (record_sums.py), so that today and the days
+that ended count alike. Nothing is written and no lock is taken.
 
 Days that ended before footfall kept records are not counted: the answer says from which day
 it counts ("records_from") when the range starts before it. Distinct visitors over the range
@@ -14,20 +14,20 @@ import datetime
 import itertools
 from operator import itemgetter
 
-from . import counting, records
+from . import counting, record_sums, records
 from .storage import breakdowns, day_records, totals
 
 
 def sums(conn, asked):
-    """records.empty_sums() filled for a ReadQuery with two filters or more, and the first day
+    """record_sums.empty_sums() filled for a ReadQuery with two filters or more, and the first day
     with records (today when there are none yet)."""
-    out = records.empty_sums()
+    out = record_sums.empty_sums()
     for name_of, days in numberings(conn, asked):
-        tally = records.Tally(asked.filters)
+        tally = record_sums.Tally(asked.filters)
         for day, views, events, ids in days:
             tally.add_views(day, views, ids)
             tally.add_events(events, ids)
-        records.add_named(out, tally, name_of)
+        record_sums.add_named(out, tally, name_of)
     return out, records_from(conn, asked)
 
 
@@ -141,10 +141,10 @@ def day_page_rows(conn, asked):
     day at a time (its sites summed up): the rows of ?format=csv with two filters or more."""
     for name_of, days in numberings(conn, asked):
         for day, of_day in itertools.groupby(days, key=itemgetter(0)):
-            tally = records.Tally(asked.filters)
+            tally = record_sums.Tally(asked.filters)
             for _day, views, _events, ids in of_day:
                 tally.add_views(day, views, ids)
-            yield from _page_rows(day, records.add_named(records.empty_sums(), tally, name_of))
+            yield from _page_rows(day, record_sums.add_named(record_sums.empty_sums(), tally, name_of))
 
 
 def _page_rows(day, found):

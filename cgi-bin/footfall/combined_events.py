@@ -14,7 +14,7 @@ import collections
 import itertools
 from operator import itemgetter
 
-from . import combined, counting, records
+from . import combined, counting, record_sums, records
 from .storage import events as stored
 
 # The columns of an event record (after them: flags, and today's hour).
@@ -24,7 +24,7 @@ FLAGS_AT = records.EVENT_WIDTH - 1
 
 class EventTally:
     """One event's numbers summed up from event records under filters {dimension: value}, the
-    event's name among them; ids are numbers of one numbering, as records.Tally's.
+    event's name among them; ids are numbers of one numbering, as record_sums.Tally's.
 
     per_day {day: [visitors, count]}, lists {dimension: {id: [visitors, count]}} and hours
     {hour: [visitors, count]} (of the records that carry an hour: today's). A visitor counts
@@ -38,18 +38,18 @@ class EventTally:
         self.lists = {dim: {} for dim in records.VALUES}
 
     def add(self, day, columns, ids):
-        """Add one day and site's event columns; ids as records.Tally.add_views'."""
-        rows = records.matching(columns, ids, DIMS, 0)
+        """Add one day and site's event columns; ids as record_sums.Tally.add_views'."""
+        rows = record_sums.matching(columns, ids, DIMS, 0)
         if not rows:
             return
-        flags = records.pick(columns[FLAGS_AT], rows)
+        flags = record_sums.pick(columns[FLAGS_AT], rows)
         first = 1 << self.subset
         _count(self.per_day, [day] * len(rows), flags, first)
         for i, dim in enumerate(records.VALUES, start=1):
             own = 1 << (self.subset | records.SUBSET_BIT.get(dim, 0))
-            _count(self.lists[dim], records.pick(columns[i], rows), flags, own)
+            _count(self.lists[dim], record_sums.pick(columns[i], rows), flags, own)
         if len(columns) > records.EVENT_WIDTH:
-            _count(self.hours, records.pick(columns[records.EVENT_WIDTH], rows), flags, first)
+            _count(self.hours, record_sums.pick(columns[records.EVENT_WIDTH], rows), flags, first)
 
     def add_named(self, into, name_of):
         """Add its numbers to into (empty_sums()), ids made strings by name_of(dimension
@@ -100,8 +100,8 @@ def sums(conn, asked):
         tally = EventTally(asked.filters)
         for day, views, events, ids in days:
             tally.add(day, events, ids)
-            rows = records.matching(views, _others(ids), records.VALUES, 0)
-            flags = records.pick(views[records.FLAGS_AT], rows) if rows else ()
+            rows = record_sums.matching(views, _others(ids), records.VALUES, 0)
+            flags = record_sums.pick(views[records.FLAGS_AT], rows) if rows else ()
             out["visitors"] += sum(1 for f in flags if f & first)
         tally.add_named(out, name_of)
     return out

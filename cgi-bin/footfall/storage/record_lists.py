@@ -11,7 +11,7 @@ of its days outside a range are exactly the range's days: read so when those day
 
 import datetime
 
-from .. import bounds, pairs, records
+from .. import bounds, pairs, record_sums, records
 from . import day_records, month_pairs
 
 # The ended days of a month that have views, and those that have records: when every one of
@@ -37,12 +37,12 @@ def day_hours(conn, day, site, filter_name, filter_value):
     ids = day_records.find_ids(conn, filters)
     if ids[filter_name] is None:
         return {}
-    tally = records.Tally(filters)
+    tally = record_sums.Tally(filters)
     for day_of, views, _events in day_records.in_range(conn, day, day, site):
         tally.add_views(day_of, views, ids)
     if not tally.per_day:
         return {}
-    named = records.add_named(records.empty_sums(), tally, day_records.Strings(conn).name_of)
+    named = record_sums.add_named(record_sums.empty_sums(), tally, day_records.Strings(conn).name_of)
     return {str(hour): counts for hour, counts in named["lists"]["hour"].items()}
 
 
@@ -105,7 +105,7 @@ def folded_lists(conn, day_ranges, site, filter_name, filter_value):
     ids = day_records.find_ids(conn, filters)
     if ids[filter_name] is None:
         return {}
-    tally, names = records.Tally(filters), None
+    tally, names = record_sums.Tally(filters), None
     for first, last in day_ranges:
         for day, views, _events in day_records.in_range(conn, first, last, site):
             if names is None:
