@@ -8,7 +8,7 @@ import zlib
 
 import pytest
 from footfall import counting, pairs
-from footfall.storage import breakdowns, bulk, database, days, record
+from footfall.storage import breakdowns, bulk, database, days, month_pairs, record
 from footfall_testing import BROWSER_UA, NOON, NOON_DAY
 from storage_testing import RULES, UTC, month_pairs_of, rows
 
@@ -149,3 +149,29 @@ def test_a_days_pairs_made_apart_add_to_its_month_what_it_adds_counted_in_place(
     assert made == pairs.of_day(records)
     assert pairs_of[0][("browser", "Chrome", "page", "2026-10", "example.com", "/")][:2] == [6, 9]
     assert pairs_of[1] == pairs_of[0]
+
+
+
+def test_months_read_together_sum_each_values_counts_over_them(db_path):
+    """A range of months is each value's counts summed over its months' rows (a value of one
+    month only keeps its own), as reading each month alone and adding them up gives."""
+    conn = database.connect(db_path)
+    months = {"2026-09": ["2026-09-02", "2026-09-20"], "2026-10": OCTOBER}
+    bulk.record_days(conn, [october_hits(day, 2) for days_of in months.values()
+                            for day in days_of], RULES, TODAY)
+
+    def in_ms(lists):  # seconds are kept in whole milliseconds: compared so
+        return {dim: {value: counts[:4] + [round(counts[4] * 1000), counts[5]]
+                      for value, counts in of_dim.items()} for dim, of_dim in lists.items()}
+
+    added = {}
+    for month in months:
+        for dim, of_dim in in_ms(month_pairs.lists(conn, "browser", "Chrome", month,
+                                                   month)).items():
+            for value, counts in of_dim.items():
+                current = added.setdefault(dim, {}).get(value, [0] * 6)
+                added[dim][value] = [a + b for a, b in zip(current, counts)]
+    together = month_pairs.lists(conn, "browser", "Chrome", "2026-09", "2026-10")
+    assert in_ms(together) == added
+    assert len(together["page"]) == len(PAGES) and together["country"]
+    conn.close()

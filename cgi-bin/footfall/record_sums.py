@@ -4,8 +4,8 @@ Read by a range's lists under one filter (storage/record_lists.py) and by two fi
 (combined.py, combined_events.py)."""
 
 import collections
-from itertools import compress
-from operator import itemgetter
+from itertools import compress, islice
+from operator import itemgetter, ne
 
 from .records import (
     BOUNCED,
@@ -30,15 +30,21 @@ class Tally:
     filters: {dimension: value} of page, ref, campaign and the visitor traits. Values are
     numbers, those of the records added (ids): one Tally per numbering. Each day's matching
     rows are kept (add_views, add_events), and the lists counted once over all of them
-    (sums()): per distinct value and flags, not per row and day."""
+    (sums()): per distinct value and flags, not per row and day.
 
-    def __init__(self, filters):
+    listed: the dimensions lists() will be asked for, when that is all a Tally is for: only
+    their columns are kept (None: every column, for sums())."""
+
+    def __init__(self, filters, listed=None):
         self.subset = 0
         for name in filters:
             self.subset |= SUBSET_BIT.get(name, 0)
         self.per_day = {}
         self.views = [[] for _ in range(VIEW_WIDTH)]
         self.event_names, self.event_flags = [], []
+        self.listed = listed
+        self._kept = range(VIEW_WIDTH) if listed is None else [
+            at for at, dim in enumerate(VALUES) if dim in listed] + [SECONDS_AT, FLAGS_AT]
 
     def add_views(self, day, columns, ids):
         """Add one day's view columns; ids: {dimension: id} of each filter's value in their
@@ -46,14 +52,19 @@ class Tally:
         rows = matching(columns, ids, VALUES, 0)
         if not rows:
             return
-        picked = [pick(column, rows) for column in columns]
+        if len(rows) == len(columns[0]):
+            picked = columns
+        else:
+            get = itemgetter(*rows) if len(rows) > 1 else lambda column: (column[rows[0]],)
+            picked = [get(column) if at in self._kept else () for at, column in
+                      enumerate(columns)]
         first = 1 << self.subset
         visitors = sum(map(first.__and__, picked[FLAGS_AT])) >> self.subset
         counts = self.per_day.setdefault(day, [0, 0])
         counts[0] += visitors
         counts[1] += len(rows)
-        for kept, more in zip(self.views, picked):
-            kept.extend(more)
+        for at in self._kept:
+            self.views[at].extend(picked[at])
 
     def add_events(self, columns, ids):
         """Add one day's event columns (ids as add_views')."""
@@ -89,9 +100,11 @@ class Tally:
                 counts[0] += n
         return totals, lists, hours, events
 
-    def lists(self, listed=VALUES):
+    def lists(self, listed=None):
         """{dimension: {id: [visitors, pageviews, entries, bounces, seconds, timed views]}} of
-        the dimensions listed: sums() without what a range's lists need not (record_lists)."""
+        the dimensions listed (the Tally's, or every one): sums() without what a range's lists
+        need not (record_lists)."""
+        listed = (self.listed or VALUES) if listed is None else listed
         flags, seconds = self.views[FLAGS_AT], self.views[SECONDS_AT]
         first = 1 << self.subset
         traits = [dim for dim in PER_VISIT if dim in listed]
@@ -111,10 +124,12 @@ def _trait_lists(dims, columns, flags, seconds, own):
     lists = {dim: {} for dim in dims}
     if not dims:
         return lists
-    mixes = list(zip(*columns))
     kept = own | TIMED
-    for (mix, f), n in collections.Counter(zip(mixes, map(kept.__and__, flags))).items():
-        for dim, value in zip(dims, mix):
+    width = len(dims)
+    # Each row's traits and flags as one flat tuple: no tuple of its mix made inside another.
+    for key, n in collections.Counter(zip(*columns, map(kept.__and__, flags))).items():
+        f = key[width]
+        for dim, value in zip(dims, key):
             if not value:
                 continue
             counts = lists[dim].get(value)
@@ -127,7 +142,8 @@ def _trait_lists(dims, columns, flags, seconds, own):
                 counts[5] += n
     timed = {}
     get = timed.get
-    for mix, s in compress(zip(mixes, seconds), map(TIMED.__and__, flags)):
+    held = list(map(TIMED.__and__, flags))
+    for mix, s in zip(compress(zip(*columns), held), compress(seconds, held)):
         timed[mix] = get(mix, 0) + s
     for mix, s in timed.items():
         for dim, value in zip(dims, mix):
@@ -163,6 +179,17 @@ def _list(values, flags, seconds, own, is_page):
                     counts[3] += n
         if f & TIMED:
             counts[5] += n
+    # A value's seconds: a view's seconds are 0 unless it reported some (records._whole), so
+    # they are the sum over its rows. Where the rows are sorted by value (a day's records are
+    # sorted by page), one value's rows lie together in runs: one sum per run.
+    count = len(values)
+    starts = [0, *compress(range(1, count), map(ne, islice(values, 1, None), values)), count]
+    if len(starts) * 4 < count:
+        for start, end in zip(starts, islice(starts, 1, None)):
+            value = values[start]
+            if value:
+                of_dim[value][4] += sum(seconds[start:end])
+        return of_dim
     timed = compress(zip(values, seconds), map(TIMED.__and__, flags))
     for (value, s), n in collections.Counter(timed).items():
         if value:

@@ -105,7 +105,7 @@ def folded_lists(conn, day_ranges, site, filter_name, filter_value):
     ids = day_records.find_ids(conn, filters)
     if ids[filter_name] is None:
         return {}
-    tally, names = record_sums.Tally(filters), None
+    tally, names = record_sums.Tally(filters, _others(filter_name)), None
     for first, last in day_ranges:
         for day, views, _events in day_records.in_range(conn, first, last, site):
             if names is None:
@@ -116,7 +116,7 @@ def folded_lists(conn, day_ranges, site, filter_name, filter_value):
     # Not the filter's own list: a value's list under itself is its unfiltered row
     # (breakdown_reader.Reader.totals).
     out = {}
-    for dim, of_dim in tally.lists(_others(filter_name)).items():
+    for dim, of_dim in tally.lists().items():
         if of_dim:
             number = records.DIM_NUMBER[dim]
             out[dim] = named = {}
