@@ -2,8 +2,18 @@
 
 import os
 import stat
+import subprocess
+import sys
 
-from footfall_testing import CGI_SCRIPT, FIXED_CLOCK_ENV, counts, run_cgi
+from footfall_testing import (
+    CGI_SCRIPT,
+    FIXED_CLOCK_ENV,
+    cgi_process,
+    counts,
+    parse_cgi_output,
+    post_form,
+    run_cgi,
+)
 
 
 def test_script_is_executable_with_a_python3_shebang():
@@ -71,3 +81,27 @@ def test_no_ip_address_reaches_the_database_file(db_path):
     for path in files:
         with open(path, "rb") as f:
             assert b"203.0.113.199" not in f.read()
+
+
+# Runs stats.py as the CGI process does (as __main__), then says on stderr whether the cycle
+# collector was left on.
+_AS_SCRIPT = ("import gc, runpy, sys; runpy.run_path(sys.argv[1], run_name='__main__'); "
+              "sys.stderr.write(' collector on: %s' % gc.isenabled())")
+
+
+def test_a_cgi_process_answers_without_the_cycle_collector(db_path):
+    proc = cgi_process([sys.executable, "-c", _AS_SCRIPT, CGI_SCRIPT], db_path, "POST",
+                       body=post_form({"page": "/about"}))
+    assert parse_cgi_output(proc.stdout).json()["counted"] is True
+    assert proc.stderr.decode().endswith(" collector on: False")
+
+
+def test_a_server_that_imports_the_script_keeps_its_cycle_collector():
+    # What gunicorn or mod_wsgi does with stats.py: import it by its path, as a module.
+    code = ("import gc, importlib.util, sys; "
+            "spec = importlib.util.spec_from_file_location('stats', sys.argv[1]); "
+            "spec.loader.exec_module(importlib.util.module_from_spec(spec)); "
+            "print(gc.isenabled())")
+    proc = subprocess.run([sys.executable, "-c", code, CGI_SCRIPT], capture_output=True,
+                          timeout=30, check=True)
+    assert proc.stdout.decode().strip() == "True"
