@@ -5,6 +5,7 @@ summed row by row: both must give the reference's numbers."""
 
 import random
 
+import pytest
 from footfall import record_sums
 from footfall.records import (
     BOUNCED,
@@ -99,3 +100,5 @@ def test_a_tally_for_some_lists_keeps_only_their_columns_and_counts_them_alike()
                             if dim in listed}
     kept = [at for at, column in enumerate(some.views) if column]
     assert kept == [VALUES.index(dim) for dim in listed] + [SECONDS_AT, FLAGS_AT]
+    with pytest.raises(ValueError):
+        some.sums()  # its hours' column was never kept: no sums rather than empty hours

@@ -55,7 +55,7 @@ class Tally:
         if len(rows) == len(columns[0]):
             picked = columns
         else:
-            get = itemgetter(*rows) if len(rows) > 1 else lambda column: (column[rows[0]],)
+            get = picker(rows)
             picked = [get(column) if at in self._kept else () for at, column in
                       enumerate(columns)]
         first = 1 << self.subset
@@ -76,6 +76,8 @@ class Tally:
     def sums(self):
         """(totals [visitors, pageviews, entries, bounces, seconds, timed visits], lists(),
         hours {hour: [visitors, pageviews, ...]}, events {id: [visitors, count]})."""
+        if self.listed is not None:
+            raise ValueError("a Tally made for some lists kept only their columns: no sums")
         flags, seconds = self.views[FLAGS_AT], self.views[SECONDS_AT]
         first, timed_first = 1 << self.subset, 1 << (TIMED_FIRST + self.subset)
         visits = collections.Counter(map((first | BOUNCED | timed_first).__and__, flags))
@@ -240,9 +242,16 @@ def matching(columns, ids, dims, offset):
 
 def pick(column, rows):
     """The values of a column at those row numbers."""
+    return picker(rows)(column)
+
+
+def picker(rows):
+    """A function of a column that gives its values at those row numbers: made once for all
+    the columns of a day."""
     if len(rows) == 1:
-        return (column[rows[0]],)
-    return itemgetter(*rows)(column)
+        row = rows[0]
+        return lambda column: (column[row],)
+    return itemgetter(*rows)
 
 
 def _add(into, counts):
