@@ -1,7 +1,8 @@
 """record_sums.Tally's lists against a plain reference: every number of every list is a count
 of rows (records.py's flags say which rows), whatever order the rows come in. A day's records
 are sorted by page, so the page list sums its seconds run by run; rows in any other order are
-summed row by row: both must give the reference's numbers."""
+summed row by row: both must give the reference's numbers. Lists other than pages count
+visitors and pageviews, what they show."""
 
 import random
 
@@ -34,7 +35,8 @@ ROW = st.tuples(
 def reference_lists(rows, subset):
     """{dimension: {id: [visitors, pageviews, entries, bounces, seconds, timed views]}}, row by
     row: a row counts a visitor of its value when it holds the flag of its visit's first view
-    with that value (a visitor trait: the visit's first view)."""
+    with that value (a visitor trait: the visit's first view). A list of anything but pages
+    shows visitors and pageviews only, and counts nothing else."""
     out = {}
     for at, dim in enumerate(VALUES):
         own = 1 << (subset | SUBSET_BIT[dim]) if dim not in PER_VISIT else 1 << subset
@@ -51,7 +53,7 @@ def reference_lists(rows, subset):
                     counts[2] += 1
                     if flags & BOUNCED:
                         counts[3] += 1
-            if flags & TIMED:
+            if flags & TIMED and dim == "page":
                 counts[4] += row[SECONDS_AT]
                 counts[5] += 1
         out[dim] = of_dim

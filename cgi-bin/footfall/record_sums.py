@@ -14,6 +14,7 @@ from .records import (
     EVENT_WIDTH,
     FLAGS_AT,
     HOUR_AT,
+    PER_VIEW,
     PER_VISIT,
     SECONDS_AT,
     SUBSET_BIT,
@@ -103,22 +104,25 @@ class Tally:
         return totals, lists, hours, events
 
     def lists(self, listed=None):
-        """{dimension: {id: [visitors, pageviews, entries, bounces, seconds, timed views]}} of
-        the dimensions listed (the Tally's, or every one): sums() without what a range's lists
-        need not (record_lists)."""
+        """{dimension: {id: counts}} of the dimensions listed (the Tally's, or every one):
+        sums() without what a range's lists need not (record_lists). A page's counts are
+        [visitors, pageviews, entries, bounces, seconds, timed views]; every other dimension's
+        [visitors, pageviews, 0, 0, 0, 0]: the numbers its list shows (dimensions.py), and no
+        answer reads more of them."""
         listed = (self.listed or VALUES) if listed is None else listed
-        flags, seconds = self.views[FLAGS_AT], self.views[SECONDS_AT]
+        flags = self.views[FLAGS_AT]
         first = 1 << self.subset
         traits = [dim for dim in PER_VISIT if dim in listed]
         by_trait = _trait_lists(traits, [self.views[VALUES.index(dim)] for dim in traits], flags,
-                                seconds, first)
+                                first)
+        own = {dim: 1 << (self.subset | SUBSET_BIT[dim]) for dim in PER_VIEW}
         return {dim: by_trait[dim] if dim in by_trait else
-                _list(self.views[i], flags, seconds, 1 << (self.subset | SUBSET_BIT[dim]),
-                      dim == "page")
+                _page_list(self.views[i], flags, self.views[SECONDS_AT], own[dim])
+                if dim == "page" else _list(self.views[i], flags, own[dim])
                 for i, dim in enumerate(VALUES) if dim in listed}
 
 
-def _trait_lists(dims, columns, flags, seconds, own):
+def _trait_lists(dims, columns, flags, own):
     """_list of each visitor trait of dims, counted together: a visit's traits share its first
     view's flag (own), and a day's mixes of them are few (fold(): each held by K visits or
     more), so one count of the rows' mixes replaces one count of the rows per trait (74 mixes
@@ -126,11 +130,10 @@ def _trait_lists(dims, columns, flags, seconds, own):
     lists = {dim: {} for dim in dims}
     if not dims:
         return lists
-    kept = own | TIMED
     width = len(dims)
-    # Each row's traits and flags as one flat tuple: no tuple of its mix made inside another.
-    for key, n in collections.Counter(zip(*columns, map(kept.__and__, flags))).items():
-        f = key[width]
+    # Each row's traits and flag as one flat tuple: no tuple of its mix made inside another.
+    for key, n in collections.Counter(zip(*columns, map(own.__and__, flags))).items():
+        first = key[width]
         for dim, value in zip(dims, key):
             if not value:
                 continue
@@ -138,34 +141,37 @@ def _trait_lists(dims, columns, flags, seconds, own):
             if counts is None:
                 counts = lists[dim][value] = [0] * 6
             counts[1] += n
-            if f & own:
+            if first:
                 counts[0] += n
-            if f & TIMED:
-                counts[5] += n
-    timed = {}
-    get = timed.get
-    held = list(map(TIMED.__and__, flags))
-    for mix, s in zip(compress(zip(*columns), held), compress(seconds, held)):
-        timed[mix] = get(mix, 0) + s
-    for mix, s in timed.items():
-        for dim, value in zip(dims, mix):
-            if value:
-                lists[dim][value][4] += s
     return lists
 
 
-def _list(values, flags, seconds, own, is_page):
-    """{value: [visitors, pageviews, entries, bounces, seconds, timed views]} of one
-    dimension's column; own: the flag of a visit's first view with this value."""
-    if not is_page:
-        # Most views hold no referrer and no campaign: count the rows that hold one (a month
-        # of Chrome's views: 3,113 of 14,319 with a referrer, 421 with a campaign).
-        held = list(map(bool, values))
-        if sum(held) < len(held) // 2:
-            values, flags, seconds = (list(compress(column, held))
-                                      for column in (values, flags, seconds))
+def _list(values, flags, own):
+    """{value: [visitors, pageviews, 0, 0, 0, 0]} of one dimension's column (a referrer, a
+    campaign); own: the flag of a visit's first view with this value."""
+    # Most views hold no referrer and no campaign: count the rows that hold one (a month of
+    # Chrome's views: 3,113 of 14,319 with a referrer, 421 with a campaign).
+    held = list(map(bool, values))
+    if sum(held) < len(held) // 2:
+        values, flags = list(compress(values, held)), list(compress(flags, held))
     of_dim = {}
-    kept = own | TIMED | (ENTRY | BOUNCED if is_page else 0)
+    for (value, first), n in collections.Counter(zip(values, map(own.__and__, flags))).items():
+        if not value:
+            continue
+        counts = of_dim.get(value)
+        if counts is None:
+            counts = of_dim[value] = [0] * 6
+        counts[1] += n
+        if first:
+            counts[0] += n
+    return of_dim
+
+
+def _page_list(values, flags, seconds, own):
+    """{page: [visitors, pageviews, entries, bounces, seconds, timed views]} of the page
+    column; own: the flag of a visit's first view of the page."""
+    of_dim = {}
+    kept = own | TIMED | ENTRY | BOUNCED
     for (value, f), n in collections.Counter(zip(values, map(kept.__and__, flags))).items():
         if not value:
             continue
@@ -175,15 +181,15 @@ def _list(values, flags, seconds, own, is_page):
         counts[1] += n
         if f & own:
             counts[0] += n
-            if is_page and f & ENTRY:
+            if f & ENTRY:
                 counts[2] += n
                 if f & BOUNCED:
                     counts[3] += n
         if f & TIMED:
             counts[5] += n
-    # A value's seconds: a view's seconds are 0 unless it reported some (records._whole), so
-    # they are the sum over its rows. Where the rows are sorted by value (a day's records are
-    # sorted by page), one value's rows lie together in runs: one sum per run.
+    # A page's seconds: a view's seconds are 0 unless it reported some (records._whole), so
+    # they are the sum over its rows. Where the rows are sorted by page (a day's records are),
+    # one page's rows lie together in runs: one sum per run.
     count = len(values)
     starts = [0, *compress(range(1, count), map(ne, islice(values, 1, None), values)), count]
     if len(starts) * 4 < count:

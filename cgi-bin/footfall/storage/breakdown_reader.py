@@ -181,6 +181,11 @@ class Reader:
             for (f, fv, d, value), counts in self._today_rows.items():
                 if (f, fv, d) == (self.filter, self.filter_value, dim):
                     _sum_into(result, value, counts)
+        if self.filter and dim and dim != "page":
+            # Under a filter, a list of anything but pages shows visitors and pageviews: its
+            # months and records count no more (month_pairs.lists, record_sums.Tally.lists).
+            for counts in result.values():
+                counts[2:] = [0, 0, 0, 0]
         return result
 
     def unique(self, visits=None):
