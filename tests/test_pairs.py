@@ -12,7 +12,9 @@ from footfall.records import BOUNCED, ENTRY, SUBSET_BIT, TIMED, VALUES
 def by_definition(rows, rare):
     """{(filter, fvalue, dim, value): [visitors, pageviews, entries, bounces, seconds, timed]}:
     each row with a value of both counts a view; a visitor on the row flagged first for the
-    two's per-view dimensions; an entry and a bounce on that row of the entry page."""
+    two's per-view dimensions; an entry and a bounce on that row of the entry page; a listed
+    page's seconds and timed views on the rows that reported seconds (other lists show
+    visitors and pageviews only)."""
     sums = {}
     for row in rows:
         flags, whole = row[-1], row[-2]
@@ -30,7 +32,7 @@ def by_definition(rows, rare):
                 if dim == "page" and first and flags & ENTRY:
                     counts[2] += 1
                     counts[3] += bool(flags & BOUNCED)
-                if flags & TIMED:
+                if dim == "page" and flags & TIMED:
                     counts[4] += whole
                     counts[5] += 1
     return sums

@@ -56,6 +56,8 @@ def pair_sums(rows, rare=frozenset()):
     and site's view records (records.view_records' rows, values still strings), for every
     filter and listed dimension of VALUES. A visitor counts once per pair: on their first view
     with the filter's value and the listed one (the flag of the two's per-view dimensions).
+    A listed page counts visitors, pageviews, entries, bounces, seconds and timed views; any
+    other listed value visitors and pageviews, all its list shows (dimensions.py's numbers).
 
     rare: {(dim, value)} counted as OTHER on either side (bounds.rare_values: a hostile day's
     thousand one-visit pages are most of its bytes otherwise); a visitor of two of them counts
@@ -84,7 +86,7 @@ def pair_sums(rows, rare=frozenset()):
             by_filter, listed, is_page = fewest[f_at], fewest[d_at], dim == "page"
             flags, of_views, timed = fewest[-3:]
             own = 1 << (SUBSET_BIT.get(f, 0) | SUBSET_BIT.get(dim, 0))
-            kept = own | TIMED | (ENTRY | BOUNCED if is_page else 0)
+            kept = own | (TIMED | ENTRY | BOUNCED if is_page else 0)
             worth = {}  # a row's counts by its flags kept, worked out once per flags
             for (fv, value, bits), n in collections.Counter(
                     zip(by_filter, listed, map(kept.__and__, flags))).items():
@@ -95,6 +97,8 @@ def pair_sums(rows, rare=frozenset()):
                     one = worth[bits] = _worth(bits, own, is_page)
                 key = (f, fv, dim, value)
                 packed[key] = packed.get(key, 0) + n * one
+            if not is_page:
+                continue
             for (fv, value, whole), n in collections.Counter(
                     compress(zip(by_filter, listed, of_views), timed)).items():
                 if fv and value and whole:
