@@ -137,9 +137,7 @@ def _trait_lists(dims, columns, flags, own):
         for dim, value in zip(dims, key):
             if not value:
                 continue
-            counts = lists[dim].get(value)
-            if counts is None:
-                counts = lists[dim][value] = [0] * 6
+            counts = lists[dim].setdefault(value, [0] * 6)
             counts[1] += n
             if first:
                 counts[0] += n
@@ -158,9 +156,7 @@ def _list(values, flags, own):
     for (value, first), n in collections.Counter(zip(values, map(own.__and__, flags))).items():
         if not value:
             continue
-        counts = of_dim.get(value)
-        if counts is None:
-            counts = of_dim[value] = [0] * 6
+        counts = of_dim.setdefault(value, [0] * 6)
         counts[1] += n
         if first:
             counts[0] += n
@@ -175,9 +171,7 @@ def _page_list(values, flags, seconds, own):
     for (value, f), n in collections.Counter(zip(values, map(kept.__and__, flags))).items():
         if not value:
             continue
-        counts = of_dim.get(value)
-        if counts is None:
-            counts = of_dim[value] = [0] * 6
+        counts = of_dim.setdefault(value, [0] * 6)
         counts[1] += n
         if f & own:
             counts[0] += n
