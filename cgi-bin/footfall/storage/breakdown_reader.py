@@ -182,8 +182,9 @@ class Reader:
                 if (f, fv, d) == (self.filter, self.filter_value, dim):
                     _sum_into(result, value, counts)
         if self.filter and dim and dim != "page":
-            # Under a filter, a list of anything but pages shows visitors and pageviews: its
-            # months and records count no more (month_pairs.lists, record_sums.Tally.lists).
+            # Under a filter, a list of anything but pages shows visitors and pageviews, all
+            # that a month's pairs and a day's records count of it (pairs.pair_sums,
+            # record_sums.Tally.lists); months written before, and today, hold more.
             for counts in result.values():
                 counts[2:] = [0, 0, 0, 0]
         return result

@@ -142,7 +142,8 @@ def _write(conn, added):
 def lists(conn, filter_name, filter_value, first, last, site=None):
     """{dim: {value: [visitors, pageviews, entries, bounces, seconds, timed]}}: one filter
     value's lists over the months first to last (YYYY-MM), each blob read once. A list of
-    anything but pages shows visitors and pageviews only: the rest of its counts are 0."""
+    anything but pages counts visitors and pageviews only (pairs.pair_sums); months written
+    before may hold more, which breakdown_reader.Reader.totals sets to 0."""
     params = {"filter": filter_name, "filter_value": filter_value, "first": first,
               "last": last, "site": site}
     blobs = conn.execute(SELECT_RANGE, params).fetchall()
@@ -161,12 +162,8 @@ def lists(conn, filter_name, filter_value, first, last, site=None):
         by_id = by_number.get(number)
         if by_id:
             names = dict(conn.execute(SELECT_NAMES, {"dim": number}).fetchall())
-            if dim == "page":
-                out[dim] = {names.get(id_, ""): [v, p, e, b, ms / 1000, timed]
-                            for id_, (v, p, e, b, timed, ms) in by_id.items()}
-            else:  # what its list shows (record_sums.Tally.lists)
-                out[dim] = {names.get(id_, ""): [v, p, 0, 0, 0, 0]
-                            for id_, (v, p, *_rest) in by_id.items()}
+            out[dim] = {names.get(id_, ""): [v, p, e, b, ms / 1000, timed]
+                        for id_, (v, p, e, b, timed, ms) in by_id.items()}
     return out
 
 
