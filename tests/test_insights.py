@@ -367,7 +367,7 @@ def test_unique_visitors_never_exceed_the_visits_they_are_estimated_from(db_path
                           "", "")
              for n in range(80)]
     conn = database.connect(db_path)
-    packed, seconds, uniques = summary.summarize_packed(views)
+    packed, seconds, uniques = summary.summarize_day(views)  # as the day's end sums it up
     database.in_transaction(conn, lambda conn: breakdowns.add_summary(
         conn, "2026-11-27", "example.com", packed, seconds, uniques, []))
     conn.close()

@@ -11,15 +11,17 @@ from footfall.records import BOUNCED, ENTRY, SUBSET_BIT, TIMED, VALUES
 
 def by_definition(rows, rare):
     """{(filter, fvalue, dim, value): [visitors, pageviews, entries, bounces, seconds, timed]}:
-    each row with a value of both counts a view; a visitor on the row flagged first for the
-    two's per-view dimensions; an entry and a bounce on that row of the entry page; a listed
-    page's seconds and timed views on the rows that reported seconds (other lists show
-    visitors and pageviews only)."""
+    for two different dimensions, each row with a value of both counts a view; a visitor on
+    the row flagged first for the two's per-view dimensions; an entry and a bounce on that row
+    of the entry page; a listed page's seconds and timed views on the rows that reported
+    seconds (other lists show visitors and pageviews only)."""
     sums = {}
     for row in rows:
         flags, whole = row[-1], row[-2]
         for f_at, f in enumerate(VALUES):
             for d_at, dim in enumerate(VALUES):
+                if d_at == f_at:  # a value's own list is its unfiltered row, never a pair
+                    continue
                 fv, value = row[f_at], row[d_at]
                 if not fv or not value:
                     continue

@@ -15,6 +15,7 @@ A value's own counts stay exact: a count of one value says how many came, not wh
 beside another trait is the start of a fingerprint that can be matched across days.
 """
 
+from operator import attrgetter
 
 from . import dimensions
 
@@ -58,7 +59,7 @@ def cap_views(views):
     """Count each dimension's values past its cap as OTHER, in place: views are summary.View
     of one day and site. The same views then make the day summary (and its records)."""
     for dim, cap in CAPS.items():
-        values = {getattr(view, dim) for view in views}
+        values = set(map(attrgetter(dim), views))
         values.discard("")
         if len(values) <= cap:
             continue  # a real site's day: nothing to do

@@ -54,8 +54,9 @@ def _itself(n):
 def pair_sums(rows, rare=frozenset()):
     """({(filter, filter value, dim, value): packed counts}, {same key: seconds}) of one day
     and site's view records (records.view_records' rows, values still strings), for every
-    filter and listed dimension of VALUES. A visitor counts once per pair: on their first view
-    with the filter's value and the listed one (the flag of the two's per-view dimensions).
+    filter and listed dimension of VALUES but the filter's own. A visitor counts once per
+    pair: on their first view with the filter's value and the listed one (the flag of the
+    two's per-view dimensions).
     A listed page counts visitors, pageviews, entries, bounces, seconds and timed views; any
     other listed value visitors and pageviews, all its list shows (dimensions.py's numbers).
 
@@ -81,6 +82,10 @@ def pair_sums(rows, rare=frozenset()):
             held[at] = (count, [list(compress(c, mask)) for c in every])
     for f_at, f in enumerate(VALUES):
         for d_at, dim in enumerate(VALUES):
+            if d_at == f_at:
+                # A value's own list under itself is read from its unfiltered row, which is
+                # exact (breakdown_reader.Reader.totals): its pairs with itself are never read.
+                continue
             fewest = min((held[at] for at in (f_at, d_at) if at in held), default=(0, every),
                          key=_count)[1]
             by_filter, listed, is_page = fewest[f_at], fewest[d_at], dim == "page"

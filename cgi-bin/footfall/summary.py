@@ -26,6 +26,7 @@ LISTED = DIMENSIONS + (_HOUR,)
 _TOTALS = ("", "")
 # Filters by a trait of the visitor rather than of a view: usually held by every view of a visit.
 _VISITOR_TRAITS = ("",) + dimensions.PER_VISITOR
+_TRAIT_AT = frozenset(dimensions.VIEW_COLUMNS.index(name) for name in dimensions.PER_VISITOR)
 # A view's values tuple in summarize_packed: the dimensions, then its hour and whether timed.
 _N = len(DIMENSIONS)
 _AT_HOUR, _AT_TIMED = _N, _N + 1
@@ -85,10 +86,11 @@ def summarize_packed(views, only=None, lists=True):
     it), the seconds apart: ({row key: packed}, {row key: seconds} of the rows that have any,
     uniques). What a month of bulk days adds up, one addition per row and day.
 
-    lists=False: a filter value's rows are its totals only (dim ''): an ended day's lists under
-    a filter are counted from its records (pairs.py), and summing them here too was most of the
-    time of a day's end. The rows kept are the same, in the same order. A whole day only
-    (only=None)."""
+    lists=False: what an ended day keeps (storage/breakdowns.add_summary): a filter value's rows
+    are its totals only (dim ''), and there are no hours. An ended day's lists under a filter
+    are counted from its records (pairs.py), and summing them here too was most of the time of
+    a day's end; its hours are in hourly_site, as the hits added them. The rows kept are the
+    same, in the same order. A whole day only (only=None)."""
     visits = {}
     for view in views:
         visits.setdefault(view.visitor, []).append(view)
@@ -105,6 +107,26 @@ def summarize_packed(views, only=None, lists=True):
         values = [(v.page, v.ref, v.browser, v.os, v.device, v.country, v.language, v.campaign,
                    v.hour, 1 if v.timed else 0) for v in visit]
         unique = visit[0].unique
+        if not lists:
+            keys = _ended_totals(values)
+            whole = _contribution(values, values[0][0], len(values) == 1, hours=False)
+            together = []
+            for key, counts in keys:
+                if counts is None:
+                    together.append(key)
+                    continue
+                rows = by_filter.get(key)
+                if rows is None:
+                    by_filter[key] = {_TOTALS: counts}
+                    uniques[key] = {unique}
+                else:
+                    uniques[key].add(unique)
+                    rows[_TOTALS] += counts
+            _add_together(shared, together, whole, unique)
+            if any(view[_AT_TIMED] for view in values):
+                _add_listed_seconds(seconds, keys, values,
+                                    [v.seconds if v.timed else 0.0 for v in visit])
+            continue
         keys = _matching(values, only)
         whole = None
         together = []
@@ -114,14 +136,9 @@ def summarize_packed(views, only=None, lists=True):
                 if key[0] in _VISITOR_TRAITS:
                     together.append(key)
                     continue
-                if not lists:
-                    counts = [(_TOTALS, _total(values, len(values) == 1))]
-                else:
-                    if whole is None:
-                        whole = _contribution(values, values[0][0], len(values) == 1)
-                    counts = whole
-            elif not lists:
-                counts = [(_TOTALS, _total(matching, len(values) == 1))]
+                if whole is None:
+                    whole = _contribution(values, values[0][0], len(values) == 1)
+                counts = whole
             elif len(matching) == 1:
                 counts = alone.get(matching[0])
                 if counts is None:
@@ -139,19 +156,9 @@ def summarize_packed(views, only=None, lists=True):
         if together:
             if whole is None:
                 whole = _contribution(values, values[0][0], len(values) == 1)
-            group = shared.get(tuple(together))
-            if group is None:
-                group = shared[tuple(together)] = [{}, []]
-            rows = group[0]
-            for listed, packed in whole:
-                rows[listed] = rows.get(listed, 0) + packed
-            group[1].append(unique)
+            _add_together(shared, together, whole, unique)
         if any(view[_AT_TIMED] for view in values):
-            of_views = [v.seconds if v.timed else 0.0 for v in visit]
-            if lists:
-                _add_seconds(seconds, keys, values, of_views)
-            else:
-                _add_listed_seconds(seconds, keys, values, of_views)
+            _add_seconds(seconds, keys, values, [v.seconds if v.timed else 0.0 for v in visit])
     for together, (sums, hashes) in shared.items():
         total_only = {_TOTALS: sums[_TOTALS]}
         for key in together:
@@ -225,10 +232,55 @@ def _matching(values, only):
     return keys
 
 
-def _contribution(matching, entry, bounced):
-    """[((dim, value), packed counts)] of one visit's matching views (value tuples)."""
+def _add_together(shared, together, whole, unique):
+    """A visit's own sums (whole) to the group of visits that count under the same filters
+    with all their views (together: the totals and the visitor's traits)."""
+    group = shared.get(tuple(together))
+    if group is None:
+        group = shared[tuple(together)] = [{}, []]
+    rows = group[0]
+    for listed, packed in whole:
+        rows[listed] = rows.get(listed, 0) + packed
+    group[1].append(unique)
+
+
+def _ended_totals(values):
+    """[(filter key, the visit's packed totals under it)] of every filter a visit of an ended
+    day counts under, in _matching's order: a visitor, its matching views, a bounce, a timed
+    visit; None for the totals and for a trait of the visitor that all its views hold (summed
+    with other visits' by _add_together). One pass over the views, each value's views and timed
+    views counted, not listed as _matching lists them."""
+    bounce = _BOUNCE if len(values) == 1 else 0
+    if bounce:  # most visits: every trait of the one view is the visit's
+        view = values[0]
+        counts = _VISITOR + _PAGEVIEW + _BOUNCE + view[_AT_TIMED] * _TIMED
+        return [(_TOTALS, None)] + [
+            ((DIMENSIONS[i], view[i]), None if i in _TRAIT_AT else counts)
+            for i in range(_N) if view[i]]
+    seen = {}  # (dimension's index, value) -> its views + its timed views << 32, first seen first
+    for view in values:
+        timed = view[_AT_TIMED] << 32
+        for i in range(_N):
+            value = view[i]
+            if value:
+                seen[i, value] = seen.get((i, value), 0) + 1 + timed
+    everyone = len(values)
+    keys = [(_TOTALS, None)]
+    for (i, value), n in seen.items():
+        views = n & 0xFFFFFFFF
+        if views == everyone and i in _TRAIT_AT:
+            keys.append(((DIMENSIONS[i], value), None))
+        else:
+            keys.append(((DIMENSIONS[i], value), _VISITOR + views * _PAGEVIEW + (
+                _TIMED if n >> 32 else 0)))
+    return keys
+
+
+def _contribution(matching, entry, bounced, hours=True):
+    """[((dim, value), packed counts)] of one visit's matching views (value tuples); hours=False:
+    without the hour rows."""
     if len(matching) == 1:
-        return _alone(matching[0], entry, bounced)
+        return _alone(matching[0], entry, bounced, hours)
     timed = 0
     for v in matching:
         timed |= v[_AT_TIMED]
@@ -243,6 +295,8 @@ def _contribution(matching, entry, bounced):
             if i == 0 and value == entry:
                 counts += _ENTRY + bounced * _BOUNCE
             out.append(((dim, value), counts))
+    if not hours:
+        return out
     first = matching[0][_AT_HOUR]
     hours = {}
     for v in matching:
@@ -252,15 +306,7 @@ def _contribution(matching, entry, bounced):
     return out
 
 
-def _total(matching, bounced):
-    """The (totals) counts of _contribution alone: what a filter value of an ended day keeps."""
-    timed = 0
-    for v in matching:
-        timed |= v[_AT_TIMED]
-    return _VISITOR + len(matching) * _PAGEVIEW + bounced * _BOUNCE + timed * _TIMED
-
-
-def _alone(view, entry, bounced):
+def _alone(view, entry, bounced, hours=True):
     """_contribution of a single view: most of them (one-page visits, a page read once)."""
     counts = _VISITOR + _PAGEVIEW + view[_AT_TIMED] * _TIMED
     out = [(_TOTALS, counts + bounced * _BOUNCE)]
@@ -270,7 +316,8 @@ def _alone(view, entry, bounced):
     for i in range(1, _N):
         if view[i]:
             out.append(((DIMENSIONS[i], view[i]), counts))
-    out.append(((_HOUR, str(view[_AT_HOUR])), _VISITOR + _PAGEVIEW))
+    if hours:
+        out.append(((_HOUR, str(view[_AT_HOUR])), _VISITOR + _PAGEVIEW))
     return out
 
 

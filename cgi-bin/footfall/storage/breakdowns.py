@@ -147,11 +147,10 @@ def add_summary(conn, day, site, packed, seconds, uniques, view_rows, months=Non
         ref_rollups.fold_refs(conn, day, site, {key[3] for key in packed
                                                 if not key[0] and key[2] == "ref"})
     own = months if months is not None else MonthSums()
-    # A filter's lists and hours of the day (its value x a listed value) are in the day's
-    # records, and its hours in hourly_site (the same counts, as the hits added them): only
-    # the unfiltered lists and each filter value's totals are kept as rows.
-    packed = {key: counts for key, counts in packed.items() if _kept(key)}
-    seconds = {key: more for key, more in seconds.items() if _kept(key)}
+    # packed holds the unfiltered lists and each filter value's totals (summarize_day): a
+    # filter's lists of the day (its value x a listed value) are in the day's records, and the
+    # hours in hourly_site (the same counts, as the hits added them).
+    packed, seconds = dict(packed), dict(seconds)
     _add_daily(conn, day, site, *page_days.store(conn, day, site, packed, seconds))
     slots = _day_slots(uniques)
     _add_day_sketches(conn, day, site, slots)
@@ -162,10 +161,6 @@ def add_summary(conn, day, site, packed, seconds, uniques, view_rows, months=Non
     own.add(conn, month, site, packed, seconds, slots)
     if months is None:
         own.flush(conn)
-
-
-def _kept(key):
-    return not (key[0] and key[2]) and key[2] != "hour"
 
 
 def _add_daily(conn, day, site, packed, seconds):
