@@ -584,12 +584,20 @@ def log_import_row(data, python, lines=LOG_LINES, runs=LOG_RUNS, visits=300, ass
           "is the largest ru_maxrss of the child; page views are those footfall counted. "
           f"Load average before: {_load(harness.load_average())}.\n")
     counted = []  # page views footfall counted, from each run's database
-    commands = {"footfall import_log.py": lambda work: [
-        python, os.path.join(ROOT, "scripts", "import_log.py"), "--db",
-        os.path.join(work, "import.db"), "--site", "example.com", "--until", "2999-12-31",
-        "--quiet", log]}
+    arguments = ["--site", "example.com", "--until", "2999-12-31", "--quiet", log]
+    commands = {
+        "footfall import_log.py": lambda work: [
+            python, os.path.join(ROOT, "scripts", "import_log.py"), "--db",
+            os.path.join(work, "import.db"), *arguments],
+        # Its reading process alone, the counting process dropping every batch: the least
+        # the import can take on free cores.
+        "its reading process alone": lambda work: [
+            python, os.path.join(ROOT, "scripts", "benchmark", "reading_alone.py"), "--db",
+            os.path.join(work, "import.db"), *arguments]}
+    goaccess_name = None
     if goaccess:
-        commands["GoAccess " + _goaccess_version(goaccess)] = lambda work: [
+        goaccess_name = "GoAccess " + _goaccess_version(goaccess)
+        commands[goaccess_name] = lambda work: [
             goaccess, log, "--no-global-config", "--log-format=COMBINED", "--ignore-crawlers",
             "--unknowns-as-crawlers", "--ignore-statics=panel", "--all-static-files",
             *[f"--static-file=.{extension}" for extension in _asset_extensions()],
@@ -600,7 +608,7 @@ def log_import_row(data, python, lines=LOG_LINES, runs=LOG_RUNS, visits=300, ass
         for name, command in commands.items():
             with tempfile.TemporaryDirectory(prefix="footfall-logs-") as work:
                 samples[name].append(_child_usage(command(work), env))
-                if name.startswith("footfall"):
+                if name == "footfall import_log.py":
                     counted.append(_page_views(os.path.join(work, "import.db")))
     rows, rates = [], {}
     for name, runs_of in samples.items():
@@ -614,10 +622,12 @@ def log_import_row(data, python, lines=LOG_LINES, runs=LOG_RUNS, visits=300, ass
           "|---|---:|---:|---:|---:|---:|")
     print("\n".join("| " + " | ".join(row) + " |" for row in rows) + "\n")
     if goaccess:
-        footfall = rates.pop("footfall import_log.py")
-        other = rates.popitem()[1]
+        footfall, reading, other = (rates["footfall import_log.py"],
+                                    rates["its reading process alone"], rates[goaccess_name])
         print(f"footfall / GoAccess: {footfall[0] / other[0]:.2f}x the lines/s, "
-              f"{footfall[1] / other[1]:.2f}x the lines per CPU second; footfall counted "
+              f"{footfall[1] / other[1]:.2f}x the lines per CPU second (its reading process "
+              f"alone {reading[0] / other[0]:.2f}x the lines/s: the most it can reach on free "
+              "cores); footfall counted "
               f"{counted[0][0]:,} page views over {counted[0][1]} days "
               f"({counted[0][0] / max(counted[0][1], 1):,.0f} a day). "
               f"Load average after: {_load(harness.load_average())}.\n")

@@ -1,7 +1,9 @@
-"""scripts/bench.py --quick runs end to end (part of the test command); its figures are not asserted:
-speed goals live in the benchmark and docs/performance.md, never in a timed test."""
+"""scripts/bench.py --quick and --logs run end to end (part of the test command); their figures
+are not asserted: speed goals live in the benchmark and docs/performance.md, never in a timed
+test."""
 
 import os
+import sqlite3
 import subprocess
 import sys
 
@@ -23,3 +25,38 @@ def test_bench_quick_runs_and_prints_every_table(tmp_path):
     assert "| footfall through `wsgiref.handlers.CGIHandler`" in result.stdout
     assert "footfall / floor in each round: " in result.stdout and "goal at most 1.25x: " in result.stdout
     assert "| 100,000 | 365 |" in result.stdout
+
+
+def test_bench_logs_imports_each_log_beside_its_reading_process_alone(tmp_path):
+    # The import's table of each log holds a row for its reading process alone
+    # (scripts/benchmark/reading_alone.py), the least the import can take on free cores.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FOOTFALL_")}
+    result = subprocess.run(
+        [sys.executable, os.path.join(SCRIPTS, "bench.py"), "--logs", "3000", "--data",
+         str(tmp_path), "--python", sys.executable],
+        capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.count("## Importing an access log") == 3
+    assert result.stdout.count("| footfall import_log.py |") == 3
+    assert result.stdout.count("| its reading process alone |") == 3
+    if "GoAccess is not installed" not in result.stdout:  # else no ratio is printed
+        assert result.stdout.count("(its reading process alone ") == 3
+
+
+def test_the_reading_process_alone_reads_every_line_and_counts_none(tmp_path):
+    log = tmp_path / "access.log"
+    log.write_text("".join(
+        f'203.0.113.{n} - - [07/Dec/2026:10:{n:02d}:00 +0000] "GET /p{n} HTTP/1.1" 200 512 "-" '
+        '"Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"\n'
+        for n in range(20)))
+    db = tmp_path / "alone.db"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FOOTFALL_")}
+    result = subprocess.run(
+        [sys.executable, os.path.join(SCRIPTS, "benchmark", "reading_alone.py"), "--db", str(db),
+         "--site", "example.com", "--until", "2999-12-31", "--quiet", str(log)],
+        capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "20 lines" in result.stderr + result.stdout  # every line read and parsed
+    conn = sqlite3.connect(db)
+    assert conn.execute("select count(*) from daily_site").fetchone()[0] == 0  # none counted
+    conn.close()
