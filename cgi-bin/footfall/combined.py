@@ -46,8 +46,8 @@ def numberings(conn, asked):
     if asked.first <= last_ended:
         ids = day_records.find_ids(conn, asked.filters)
         stored = day_records.in_range(conn, asked.first, last_ended, asked.site)
-        yield (day_records.Strings(conn).name_of,
-               ((day, views, events, ids) for day, views, events in stored))
+        names = day_records.Names(conn)  # the names of what the answer lists, no more
+        yield (names.name_of, ((day, views, events, ids) for day, views, events in stored))
     if asked.first <= asked.today <= asked.last:
         strings = _Numbering()
         yield strings.name_of, _today(conn, asked, strings)

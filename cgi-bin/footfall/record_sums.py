@@ -199,15 +199,19 @@ def _page_list(values, flags, seconds, own):
     return of_dim
 
 
-def add_named(into, tally, name_of):
+def add_named(into, tally, name_of, prefetch=None):
     """Add a Tally's numbers to into (empty_sums()), its ids made strings by name_of(dimension
-    number, id): the sums of stored days and of today, each numbered its own way, add up."""
+    number, id): the sums of stored days and of today, each numbered its own way, add up.
+    prefetch(dimension number, ids), when given, is told each list's ids before they are
+    named (day_records.Names reads them in few statements)."""
     for day, counts in tally.per_day.items():
         _add(into["per_day"].setdefault(day, [0, 0]), counts)
     totals, lists, hours, events = tally.sums()
     _add(into["totals"], totals)
     for dim, of_dim in lists.items():
         named, number = into["lists"][dim], DIM_NUMBER[dim]
+        if prefetch is not None:
+            prefetch(number, of_dim)
         for value, counts in of_dim.items():
             _add(named.setdefault(name_of(number, value), [0] * 6), counts)
     for hour, counts in hours.items():

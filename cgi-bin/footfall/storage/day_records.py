@@ -23,6 +23,11 @@ AS_ROWID_TABLE = """
 SELECT_STRINGS = "select dim, id, value from strings"
 INSERT_STRING = "insert into strings (dim, id, value) values (:dim, :id, :value)"
 SELECT_ID = "select id from strings where dim = :dim and value = :value"
+# Names by number, NAMES_AT_ONCE at a time (the last repeated to fill the list, so that there is
+# one statement): within SQLite's 999 parameters before 3.32.
+NAMES_AT_ONCE = 100
+SELECT_NAMES = ("select id, value from strings where dim = ? and id in ("
+                + ", ".join(["?"] * NAMES_AT_ONCE) + ")")
 SELECT_RECORDS = "select views, events from day_records where day = :day and site = :site"
 DELETE_RECORDS = "delete from day_records where day = :day and site = :site"
 INSERT_RECORDS = """
@@ -83,6 +88,37 @@ class Strings:
 
     def name_of(self, dim, id_):
         return self.names.get((dim, id_), "") if id_ else ""
+
+
+class Names:
+    """The strings table's names of the numbers a read asks for, read as they are asked for
+    (prefetch() reads many in few statements). A reader names what its answer lists; reading
+    the table whole, as Strings does for a writer, grows with every string ever kept: with a
+    year of referrer spam in it (200,000 strings), a filtered GET took 0.4 s instead of 8 ms."""
+
+    def __init__(self, conn):
+        self.conn, self.names = conn, {}
+
+    def prefetch(self, dim, ids):
+        """Read the names of ids (numbers of dimension dim) not read yet."""
+        names = self.names
+        missing = [id_ for id_ in set(ids) if id_ and (dim, id_) not in names]
+        for at in range(0, len(missing), NAMES_AT_ONCE):
+            part = missing[at:at + NAMES_AT_ONCE]
+            filled = part + part[-1:] * (NAMES_AT_ONCE - len(part))
+            for id_, value in self.conn.execute(SELECT_NAMES, [dim, *filled]):
+                names[dim, id_] = value
+            for id_ in part:
+                names.setdefault((dim, id_), "")  # a number no string has: '', as Strings
+
+    def name_of(self, dim, id_):
+        if not id_:
+            return ""
+        name = self.names.get((dim, id_))
+        if name is None:
+            self.prefetch(dim, (id_,))
+            name = self.names[dim, id_]
+        return name
 
 
 def find_ids(conn, filters):

@@ -62,7 +62,6 @@ SELECT_RANGE = """
      where filter = :filter and filter_value = :filter_value and month between :first and :last
        and (:site is null or site = :site)
 """
-SELECT_NAMES = "select id, value from strings where dim = :dim"
 SELECT_MONTHLY_PAIRS = """
     select filter, filter_value, dim, month, site, value, visitors, pageviews, entries, bounces,
            seconds, timed
@@ -157,12 +156,12 @@ def lists(conn, filter_name, filter_value, first, last, site=None):
         rows.sort(key=_number_and_id)
         for (number, id_), same in groupby(rows, _number_and_id):
             by_number.setdefault(number, {})[id_] = list(map(sum, zip(*same)))[2:]
-    out = {}
+    out, names = {}, day_records.Names(conn)
     for dim, number in records.DIM_NUMBER.items():
         by_id = by_number.get(number)
         if by_id:
-            names = dict(conn.execute(SELECT_NAMES, {"dim": number}).fetchall())
-            out[dim] = {names.get(id_, ""): [v, p, e, b, ms / 1000, timed]
+            names.prefetch(number, by_id)
+            out[dim] = {names.name_of(number, id_): [v, p, e, b, ms / 1000, timed]
                         for id_, (v, p, e, b, timed, ms) in by_id.items()}
     return out
 

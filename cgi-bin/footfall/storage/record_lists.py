@@ -42,7 +42,8 @@ def day_hours(conn, day, site, filter_name, filter_value):
         tally.add_views(day_of, views, ids)
     if not tally.per_day:
         return {}
-    named = record_sums.add_named(record_sums.empty_sums(), tally, day_records.Strings(conn).name_of)
+    names = day_records.Names(conn)
+    named = record_sums.add_named(record_sums.empty_sums(), tally, names.name_of, names.prefetch)
     return {str(hour): counts for hour, counts in named["lists"]["hour"].items()}
 
 
@@ -119,6 +120,7 @@ def folded_lists(conn, day_ranges, site, filter_name, filter_value):
     for dim, of_dim in tally.lists().items():
         if of_dim:
             number = records.DIM_NUMBER[dim]
+            names.prefetch(number, of_dim)
             out[dim] = named = {}
             for id_, counts in of_dim.items():
                 name = names.name_of(number, id_)  # a folded id and "(other)"'s: one name
@@ -135,6 +137,9 @@ def _others(filter_name):
 def _fold_rare(columns, names):
     """A day's view columns with the values its month's pairs fold (pairs.rare_in) as
     _OTHER_ID."""
+    for at, dim in enumerate(records.VALUES):
+        if dim in _FOLDED:  # what rare_in names
+            names.prefetch(records.DIM_NUMBER[dim], columns[at])
     rare = pairs.rare_in(columns, names.name_of)
     if not rare:
         return columns
@@ -146,7 +151,10 @@ def _fold_rare(columns, names):
     return folded
 
 
-class _Names(day_records.Strings):
+_FOLDED = tuple(dim for dim in records.VALUES if dim not in bounds.TRAITS)
+
+
+class _Names(day_records.Names):
     """The strings table's names, and "(other)" for a folded value's id."""
 
     def name_of(self, dim, id_):
