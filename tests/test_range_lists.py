@@ -220,14 +220,14 @@ def test_a_day_summed_up_again_whose_month_lacks_its_pairs_leaves_no_count_below
 
 
 class _CountingStrings:
-    """A connection that counts the rows its statements read from the strings table."""
+    """A connection that counts the names its statements read from the strings table."""
 
     def __init__(self, conn):
         self.conn, self.strings_read = conn, 0
 
     def execute(self, sql, params=()):
         cursor = self.conn.execute(sql, params)
-        if "from strings" not in sql:
+        if "value from strings" not in sql:
             return cursor
         rows = cursor.fetchall()
         self.strings_read += len(rows)
@@ -250,7 +250,7 @@ def test_a_filters_lists_read_the_names_they_list_not_every_string_ever_kept(oct
     # a GET that read the table whole took 0.4 s instead of 8 ms (docs/storage.md).
     held = october.execute("select count(*) from strings").fetchone()[0]
     spam = [{"dim": records.DIM_NUMBER["ref"], "id": 10_000 + n, "value": f"spam{n}.example"}
-            for n in range(3000)]
+            for n in range(3000)]  # past day_records.Names.whole_below
     database.in_transaction(october, lambda conn: conn.executemany(day_records.INSERT_STRING,
                                                                      spam))
     # One filter: the month's pairs less its first two days, each naming what it lists
@@ -278,7 +278,13 @@ def test_names_read_by_number_are_the_names_the_whole_table_gives(october):
     ids = [id_ for dim, id_ in whole.names if dim == page] + [99_999]  # and one never kept
     reading = _CountingStrings(october)
     names = day_records.Names(reading)
+    names.whole_below = 100  # a dimension of more strings is read by number, 100 at a time
     names.prefetch(page, ids)
     assert [names.name_of(page, id_) for id_ in ids] == [whole.name_of(page, id_) for id_ in ids]
     assert names.name_of(page, 99_999) == "" and names.name_of(page, 0) == ""
-    assert reading.strings_read == len(ids) - 1  # each kept name read once, in few statements
+    assert reading.strings_read == len(ids) - 1  # each kept name read once
+    small = _CountingStrings(october)
+    names = day_records.Names(small)  # traits: a few strings, read whole
+    browser = records.DIM_NUMBER["browser"]
+    assert names.name_of(browser, 1) == whole.name_of(browser, 1) != ""
+    assert small.strings_read == sum(1 for dim, _ in whole.names if dim == browser)

@@ -22,13 +22,14 @@ def of_day(rows):
     return pair_sums(rows, rare_in(list(zip(*rows))) if rows else frozenset())
 
 
-def rare_in(columns, name_of=None):
+def rare_in(columns, name_of=None, prefetch=None):
     """{(dim, value)} a day's pairs fold (bounds.rare_values) of its records' columns: pages,
     referrers and campaigns, each value's visitors its rows with its first-view flag. The
     records hold the day's values as its summary does (capped before either was made), so
     these are its unfiltered lists' rare values. Visitor traits are none of them: a rare one is
     "(other)" in the records already (records.fold). Values as the columns hold them: strings,
-    or ids that name_of(dimension number, id) names (the order of a tie is by name)."""
+    or ids that name_of(dimension number, id) names (the order of a tie is by name), told first
+    to prefetch(dimension number, ids) when given."""
     flags, rare = columns[FLAGS_AT], set()
     for at, dim in enumerate(VALUES):
         if dim in TRAITS:
@@ -40,6 +41,8 @@ def rare_in(columns, name_of=None):
             continue
         first = 1 << SUBSET_BIT[dim]
         visitors = collections.Counter(compress(columns[at], map(first.__and__, flags)))
+        if prefetch is not None:
+            prefetch(DIM_NUMBER[dim], held)
         named = {(name_of(DIM_NUMBER[dim], value) if name_of else value): value
                  for value in held}
         seen = {("", "", dim, name): visitors[value] for name, value in named.items()}

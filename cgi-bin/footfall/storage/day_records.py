@@ -28,6 +28,8 @@ SELECT_ID = "select id from strings where dim = :dim and value = :value"
 NAMES_AT_ONCE = 100
 SELECT_NAMES = ("select id, value from strings where dim = ? and id in ("
                 + ", ".join(["?"] * NAMES_AT_ONCE) + ")")
+SELECT_DIM_NAMES = "select id, value from strings where dim = ?"
+SELECT_DIM_TOP = "select max(id) from strings where dim = ?"  # numbered 1, 2, ...: how many
 SELECT_RECORDS = "select views, events from day_records where day = :day and site = :site"
 DELETE_RECORDS = "delete from day_records where day = :day and site = :site"
 INSERT_RECORDS = """
@@ -94,14 +96,27 @@ class Names:
     """The strings table's names of the numbers a read asks for, read as they are asked for
     (prefetch() reads many in few statements). A reader names what its answer lists; reading
     the table whole, as Strings does for a writer, grows with every string ever kept: with a
-    year of referrer spam in it (200,000 strings), a filtered GET took 0.4 s instead of 8 ms."""
+    year of referrer spam in it (200,000 strings), a filtered GET took 0.4 s instead of 8 ms.
+    A dimension numbered up to whole_below (a real site's traits, pages and referrers) is read
+    whole in one statement, as before: by number it took a filtered GET 0.3 to 0.5 ms more."""
+
+    whole_below = 2000
 
     def __init__(self, conn):
-        self.conn, self.names = conn, {}
+        self.conn, self.names, self.whole, self.large = conn, {}, set(), set()
 
     def prefetch(self, dim, ids):
         """Read the names of ids (numbers of dimension dim) not read yet."""
+        if dim in self.whole:
+            return
         names = self.names
+        if dim not in self.large:
+            if (self.conn.execute(SELECT_DIM_TOP, [dim]).fetchone()[0] or 0) <= self.whole_below:
+                names.update(((dim, id_), value)
+                             for id_, value in self.conn.execute(SELECT_DIM_NAMES, [dim]))
+                self.whole.add(dim)
+                return
+            self.large.add(dim)
         missing = [id_ for id_ in set(ids) if id_ and (dim, id_) not in names]
         for at in range(0, len(missing), NAMES_AT_ONCE):
             part = missing[at:at + NAMES_AT_ONCE]
@@ -117,7 +132,7 @@ class Names:
         name = self.names.get((dim, id_))
         if name is None:
             self.prefetch(dim, (id_,))
-            name = self.names[dim, id_]
+            name = self.names.get((dim, id_), "")
         return name
 
 

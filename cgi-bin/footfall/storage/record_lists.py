@@ -137,10 +137,7 @@ def _others(filter_name):
 def _fold_rare(columns, names):
     """A day's view columns with the values its month's pairs fold (pairs.rare_in) as
     _OTHER_ID."""
-    for at, dim in enumerate(records.VALUES):
-        if dim in _FOLDED:  # what rare_in names
-            names.prefetch(records.DIM_NUMBER[dim], columns[at])
-    rare = pairs.rare_in(columns, names.name_of)
+    rare = pairs.rare_in(columns, names.name_of, names.prefetch)
     if not rare:
         return columns
     folded = list(columns)
@@ -149,9 +146,6 @@ def _fold_rare(columns, names):
         if gone:
             folded[at] = [_OTHER_ID if value in gone else value for value in columns[at]]
     return folded
-
-
-_FOLDED = tuple(dim for dim in records.VALUES if dim not in bounds.TRAITS)
 
 
 class _Names(day_records.Names):
