@@ -11,10 +11,10 @@ import sys
 
 if __name__ == "__main__":
     # A CGI process answers one request and exits: the cycle collector would only walk the
-    # objects its imports make, again and again (9 passes, about 1.3 ms of a hit, more than a
-    # tenth of what footfall adds to the floor: docs/performance.md). Objects are still freed
-    # as their last reference goes; what a cycle holds is freed when the process ends. A
-    # server that imports this file (gunicorn, mod_wsgi) keeps its collector.
+    # objects its imports make, again and again (5 passes in a POST, about 0.33 ms of it,
+    # measured alternated: docs/performance.md). Objects are still freed as their last
+    # reference goes; what a cycle holds is freed when the process ends. A server that
+    # imports this file (gunicorn, mod_wsgi) keeps its collector.
     gc.disable()
 
 # The footfall package lives beside this file, which is not on sys.path when a server imports

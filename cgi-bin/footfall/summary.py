@@ -341,7 +341,7 @@ def _add_listed_seconds(seconds, keys, values, of_views):
             key = ("", "", dim, value)
             seconds[key] = seconds.get(key, 0) + total
             of_value[dim, value] = total
-    for filter_key, _matching in keys[1:]:
+    for filter_key, _counts in keys[1:]:  # _ended_totals' keys but the totals
         total = of_value.get(filter_key)
         if total is not None:
             key = filter_key + _TOTALS
