@@ -622,6 +622,53 @@ def test_an_import_killed_mid_way_and_run_again_counts_every_day_as_a_clean_impo
     assert len(counts_of(db)["daily_site"]) == 75
 
 
+# import_log.main whose counting process fails at its Nth batch (argv[2]), as a full disk would
+# make it: the batch's transaction is rolled back, the batches before it are committed.
+FAILING_AT_A_BATCH = """
+import sys
+sys.path.insert(0, sys.argv[1])
+import import_log
+from footfall.importing import counting_process
+count_batch, fail_at, batches = counting_process.count_batch, int(sys.argv[2]), [0]
+
+def count_batch_or_fail(conn, rules, batch):
+    batches[0] += 1
+    if batches[0] == fail_at:
+        raise OSError("database or disk is full")
+    return count_batch(conn, rules, batch)
+
+counting_process.count_batch = count_batch_or_fail
+sys.exit(import_log.main(sys.argv[3:]))
+"""
+
+
+@pytest.mark.parametrize("batch", [1, 3])
+def test_a_counting_process_that_fails_ends_the_import_with_why_and_a_rerun_counts_the_rest(
+        tmp_path, batch):
+    # The reading process reads on while batches wait for the counting one: when that one
+    # stops, the import says why instead of waiting for it, and the lines it read past what
+    # was committed are read again by the next import.
+    log = tmp_path / "access.log"
+    with open(log, "w", encoding="utf-8") as out:
+        make_access_log.generate(out, seed=5, days=100, visits=20)
+    args = ("--site", "example.com", "--until", "2026-12-31", str(log))
+    clean = str(tmp_path / "clean.db")
+    assert run_import("--db", clean, *args).returncode == 0
+    db = str(tmp_path / "failed.db")
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("FOOTFALL_")}
+    environ.update({"FOOTFALL_TIMEZONE": "UTC", "HOME": "/nonexistent"})
+    failed = subprocess.run([sys.executable, "-c", FAILING_AT_A_BATCH, SCRIPTS, str(batch),
+                             "--db", db, "--processes", "2", *args],
+                            env=environ, capture_output=True, timeout=120, check=False)
+    assert failed.returncode == 1
+    assert b"counting stopped: database or disk is full" in failed.stderr
+    assert b"Traceback" not in failed.stderr
+    assert len(counts_of(db)["daily_site"]) < 100
+    again = run_import("--db", db, *args)
+    assert again.returncode == 0, again.stderr
+    assert counts_of(db) == counts_of(clean)
+
+
 # import_log.main, noting (in argv[2]) the days on disk under way, with a salt, as its first
 # batch commits: add_not_found is the last thing a batch's transaction writes.
 DAYS_UNDER_WAY_AT_THE_FIRST_BATCH = """

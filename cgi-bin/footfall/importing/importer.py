@@ -229,8 +229,8 @@ class Importer(LineReader):
                       self.clock())
         if self._counter is not None:
             if self._judge is not None:
-                # While the counting process is busy, this one would wait to send: it sums
-                # the batch's judged days up itself meanwhile.
+                # While the counting process is behind, this one sums the batch's judged days
+                # up itself.
                 for _, whole in closed:
                     if not self._counter.busy():
                         break
