@@ -669,6 +669,38 @@ def test_a_counting_process_that_fails_ends_the_import_with_why_and_a_rerun_coun
     assert counts_of(db) == counts_of(clean)
 
 
+# import_log.main whose temporary directory has no room: each batch goes through the pipe.
+NO_ROOM_TO_SPOOL = """
+import sys
+sys.path.insert(0, sys.argv[1])
+import import_log
+from footfall.importing import counting_process
+
+def no_room(self, data):
+    raise OSError(28, "No space left on device")
+
+counting_process.CountingProcess._spool = no_room
+sys.exit(import_log.main(sys.argv[2:]))
+"""
+
+
+def test_batches_that_cannot_be_spooled_go_through_the_pipe_and_count_the_same(tmp_path):
+    log = tmp_path / "access.log"
+    with open(log, "w", encoding="utf-8") as out:
+        make_access_log.generate(out, seed=5, days=100, visits=20)
+    args = ("--site", "example.com", "--until", "2026-12-31", "--processes", "2", str(log))
+    spooled = str(tmp_path / "spooled.db")
+    assert run_import("--db", spooled, *args).returncode == 0
+    piped = str(tmp_path / "piped.db")
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("FOOTFALL_")}
+    environ.update({"FOOTFALL_TIMEZONE": "UTC", "HOME": "/nonexistent"})
+    result = subprocess.run([sys.executable, "-c", NO_ROOM_TO_SPOOL, SCRIPTS, "--db", piped,
+                             *args], env=environ, capture_output=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    assert counts_of(piped) == counts_of(spooled)
+    assert len(counts_of(piped)["daily_site"]) == 100
+
+
 # import_log.main, noting (in argv[2]) the days on disk under way, with a salt, as its first
 # batch commits: add_not_found is the last thing a batch's transaction writes.
 DAYS_UNDER_WAY_AT_THE_FIRST_BATCH = """

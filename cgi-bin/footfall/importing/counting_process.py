@@ -1,34 +1,37 @@
 """Counting and writing in a second process while the first reads on."""
 
-import queue
+import os
 import signal
-import threading
+import tempfile
 
 from ..storage import database
 from .batches import CACHE_KIB, count_batch
 
 # Batches sent and waiting for the counting process beside the one it counts. The two processes
-# take turns unevenly (a busy day, a stolen one): with one batch in hand the reading process
-# waited at every turn the counting one took longer, and the counting one at every turn it was
-# quicker. Two absorb it; more only hold more memory (docs/performance.md, importing).
+# take turns unevenly (a busy day, a day summed up by the reader). When a batch went through the
+# pipe itself, the reading process waited at each turn the counting one took longer, and the
+# counting one at each turn it was quicker: 0.6 s of a busy log's 7.5. Two waiting absorb it;
+# three or four were slower (docs/performance.md, "Importing an access log"). A batch pickles
+# to 1.7 MB at most on that log.
 AHEAD = 2
 
 
 class CountingProcess:
     """Counting and writing in a second process, while this one reads on: parsing a log and
-    counting its days each take about one core (docs/performance.md). Batches go over a pipe,
-    in order, pickled here and written by a thread of this process: up to AHEAD of them wait
-    beside the one being counted, so memory stays flat when counting is the slower. The
-    counting process answers each batch counted, so busy() tells whether it is behind (the
-    reading process then sums days up itself). finish() returns {day: [page views flooded,
-    page views]}, or raises StorageError."""
+    counting its days each take about one core (docs/performance.md). Batches go in order,
+    each pickled into an unnamed temporary file whose descriptor goes over the pipe, so that
+    sending one never waits for the counting process to take it in: up to AHEAD wait beside
+    the one being counted, then this process waits, so memory and spool stay flat when
+    counting is the slower. The counting process answers each batch counted, so busy() tells
+    whether it is behind (the reading process then sums days up itself). finish() returns
+    {day: [page views flooded, page views]}, or raises StorageError."""
 
     def __init__(self, db, rules):
         import multiprocessing  # only an import of files in two processes needs it
-        from multiprocessing.reduction import ForkingPickler
+        from multiprocessing import reduction
 
         # fork: the child starts at once with what this one has loaded; it opens its own
-        # connection and never touches this one's. Forked before the thread below starts.
+        # connection and never touches this one's.
         context = multiprocessing.get_context("fork")
         self.pipe, child_end = context.Pipe()
         self.process = context.Process(target=_count_apart,
@@ -37,36 +40,18 @@ class CountingProcess:
         child_end.close()
         self.sent = self.counted = 0
         self.final = None  # the last answer: ("done", tally) or ("failed", why)
-        self._pickle = ForkingPickler.dumps  # as Connection.send pickles
-        self._outbox = queue.Queue(maxsize=AHEAD)
-        self._broken = False  # the pipe would not take a batch: the counting process stopped
-        self._writer = threading.Thread(target=self._write_batches, daemon=True)
-        self._writer.start()
+        self._pickle = reduction.ForkingPickler.dumps  # as Connection.send pickles
+        self._send_handle = reduction.send_handle if reduction.HAVE_SEND_HANDLE else None
 
-    def _write_batches(self):
-        """The thread: write each pickled batch to the pipe, in order, until _STOP (the end,
-        which _count_apart reads as None) or _DROP (abandon).
-        A write waits while the counting process counts; the reading process reads on."""
-        while True:
-            data = self._outbox.get()
-            if data is _DROP:
-                return
-            if not self._broken:
-                try:
-                    self.pipe.send_bytes(data)
-                except OSError:
-                    self._broken = True  # its answer says why (finish)
-            if data is _STOP:
-                return
-
-    def busy(self):
-        """Whether the counting process is behind: batches wait beside the one it counts, as
-        many as may (AHEAD)."""
+    def busy(self, behind=AHEAD):
+        """Whether the counting process has more than `behind` batches to count: by default,
+        whether it is behind (as many wait beside the one it counts as may); 0, whether it
+        has any."""
         self._read_answers()
-        return self.sent - self.counted > AHEAD
+        return self.sent - self.counted > behind
 
-    def _read_answers(self):
-        while self.counted < self.sent and self.pipe.poll():
+    def _read_answers(self, wait=False):
+        while self.counted < self.sent and (wait or self.pipe.poll()):
             try:
                 answer = self.pipe.recv()
             except (EOFError, OSError):
@@ -75,36 +60,49 @@ class CountingProcess:
                 self.final = answer
                 self.finish()
             self.counted += 1
+            wait = False
 
     def send(self, batch):
         self._read_answers()
-        if self._broken:
+        while self.sent - self.counted > AHEAD:
+            self._read_answers(wait=True)
+        data = self._pickle(batch)
+        try:
+            try:
+                spool = self._spool(data)
+            except OSError:  # no room for it: through the pipe, waiting for it to be taken
+                self.pipe.send_bytes(data)
+            else:
+                with spool:
+                    self.pipe.send_bytes(SPOOLED)
+                    self._send_handle(self.pipe, spool.fileno(), self.process.pid)
+        except OSError:
             self.finish()
-        # Pickled here, not in the thread: the two would take turns at the interpreter lock.
-        self._outbox.put(self._pickle(batch))
         self.sent += 1
+
+    def _spool(self, data):
+        if self._send_handle is None:
+            raise OSError("no descriptors over pipes here")
+        spool = tempfile.TemporaryFile()  # unnamed: nothing is left behind, whatever happens
+        try:
+            spool.write(data)
+            spool.flush()
+        except BaseException:
+            spool.close()
+            raise
+        return spool
 
     def abandon(self):
         """Stop it without a word: the batch it counts is committed or not, as a kill leaves it;
-        the batches waiting are dropped (one the thread is writing is counted)."""
-        self._stop_writer(_DROP)
+        the batches waiting are not counted."""
         self.pipe.close()
         self.process.join()
 
-    def _stop_writer(self, last):
-        if not self._writer.is_alive():
-            return
-        if last is _DROP:
-            while True:
-                try:
-                    self._outbox.get_nowait()
-                except queue.Empty:
-                    break
-        self._outbox.put(last)
-        self._writer.join()
-
     def finish(self):
-        self._stop_writer(_STOP)  # the batches waiting, then the end; or nothing, if broken
+        try:
+            self.pipe.send(None)
+        except OSError:
+            pass  # it has stopped already: its answer says why
         try:
             while self.final is None:
                 answer = self.pipe.recv()
@@ -120,8 +118,19 @@ class CountingProcess:
         return detail
 
 
-_STOP = b"\x80\x04N."  # None pickled (pickle.dumps(None, 4)): the end of the batches
-_DROP = object()  # abandon(): the thread stops without writing what waits
+SPOOLED = b""  # what goes over the pipe for a batch in a file; its descriptor follows
+
+
+def _receive(pipe):
+    """The next batch (None: the end), from the pipe or from the file it hands over."""
+    from multiprocessing import reduction
+
+    data = pipe.recv_bytes()
+    if data == SPOOLED:
+        with os.fdopen(reduction.recv_handle(pipe), "rb") as spool:
+            spool.seek(0)
+            data = spool.read()
+    return reduction.ForkingPickler.loads(data)
 
 
 def _count_apart(db, rules, pipe, readers_end):
@@ -137,7 +146,7 @@ def _count_apart(db, rules, pipe, readers_end):
         conn.execute(f"pragma cache_size = -{CACHE_KIB}")
         while True:
             try:
-                batch = pipe.recv()
+                batch = _receive(pipe)
             except EOFError:  # the reading process is gone (CountingProcess.abandon)
                 return
             if batch is None:

@@ -13,7 +13,7 @@ from ..storage.days import close_ended_days, has_ended_days
 from ..storage.judge import Judge, JudgedDay
 from . import ImportStopped
 from .batches import Batch, LogHit, count_batch
-from .counting_process import CountingProcess
+from .counting_process import AHEAD, CountingProcess
 from .files import READ_ERRORS, FileState, LogFile
 from .lines import LineReader
 from .report import Progress, Summary
@@ -230,9 +230,10 @@ class Importer(LineReader):
         if self._counter is not None:
             if self._judge is not None:
                 # While the counting process is behind, this one sums the batch's judged days
-                # up itself.
+                # up itself; with the last batch, while it has anything to count, since this
+                # one has nothing left to read.
                 for _, whole in closed:
-                    if not self._counter.busy():
+                    if not self._counter.busy(behind=AHEAD if hold else 0):
                         break
                     if isinstance(whole, JudgedDay):
                         whole.summarize(self.rules)
