@@ -12,7 +12,7 @@ from ..storage import database, imports, record
 from ..storage.days import close_ended_days, has_ended_days
 from ..storage.judge import Judge, JudgedDay
 from . import ImportStopped
-from .batches import Batch, LogHit, count_batch
+from .batches import Batch, count_batch
 from .counting_process import AHEAD, CountingProcess
 from .files import READ_ERRORS, FileState, LogFile
 from .lines import LineReader
@@ -252,13 +252,13 @@ class Importer(LineReader):
             return closed       # process judges everything
         judged = []
         for day, hits in closed:
-            whole = self._judge.closed_day([LogHit(*fields) for fields in hits])
+            whole = self._judge.closed_day(hits)
             if whole is None:  # the rest of an open day: its views are on disk
                 judged.append((day, hits))
                 continue
             judged.append((day, whole))
         for _, hits in open_days:
-            self._judge.open_part([LogHit(*fields) for fields in hits])
+            self._judge.open_part(hits)
         return judged
 
     def abandon(self):

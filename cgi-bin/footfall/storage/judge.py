@@ -5,8 +5,16 @@ plain data (JudgedDay) for bulk.record_days to store.
 """
 
 from bisect import bisect_right, insort
+from operator import itemgetter
 
 from .. import counting, records, summary
+
+# A hit as the Judge takes it: a log import's page view as the tuple of its fields, in the order
+# of importing.batches.LogHit's arguments (the reading process holds its hits so, and making an
+# object of each only to judge it cost a tenth of its judging).
+TS, DAY, SITE, PAGE, REF, IP, USER_AGENT, TRAITS, REFERRAL = range(9)
+# What a JudgedDay keeps of each counted hit, in its order (JudgedDay.hits).
+_KEPT = itemgetter(TS, SITE, PAGE, REFERRAL, IP, USER_AGENT, TRAITS)
 
 
 class DayViews:
@@ -55,7 +63,8 @@ class Judge:
     before today (days.has_ended_days false): it keeps in memory what record_days keeps on disk
     for such days (their views so far, the views carried over midnight), and so reaches the same
     verdicts. Its visitors are (ip, user agent, site) in memory, where the hits are anyway; a
-    day's are dropped when it ends, as the database's salt and views are."""
+    day's are dropped when it ends, as the database's salt and views are. Hits are field tuples
+    (TS, DAY, ... above)."""
 
     def __init__(self, rules):
         self.rules = rules
@@ -66,13 +75,13 @@ class Judge:
         """An open day's hits so far: judged as record_days judges them (there, not here)."""
         if hits:
             self._judge(hits)
-            self._opened.add(hits[0].day)
+            self._opened.add(hits[0][DAY])
 
     def closed_day(self, hits):
         """A day read whole (or its rest): judged and ended as record_days judges and ends it.
         Returns the JudgedDay for record_days to store, or None when record_days must be given
         the hits: a day with an open part has counted views on disk, summed up from there."""
-        day = hits[0].day
+        day = hits[0][DAY]
         reasons, counted = self._judge(hits)
         opened = day in self._opened
         for other in [other for other in self._days if other <= day]:
@@ -82,7 +91,7 @@ class Judge:
 
     def _judge(self, hits):
         """count_day's verdicts, and its carrying over midnight, without its counts."""
-        day = hits[0].day
+        day = hits[0][DAY]
         views = self._days.get(day)
         if views is None:
             views = self._days[day] = DayViews()
@@ -91,12 +100,13 @@ class Judge:
             rules.flood_window_seconds
         reasons, counted, carried = [], [], []
         for hit in hits:
-            if judge(views, (hit.ip, hit.user_agent, hit.site), hit.page, hit.ts, rules) is None:
+            ts, _, site, page, _, ip, user_agent, _, _ = hit
+            if judge(views, (ip, user_agent, site), page, ts, rules) is None:
                 reasons.append("flood")
                 continue
             reasons.append(None)
             counted.append(hit)
-            if hit.ts > carry_from:
+            if ts > carry_from:
                 carried.append(hit)
         if carried:
             tomorrow = counting.next_day(day)
@@ -104,7 +114,7 @@ class Judge:
             if views is None:
                 views = self._days[tomorrow] = DayViews()
             for hit in carried:
-                views.add((hit.ip, hit.user_agent, hit.site), hit.page, hit.ts, counted=False)
+                views.add((hit[IP], hit[USER_AGENT], hit[SITE]), hit[PAGE], hit[TS], counted=False)
         return reasons, counted
 
 
@@ -123,8 +133,7 @@ class JudgedDay:
     def __init__(self, day, reasons, counted):
         self.day, self.reasons = day, reasons
         # (ts, site, page, referral, ip, user agent, traits) of each counted hit, in order
-        self.hits = [(hit.ts, hit.site, hit.page, hit.referral(), hit.ip, hit.user_agent,
-                      hit.traits) for hit in counted]
+        self.hits = list(map(_KEPT, counted))
         self.keys = self.counts = self.carried = self.views = self.summaries = None
         self.records = None
 
