@@ -10,9 +10,9 @@ from .batches import CACHE_KIB, count_batch
 # Batches sent and waiting for the counting process beside the one it counts. The two processes
 # take turns unevenly (a busy day, a day summed up by the reader). When a batch went through the
 # pipe itself, the reading process waited at each turn the counting one took longer, and the
-# counting one at each turn it was quicker: 0.6 s of a busy log's 7.5. Two waiting absorb it;
-# three or four were slower (docs/performance.md, "Importing an access log"). A batch pickles
-# to 1.7 MB at most on that log.
+# counting one at each turn it was quicker: the busy log of docs/performance.md ("Importing an
+# access log") took 7.5 s, and 6.9 with two batches waiting; three or four were slower. A batch
+# pickles to 1.7 MB at most on that log.
 AHEAD = 2
 
 
@@ -83,7 +83,9 @@ class CountingProcess:
     def _spool(self, data):
         if self._send_handle is None:
             raise OSError("no descriptors over pipes here")
-        spool = tempfile.TemporaryFile()  # unnamed: nothing is left behind, whatever happens
+        # Unnamed (O_TMPFILE, or unlinked at once): nothing is left behind, however the import
+        # ends; the descriptor keeps the file until the counting process has read it.
+        spool = tempfile.TemporaryFile()
         try:
             spool.write(data)
             spool.flush()
