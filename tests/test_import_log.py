@@ -58,12 +58,34 @@ LOG = "".join([
 ])
 
 
-def run_import(*args, stdin=None, env=None):
+def import_environ():
+    """The environment of an import run here: none of our FOOTFALL_ settings, days in UTC, no
+    config file in a home directory."""
     environ = {k: v for k, v in os.environ.items() if not k.startswith("FOOTFALL_")}
     environ.update({"FOOTFALL_TIMEZONE": "UTC", "HOME": "/nonexistent"})
+    return environ
+
+
+def run_import(*args, stdin=None, env=None):
+    environ = import_environ()
     environ.update(env or {})
     return subprocess.run([sys.executable, os.path.join(SCRIPTS, "import_log.py"), *args],
                           input=stdin, env=environ, capture_output=True, timeout=120, check=False)
+
+
+def run_patched_import(code, *argv):
+    """import_log.main run by one of the scripts below that change it (python -c code, its
+    argv[1] the scripts' directory)."""
+    return subprocess.run([sys.executable, "-c", code, SCRIPTS, *argv], env=import_environ(),
+                          capture_output=True, timeout=120, check=False)
+
+
+def generated_log(tmp_path, seed, days, visits):
+    """access.log of make_access_log.py's days of generated visits."""
+    log = tmp_path / "access.log"
+    with open(log, "w", encoding="utf-8") as out:
+        make_access_log.generate(out, seed=seed, days=days, visits=visits)
+    return log
 
 
 def rows(db, query):
@@ -377,8 +399,7 @@ def test_a_huge_line_is_read_past_in_bounded_memory(db, tmp_path, how):
     good = [line("203.0.113.1", DAY, "/", clock="09:00:00").encode(),
             line("203.0.113.2", DAY, "/about", clock="10:00:00").encode()]
     path = tmp_path / "huge.log"
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("FOOTFALL_")}
-    environ.update({"FOOTFALL_TIMEZONE": "UTC", "HOME": "/nonexistent"})
+    environ = import_environ()
     argv = [sys.executable, "-c", PEAK_MEMORY_OF, sys.executable,
             os.path.join(SCRIPTS, "import_log.py"), "--db", db, "--site",
             "example.com", "--until", "2026-12-31", "-" if how == "stdin" else str(path)]
@@ -602,18 +623,13 @@ def test_an_import_killed_mid_way_and_run_again_counts_every_day_as_a_clean_impo
     # 75 days over three months: batches end with each month (and sooner at first), each
     # committed with the note of how far the log was read; the kill comes inside one, its counts
     # written and not committed.
-    log = tmp_path / "access.log"
-    with open(log, "w", encoding="utf-8") as out:
-        make_access_log.generate(out, seed=3, days=75, visits=30)
+    log = generated_log(tmp_path, seed=3, days=75, visits=30)
     args = ("--site", "example.com", "--until", "2026-12-31", str(log))
     clean = str(tmp_path / "clean.db")
     assert run_import("--db", clean, *args).returncode == 0
     db = str(tmp_path / "killed.db")
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("FOOTFALL_")}
-    environ.update({"FOOTFALL_TIMEZONE": "UTC", "HOME": "/nonexistent"})
-    killed = subprocess.run([sys.executable, "-c", KILLED_IN_A_BATCH, SCRIPTS, str(batch), "--db",
-                             db, "--processes", processes, *args],
-                            env=environ, capture_output=True, timeout=120, check=False)
+    killed = run_patched_import(KILLED_IN_A_BATCH, str(batch), "--db", db, "--processes",
+                                processes, *args)
     assert killed.returncode == -signal.SIGKILL
     assert counts_of(db)["daily_site"] != counts_of(clean)["daily_site"]
     again = run_import("--db", db, *args)
@@ -648,18 +664,13 @@ def test_a_counting_process_that_fails_ends_the_import_with_why_and_a_rerun_coun
     # The reading process reads on while batches wait for the counting one: when that one
     # stops, the import says why instead of waiting for it, and the lines it read past what
     # was committed are read again by the next import.
-    log = tmp_path / "access.log"
-    with open(log, "w", encoding="utf-8") as out:
-        make_access_log.generate(out, seed=5, days=100, visits=20)
+    log = generated_log(tmp_path, seed=5, days=100, visits=20)
     args = ("--site", "example.com", "--until", "2026-12-31", str(log))
     clean = str(tmp_path / "clean.db")
     assert run_import("--db", clean, *args).returncode == 0
     db = str(tmp_path / "failed.db")
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("FOOTFALL_")}
-    environ.update({"FOOTFALL_TIMEZONE": "UTC", "HOME": "/nonexistent"})
-    failed = subprocess.run([sys.executable, "-c", FAILING_AT_A_BATCH, SCRIPTS, str(batch),
-                             "--db", db, "--processes", "2", *args],
-                            env=environ, capture_output=True, timeout=120, check=False)
+    failed = run_patched_import(FAILING_AT_A_BATCH, str(batch), "--db", db, "--processes", "2",
+                                *args)
     assert failed.returncode == 1
     assert b"counting stopped: database or disk is full" in failed.stderr
     assert b"Traceback" not in failed.stderr
@@ -685,17 +696,12 @@ sys.exit(import_log.main(sys.argv[2:]))
 
 
 def test_batches_that_cannot_be_spooled_go_through_the_pipe_and_count_the_same(tmp_path):
-    log = tmp_path / "access.log"
-    with open(log, "w", encoding="utf-8") as out:
-        make_access_log.generate(out, seed=5, days=100, visits=20)
+    log = generated_log(tmp_path, seed=5, days=100, visits=20)
     args = ("--site", "example.com", "--until", "2026-12-31", "--processes", "2", str(log))
     spooled = str(tmp_path / "spooled.db")
     assert run_import("--db", spooled, *args).returncode == 0
     piped = str(tmp_path / "piped.db")
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("FOOTFALL_")}
-    environ.update({"FOOTFALL_TIMEZONE": "UTC", "HOME": "/nonexistent"})
-    result = subprocess.run([sys.executable, "-c", NO_ROOM_TO_SPOOL, SCRIPTS, "--db", piped,
-                             *args], env=environ, capture_output=True, timeout=120, check=False)
+    result = run_patched_import(NO_ROOM_TO_SPOOL, "--db", piped, *args)
     assert result.returncode == 0, result.stderr
     assert counts_of(piped) == counts_of(spooled)
     assert len(counts_of(piped)["daily_site"]) == 100
@@ -724,12 +730,9 @@ def days_under_way_at_the_first_batch(db, tmp_path, text, processes):
     log = tmp_path / "access.log"
     log.write_text(text, encoding="utf-8")
     noted = tmp_path / "noted.jsonl"
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("FOOTFALL_")}
-    environ.update({"FOOTFALL_TIMEZONE": "UTC", "HOME": "/nonexistent"})
-    result = subprocess.run([sys.executable, "-c", DAYS_UNDER_WAY_AT_THE_FIRST_BATCH, SCRIPTS,
-                             str(noted), "--db", db, "--processes", processes, "--site",
-                             "example.com", "--until", "2026-12-31", str(log)],
-                            env=environ, capture_output=True, timeout=120, check=False)
+    result = run_patched_import(DAYS_UNDER_WAY_AT_THE_FIRST_BATCH, str(noted), "--db", db,
+                                "--processes", processes, "--site", "example.com", "--until",
+                                "2026-12-31", str(log))
     assert result.returncode == 0, result.stderr
     return noted.read_text(encoding="utf-8").splitlines()[0]
 
@@ -785,16 +788,12 @@ def test_a_second_import_while_one_runs_stops_with_a_message_and_counts_nothing(
                                                                                  tmp_path):
     # The first import reads the log from a pipe the test holds open, so it is still running,
     # its first batch committed, when the second import of the same log starts.
-    log = tmp_path / "access.log"
-    with open(log, "w", encoding="utf-8") as out:
-        make_access_log.generate(out, seed=3, days=40, visits=30)
+    log = generated_log(tmp_path, seed=3, days=40, visits=30)
     args = ("--site", "example.com", "--until", "2026-12-31")
     clean = str(tmp_path / "clean.db")
     assert run_import("--db", clean, *args, str(log)).returncode == 0
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("FOOTFALL_")}
-    environ.update({"FOOTFALL_TIMEZONE": "UTC", "HOME": "/nonexistent"})
     first = subprocess.Popen([sys.executable, os.path.join(SCRIPTS, "import_log.py"), "--db",
-                              db_path, *args, "-"], env=environ, stdin=subprocess.PIPE,
+                              db_path, *args, "-"], env=import_environ(), stdin=subprocess.PIPE,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         text = log.read_bytes()
