@@ -226,20 +226,63 @@ def db_origin(environ=None):
 
 def read_config_file(path):
     """The [footfall] settings of an INI file, as {name: text}."""
-    import configparser  # only paid for by installs that have a config file
-
-    parser = configparser.ConfigParser(interpolation=None)
     try:
         with open(path, encoding="utf-8") as f:
-            parser.read_file(f)
-    except (OSError, UnicodeDecodeError, configparser.Error) as exc:
+            text = f.read()
+    except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read config file {path}: {exc}") from None
-    if not parser.has_section("footfall"):
+    sections = plain_ini_sections(text)
+    if sections is None:
+        sections = _configparser_sections(path, text)
+    if "footfall" not in sections:
         raise ConfigError(f"config file {path} has no [footfall] section")
     known = set(DEFAULTS)
-    values = {name: value for name, value in parser.items("footfall")
+    values = {name: value for name, value in sections["footfall"].items()
               if name not in RETIRED_SETTINGS}
     unknown = sorted(set(values) - known)
     if unknown:
         raise ConfigError(f"config file {path} has unknown settings: {', '.join(unknown)}")
     return values
+
+
+def plain_ini_sections(text):
+    """{section: {name: value}} of an INI text as configparser.ConfigParser(interpolation=None)
+    reads it, for the plain files footfall's scripts write and its docs show: [section] lines,
+    name = value (or name: value) lines, blank lines, # and ; comments. None for anything else
+    (a value continued on an indented line, [DEFAULT], a name twice, a line it cannot read),
+    which configparser then reads, or refuses. Every CGI hit of an install with a config file
+    reads it, and importing configparser (with re and enum) took a third of a hit's time
+    (docs/performance.md); tests/test_settings.py holds the two readers to the same answers."""
+    sections, current = {}, None
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if not stripped or stripped[0] in "#;":
+            continue
+        if line[0].isspace():
+            return None  # indented: a continued value, for configparser to join
+        if stripped[0] == "[":
+            name = stripped[1:-1]
+            if stripped[-1] != "]" or not name or "[" in name or "]" in name \
+                    or name == "DEFAULT" or name in sections:
+                return None
+            current = sections[name] = {}
+            continue
+        at = min((i for i in (stripped.find("="), stripped.find(":")) if i >= 0), default=-1)
+        if current is None or at < 0:
+            return None  # before any section, or no value: configparser says what is wrong
+        name = stripped[:at].rstrip().lower()
+        if not name or name in current:
+            return None
+        current[name] = stripped[at + 1:].strip()
+    return sections
+
+
+def _configparser_sections(path, text):
+    import configparser  # only for a config file plain_ini_sections does not read
+
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read_string(text, path)
+    except configparser.Error as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc}") from None
+    return {name: dict(parser.items(name)) for name in parser.sections()}
