@@ -5,7 +5,7 @@ import io
 import xml.etree.ElementTree as ElementTree
 
 from footfall import images
-from footfall_testing import counts, run_cgi
+from footfall_testing import FIXED_CLOCK_ENV, counts, run_cgi
 
 
 def test_pixel_as_cgi_is_the_gif_byte_for_byte_and_counts(db_path):
@@ -43,10 +43,12 @@ def test_badge_as_cgi(db_path):
 
 
 def test_csv_as_cgi(db_path):
-    run_cgi(db_path, "POST", body=b"page=/a")
-    run_cgi(db_path, "POST", body=b"page=/b")
-    day = run_cgi(db_path, "POST", body=b"page=/b").json()["day"]
-    response = run_cgi(db_path, "GET", query=f"format=csv&from={day}")
+    # One day for all four processes, even at midnight.
+    fixed = FIXED_CLOCK_ENV
+    run_cgi(db_path, "POST", body=b"page=/a", env=fixed)
+    run_cgi(db_path, "POST", body=b"page=/b", env=fixed)
+    day = run_cgi(db_path, "POST", body=b"page=/b", env=fixed).json()["day"]
+    response = run_cgi(db_path, "GET", query=f"format=csv&from={day}", env=fixed)
     assert response.status == 200
     assert response.headers["content-disposition"] == \
         f'attachment; filename="footfall-{day}-{day}.csv"'

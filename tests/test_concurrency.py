@@ -3,7 +3,7 @@
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from footfall_testing import counts, run_cgi
+from footfall_testing import FIXED_CLOCK_ENV, counts, run_cgi
 
 # Runs against SQLite and against PostgreSQL (conftest.py).
 pytestmark = pytest.mark.both_backends
@@ -16,13 +16,16 @@ def visitor(db, number):
     statuses = []
     for page in range(PAGES_EACH):
         response = run_cgi(db, "POST", body=f"page=/page-{page}".encode(),
-                           env={"REMOTE_ADDR": f"198.51.100.{number + 1}"}, timeout=120)
+                           env={"REMOTE_ADDR": f"198.51.100.{number + 1}", **FIXED_CLOCK_ENV},
+                           timeout=120)
         statuses.append((response.status, response.json().get("counted"), response.errors))
     return statuses
 
 
 def test_32_concurrent_cgi_visitors_lose_no_hit(db_path):
     # No setup_db.py first: the 32 first hits also race to create the database.
+    # Every process's clock starts at the same noon (FIXED_CLOCK_ENV): on the real clock, a run
+    # across midnight counted each visitor on both days (64 visitors, CI at 00:00).
     with ThreadPoolExecutor(CLIENTS) as pool:
         results = [s for batch in pool.map(lambda n: visitor(db_path, n), range(CLIENTS))
                    for s in batch]
