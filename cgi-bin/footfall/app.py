@@ -50,7 +50,8 @@ class Application:
     @property
     def config(self):
         if self._config is None:
-            self._config = settings.load_config()
+            # A timezone that is no zone is refused on its first use, inside a request.
+            self._config = settings.load_config(check_zone=False)
         return self._config
 
     def connection(self):
@@ -79,7 +80,18 @@ class Application:
 
     def today(self):
         """The current day (YYYY-MM-DD) in the configured zone, by the clock."""
-        return counting.day_of(self.clock(), self.config.zone)
+        return self.day_of(self.clock())
+
+    def day_of(self, now):
+        """The day (YYYY-MM-DD) of a moment in the configured zone. A configured zone learns
+        the day from the database, where an earlier process kept it (meta.recall_zone_day): a
+        CGI hit does not pay for reading the zone's rules (counting.Zone)."""
+        zone = self.config.zone
+        if zone is not None and not zone.knows(now):
+            from .storage import meta  # a zone-less install never needs it on a hit
+
+            meta.recall_zone_day(self.connection(), zone, now)
+        return counting.day_of(now, zone)
 
     def __call__(self, environ, start_response):
         # Every wait for a locked database ends by this deadline: the client gets its 503 in time.
@@ -168,7 +180,7 @@ class Application:
             raise HTTPError(400, str(exc)) from None
 
         now = self.clock()
-        day = counting.day_of(now, config.zone)
+        day = self.day_of(now)
         answer = {"page": page, "day": day, "counted": True}
         origin = request.origin
         headers = []

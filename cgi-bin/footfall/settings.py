@@ -99,14 +99,14 @@ class ConfigError(Exception):
 class Config:
     """The loaded settings, one attribute per row of SETTINGS."""
 
-    def __init__(self, **values):
+    def __init__(self, check_zone=True, **values):
         for setting in SETTINGS:
             setattr(self, setting.name, values.pop(setting.name, setting.default))
         if values:
             raise ConfigError(f"unknown setting: {', '.join(sorted(values))}")
-        self._check()
+        self._check(check_zone)
 
-    def _check(self):
+    def _check(self, check_zone):
         self.db = os.path.expanduser(str(self.db))
         for name in (setting.name for setting in SETTINGS if setting.is_integer):
             value = getattr(self, name)
@@ -127,15 +127,16 @@ class Config:
             check_read_key(self.read_key)
         _check_badges_and_mail(self)
         self.timezone = str(self.timezone).strip()
+        self.zone = None
         if self.timezone:
-            # Imported here: zoneinfo costs start-up time that a zone-less install never pays.
-            import zoneinfo
-            try:
-                self.zone = zoneinfo.ZoneInfo(self.timezone)
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                raise ConfigError(f"timezone is not a known IANA zone: {self.timezone!r}") from None
-        else:
-            self.zone = None
+            # A Zone reads the zone's rules only when a moment outside the day it knows is asked
+            # (counting.Zone): a CGI hit then never imports zoneinfo. check_zone says whether a
+            # name that is no zone is refused now or on that first use (see load_config).
+            from .counting import Zone
+
+            self.zone = Zone(self.timezone)
+            if check_zone:
+                self.zone.check()
 
 
 def parse_origins(text):
@@ -195,8 +196,11 @@ def config_file_path(environ=None):
     return os.path.expanduser(path)
 
 
-def load_config(environ=None, use_file=True, **overrides):
-    """Build a Config from overrides, the environment, the config file and the defaults."""
+def load_config(environ=None, use_file=True, check_zone=True, **overrides):
+    """Build a Config from overrides, the environment, the config file and the defaults.
+
+    A timezone that is no zone is refused here, unless check_zone is False: then on the zone's
+    first use, which the app's requests answer as any other ConfigError (app.Application)."""
     environ = os.environ if environ is None else environ
     values = {}
     if use_file:
@@ -209,7 +213,7 @@ def load_config(environ=None, use_file=True, **overrides):
         if setting.variable in environ:
             values[setting.name] = environ[setting.variable]
     values.update({name: value for name, value in overrides.items() if value is not None})
-    return Config(**values)
+    return Config(check_zone, **values)
 
 
 def db_origin(environ=None):
