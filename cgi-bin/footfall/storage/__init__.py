@@ -14,7 +14,7 @@
   visits that changed since.
 - ``events``: today's event hits and ended days' event sums (events and goals).
 - ``event_sums``: an ended day's event hits summed up into daily_event (days.py and events.py use it).
-- ``meta``: the install's facts (who may read the stats, demo data).
+- ``meta``: the install's facts (who may read the stats, demo data, the time zone's current day).
 - ``notes``: the owner's notes on days.
 - ``imports``: which access log files were read, and the broken links they showed.
 - ``copies``: a database's days copied into another (scripts/migrate_db.py).
