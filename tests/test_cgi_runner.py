@@ -13,7 +13,7 @@ import pytest
 from footfall import cgi_runner, settings
 from footfall.app import Application
 from footfall.storage import database
-from footfall_testing import CGI_SCRIPT, ROOT, cgi_process, post_form
+from footfall_testing import CGI_SCRIPT, FIXED_CLOCK_ENV, ROOT, cgi_process, post_form
 
 REFERENCE_SCRIPT = os.path.join(ROOT, "tests", "wsgiref_stats.py")
 LONG_PAGE = "/" + "a" * 1024
@@ -85,7 +85,10 @@ def _both(tmp_path, requests, settings, garbage_db=False):
         answers[name] = []
         for request in requests:
             request = dict(request)
-            env = dict({"FOOTFALL_TIMEZONE": "UTC"}, **settings, **request.pop("env", {}))
+            # One fixed noon for every process: the answers name the day, and both runners'
+            # must name the same one even when the run crosses midnight.
+            env = dict({"FOOTFALL_TIMEZONE": "UTC", **FIXED_CLOCK_ENV}, **settings,
+                       **request.pop("env", {}))
             proc = cgi_process(argv, db, env=env, **request)
             answers[name].append((proc.stdout, proc.stderr.decode("utf-8", "replace")))
     return answers["runner"], answers["wsgiref"]
