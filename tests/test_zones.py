@@ -129,3 +129,15 @@ def test_hits_on_the_day_the_clocks_change_are_counted_in_their_hours_by_the_zon
     answer = call_app(application(db_path, "Europe/Berlin", clock), query="from=2026-03-29").json()
     by_hour = [count for _, count in answer["hours"]["pageviews"]]
     assert by_hour[1] == by_hour[3] == 1 and sum(by_hour) == 2
+
+
+@pytest.mark.both_backends
+def test_a_hit_whose_clock_passes_midnight_while_it_is_counted_is_counted_on_its_day(db_path):
+    # The clock moves on at each reading: the hit is placed at 23:59:59.9, and the day has ended
+    # when its transaction asks for today (record.count_hit). Asking must not write (the zone's
+    # new day is kept by the next request, not inside the hit's transaction).
+    readings = iter([berlin("2026-11-28 23:59:59.9")] * 2 + [berlin("2026-11-29 00:00:01")] * 50)
+    app = application(db_path, "Europe/Berlin", lambda: next(readings))
+    answer = call_app(app, "POST", body=post_form({"page": "/late"})).json()
+    assert answer == {"page": "/late", "day": "2026-11-28", "counted": True}
+    assert zone_day_row(db_path).startswith("Europe/Berlin 2026-11-28 ")

@@ -70,7 +70,7 @@ class Application:
         # hit makes only its own day's salt, and counting a hit still checks in its own
         # transaction): the check is skipped until the date changes, a round trip less per
         # request on PostgreSQL. A process started by CGI checks once, as before.
-        today = self.today()
+        today = self.day_of(self.clock())
         if getattr(self._local, "no_ended_days_on", None) != today:
             try:
                 days.close_ended_days(self.connection(), today)
@@ -79,13 +79,15 @@ class Application:
             self._local.no_ended_days_on = today
 
     def today(self):
-        """The current day (YYYY-MM-DD) in the configured zone, by the clock."""
-        return self.day_of(self.clock())
+        """The current day (YYYY-MM-DD) in the configured zone, by the clock. It reads and
+        writes nothing: storage calls it inside a hit's transaction (record.count_hit)."""
+        return counting.day_of(self.clock(), self.config.zone)
 
     def day_of(self, now):
-        """The day (YYYY-MM-DD) of a moment in the configured zone. A configured zone learns
-        the day from the database, where an earlier process kept it (meta.recall_zone_day): a
-        CGI hit does not pay for reading the zone's rules (counting.Zone)."""
+        """The day (YYYY-MM-DD) of a moment in the configured zone, at the start of a request:
+        a configured zone learns the day from the database, where an earlier process kept it
+        (meta.recall_zone_day), so a CGI hit does not pay for reading the zone's rules
+        (counting.Zone). Never inside a transaction: keeping the day is a write of its own."""
         zone = self.config.zone
         if zone is not None and not zone.knows(now):
             from .storage import meta  # a zone-less install never needs it on a hit

@@ -57,7 +57,7 @@ def pixel(app, request):
     params = request.query
     fields = {name: params[name] for name in ("page", "ref", "site") if name in params}
     try:
-        days.close_ended_days(app.connection(), app.today())  # what every request does first
+        days.close_ended_days(app.connection(), app.day_of(app.clock()))  # as every request does first
         if request.method == "HEAD":
             reason = "HEAD is never counted"
         else:
