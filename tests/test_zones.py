@@ -1,5 +1,5 @@
 """A configured time zone answers from the day it knows exactly as from the zone's rules, and a hit
-reads that day from the database instead of zoneinfo's files (counting.Zone, meta.recall_zone_day)."""
+reads that day from the database instead of zoneinfo's files (settings.Zone, meta.recall_zone_day)."""
 
 import datetime
 import zoneinfo
@@ -29,8 +29,8 @@ MOMENTS = st.integers(min_value=1_000_000_000, max_value=2_145_916_800)
        later=st.integers(min_value=-2 * 86400, max_value=2 * 86400))
 def test_a_known_day_gives_every_moment_the_day_hour_and_midnight_the_zone_rules_give(
         key, moment, later):
-    zone, rules = counting.Zone(key), zoneinfo.ZoneInfo(key)
-    zone.learn(moment)
+    zone, rules = settings.Zone(key), zoneinfo.ZoneInfo(key)
+    counting.learn_day(zone, moment)
     other = moment + later  # in the known day or not: either way the same answers
     assert counting.day_of(other, zone) == counting.day_of(other, rules)
     assert counting.hour_of(other, zone) == counting.hour_of(other, rules)
@@ -49,9 +49,9 @@ def test_a_known_day_gives_every_moment_the_day_hour_and_midnight_the_zone_rules
     ("Australia/Lord_Howe", "2026-04-05 12:00", False),  # 02:00 becomes 01:30
 ])
 def test_a_day_on_which_the_clocks_change_is_never_known(key, moment, known):
-    zone = counting.Zone(key)
+    zone = settings.Zone(key)
     at = datetime.datetime.fromisoformat(moment).replace(tzinfo=zoneinfo.ZoneInfo(key))
-    assert (zone.learn(at.timestamp()) is not None) is known
+    assert (counting.learn_day(zone, at.timestamp()) is not None) is known
     assert zone.knows(at.timestamp()) is known
 
 

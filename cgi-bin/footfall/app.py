@@ -87,7 +87,7 @@ class Application:
         """The day (YYYY-MM-DD) of a moment in the configured zone, at the start of a request:
         a configured zone learns the day from the database, where an earlier process kept it
         (meta.recall_zone_day), so a CGI hit does not pay for reading the zone's rules
-        (counting.Zone). Never inside a transaction: keeping the day is a write of its own."""
+        (settings.Zone). Never inside a transaction: keeping the day is a write of its own."""
         zone = self.config.zone
         if zone is not None and not zone.knows(now):
             from .storage import meta  # a zone-less install never needs it on a hit

@@ -8,6 +8,8 @@ the database for a live hit or from memory for a bulk day) and write down what i
 import datetime
 import functools
 
+from .settings import Zone
+
 try:
     # What hashlib.blake2b is, without hashlib loading OpenSSL: 2 ms of every CGI hit.
     from _blake2 import blake2b
@@ -309,7 +311,7 @@ def day_of(timestamp, zone=None):
 
 
 def _at(zone, timestamp):
-    # A configured zone (Zone, below) places a moment of the day it knows by a fixed offset,
+    # A configured zone (settings.Zone) places a moment of the day it knows by a fixed offset,
     # without reading its rules; any other tzinfo is itself.
     return zone.at(timestamp) if type(zone) is Zone else zone
 
@@ -364,105 +366,21 @@ def day_start(day, zone=None):
     return datetime.datetime(date.year, date.month, date.day, tzinfo=zone).timestamp()
 
 
-# The configured time zone (the timezone setting).
-#
-# A CGI process lives for one hit. Reading a zone with zoneinfo imports zoneinfo, sysconfig and
-# weakref: 2.7 ms of a 24 ms hit, 1.43x the one-insert floor (docs/performance.md). Yet a day on
-# which the clocks do not change has one UTC offset from its first moment to its last, and with it
-# any moment of the day gives its day and hour by a fixed offset, as datetime.timezone does.
-#
-# So a Zone is a tzinfo built from its name alone. It reads the zone's rules (zoneinfo) only for a
-# moment outside the day it knows. It learns a day from zoneinfo (learn) or from what an earlier
-# process learned and kept (knows_day; storage/meta.py keeps it in the database, where every hit
-# reads anyway). A day on which the clocks change is never known this way: its hits use zoneinfo.
-class Zone(datetime.tzinfo):
-    """An IANA zone by name ("Europe/Berlin"); its rules are read when first needed, and a name
-    that is no zone raises settings.ConfigError then (check() asks at once)."""
-
-    def __init__(self, key):
-        self.key = key
-        self._rules = None
-        # The day known to have one UTC offset throughout: (YYYY-MM-DD, its first moment as a
-        # Unix time, its fixed-offset tzinfo), or None.
-        self.day = None
-
-    def __repr__(self):
-        return f"Zone({self.key!r})"
-
-    @property
-    def rules(self):
-        """The zone's zoneinfo.ZoneInfo."""
-        if self._rules is None:
-            import zoneinfo
-
-            try:
-                self._rules = zoneinfo.ZoneInfo(self.key)
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                from .settings import ConfigError
-
-                raise ConfigError(f"timezone is not a known IANA zone: {self.key!r}") from None
-        return self._rules
-
-    def check(self):
-        """Raise settings.ConfigError now if the name is no zone."""
-        return self.rules
-
-    # -- what day_of, hour_of and day_start ask ---------------------------------------------------
-
-    def knows(self, timestamp):
-        """Whether timestamp falls in the known day."""
-        known = self.day
-        return known is not None and 0 <= timestamp - known[1] < 86400
-
-    def at(self, timestamp):
-        """The tzinfo that places timestamp: the known day's fixed offset, or the zone's rules."""
-        known = self.day  # once: a server's other thread may learn the next day meanwhile
-        if known is not None and 0 <= timestamp - known[1] < 86400:
-            return known[2]
-        return self.rules
-
-    def on(self, day):
-        """The tzinfo that places midnight of day (YYYY-MM-DD): the known day's fixed offset for
-        that day and the next (the known day ends when the next begins), else the zone's rules."""
-        known = self.day
-        if known is not None and (day == known[0] or day == next_day(known[0])):
-            return known[2]
-        return self.rules
-
-    # -- learning a day ------------------------------------------------------------------------
-
-    def learn(self, timestamp):
-        """Read the day of timestamp from the zone's rules, and know it if the clocks do not
-        change that day. Returns what knows_day takes, to keep for the next process, or None."""
-        rules = self.rules
-        day = datetime.datetime.fromtimestamp(timestamp, rules).date().isoformat()
-        first = day_start(day, rules)
-        # 24 hours from midnight to midnight: the clocks do not change (as bulk.py's steady day).
-        if day_start(next_day(day), rules) - first != 86400:
-            return None
-        offset = datetime.datetime.fromtimestamp(first, rules).utcoffset()
-        learned = (day, int(first), int(offset.total_seconds()))
-        self.knows_day(*learned)
-        return learned
-
-    def knows_day(self, day, start, offset_seconds):
-        """Know day (YYYY-MM-DD), which begins at Unix time start, as one of offset_seconds."""
-        fixed = datetime.timezone(datetime.timedelta(seconds=offset_seconds))
-        self.day = (day, start, fixed)
-
-    # -- tzinfo, for datetime's own use (seed_db.py, report.py) ---------------------------------
-
-    def utcoffset(self, dt):
-        return self.rules.utcoffset(dt)
-
-    def dst(self, dt):
-        return self.rules.dst(dt)
-
-    def tzname(self, dt):
-        return self.rules.tzname(dt)
-
-    def fromutc(self, dt):
-        return self.rules.fromutc(dt.replace(tzinfo=self.rules)).replace(tzinfo=self)
+def learn_day(zone, timestamp):
+    """Make a configured zone (settings.Zone) know the day of timestamp, read from the zone's
+    rules, if the clocks do not change that day: then it has one UTC offset throughout, and the
+    zone places any moment of it by that offset. Returns what Zone.knows_day took, for the next
+    process to be told (storage/meta.py), or None."""
+    rules = zone.rules
+    day = day_of(timestamp, rules)
+    first = day_start(day, rules)
+    # 24 hours from midnight to midnight: the clocks do not change (as bulk.py's steady day).
+    if day_start(next_day(day), rules) - first != 86400:
+        return None
+    offset = datetime.datetime.fromtimestamp(first, rules).utcoffset()
+    learned = (day, int(first), int(offset.total_seconds()))
+    zone.knows_day(*learned)
+    return learned
 
 
 _EPOCH = datetime.date(1970, 1, 1)

@@ -6,6 +6,7 @@ The config file is INI with a ``[footfall]`` section; its path is ``FOOTFALL_CON
 by a test, so a setting added here without docs fails the suite.
 """
 
+import datetime
 import os
 
 
@@ -130,13 +131,100 @@ class Config:
         self.zone = None
         if self.timezone:
             # A Zone reads the zone's rules only when a moment outside the day it knows is asked
-            # (counting.Zone): a CGI hit then never imports zoneinfo. check_zone says whether a
+            # (Zone, below): a CGI hit then never imports zoneinfo. check_zone says whether a
             # name that is no zone is refused now or on that first use (see load_config).
-            from .counting import Zone
-
             self.zone = Zone(self.timezone)
             if check_zone:
                 self.zone.check()
+
+
+# The configured time zone (the timezone setting).
+#
+# A CGI process lives for one hit. Reading a zone with zoneinfo imports zoneinfo, sysconfig and
+# weakref: 2.7 ms of a 24 ms hit, 1.43x the one-insert floor (docs/performance.md). Yet a day on
+# which the clocks do not change has one UTC offset from its first moment to its last, and with it
+# any moment of the day gives its day and hour by a fixed offset, as datetime.timezone does.
+#
+# So a Zone is a tzinfo built from its name alone. It reads the zone's rules (zoneinfo) only for a
+# moment outside the day it knows. It learns a day from its rules (counting.learn_day) or from
+# what an earlier process learned and kept (storage/meta.py keeps it in the database, where every
+# hit reads anyway). A day on which the clocks change is never known: its hits use zoneinfo.
+class Zone(datetime.tzinfo):
+    """An IANA zone by name ("Europe/Berlin"); its rules are read when first needed, and a name
+    that is no zone raises ConfigError then (check() asks at once)."""
+
+    def __init__(self, key):
+        self.key = key
+        self._rules = None
+        # The day known to have one UTC offset throughout: (YYYY-MM-DD, its first moment as a
+        # Unix time, its fixed-offset tzinfo), or None.
+        self.day = None
+
+    def __repr__(self):
+        return f"Zone({self.key!r})"
+
+    @property
+    def rules(self):
+        """The zone's zoneinfo.ZoneInfo."""
+        if self._rules is None:
+            import zoneinfo
+
+            try:
+                self._rules = zoneinfo.ZoneInfo(self.key)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                raise ConfigError(f"timezone is not a known IANA zone: {self.key!r}") from None
+        return self._rules
+
+    def check(self):
+        """Raise ConfigError now if the name is no zone."""
+        return self.rules
+
+    # -- what counting.day_of, hour_of and day_start ask ------------------------------------------
+
+    def knows(self, timestamp):
+        """Whether timestamp falls in the known day."""
+        known = self.day
+        return known is not None and 0 <= timestamp - known[1] < 86400
+
+    def at(self, timestamp):
+        """The tzinfo that places timestamp: the known day's fixed offset, or the zone's rules."""
+        known = self.day  # once: a server's other thread may learn the next day meanwhile
+        if known is not None and 0 <= timestamp - known[1] < 86400:
+            return known[2]
+        return self.rules
+
+    def on(self, day):
+        """The tzinfo that places midnight of day (YYYY-MM-DD): the known day's fixed offset for
+        that day and the next (the known day ends when the next begins), else the zone's rules."""
+        known = self.day
+        if known is not None and (day == known[0] or day == _next_day(known[0])):
+            return known[2]
+        return self.rules
+
+    # -- learning a day (counting.learn_day) ----------------------------------------------------
+
+    def knows_day(self, day, start, offset_seconds):
+        """Know day (YYYY-MM-DD), which begins at Unix time start, as one of offset_seconds."""
+        fixed = datetime.timezone(datetime.timedelta(seconds=offset_seconds))
+        self.day = (day, start, fixed)
+
+    # -- tzinfo, for datetime's own use (seed_db.py, report.py) ---------------------------------
+
+    def utcoffset(self, dt):
+        return self.rules.utcoffset(dt)
+
+    def dst(self, dt):
+        return self.rules.dst(dt)
+
+    def tzname(self, dt):
+        return self.rules.tzname(dt)
+
+    def fromutc(self, dt):
+        return self.rules.fromutc(dt.replace(tzinfo=self.rules)).replace(tzinfo=self)
+
+
+def _next_day(day):
+    return (datetime.date.fromisoformat(day) + datetime.timedelta(days=1)).isoformat()
 
 
 def parse_origins(text):

@@ -21,7 +21,7 @@ NOT_ON_THE_HIT_PATH = ("re", "enum", "json", "wsgiref.handlers", "traceback", "h
 def test_a_cgi_post_imports_nothing_that_only_get_or_errors_need(tmp_path, config_file, settings):
     # A config file (~/footfall/footfall.ini, which setup_db.py writes) is read at every hit:
     # read without configparser, which with re and enum cost a hit 5 ms (docs/performance.md).
-    # A time zone is read from the day the day's first hit kept (counting.Zone), not with zoneinfo,
+    # A time zone is read from the day the day's first hit kept (settings.Zone), not with zoneinfo,
     # which cost a hit 2.7 ms; both hits run at one fixed noon, on a day the clocks keep.
     if config_file is not None:
         (tmp_path / "footfall").mkdir()

@@ -5,13 +5,14 @@ able to read), and whether the data is demo data that seed_db.py made.
 
 import os
 
+from .. import counting
 from .connection import in_transaction, try_in_transaction
 
 # meta rows: 'read_access' is 'public' or 'sha256:<salt hex>:<digest hex>' (setup_db.py records
 # it; no row: a database made before schema 5, or by the first hit, that nobody decided for).
 # 'demo' is '1' in a database seed_db.py filled from empty. 'zone_day' is the configured zone's
 # current day, if the clocks do not change on it: '<zone> <YYYY-MM-DD> <first moment, Unix time>
-# <UTC offset, seconds>' (counting.Zone).
+# <UTC offset, seconds>' (settings.Zone).
 SELECT_META = "select value from meta where name = :name"
 DELETE_META = "delete from meta where name = :name"
 INSERT_META = "insert into meta (name, value) values (:name, :value)"
@@ -80,7 +81,7 @@ def key_matches(stored, key):
 
 
 def recall_zone_day(conn, zone, now):
-    """Make zone (a counting.Zone) know the day of now: from the zone_day row if it holds that day
+    """Make zone (a settings.Zone) know the day of now: from the zone_day row if it holds that day
     of that zone, else from the zone's rules, kept in the row for the processes after this one.
     The row is a convenience: if it cannot be written now, it is not, and nothing fails."""
     kept = (read_meta(conn, "zone_day") or "").split(" ")
@@ -90,7 +91,7 @@ def recall_zone_day(conn, zone, now):
         if 0 <= now - start < 86400:
             zone.knows_day(day, start, offset)
             return
-    learned = zone.learn(now)
+    learned = counting.learn_day(zone, now)
     if learned is not None:
         value = " ".join([zone.key, *map(str, learned)])
         try_in_transaction(conn, lambda conn: conn.execute(UPSERT_META,
