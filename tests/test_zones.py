@@ -9,7 +9,7 @@ from footfall import counting, settings
 from footfall.app import Application
 from footfall.storage import database, meta
 from footfall_testing import call_app, post_form
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
@@ -38,6 +38,21 @@ def test_a_known_day_gives_every_moment_the_day_hour_and_midnight_the_zone_rules
     for near in range(-1, 3):
         name = (day + datetime.timedelta(days=near)).isoformat()
         assert counting.day_start(name, zone) == counting.day_start(name, rules)
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(key=st.sampled_from(ZONES), moment=MOMENTS, fold=st.sampled_from([0, 1]))
+@example(key="Europe/Berlin", moment=1792891800, fold=1)  # 2026-10-25 02:30 CET, the second time
+def test_a_zone_is_the_tzinfo_of_its_rules_to_datetime_itself(key, moment, fold):
+    # seed_db.py and report.py hand the configured zone to datetime as a tzinfo.
+    zone, rules = settings.Zone(key), zoneinfo.ZoneInfo(key)
+    ours, theirs = (datetime.datetime.fromtimestamp(moment, tz) for tz in (zone, rules))
+    assert ours.replace(tzinfo=None) == theirs.replace(tzinfo=None)
+    assert (ours.fold, ours.utcoffset(), ours.dst(), ours.tzname()) == (
+        theirs.fold, theirs.utcoffset(), theirs.dst(), theirs.tzname())
+    # A wall time, which may fall in a gap or twice (fold), back to a moment.
+    wall = theirs.replace(tzinfo=None, minute=0, second=0, fold=fold)
+    assert wall.replace(tzinfo=zone).timestamp() == wall.replace(tzinfo=rules).timestamp()
 
 
 @pytest.mark.parametrize("key, moment, known", [
