@@ -261,7 +261,11 @@ def print_reading(rows, profile):
 # ---------------------------------------------------------------------------------------------
 
 # The processes of the comparison, in the order of the table.
-POST_PROCESSES = ("start", "sqlite3", "floor", "footfall", "uncompiled", "wsgiref")
+POST_PROCESSES = ("start", "sqlite3", "floor", "footfall", "zoned", "configured", "uncompiled",
+                  "wsgiref")
+# footfall's POST as an install may set it up: a time zone set (the example of
+# docs/configuration.md), and settings in ~/footfall/footfall.ini, as setup_db.py writes them.
+SET_UP = {"zoned": "`timezone = Europe/Berlin`", "configured": "a config file in the home directory"}
 
 
 def measure_posting(meta, profile, python, cgi_bin, uncompiled, work):
@@ -271,17 +275,26 @@ def measure_posting(meta, profile, python, cgi_bin, uncompiled, work):
     other run, so a change in the machine's load hits them all alike; two warm-up runs (file
     cache, bytecode) come before the first round.
     """
-    counters = ("footfall", "wsgiref", "uncompiled")
+    counters = ("footfall", "zoned", "configured", "wsgiref", "uncompiled")
     dbs = {name: harness.copy_db(meta["path"], work, f"{name}.db") for name in counters + ("floor",)}
     # The floor's own table of raw hits (footfall keeps none), in the same database file.
     floor = sqlite3.connect(dbs["floor"])
     floor.execute("create table if not exists hits (ts real, day text, site text, page text, ref text)")
     floor.close()
+    stats = os.path.join(cgi_bin, "stats.py")
     commands = {"start": [python, "-c", "pass"], "sqlite3": [python, "-c", "import sqlite3"],
-                "floor": [python, harness.FLOOR_SCRIPT],
-                "footfall": [python, os.path.join(cgi_bin, "stats.py")],
+                "floor": [python, harness.FLOOR_SCRIPT], "footfall": [python, stats],
+                "zoned": [python, stats], "configured": [python, stats],
                 "wsgiref": [python, harness.WSGIREF_SCRIPT, cgi_bin],
                 "uncompiled": [python, os.path.join(uncompiled, "stats.py")]}
+    # Every process's home: none has a config file (not the user's own either) but configured's.
+    homes = {name: os.path.join(work, "home", name) for name in POST_PROCESSES}
+    os.makedirs(os.path.join(homes["configured"], "footfall"), exist_ok=True)
+    with open(os.path.join(homes["configured"], "footfall", "footfall.ini"), "w",
+              encoding="utf-8") as ini:
+        ini.write(f"[footfall]\ndb = {dbs['configured']}\n")
+    settings = {name: {"HOME": homes[name]} for name in POST_PROCESSES}
+    settings["zoned"]["FOOTFALL_TIMEZONE"] = "Europe/Berlin"
 
     def request(i):
         # What footfall.js sends: the page, referrer, screen width, time zone and query string.
@@ -299,6 +312,7 @@ def measure_posting(meta, profile, python, cgi_bin, uncompiled, work):
 
     def once(i, name):
         env, body = request(i)
+        env = dict(env, **settings[name])
         if name in counters:
             env = dict(env, FOOTFALL_DB=dbs[name])
         if name == "uncompiled":
@@ -328,7 +342,8 @@ def measure_posting(meta, profile, python, cgi_bin, uncompiled, work):
             raise RuntimeError(f"{stored} of {i} POSTs stored ({name})")
     env, body = request(i)
     return {"rounds": rounds, "posts": i,
-            "importtime": harness.importtime(commands["footfall"], env, body)}
+            "importtime": harness.importtime(commands["footfall"], dict(env, **settings["footfall"]),
+                                             body)}
 
 
 def post_figures(rounds):
@@ -356,6 +371,8 @@ def print_posting(post, size, profile, python):
         "sqlite3": "start-up + `import sqlite3`",
         "floor": "floor: read body, insert a row into WAL, commit",
         "footfall": "footfall `stats.py` POST",
+        "zoned": f"the same, {SET_UP['zoned']}",
+        "configured": f"the same, {SET_UP['configured']}",
         "wsgiref": "footfall through `wsgiref.handlers.CGIHandler`, `json` imported",
         "uncompiled": "the same, never compiled (`PYTHONDONTWRITEBYTECODE=1`, no `__pycache__`)",
     }
@@ -363,13 +380,18 @@ def print_posting(post, size, profile, python):
     for name in POST_PROCESSES:
         shown = ratio(figures[name]["vs_floor"])
         rows.append([names[name], ms(figures[name]["seconds"]),
-                     f"**{shown}**" if name == "footfall" else shown])
+                     f"**{shown}**" if name in ("footfall", *SET_UP) else shown])
     table(["process", "ms", "vs floor"], rows)
     median = statistics.median(footfall_ratios)
     print(f"footfall / floor in each round: {', '.join(f'{r:.2f}' for r in footfall_ratios)} "
           f"(median {ratio(median)}, from {ratio(min(footfall_ratios))} to "
           f"{ratio(max(footfall_ratios))}); goal at most {ratio(POST_GOAL)}: "
-          f"{'met' if median <= POST_GOAL else 'missed'}.\n")
+          f"{'met' if median <= POST_GOAL else 'missed'}.")
+    for name, how in SET_UP.items():
+        shown = figures[name]["vs_floor"]
+        print(f"With {how}: {ratio(shown)} the floor (median over rounds); goal at most "
+              f"{ratio(POST_GOAL)}: {'met' if shown <= POST_GOAL else 'missed'}.")
+    print()
 
 
 def print_importtime(rows):
