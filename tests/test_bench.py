@@ -23,6 +23,10 @@ def test_bench_quick_runs_and_prints_every_table(tmp_path):
         assert heading in result.stdout
     assert "| footfall `stats.py` POST |" in result.stdout
     assert "| footfall through `wsgiref.handlers.CGIHandler`" in result.stdout
+    # As an install sets it up: a time zone, a config file (each POST counted, or bench.py fails).
+    assert "| the same, `timezone = Europe/Berlin` |" in result.stdout
+    assert "| the same, a config file in the home directory |" in result.stdout
+    assert "With `timezone = Europe/Berlin`: " in result.stdout
     assert "footfall / floor in each round: " in result.stdout and "goal at most 1.25x: " in result.stdout
     assert "| 100,000 | 365 |" in result.stdout
 
