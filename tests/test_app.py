@@ -102,7 +102,8 @@ def test_get_says_which_day_is_today_in_the_configured_zone(db_path, clock):
     ("Asia/Kolkata", "Asia/Kolkata"),
     (":Asia/Kolkata", "Asia/Kolkata"),
     ("IST-5:30", "IST"),  # a POSIX rule, no IANA name: the abbreviation
-], ids=["iana", "iana-colon", "posix-rule"])
+    (":/usr/share/zoneinfo/Asia/Kolkata", "IST"),  # a file by its path: no name either
+], ids=["iana", "iana-colon", "posix-rule", "path"])
 def test_get_names_the_servers_zone_when_none_is_configured(db_path, clock, monkeypatch, tz, name):
     monkeypatch.setenv("TZ", tz)  # UTC+05:30 all year: 17:30 on the 28th
     time.tzset()

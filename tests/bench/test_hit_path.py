@@ -43,3 +43,24 @@ def test_a_cgi_post_imports_nothing_that_only_get_or_errors_need(tmp_path, confi
     imported = set(lines[lines.index("site") + 1:] if "site" in lines else lines)
     assert {"footfall.storage", "sqlite3", "footfall.cgi_runner", "footfall.jsonout"} <= imported
     assert imported.isdisjoint(NOT_ON_THE_HIT_PATH), imported & set(NOT_ON_THE_HIT_PATH)
+
+
+@pytest.mark.parametrize("settings", [{}, {"FOOTFALL_TIMEZONE": "Europe/Berlin"}],
+                         ids=["the-servers-zone", "a-time-zone"])
+def test_a_cgi_get_reads_no_zone_with_zoneinfo(tmp_path, settings):
+    # The answer names its zone and today in it: from the C library's zone directory for the
+    # server's zone, from the day the first request kept for a configured one (settings.Zone).
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "REQUEST_METHOD": "GET",
+           "QUERY_STRING": "", "REMOTE_ADDR": "192.0.2.10", "HTTP_HOST": "example.org",
+           "FOOTFALL_DB": str(tmp_path / "footfall.db"), "HOME": str(tmp_path),
+           "PYTHONPROFILEIMPORTTIME": "1", **FIXED_CLOCK_ENV, **settings}
+    for _ in range(2):
+        proc = subprocess.run([sys.executable, CGI_SCRIPT], env=env, capture_output=True,
+                              timeout=30)
+    answer = parse_cgi_output(proc.stdout)
+    assert answer.status == 200
+    assert (answer.json()["today"], answer.json()["timezone"]) == (
+        "2026-11-28", settings.get("FOOTFALL_TIMEZONE", "UTC"))
+    imported = {line.rsplit("|", 1)[1].strip() for line in proc.stderr.decode().splitlines()
+                if line.startswith("import time:") and "|" in line}
+    assert "footfall.insights" in imported and "zoneinfo" not in imported
