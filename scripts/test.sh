@@ -15,6 +15,8 @@ command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 [ -x /usr/sbin/fcgiwrap ] || need_apt+=(fcgiwrap)
 # faketime: the dashboard's time zone test runs footfall at a moment Berlin and New York disagree.
 command -v faketime >/dev/null 2>&1 || need_apt+=(faketime)
+# The zone files: the time zone tests, and the server's zone a GET names (/usr/share/zoneinfo).
+[ -e /usr/share/zoneinfo/UTC ] || need_apt+=(tzdata)
 # GoAccess: tests/test_goaccess.py counts the same generated log with it and with footfall.
 command -v goaccess >/dev/null 2>&1 || need_apt+=(goaccess)
 # PostgreSQL's server binaries: the storage, contract and privacy tests run on both backends,
