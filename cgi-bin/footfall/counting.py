@@ -327,10 +327,10 @@ def zone_name(zone, timestamp):
 def _local_zone_key():
     """The IANA name of the local zone: TZ if it is one, else where /etc/localtime links to.
 
-    A name is one when the C library's zone directory holds its file, as the C library, which
-    keeps the server's local time, reads it (TZDIR, else /usr/share/zoneinfo): a POSIX rule
-    such as "IST-5:30", or a path, is none. Not zoneinfo, which a GET would import for it
-    (2 ms of a CGI GET with sysconfig and weakref)."""
+    A name names a zone when its file is in the C library's zone directory (TZDIR, else
+    /usr/share/zoneinfo): the C library keeps the server's local time, and reads it there. A
+    POSIX rule such as "IST-5:30", or a path, names none. zoneinfo is not asked: importing it
+    would cost a CGI GET 2 ms (with sysconfig and weakref)."""
     import os
 
     name = os.environ.get("TZ", "").lstrip(":")
