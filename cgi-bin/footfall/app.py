@@ -287,7 +287,7 @@ class Application:
     def answer(self, conn, asked):
         """The JSON answer of a GET whose ReadQuery (query.py) is read and checked; exports.py
         takes its lists from here, each whole (limit: as many as there are)."""
-        from . import insights  # the lists and sketches only a GET reads: a hit never imports them
+        from . import insights, query  # what only a GET reads: a hit never imports them
         from .storage import notes, totals  # read queries: a hit never needs them
 
         first, last = counting.parse_day(asked.first, "from"), counting.parse_day(asked.last, "to")
@@ -310,7 +310,7 @@ class Application:
             "from": asked.first,
             "to": asked.last,
             "today": asked.today,
-            "timezone": counting.zone_name(self.config.zone, asked.now),
+            "timezone": query.zone_name(self.config.zone, asked.now),
             "data": visitors,
             "visitors": visitors,
             "pageviews": pageviews,

@@ -316,38 +316,6 @@ def _at(zone, timestamp):
     return zone.at(timestamp) if type(zone) is Zone else zone
 
 
-def zone_name(zone, timestamp):
-    """The name of the zone day_of decides days in: the configured IANA key, else the server's
-    local zone by its IANA name where the system says it, else by its abbreviation ("CET")."""
-    if zone is not None:
-        return zone.key
-    return _local_zone_key() or datetime.datetime.fromtimestamp(timestamp).astimezone().tzname()
-
-
-def _local_zone_key():
-    """The IANA name of the local zone: TZ if it is one, else where /etc/localtime links to.
-
-    A name names a zone when its file is in the C library's zone directory (TZDIR, else
-    /usr/share/zoneinfo): the C library keeps the server's local time, and reads it there. A
-    POSIX rule such as "IST-5:30", or a path, names none. zoneinfo is not asked: importing it
-    would cost a CGI GET 2 ms (with sysconfig and weakref)."""
-    import os
-
-    name = os.environ.get("TZ", "").lstrip(":")
-    if not name:
-        try:
-            name = os.readlink("/etc/localtime").partition("zoneinfo/")[2]
-        except OSError:
-            return ""
-    if not name or name.startswith("/") or ".." in name.split("/"):
-        return ""
-    try:
-        with open(os.path.join(os.environ.get("TZDIR") or "/usr/share/zoneinfo", name), "rb") as f:
-            return name if f.read(4) == b"TZif" else ""
-    except OSError:
-        return ""
-
-
 def hour_of(timestamp, zone=None):
     """The hour (0-23) of a Unix time on the clock of a zone; None means the server's zone."""
     if zone is None:

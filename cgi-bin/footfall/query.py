@@ -4,6 +4,7 @@ insights.py, events.py, exports.py) takes one.
 """
 
 import datetime
+import os
 
 from . import counting, dimensions, events
 from .storage import totals
@@ -111,3 +112,34 @@ def read_limit(params):
     if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_LIMIT:
         raise counting.InvalidInput(f"limit must be a whole number from 1 to {MAX_LIMIT}")
     return int(text)
+
+
+def zone_name(zone, timestamp):
+    """The name of the zone a GET's days are in (counting.day_of decides them): the configured
+    IANA key, else the server's local zone by its IANA name where the system says it, else by
+    its abbreviation ("CET")."""
+    if zone is not None:
+        return zone.key
+    return _local_zone_key() or datetime.datetime.fromtimestamp(timestamp).astimezone().tzname()
+
+
+def _local_zone_key():
+    """The IANA name of the local zone: TZ if it is one, else where /etc/localtime links to.
+
+    A name names a zone when its file is in the C library's zone directory (TZDIR, else
+    /usr/share/zoneinfo): the C library keeps the server's local time, and reads it there. A
+    POSIX rule such as "IST-5:30", or a path, names none. zoneinfo is not asked: importing it
+    would cost a CGI GET 2 ms (with sysconfig and weakref)."""
+    name = os.environ.get("TZ", "").lstrip(":")
+    if not name:
+        try:
+            name = os.readlink("/etc/localtime").partition("zoneinfo/")[2]
+        except OSError:
+            return ""
+    if not name or name.startswith("/") or ".." in name.split("/"):
+        return ""
+    try:
+        with open(os.path.join(os.environ.get("TZDIR") or "/usr/share/zoneinfo", name), "rb") as f:
+            return name if f.read(4) == b"TZif" else ""
+    except OSError:
+        return ""
