@@ -67,8 +67,9 @@ def add_to_answer(answer, conn, asked):
     for list_name, dim in LISTS:
         answer[list_name] = _ranked(lists[dim], dim, limit)
     if not filter_name:
-        answer["pages"] = _pages_with_history(conn, first, last, site, limit, answer["pages"])
-        answer["referrers"] = _referrers_with_history(conn, first, last, site, limit,
+        answer["pages"] = _pages_with_history(conn, first, last, site, limit, split,
+                                              answer["pages"])
+        answer["referrers"] = _referrers_with_history(conn, first, last, site, limit, split,
                                                       answer["referrers"])
     if first == last:
         answer["hours"] = _hours(conn, reader, first, site, filter_name)
@@ -136,11 +137,11 @@ def _ranked(rows, dim, limit):
     return [_entry(dim, value, counts) for value, counts in ranked[:limit]]
 
 
-def _pages_with_history(conn, first, last, site, limit, summarized):
+def _pages_with_history(conn, first, last, site, limit, split, summarized):
     """The top pages from the per-hit rollups (every day since footfall 0.1), with the entries,
     bounces and time of the day summaries (the days since they began) added."""
     extras = {entry["page"]: entry for entry in summarized}
-    pages = totals.top_pages(conn, first, last, site, limit)
+    pages = totals.top_pages(conn, first, last, site, limit, split)
     for entry in pages:
         extra = extras.get(entry["page"], {})
         entry["entries"] = extra.get("entries", 0)
@@ -149,11 +150,11 @@ def _pages_with_history(conn, first, last, site, limit, summarized):
     return pages
 
 
-def _referrers_with_history(conn, first, last, site, limit, summarized):
+def _referrers_with_history(conn, first, last, site, limit, split, summarized):
     """Referrers by pageviews from the per-hit rollup (every day), with the visitors of the day
     summaries; ranked by visitors, then pageviews."""
     visitors = {entry["ref"]: entry["visitors"] for entry in summarized}
-    refs = totals.top_referrers(conn, first, last, site, max(limit, 500))
+    refs = totals.top_referrers(conn, first, last, site, max(limit, 500), split)
     for entry in refs:
         entry["visitors"] = visitors.get(entry["ref"], 0)
     refs.sort(key=lambda entry: (-entry["visitors"], -entry["pageviews"], entry["ref"]))

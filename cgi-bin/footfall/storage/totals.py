@@ -88,15 +88,22 @@ def read_days(conn, first, last, site=None, page=None):
             for day, visitors, pageviews in conn.execute(query, params)}
 
 
+# top_pages' and top_referrers' split when the caller has none: they ask whole_months (whose
+# answer may be None, so None cannot mean "not asked yet").
+ASK = object()
+
+
 def first_day(conn, site=None, page=None):
     """The first day with hits ('YYYY-MM-DD'), or None when there are none."""
     query = SELECT_FIRST_SITE_DAY if page is None else SELECT_FIRST_PAGE_DAY
     return conn.execute(query, {"site": site, "page": page}).fetchone()[0]
 
 
-def top_pages(conn, first, last, site=None, limit=50):
-    """The pages with most visitors in [first, last]: [{"page", "visitors", "pageviews"}, ...]."""
-    split = whole_months(conn, first, last, site)
+def top_pages(conn, first, last, site=None, limit=50, split=ASK):
+    """The pages with most visitors in [first, last]: [{"page", "visitors", "pageviews"}, ...].
+    split: whole_months() of the range, if the caller has it already."""
+    if split is ASK:
+        split = whole_months(conn, first, last, site)
     if split is None:  # less than a month: the days themselves
         params = {"first": first, "last": last, "site": site, "limit": limit}
         return [{"page": page, "visitors": visitors, "pageviews": pageviews}
@@ -158,9 +165,11 @@ def _any_day(conn, first, last, site):
     return conn.execute(SELECT_ANY_DAY, params).fetchone() is not None
 
 
-def top_referrers(conn, first, last, site=None, limit=50):
-    """[{"ref", "pageviews"}] of the range, most pageviews first, then by name."""
-    split = whole_months(conn, first, last, site)
+def top_referrers(conn, first, last, site=None, limit=50, split=ASK):
+    """[{"ref", "pageviews"}] of the range, most pageviews first, then by name. split: as
+    top_pages'."""
+    if split is ASK:
+        split = whole_months(conn, first, last, site)
     parts = [(SELECT_REF_SUMS, {"first": first, "last": last})]
     if split is not None:
         first_month, last_month, day_ranges = split
