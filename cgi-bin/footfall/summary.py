@@ -108,8 +108,7 @@ def summarize_packed(views, only=None, lists=True):
                    v.hour, 1 if v.timed else 0) for v in visit]
         unique = visit[0].unique
         if not lists:
-            keys = _ended_totals(values)
-            whole = _contribution(values, values[0][0], len(values) == 1, hours=False)
+            keys, whole = _ended_visit(values)
             together = []
             for key, counts in keys:
                 if counts is None:
@@ -244,19 +243,28 @@ def _add_together(shared, together, whole, unique):
     group[1].append(unique)
 
 
-def _ended_totals(values):
-    """[(filter key, the visit's packed totals under it)] of every filter a visit of an ended
-    day counts under, in _matching's order: a visitor, its matching views, a bounce, a timed
-    visit; None for the totals and for a trait of the visitor that all its views hold (summed
-    with other visits' by _add_together). One pass over the views, each value's views and timed
-    views counted, not listed as _matching lists them."""
-    bounce = _BOUNCE if len(values) == 1 else 0
-    if bounce:  # most visits: every trait of the one view is the visit's
+def _ended_visit(values):
+    """(keys, whole) of a visit of an ended day, from one pass over its views (two passes, one
+    for each, were a fifth of an ended day's summary).
+
+    keys: [(filter key, the visit's packed totals under it)] of every filter the visit counts
+    under, in _matching's order: a visitor, its matching views, a bounce, a timed visit; None
+    for the totals and for a trait of the visitor that all its views hold (summed with other
+    visits' by _add_together). whole: the visit's own sums, as _contribution(values, its entry,
+    bounced, hours=False) lists them."""
+    if len(values) == 1:  # most visits: every trait of the one view is the visit's
         view = values[0]
-        counts = _VISITOR + _PAGEVIEW + _BOUNCE + view[_AT_TIMED] * _TIMED
-        return [(_TOTALS, None)] + [
-            ((DIMENSIONS[i], view[i]), None if i in _TRAIT_AT else counts)
-            for i in range(_N) if view[i]]
+        counts = _VISITOR + _PAGEVIEW + view[_AT_TIMED] * _TIMED
+        alone = counts + _BOUNCE
+        keys, whole = [(_TOTALS, None)], [(_TOTALS, alone)]
+        for i in range(_N):
+            value = view[i]
+            if value:
+                key = (DIMENSIONS[i], value)
+                keys.append((key, None if i in _TRAIT_AT else alone))
+                # The one view's page is the visit's entry, and it bounced.
+                whole.append((key, alone + _ENTRY if i == 0 else counts))
+        return keys, whole
     seen = {}  # (dimension's index, value) -> its views + its timed views << 32, first seen first
     for view in values:
         timed = view[_AT_TIMED] << 32
@@ -265,15 +273,31 @@ def _ended_totals(values):
             if value:
                 seen[i, value] = seen.get((i, value), 0) + 1 + timed
     everyone = len(values)
+    timed_visit = 0
     keys = [(_TOTALS, None)]
     for (i, value), n in seen.items():
-        views = n & 0xFFFFFFFF
+        views, timed_views = n & 0xFFFFFFFF, n >> 32
+        if timed_views:
+            timed_visit = _TIMED
         if views == everyone and i in _TRAIT_AT:
             keys.append(((DIMENSIONS[i], value), None))
         else:
             keys.append(((DIMENSIONS[i], value), _VISITOR + views * _PAGEVIEW + (
-                _TIMED if n >> 32 else 0)))
-    return keys
+                _TIMED if timed_views else 0)))
+    whole = [(_TOTALS, _VISITOR + everyone * _PAGEVIEW + timed_visit)]
+    entry = values[0][0]
+    # _contribution's order: dimension by dimension, each one's values as first seen (a
+    # stable sort of seen's order).
+    for (i, value), n in sorted(seen.items(), key=_dimension_of):
+        counts = _VISITOR + (n & 0xFFFFFFFF) * _PAGEVIEW + (n >> 32) * _TIMED
+        if i == 0 and value == entry:
+            counts += _ENTRY  # more than one view: no bounce
+        whole.append(((DIMENSIONS[i], value), counts))
+    return keys, whole
+
+
+def _dimension_of(item):
+    return item[0][0]
 
 
 def _contribution(matching, entry, bounced, hours=True):
@@ -341,7 +365,7 @@ def _add_listed_seconds(seconds, keys, values, of_views):
             key = ("", "", dim, value)
             seconds[key] = seconds.get(key, 0) + total
             of_value[dim, value] = total
-    for filter_key, _counts in keys[1:]:  # _ended_totals' keys but the totals
+    for filter_key, _counts in keys[1:]:  # _ended_visit's keys but the totals
         total = of_value.get(filter_key)
         if total is not None:
             key = filter_key + _TOTALS
