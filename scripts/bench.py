@@ -65,11 +65,17 @@ def main(argv=None):
     parser.add_argument("--logs", nargs="?", type=int, const=LOG_LINES, metavar="LINES",
                         help="only the access log import beside GoAccess, on a log of LINES "
                              f"lines (default {LOG_LINES:,})")
+    parser.add_argument("--stages", action="store_true",
+                        help="with --logs: also the import with parts of a day's end left out "
+                             "(scripts/benchmark/import_without.py)")
     args = parser.parse_args(argv)
+    if args.stages and not args.logs:
+        parser.error("--stages goes with --logs")
     if args.logs:
         database.make_private_folders(args.data)
         for visits, assets in LOGS.values():
-            log_import_row(args.data, args.python, args.logs, visits=visits, assets=assets)
+            log_import_row(args.data, args.python, args.logs, visits=visits, assets=assets,
+                           stages=args.stages)
         return 0
     profile = dict(PROFILES["quick" if args.quick else "full"])
     if args.sizes:
@@ -582,13 +588,22 @@ LOG_RUNS = 3
 # days are busy; issue 22) and a busy one whose assets come from a CDN (1M lines over 30 days,
 # ~19,300 page views a day: issue 22's own busy log, most of its lines pages).
 LOGS = {"spread": (300, True), "busy": (2250, True), "busy, assets elsewhere": (9100, False)}
+# --stages: the import with parts of a day's end left out (scripts/benchmark/import_without.py),
+# each with what it would give up: what the goal of 2x GoAccess's lines/s would trade away.
+LEFT_OUT = {
+    "without a filter's month pairs (one filter's lists of whole months)": "pairs",
+    "without the day's records, so without pairs (two filters, one filter's lists)": "records",
+    "without the exact summary and the pairs": "summary,pairs",
+    "without the exact summary and the records": "summary,records,pairs",
+}
 
 
-def log_import_row(data, python, lines=LOG_LINES, runs=LOG_RUNS, visits=300, assets=True):
+def log_import_row(data, python, lines=LOG_LINES, runs=LOG_RUNS, visits=300, assets=True,
+                   stages=False):
     """Lines/s of scripts/import_log.py on a generated combined log (make_access_log's, with
     this many visits a weekday, with or without the pages' assets), beside GoAccess on the same
-    file in the same run (interleaved), with each child's peak memory (ru_maxrss). Prints a
-    Markdown table; returns 0."""
+    file in the same run (interleaved), with each child's peak memory (ru_maxrss); stages: and
+    the import with parts left out (LEFT_OUT). Prints a Markdown table; returns 0."""
     import make_access_log  # scripts/, beside this file
 
     name = f"access-{lines}" + ("" if visits == 300 else f"-{visits}") + ("" if assets else
@@ -616,6 +631,10 @@ def log_import_row(data, python, lines=LOG_LINES, runs=LOG_RUNS, visits=300, ass
         "its reading process alone": lambda work: [
             python, os.path.join(ROOT, "scripts", "benchmark", "reading_alone.py"), "--db",
             os.path.join(work, "import.db"), *arguments]}
+    for name, parts in (LEFT_OUT.items() if stages else ()):
+        commands[name] = lambda work, parts=parts: [
+            python, os.path.join(ROOT, "scripts", "benchmark", "import_without.py"), parts,
+            "--db", os.path.join(work, "import.db"), *arguments]
     goaccess_name = None
     if goaccess:
         goaccess_name = "GoAccess " + _goaccess_version(goaccess)
@@ -633,15 +652,18 @@ def log_import_row(data, python, lines=LOG_LINES, runs=LOG_RUNS, visits=300, ass
                 if name == "footfall import_log.py":
                     counted.append(_page_views(os.path.join(work, "import.db")))
     rows, rates = [], {}
+    goaccess_seconds = (statistics.median(wall for wall, _, _ in samples[goaccess_name])
+                        if goaccess else None)
     for name, runs_of in samples.items():
         seconds = statistics.median(wall for wall, _, _ in runs_of)
         cpu = statistics.median(cpu for _, cpu, _ in runs_of)
         peak = max(peak for _, _, peak in runs_of)
         rates[name] = (lines / seconds, lines / cpu)
         rows.append([name, f"{seconds:.1f}", f"{lines / seconds:,.0f}", f"{cpu:.1f}",
-                     f"{lines / cpu:,.0f}", f"{peak / 2**20:.0f}"])
-    print("| tool | seconds | lines/s | CPU seconds | lines per CPU second | peak MiB |\n"
-          "|---|---:|---:|---:|---:|---:|")
+                     f"{lines / cpu:,.0f}", f"{peak / 2**20:.0f}",
+                     f"{goaccess_seconds / seconds:.2f}x" if goaccess else "—"])
+    print("| tool | seconds | lines/s | CPU seconds | lines per CPU second | peak MiB | lines/s "
+          "against GoAccess |\n|---|---:|---:|---:|---:|---:|---:|")
     print("\n".join("| " + " | ".join(row) + " |" for row in rows) + "\n")
     if goaccess:
         footfall, reading, other = (rates["footfall import_log.py"],

@@ -251,7 +251,7 @@ def _ended_visit(values):
     under, in _matching's order: a visitor, its matching views, a bounce, a timed visit; None
     for the totals and for a trait of the visitor that all its views hold (summed with other
     visits' by _add_together). whole: the visit's own sums, as _contribution(values, its entry,
-    bounced, hours=False) lists them."""
+    bounced) lists them but for the hours."""
     if len(values) == 1:  # most visits: every trait of the one view is the visit's
         view = values[0]
         counts = _VISITOR + _PAGEVIEW + view[_AT_TIMED] * _TIMED
@@ -300,11 +300,11 @@ def _dimension_of(item):
     return item[0][0]
 
 
-def _contribution(matching, entry, bounced, hours=True):
-    """[((dim, value), packed counts)] of one visit's matching views (value tuples); hours=False:
-    without the hour rows."""
+def _contribution(matching, entry, bounced):
+    """[((dim, value), packed counts)] of one visit's matching views (value tuples), its hours
+    last."""
     if len(matching) == 1:
-        return _alone(matching[0], entry, bounced, hours)
+        return _alone(matching[0], entry, bounced)
     timed = 0
     for v in matching:
         timed |= v[_AT_TIMED]
@@ -319,8 +319,6 @@ def _contribution(matching, entry, bounced, hours=True):
             if i == 0 and value == entry:
                 counts += _ENTRY + bounced * _BOUNCE
             out.append(((dim, value), counts))
-    if not hours:
-        return out
     first = matching[0][_AT_HOUR]
     hours = {}
     for v in matching:
@@ -330,7 +328,7 @@ def _contribution(matching, entry, bounced, hours=True):
     return out
 
 
-def _alone(view, entry, bounced, hours=True):
+def _alone(view, entry, bounced):
     """_contribution of a single view: most of them (one-page visits, a page read once)."""
     counts = _VISITOR + _PAGEVIEW + view[_AT_TIMED] * _TIMED
     out = [(_TOTALS, counts + bounced * _BOUNCE)]
@@ -340,8 +338,7 @@ def _alone(view, entry, bounced, hours=True):
     for i in range(1, _N):
         if view[i]:
             out.append(((DIMENSIONS[i], view[i]), counts))
-    if hours:
-        out.append(((_HOUR, str(view[_AT_HOUR])), _VISITOR + _PAGEVIEW))
+    out.append(((_HOUR, str(view[_AT_HOUR])), _VISITOR + _PAGEVIEW))
     return out
 
 
