@@ -9,10 +9,22 @@ import collections
 from itertools import compress
 
 from .bounds import OTHER, PAIRED_TOP, TRAITS, rare_values
-from .records import BOUNCED, DIM_NUMBER, ENTRY, FLAGS_AT, SECONDS_AT, SUBSET_BIT, TIMED, VALUES
+from .records import (
+    BOUNCED,
+    DIM_NUMBER,
+    ENTRY,
+    FLAGS_AT,
+    PER_VISIT,
+    SECONDS_AT,
+    SUBSET_BIT,
+    TIMED,
+    VALUES,
+)
 from .summary import PACKED_BITS
 
 _VISITOR, _PAGEVIEW, _ENTRY, _BOUNCE, _TIMED = (1 << PACKED_BITS * i for i in range(5))
+# The visitor traits' columns: their pairs with each other are counted from the day's mixes.
+_TRAIT_AT = tuple(VALUES.index(dim) for dim in PER_VISIT)
 
 
 def of_day(rows):
@@ -83,11 +95,13 @@ def pair_sums(rows, rare=frozenset()):
         count = sum(mask)
         if count < len(flags) // 2:
             held[at] = (count, [list(compress(c, mask)) for c in every])
+    _add_trait_pairs(packed, [folded[at] for at in _TRAIT_AT], flags)
     for f_at, f in enumerate(VALUES):
         for d_at, dim in enumerate(VALUES):
-            if d_at == f_at:
+            if d_at == f_at or (f_at in _TRAIT_AT and d_at in _TRAIT_AT):
                 # A value's own list under itself is read from its unfiltered row, which is
                 # exact (breakdown_reader.Reader.totals): its pairs with itself are never read.
+                # Two traits' pairs are counted from the mixes (_add_trait_pairs).
                 continue
             fewest = min((held[at] for at in (f_at, d_at) if at in held), default=(0, every),
                          key=_count)[1]
@@ -117,6 +131,27 @@ def pair_sums(rows, rare=frozenset()):
 
 def _count(held):
     return held[0]
+
+
+def _add_trait_pairs(packed, columns, flags):
+    """The pairs of two visitor traits (browser x system, country x language...), each counted
+    as pair_sums counts any pair that is not a page's: a view, and a visitor on the visit's
+    first view (flag bit 0: traits have no subset bit). Counted from the day's mixes of the
+    five traits, which are few (records.fold keeps each held by K visits or more): one count
+    of the rows for the twenty pairs, not one for each."""
+    dims = [VALUES[at] for at in _TRAIT_AT]
+    worth = (_PAGEVIEW, _PAGEVIEW + _VISITOR)
+    for mix, n in collections.Counter(zip(*columns, map((1).__and__, flags))).items():
+        counts = n * worth[mix[-1]]
+        for i, f in enumerate(dims):
+            fv = mix[i]
+            if not fv:
+                continue
+            for j, dim in enumerate(dims):
+                value = mix[j]
+                if j != i and value:
+                    key = (f, fv, dim, value)
+                    packed[key] = packed.get(key, 0) + counts
 
 
 def _worth(bits, own, is_page):
