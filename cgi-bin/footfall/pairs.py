@@ -9,22 +9,12 @@ import collections
 from itertools import compress
 
 from .bounds import OTHER, PAIRED_TOP, TRAITS, rare_values
-from .records import (
-    BOUNCED,
-    DIM_NUMBER,
-    ENTRY,
-    FLAGS_AT,
-    PER_VISIT,
-    SECONDS_AT,
-    SUBSET_BIT,
-    TIMED,
-    VALUES,
-)
+from .records import BOUNCED, DIM_NUMBER, ENTRY, FLAGS_AT, SECONDS_AT, SUBSET_BIT, TIMED, VALUES
 from .summary import PACKED_BITS
 
 _VISITOR, _PAGEVIEW, _ENTRY, _BOUNCE, _TIMED = (1 << PACKED_BITS * i for i in range(5))
 # The visitor traits' columns: their pairs with each other are counted from the day's mixes.
-_TRAIT_AT = tuple(VALUES.index(dim) for dim in PER_VISIT)
+_TRAIT_AT = tuple(at for at, dim in enumerate(VALUES) if dim in TRAITS)
 
 
 def of_day(rows):
