@@ -104,14 +104,21 @@ def test_a_stretch_with_fewer_other_days_reads_their_records_not_its_own(october
     assert lists["page"]
 
 
-def test_a_month_with_an_ended_day_without_records_is_read_from_its_days(october, read_ranges):
+def test_a_month_with_an_ended_day_without_records_is_read_from_its_days(
+        october, read_ranges, monkeypatch):
     # A day with views but no records (summed up before footfall kept records): the month's
-    # pairs hold what records cannot take out, so the stretch is counted from its own days.
+    # pairs hold what records cannot take out, so the stretch is counted from its own days
+    # (here those of the month's first half: days 2 to 10).
     database.in_transaction(october, lambda conn: conn.execute(
         "delete from day_records where day = '2026-10-01'"))
-    record_lists.range_lists(october, [("2026-10-02", "2026-10-31")], None, "browser", "Chrome",
-                             TODAY)
-    assert read_ranges == [("2026-10-02", "2026-10-31")]
+    pairs_read = []
+    monkeypatch.setattr(month_pairs, "lists", lambda *args: pairs_read.append(args))
+    read = record_lists.range_lists(october, [("2026-10-02", "2026-10-31")], None, "browser",
+                                    "Chrome", TODAY)
+    assert pairs_read == []
+    assert read_ranges == [("2026-10-01", "2026-10-15")]
+    assert read == record_lists.folded_lists(october, [("2026-10-02", "2026-10-31")], None,
+                                             "browser", "Chrome")
 
 
 def test_a_filters_pages_add_up_across_ranges(october, app):

@@ -1,7 +1,7 @@
 """The numbered migrations, each with a name saying what it does, that bring an older database to
 schema.SCHEMA. A new database gets SCHEMA itself, so these only ever upgrade."""
 
-from . import day_records, event_months, month_pairs, page_days, ref_rollups, value_days
+from . import day_records, event_months, half_months, month_pairs, page_days, ref_rollups, value_days
 
 
 # Migration N brings a database from user_version N-1 to N (1: footfall 0.1's first SCHEMA).
@@ -395,4 +395,5 @@ MIGRATIONS = {
     25: ("a value's list row and its filter's totals stored as one", value_days.migration),
     26: ("an ended day's events in one row a month", event_months.migration(event_months.TABLE)),
     27: ("monthly_ref: a month's referrers", ref_rollups.MIGRATION),
+    28: ("a month's first half under a filter, kept by the read", half_months.TABLE),
 }

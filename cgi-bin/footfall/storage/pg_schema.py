@@ -12,7 +12,7 @@ Where the two differ, and why:
 - ``"offset"`` quoted: a reserved word in PostgreSQL.
 """
 
-from . import event_months, month_pairs, page_days, ref_rollups
+from . import event_months, half_months, month_pairs, page_days, ref_rollups
 from .migrations import MIGRATIONS
 
 SCHEMA = """
@@ -173,6 +173,16 @@ SCHEMA = """
         primary key (filter, filter_value, month, site)
     );
 
+    create table half_month_lists (
+        filter        text   not null,
+        filter_value  text   not null,
+        month         text   not null,
+        site          text   not null,
+        records_crc   bigint not null,
+        lists         bytea  not null,
+        primary key (filter, filter_value, month, site)
+    );
+
     create table daily_unique (
         filter        text  not null,
         filter_value  text  not null,
@@ -319,8 +329,9 @@ FIRST_VERSION = 12
 
 # Migrations whose SQLite text PostgreSQL cannot run (a table made `without rowid`), in
 # PostgreSQL's words (19, 20, 26 and 27: its table, then the same rows moved; 23: a double
-# precision column; 24: nothing, PostgreSQL has no rowid to add). The others (13 and 14 change
-# rows only) run as they are, each statement through dialect.translate like any other.
+# precision column; 24: nothing, PostgreSQL has no rowid to add; 28: a bigint for a CRC-32).
+# The others (13 and 14 change rows only) run as they are, each statement through
+# dialect.translate like any other.
 OWN_MIGRATIONS = {
     16: """
         create table monthly_people (
@@ -339,6 +350,7 @@ OWN_MIGRATIONS = {
     24: "",  # SQLite's tables of blobs get a rowid; PostgreSQL's are as they were
     26: event_months.migration(MONTHLY_EVENT),
     27: ref_rollups.PG_MIGRATION,
+    28: half_months.PG_TABLE,
 }
 
 

@@ -5,14 +5,15 @@ there (breakdowns.py); its lists under a filter are these.
 
 A range's lists (range_lists) fold each day's rare pages, referrers and campaigns into
 "(other)" as that day's month's pairs do (pairs.of_day, bounds.rare_values), so that a month
-read whole and read as days give the same lists; and so that a month's pairs less the records
-of its days outside a range are exactly the range's days: read so when those days are fewer.
+read whole and read as days give the same lists; and so that a month's pairs (or its first
+half, half_months.py) less the records of its days outside a range are exactly the range's
+days: read so when those days are fewer.
 """
 
 import datetime
 
 from .. import bounds, pairs, record_sums, records
-from . import day_records, month_pairs
+from . import day_records, half_months, month_pairs
 
 # The ended days of a month that have views, and those that have records: when every one of
 # the first is among the second, the month's pairs were summed from those records alone.
@@ -50,51 +51,102 @@ def day_hours(conn, day, site, filter_name, filter_value):
 def range_lists(conn, day_ranges, site, filter_name, filter_value, today):
     """{dimension: {value: counts}} of a filter's lists (records.VALUES) over the ended days of
     day_ranges, each day's rare values folded as its month's pairs fold them. A stretch within
-    one month whose other ended days are fewer is read as the month's pairs less those days."""
+    one month is read from the block of its month that leaves fewest days to count (_read)."""
     out, counted = {}, []
     for first, last in _by_month(day_ranges):
-        less = _month_less_others(conn, first, last, site, filter_name, filter_value, today)
-        if less is None:
+        read = _read(conn, first, last, site, filter_name, filter_value, today)
+        if read is None:
             counted.append((first, last))
         else:
-            _add_lists(out, less)
+            _add_lists(out, read)
     _add_lists(out, folded_lists(conn, counted, site, filter_name, filter_value))
     return out
 
 
-def _month_less_others(conn, first, last, site, filter_name, filter_value, today):
-    """The lists of [first, last] (within one month) as its month's pairs less the folded
-    lists of the month's other days, or None when those are not fewer, or when a day of the
-    month that ended with views has no records (its pairs came from elsewhere)."""
+def _read(conn, first, last, site, filter_name, filter_value, today):
+    """The lists of [first, last] (within one month) as a block of its month read whole, with
+    the block's days outside the stretch taken out and the stretch's days outside the block
+    added, those counted from records; None when counting the stretch's own days is as cheap.
+
+    The blocks: the month's pairs (only when every day of the month that ended with views has
+    records: else its pairs came from elsewhere), its first half (half_months.py: counted from
+    records once and kept) and the month's pairs less that half. The cheapest is the one whose
+    days differ from the stretch's on fewest days with records: with the halves, at most about
+    a week."""
+    if not today:
+        return None
     month = first[:7]
-    whole = {"first": month + "-01", "last": month + "-31", "site": site, "today": today}
-    viewed = set(conn.execute(SELECT_VIEW_DAYS, whole).fetchall())
+    whole = {"first": month + "-01", "last": _day_before(_next_month(first)), "site": site,
+             "today": today}
     recorded = set(conn.execute(SELECT_RECORDED_DAYS, whole).fetchall())
-    if not today or not viewed <= recorded:
+    middle = f"{month}-{half_months.LAST_DAY}"
+    blocks = []
+    if set(conn.execute(SELECT_VIEW_DAYS, whole).fetchall()) <= recorded:
+        blocks.append((whole["first"], whole["last"]))  # the month's pairs
+        if middle < today:
+            blocks.append((_day_after(middle), whole["last"]))  # ... less its first half
+    if middle < today:
+        blocks.append((whole["first"], middle))  # its first half
+
+    def cost(block):
+        return sum(1 for day, _site in recorded
+                   if (first <= day <= last) != (block[0] <= day <= block[1]))
+
+    own = sum(1 for day, _site in recorded if first <= day <= last)
+    block = min(blocks, key=cost, default=None)
+    if block is None or cost(block) >= own:
         return None
-    inside = sum(1 for day, _site in recorded if first <= day <= last)
-    if len(recorded) - inside >= inside:
+
+    def count(day_ranges):  # of the ranges with records only
+        day_ranges = [(a, b) for a, b in day_ranges
+                      if any(a <= day <= b for day, _site in recorded)]
+        return folded_lists(conn, day_ranges, site, filter_name, filter_value)
+
+    out = {}
+    if block[0] == whole["first"]:
+        if block[1] == middle:
+            _add_lists(out, half_months.first_half(conn, month, site, filter_name, filter_value,
+                                                   count))
+        else:
+            _add_lists(out, month_pairs.lists(conn, filter_name, filter_value, month, month,
+                                              site))
+            out.pop(filter_name, None)  # as folded_lists: not the filter's own list
+    else:
+        _add_lists(out, month_pairs.lists(conn, filter_name, filter_value, month, month, site))
+        out.pop(filter_name, None)
+        if not _take_out(out, half_months.first_half(conn, month, site, filter_name,
+                                                     filter_value, count)):
+            return None
+    _add_lists(out, count(_outside((first, last), block)))
+    if not _take_out(out, count(_outside(block, (first, last)))):
         return None
-    others = [(whole["first"], _day_before(first)), (_day_after(last), whole["last"])]
-    rest = folded_lists(conn, [(a, b) for a, b in others if a <= b], site, filter_name,
-                         filter_value)
-    out = month_pairs.lists(conn, filter_name, filter_value, month, month, site)
-    out.pop(filter_name, None)  # as folded_lists: not the filter's own list
-    for dim, of_dim in rest.items():
-        kept = out.setdefault(dim, {})
-        for value, counts in of_dim.items():
-            left = kept.get(value, [0] * 6)
-            left = [a - b for a, b in zip(left, counts)]
-            if min(left) < 0:
-                return None  # the month's pairs are not these records' (never seen so)
-            kept[value] = left
     for of_dim in out.values():
         for value, counts in list(of_dim.items()):
             if not counts[1]:
                 del of_dim[value]
             else:
                 counts[4] = _seconds(counts[4])
-    return out
+    return {dim: of_dim for dim, of_dim in out.items() if of_dim}
+
+
+def _take_out(lists, part):
+    """Take part's counts out of lists; False if any would go below zero (the month's pairs
+    are not these records': never seen so)."""
+    for dim, of_dim in part.items():
+        kept = lists.setdefault(dim, {})
+        for value, counts in of_dim.items():
+            left = [a - b for a, b in zip(kept.get(value, [0] * 6), counts)]
+            if min(left) < 0:
+                return False
+            kept[value] = left
+    return True
+
+
+def _outside(days, block):
+    """The day ranges of days (first, last) outside block (first, last): at most two."""
+    (first, last), (start, end) = days, block
+    ranges = [(first, min(last, _day_before(start))), (max(first, _day_after(end)), last)]
+    return [(a, b) for a, b in ranges if a <= b]
 
 
 def folded_lists(conn, day_ranges, site, filter_name, filter_value):

@@ -6,7 +6,7 @@ the same tables, columns, indexes and keys.
 
 # The whole schema as it is now: what a new database is created with. An older database is
 # brought here by MIGRATIONS; tests/test_migrations.py checks both end with the same schema.
-SCHEMA_VERSION = 27
+SCHEMA_VERSION = 28
 
 SCHEMA = """
     -- Per-day totals for a whole site: what the chart reads.
@@ -213,6 +213,20 @@ SCHEMA = """
         month         text not null,  -- YYYY-MM
         site          text not null,
         lists         blob not null,
+        primary key (filter, filter_value, month, site)
+    );
+
+    -- The first half of a month (days 1 to 15) under one filter value: its lists as a read
+    -- counted them from the days' records, kept by that read for the next one
+    -- (storage/half_months.py), so that a range's partial month leaves at most about a week to
+    -- count. A cache no writer keeps: used only while those records' checksum is the same.
+    create table half_month_lists (
+        filter        text    not null,
+        filter_value  text    not null,
+        month         text    not null,  -- YYYY-MM
+        site          text    not null,  -- '' for all sites
+        records_crc   integer not null,  -- CRC-32 of the days' view records it was counted from
+        lists         blob    not null,  -- zlib of JSON: {dimension: {value: counts}}
         primary key (filter, filter_value, month, site)
     );
 
