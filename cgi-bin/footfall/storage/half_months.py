@@ -17,9 +17,10 @@ most one row per filter value that has views in the first half of a month, on on
 all ('' ).
 """
 
-import json
 import zlib
 
+from .. import columns, records
+from . import month_pairs
 from .connection import try_in_transaction
 
 # The last day of a month's first half.
@@ -57,9 +58,9 @@ SELECT_RECORDS = """
 
 
 def first_half(conn, month, site, filter_name, filter_value, count):
-    """{dimension: {value: counts}} of a filter value's lists over days 1 to LAST_DAY of month
-    (YYYY-MM) on site (None: all): kept ones while their records are unchanged, else
-    count([(first, last)]) (record_lists.folded_lists of those days), then kept."""
+    """{dimension: {id: counts}} of a filter value's lists over days 1 to LAST_DAY of month
+    (YYYY-MM) on site (None: all), values by their numbers (record_lists.folded_ids): kept
+    ones while their records are unchanged, else count([(first, last)]), then kept."""
     first, last = f"{month}-01", f"{month}-{LAST_DAY}"
     key = {"filter": filter_name, "filter_value": filter_value, "month": month,
            "site": site or ""}
@@ -68,12 +69,12 @@ def first_half(conn, month, site, filter_name, filter_value, count):
     checksum = records_crc(conn, first, last, site)
     kept = conn.execute(SELECT_KEPT, key).fetchone()
     if kept is not None and kept[0] == checksum:
-        return json.loads(zlib.decompress(bytes(kept[1])))
+        return _unpacked(kept[1])
     lists = count([(first, last)])
     if lists:  # a value with no views there keeps nothing: any value can be asked for
-        encoded = zlib.compress(json.dumps(lists, separators=(",", ":")).encode())
+        packed = _packed(lists)
         try_in_transaction(conn, lambda conn: conn.execute(
-            KEEP, dict(key, records_crc=checksum, lists=encoded)))
+            KEEP, dict(key, records_crc=checksum, lists=packed)))
     return lists
 
 
@@ -86,3 +87,24 @@ def records_crc(conn, first, last, site):
         crc = zlib.crc32(f"{day} {site_of}\n".encode(), crc)
         crc = zlib.crc32(bytes(views), crc)
     return crc
+
+
+def _packed(lists):
+    """As a month's pairs are packed (month_pairs.WIDTH columns, the key delta-coded, so that
+    a folded value's id, -1, is a step like any other): dimension number, id, visitors,
+    pageviews, entries, bounces, timed views, whole seconds."""
+    rows = sorted((records.DIM_NUMBER[dim], id_, v, p, e, b, timed, seconds)
+                  for dim, of_dim in lists.items()
+                  for id_, (v, p, e, b, seconds, timed) in of_dim.items())
+    return columns.pack(rows, month_pairs.WIDTH, month_pairs.DELTAS)
+
+
+def _unpacked(blob):
+    lists = {}
+    for number, id_, v, p, e, b, timed, seconds in zip(*columns.unpack(bytes(blob),
+                                                                      month_pairs.WIDTH)):
+        lists.setdefault(_DIM_OF[number], {})[id_] = [v, p, e, b, seconds, timed]
+    return lists
+
+
+_DIM_OF = {number: dim for dim, number in records.DIM_NUMBER.items()}

@@ -103,10 +103,16 @@ def _read(conn, first, last, site, filter_name, filter_value, today):
         return folded_lists(conn, day_ranges, site, filter_name, filter_value)
 
     out = {}
+    def first_half():
+        names = _Names(conn)
+        return named_lists(half_months.first_half(conn, month, site, filter_name, filter_value,
+                                                  lambda days: folded_ids(
+                                                      conn, days, site, filter_name,
+                                                      filter_value, names)), names)
+
     if block[0] == whole["first"]:
         if block[1] == middle:
-            _add_lists(out, half_months.first_half(conn, month, site, filter_name, filter_value,
-                                                   count))
+            _add_lists(out, first_half())
         else:
             _add_lists(out, month_pairs.lists(conn, filter_name, filter_value, month, month,
                                               site))
@@ -114,8 +120,7 @@ def _read(conn, first, last, site, filter_name, filter_value, today):
     else:
         _add_lists(out, month_pairs.lists(conn, filter_name, filter_value, month, month, site))
         out.pop(filter_name, None)
-        if not _take_out(out, half_months.first_half(conn, month, site, filter_name,
-                                                     filter_value, count)):
+        if not _take_out(out, first_half()):
             return None
     _add_lists(out, count(_outside((first, last), block)))
     if not _take_out(out, count(_outside(block, (first, last)))):
@@ -152,33 +157,42 @@ def _outside(days, block):
 def folded_lists(conn, day_ranges, site, filter_name, filter_value):
     """The lists of the days in day_ranges that have records, under one filter, each day's
     rare pages, referrers and campaigns counted as "(other)"."""
+    names = _Names(conn)
+    return named_lists(folded_ids(conn, day_ranges, site, filter_name, filter_value, names),
+                       names)
+
+
+def folded_ids(conn, day_ranges, site, filter_name, filter_value, names):
+    """folded_lists before naming: {dimension: {id: counts}}, each value by its number in the
+    strings table, a folded one by _OTHER_ID. names: a _Names, which the fold reads too."""
     if not day_ranges:
         return {}
     filters = {filter_name: filter_value}
     ids = day_records.find_ids(conn, filters)
     if ids[filter_name] is None:
         return {}
-    tally, names = record_sums.Tally(filters, _others(filter_name)), None
+    tally = record_sums.Tally(filters, _others(filter_name))
     for first, last in day_ranges:
         for day, views, _events in day_records.in_range(conn, first, last, site):
-            if names is None:
-                names = _Names(conn)
             tally.add_views(day, _fold_rare(views, names), ids)
     if not tally.per_day:
         return {}
     # Not the filter's own list: a value's list under itself is its unfiltered row
     # (breakdown_reader.Reader.totals).
+    return {dim: of_dim for dim, of_dim in tally.lists().items() if of_dim}
+
+
+def named_lists(by_id, names):
+    """{dimension: {name: counts}} of folded_ids' lists."""
     out = {}
-    for dim, of_dim in tally.lists().items():
-        if of_dim:
-            number = records.DIM_NUMBER[dim]
-            names.prefetch(number, of_dim)
-            out[dim] = named = {}
-            for id_, counts in of_dim.items():
-                name = names.name_of(number, id_)  # a folded id and "(other)"'s: one name
-                current = named.get(name)
-                named[name] = counts if current is None else [
-                    a + b for a, b in zip(current, counts)]
+    for dim, of_dim in by_id.items():
+        number = records.DIM_NUMBER[dim]
+        names.prefetch(number, of_dim)
+        out[dim] = named = {}
+        for id_, counts in of_dim.items():
+            name = names.name_of(number, id_)  # a folded id and "(other)"'s: one name
+            current = named.get(name)
+            named[name] = counts if current is None else [a + b for a, b in zip(current, counts)]
     return out
 
 

@@ -226,7 +226,7 @@ SCHEMA = """
         month         text    not null,  -- YYYY-MM
         site          text    not null,  -- '' for all sites
         records_crc   integer not null,  -- CRC-32 of the days' view records it was counted from
-        lists         blob    not null,  -- zlib of JSON: {dimension: {value: counts}}
+        lists         blob    not null,  -- as monthly_pairs.lists, counts by value number
         primary key (filter, filter_value, month, site)
     );
 
