@@ -122,9 +122,18 @@ def test_a_kept_half_whose_days_were_summed_up_again_is_counted_again(autumn, da
     assert sum(c[1] for c in read["page"].values()) > 0
 
 
+def test_only_a_visitor_traits_halves_are_kept(autumn):
+    # A page, referrer or campaign matches few records: counting its days is cheap, and its
+    # halves would be most of the rows (one for every page).
+    for filter_name, filter_value in FILTERS:
+        record_lists.range_lists(autumn, [("2026-09-08", "2026-09-22")], None, filter_name,
+                                 filter_value, TODAY)
+    assert {row[0] for row in kept_halves(autumn)} == {"browser", "country"}
+
+
 def test_a_value_with_no_views_in_the_half_keeps_nothing(autumn):
-    record_lists.range_lists(autumn, [("2026-09-08", "2026-09-30")], None, "page",
-                             "/never-seen", TODAY)
+    record_lists.range_lists(autumn, [("2026-09-10", "2026-09-30")], None, "browser",
+                             "Netscape", TODAY)
     assert kept_halves(autumn) == []
 
 

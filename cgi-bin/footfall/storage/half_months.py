@@ -13,18 +13,23 @@ a day that ended after it was kept).
 
 It holds what a month's pairs hold (a filter value's lists, folded as they fold them, of
 identifier-free records), over fewer days, and only of values that have views in them: at
-most one row per filter value that has views in the first half of a month, on one site or on
-all ('' ).
+most one row per visitor trait's value (FILTERS) that has views in the first half of a month,
+on one site or on all ('').
 """
 
 import zlib
 
-from .. import columns, records
+from .. import bounds, columns, records
 from . import month_pairs
 from .connection import try_in_transaction
 
 # The last day of a month's first half.
 LAST_DAY = 15
+# The filters whose halves are kept: the visitor traits, broad filters whose lists count many
+# records (Chrome is most of a day's views). A page, referrer or campaign matches few, and is
+# within 3x of the unfiltered GET without (docs/performance.md); its halves would be most of
+# the rows (a page's, for every page) for little.
+FILTERS = bounds.TRAITS
 # Migration 28 in each backend's words (the comments on it are in schema.py). A CRC-32 fits
 # SQLite's integer, not PostgreSQL's (4 bytes, signed).
 TABLE = """

@@ -69,10 +69,10 @@ def _read(conn, first, last, site, filter_name, filter_value, today):
     added, those counted from records; None when counting the stretch's own days is as cheap.
 
     The blocks: the month's pairs (only when every day of the month that ended with views has
-    records: else its pairs came from elsewhere), its first half (half_months.py: counted from
-    records once and kept) and the month's pairs less that half. The cheapest is the one whose
-    days differ from the stretch's on fewest days with records: with the halves, at most about
-    a week."""
+    records: else its pairs came from elsewhere); under a visitor trait, also its first half
+    (half_months.py: counted from records once and kept) and the month's pairs less that half.
+    The cheapest is the one whose days differ from the stretch's on fewest days with records:
+    with the halves, at most about a week."""
     if not today:
         return None
     month = first[:7]
@@ -80,12 +80,13 @@ def _read(conn, first, last, site, filter_name, filter_value, today):
              "today": today}
     recorded = set(conn.execute(SELECT_RECORDED_DAYS, whole).fetchall())
     middle = f"{month}-{half_months.LAST_DAY}"
+    halves = middle < today and filter_name in half_months.FILTERS
     blocks = []
     if set(conn.execute(SELECT_VIEW_DAYS, whole).fetchall()) <= recorded:
         blocks.append((whole["first"], whole["last"]))  # the month's pairs
-        if middle < today:
+        if halves:
             blocks.append((_day_after(middle), whole["last"]))  # ... less its first half
-    if middle < today:
+    if halves:
         blocks.append((whole["first"], middle))  # its first half
 
     def cost(block):
