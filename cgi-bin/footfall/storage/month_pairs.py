@@ -138,11 +138,12 @@ def _write(conn, added):
             conn.execute(INSERT_LISTS, dict(key, lists=columns.pack(rows, WIDTH, DELTAS)))
 
 
-def lists(conn, filter_name, filter_value, first, last, site=None):
+def lists(conn, filter_name, filter_value, first, last, site=None, names=None):
     """{dim: {value: [visitors, pageviews, entries, bounces, seconds, timed]}}: one filter
     value's lists over the months first to last (YYYY-MM), each blob read once. A list of
     anything but pages counts visitors and pageviews only (pairs.pair_sums); months written
-    before may hold more, which breakdown_reader.Reader.totals sets to 0."""
+    before may hold more, which breakdown_reader.Reader.totals sets to 0. names: a
+    day_records.Names read before."""
     params = {"filter": filter_name, "filter_value": filter_value, "first": first,
               "last": last, "site": site}
     blobs = conn.execute(SELECT_RANGE, params).fetchall()
@@ -156,7 +157,7 @@ def lists(conn, filter_name, filter_value, first, last, site=None):
         rows.sort(key=_number_and_id)
         for (number, id_), same in groupby(rows, _number_and_id):
             by_number.setdefault(number, {})[id_] = list(map(sum, zip(*same)))[2:]
-    out, names = {}, day_records.Names(conn)
+    out, names = {}, names or day_records.Names(conn)
     for dim, number in records.DIM_NUMBER.items():
         by_id = by_number.get(number)
         if by_id:

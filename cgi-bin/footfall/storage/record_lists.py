@@ -52,18 +52,18 @@ def range_lists(conn, day_ranges, site, filter_name, filter_value, today):
     """{dimension: {value: counts}} of a filter's lists (records.VALUES) over the ended days of
     day_ranges, each day's rare values folded as its month's pairs fold them. A stretch within
     one month is read from the block of its month that leaves fewest days to count (_read)."""
-    out, counted = {}, []
+    out, counted, names = {}, [], _Names(conn)  # one reading of the names for every part
     for first, last in _by_month(day_ranges):
-        read = _read(conn, first, last, site, filter_name, filter_value, today)
+        read = _read(conn, first, last, site, filter_name, filter_value, today, names)
         if read is None:
             counted.append((first, last))
         else:
             _add_lists(out, read)
-    _add_lists(out, folded_lists(conn, counted, site, filter_name, filter_value))
+    _add_lists(out, folded_lists(conn, counted, site, filter_name, filter_value, names))
     return out
 
 
-def _read(conn, first, last, site, filter_name, filter_value, today):
+def _read(conn, first, last, site, filter_name, filter_value, today, names):
     """The lists of [first, last] (within one month) as a block of its month read whole, with
     the block's days outside the stretch taken out and the stretch's days outside the block
     added, those counted from records; None when counting the stretch's own days is as cheap.
@@ -101,11 +101,10 @@ def _read(conn, first, last, site, filter_name, filter_value, today):
     def count(day_ranges):  # of the ranges with records only
         day_ranges = [(a, b) for a, b in day_ranges
                       if any(a <= day <= b for day, _site in recorded)]
-        return folded_lists(conn, day_ranges, site, filter_name, filter_value)
+        return folded_lists(conn, day_ranges, site, filter_name, filter_value, names)
 
     out = {}
     def first_half():
-        names = _Names(conn)
         return named_lists(half_months.first_half(conn, month, site, filter_name, filter_value,
                                                   lambda days: folded_ids(
                                                       conn, days, site, filter_name,
@@ -116,10 +115,11 @@ def _read(conn, first, last, site, filter_name, filter_value, today):
             _add_lists(out, first_half())
         else:
             _add_lists(out, month_pairs.lists(conn, filter_name, filter_value, month, month,
-                                              site))
+                                              site, names))
             out.pop(filter_name, None)  # as folded_lists: not the filter's own list
     else:
-        _add_lists(out, month_pairs.lists(conn, filter_name, filter_value, month, month, site))
+        _add_lists(out, month_pairs.lists(conn, filter_name, filter_value, month, month, site,
+                                          names))
         out.pop(filter_name, None)
         if not _take_out(out, first_half()):
             return None
@@ -155,10 +155,10 @@ def _outside(days, block):
     return [(a, b) for a, b in ranges if a <= b]
 
 
-def folded_lists(conn, day_ranges, site, filter_name, filter_value):
+def folded_lists(conn, day_ranges, site, filter_name, filter_value, names=None):
     """The lists of the days in day_ranges that have records, under one filter, each day's
-    rare pages, referrers and campaigns counted as "(other)"."""
-    names = _Names(conn)
+    rare pages, referrers and campaigns counted as "(other)". names: a _Names read before."""
+    names = names or _Names(conn)
     return named_lists(folded_ids(conn, day_ranges, site, filter_name, filter_value, names),
                        names)
 
