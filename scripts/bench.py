@@ -265,7 +265,10 @@ def print_reading(rows, profile):
 
 def filter_ranges(last_day):
     """{name: (first, last)} of 365-day ranges (or close) whose partial months leave the most
-    days to count from records under one filter, and the dashboard's own."""
+    days to count from records under one filter, and the dashboard's own. A partial month
+    is read from its month's pairs, its first half or the two less each other
+    (storage/record_lists.py): a range from the 24th to the 8th counts seven days at each
+    end, the most; one from the 17th to the 16th, one."""
     last = datetime.date.fromisoformat(last_day)
     month_before = (last.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
     year_before = month_before.replace(year=month_before.year - 1)
@@ -273,8 +276,8 @@ def filter_ranges(last_day):
         "the last 365 days": ((last - datetime.timedelta(days=364)).isoformat(), last_day),
         "both ends mid-month": (year_before.replace(day=17).isoformat(),
                                 month_before.replace(day=16).isoformat()),
-        "both ends a week from a half's end": (year_before.replace(day=9).isoformat(),
-                                               month_before.replace(day=23).isoformat()),
+        "a week counted at each end": (year_before.replace(day=24).isoformat(),
+                                       month_before.replace(day=8).isoformat()),
     }
 
 

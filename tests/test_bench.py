@@ -23,7 +23,7 @@ def test_bench_quick_runs_and_prints_every_table(tmp_path):
         assert heading in result.stdout
     assert "| footfall `stats.py` POST |" in result.stdout
     # One filter on the ranges that count the most days from records, each GET answered.
-    for name in ("the last 365 days", "both ends mid-month", "both ends a week from a half's end"):
+    for name in ("the last 365 days", "both ends mid-month", "a week counted at each end"):
         assert f"| {name} |" in result.stdout
     assert "| footfall through `wsgiref.handlers.CGIHandler`" in result.stdout
     # As an install sets it up: a time zone, a config file (each POST counted, or bench.py fails).
