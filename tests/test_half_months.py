@@ -78,6 +78,41 @@ def test_any_range_reads_the_lists_its_own_days_give_twice_over(autumn):
     assert ("browser", "Chrome", "2026-09", "") in kept_halves(autumn)
 
 
+@pytest.mark.parametrize("today", ["2026-09-20", "2026-09-12"])
+def test_a_month_still_running_keeps_its_half_once_the_15th_has_ended(db_path, days_hits,
+                                                                      today):
+    conn = database.connect(db_path)
+    bulk.record_days(conn, [days_hits[day] for day in SEPTEMBER if day < today], RULES, today)
+    for first, last in (("2026-09-01", "2026-09-09"), ("2026-09-04", "2026-09-11")):
+        expected = counted(conn, first, last, "language", "fr")
+        for _ in range(2):
+            assert record_lists.range_lists(conn, [(first, last)], None, "language", "fr",
+                                            today) == expected
+    # On the 20th the 1st to the 9th is the kept half less six days (the month so far less
+    # ten); on the 12th the half has not ended, and the month so far less two days is read.
+    assert bool(kept_halves(conn)) == (today == "2026-09-20")
+    conn.close()
+
+
+def test_each_site_and_all_sites_keep_and_read_their_own_halves(db_path, days_hits):
+    conn = database.connect(db_path)
+    days = []
+    for day in SEPTEMBER:
+        shop = [record.Hit(hit.ts, hit.day, "shop.example", hit.page, hit.ref, hit.ip,
+                           hit.user_agent, hit.traits) for hit in day_hits(day, seed=2)[::2]]
+        days.append(sorted(days_hits[day] + shop, key=lambda hit: hit.ts))
+    bulk.record_days(conn, days, RULES, TODAY)
+    for site in (None, "example.com", "shop.example"):
+        for first, last in (("2026-09-10", "2026-09-30"), ("2026-09-01", "2026-09-12")):
+            expected = record_lists.folded_lists(conn, [(first, last)], site, "browser",
+                                                 "Chrome")
+            for _ in range(2):
+                assert record_lists.range_lists(conn, [(first, last)], site, "browser", "Chrome",
+                                                TODAY) == expected
+    assert sorted(row[3] for row in kept_halves(conn)) == ["", "example.com", "shop.example"]
+    conn.close()
+
+
 @pytest.mark.parametrize("first,last,most", [
     ("2026-09-17", "2026-09-30", 1),  # the month less its first half and the 16th
     ("2026-09-01", "2026-09-13", 2),  # the first half less the 14th and the 15th
