@@ -9,11 +9,20 @@
 - ``record``: the write path of one hit (what a POST runs), and time on page.
 - ``totals``: the read queries of the per-hit rollups (what a GET runs).
 - ``breakdowns``: the day summaries stored when a day ends; ``breakdown_reader``: read back
-  for a GET's series, lists and unique visitors.
+  for a GET's series, lists and unique visitors; ``breakdown_rows``: the two upserts of their
+  rows.
+- What an ended day leaves, each in its compact table (docs/storage.md): ``day_records``, the
+  day's identifier-free records and the strings they number; ``month_pairs``, a filter value's
+  lists of a month; ``page_days`` and ``value_days``, an ended page's and value's day stored
+  once; ``page_rollups``, ``page_caps`` and ``ref_rollups``, the page and referrer rollups and
+  their caps; ``event_months``, a month's events; ``people``, an ended month's people.
+- ``record_lists``: one filter's lists over ended days, from their month's pairs, records and
+  ``half_months`` (a month's first half, kept by the read that first counts it).
 - ``today``: today's summary for a filter, kept between reads and brought up to date with the
   visits that changed since.
 - ``events``: today's event hits and ended days' event sums (events and goals).
-- ``event_sums``: an ended day's event hits summed up into daily_event (days.py and events.py use it).
+- ``event_sums``: an ended day's event hits summed up into their month's monthly_event rows
+  (days.py and events.py use it).
 - ``meta``: the install's facts (who may read the stats, demo data, the time zone's current day).
 - ``notes``: the owner's notes on days.
 - ``imports``: which access log files were read, and the broken links they showed.
