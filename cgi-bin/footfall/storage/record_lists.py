@@ -103,13 +103,13 @@ def _read(conn, first, last, site, filter_name, filter_value, today, names):
                       if any(a <= day <= b for day, _site in recorded)]
         return folded_lists(conn, day_ranges, site, filter_name, filter_value, names)
 
-    out = {}
     def first_half():
         return named_lists(half_months.first_half(conn, month, site, filter_name, filter_value,
                                                   lambda days: folded_ids(
                                                       conn, days, site, filter_name,
                                                       filter_value, names)), names)
 
+    out = {}
     if block[0] == whole["first"]:
         if block[1] == middle:
             _add_lists(out, first_half())
