@@ -12,7 +12,7 @@ import pg_testing
 import pytest
 from footfall_testing import app, clock, config, db_path, remove_stale_faketime_state  # noqa: F401
 from pg_testing import pg_url  # noqa: F401
-from storage_testing import conn  # noqa: F401
+from storage_testing import conn, read_ranges  # noqa: F401
 
 
 def pytest_generate_tests(metafunc):

@@ -49,3 +49,17 @@ def conn(db_path):
     conn = database.connect(db_path)
     yield conn
     conn.close()
+
+
+@pytest.fixture
+def read_ranges(monkeypatch):
+    """The day ranges whose records are counted (day_records.in_range, which still reads them)."""
+    ranges = []
+    in_range = day_records.in_range
+
+    def reading(conn, first, last, site=None):
+        ranges.append((first, last))
+        return in_range(conn, first, last, site)
+
+    monkeypatch.setattr(day_records, "in_range", reading)
+    return ranges

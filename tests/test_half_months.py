@@ -7,7 +7,7 @@ backends."""
 import random
 
 import pytest
-from footfall.storage import bulk, database, day_records, record, record_lists
+from footfall.storage import bulk, database, record, record_lists
 from storage_testing import RULES
 from test_range_lists import TODAY, day_hits
 
@@ -29,20 +29,6 @@ def autumn(db_path, days_hits):
     bulk.record_days(conn, [days_hits[day] for day in SEPTEMBER + OCTOBER], RULES, TODAY)
     yield conn
     conn.close()
-
-
-@pytest.fixture
-def read_ranges(monkeypatch):
-    """The day ranges whose records are counted (day_records.in_range)."""
-    ranges = []
-    in_range = day_records.in_range
-
-    def reading(conn, first, last, site=None):
-        ranges.append((first, last))
-        return in_range(conn, first, last, site)
-
-    monkeypatch.setattr(day_records, "in_range", reading)
-    return ranges
 
 
 def days_read(ranges):

@@ -83,20 +83,6 @@ def test_a_range_reads_the_same_lists_as_its_days_however_it_is_read(
     assert read  # every one of these filters holds visits in these days
 
 
-@pytest.fixture
-def read_ranges(monkeypatch):
-    """The day ranges whose records are read (day_records.in_range, which still reads them)."""
-    ranges = []
-    in_range = day_records.in_range
-
-    def reading(conn, first, last, site=None):
-        ranges.append((first, last))
-        return in_range(conn, first, last, site)
-
-    monkeypatch.setattr(day_records, "in_range", reading)
-    return ranges
-
-
 def test_a_stretch_with_fewer_other_days_reads_their_records_not_its_own(october, read_ranges):
     lists = record_lists.range_lists(october, [("2026-10-02", "2026-10-31")], None, "browser",
                                      "Chrome", TODAY)
