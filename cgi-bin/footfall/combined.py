@@ -10,7 +10,6 @@ as "(other)" (records.py's fold): the one way these numbers differ from the defi
 When one of the filters is an event, combined_events.py answers, from the same numberings().
 """
 
-import datetime
 import itertools
 from operator import itemgetter
 
@@ -42,7 +41,7 @@ def numberings(conn, asked):
     by day. The ended days' are numbered by the strings table; today's, made in memory, by
     their own numbers, and their event columns end with each hit's hour (a stored day's keep
     none). name_of names every number once days is read to its end."""
-    last_ended = min(asked.last, _day_before(asked.today))
+    last_ended = min(asked.last, counting.day_before(asked.today))
     if asked.first <= last_ended:
         ids = day_records.find_ids(conn, asked.filters)
         stored = day_records.in_range(conn, asked.first, last_ended, asked.site)
@@ -86,10 +85,6 @@ class _Numbering(day_records.Strings):
             self.ids[dim, value] = found
             self.names[dim, found] = value
         return found
-
-
-def _day_before(day):
-    return (datetime.date.fromisoformat(day) - datetime.timedelta(days=1)).isoformat()
 
 
 # ---------------------------------------------------------------------------------------------

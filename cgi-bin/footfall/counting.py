@@ -328,6 +328,11 @@ def next_day(day):
     return (datetime.date.fromisoformat(day) + datetime.timedelta(days=1)).isoformat()
 
 
+def day_before(day):
+    """The day before a YYYY-MM-DD day, as YYYY-MM-DD."""
+    return (datetime.date.fromisoformat(day) - datetime.timedelta(days=1)).isoformat()
+
+
 def day_start(day, zone=None):
     """The Unix time at which a YYYY-MM-DD day begins in a zone; None means the server's zone."""
     date = datetime.date.fromisoformat(day)

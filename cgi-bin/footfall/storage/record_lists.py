@@ -10,9 +10,8 @@ half, half_months.py) less the records of its days outside a range are exactly t
 days: read so when those days are fewer.
 """
 
-import datetime
-
 from .. import bounds, pairs, record_sums, records
+from ..counting import day_before, next_day
 from . import day_records, half_months, month_pairs
 
 # The ended days of a month that have views, and those that have records: when every one of
@@ -76,7 +75,7 @@ def _read(conn, first, last, site, filter_name, filter_value, today, names):
     if not today:
         return None
     month = first[:7]
-    whole = {"first": month + "-01", "last": _day_before(_next_month(first)), "site": site,
+    whole = {"first": month + "-01", "last": day_before(_next_month(first)), "site": site,
              "today": today}
     recorded = set(conn.execute(SELECT_RECORDED_DAYS, whole).fetchall())
     middle = f"{month}-{half_months.LAST_DAY}"
@@ -85,7 +84,7 @@ def _read(conn, first, last, site, filter_name, filter_value, today, names):
     if set(conn.execute(SELECT_VIEW_DAYS, whole).fetchall()) <= recorded:
         blocks.append((whole["first"], whole["last"]))  # the month's pairs
         if halves:
-            blocks.append((_day_after(middle), whole["last"]))  # ... less its first half
+            blocks.append((next_day(middle), whole["last"]))  # ... less its first half
     if halves:
         blocks.append((whole["first"], middle))  # its first half
 
@@ -151,7 +150,7 @@ def _take_out(lists, part):
 def _outside(days, block):
     """The day ranges of days (first, last) outside block (first, last): at most two."""
     (first, last), (start, end) = days, block
-    ranges = [(first, min(last, _day_before(start))), (max(first, _day_after(end)), last)]
+    ranges = [(first, min(last, day_before(start))), (max(first, next_day(end)), last)]
     return [(a, b) for a, b in ranges if a <= b]
 
 
@@ -248,7 +247,7 @@ def _by_month(day_ranges):
     for first, last in day_ranges:
         while first[:7] < last[:7]:
             following = _next_month(first)
-            yield first, _day_before(following)
+            yield first, day_before(following)
             first = following
         yield first, last
 
@@ -258,10 +257,3 @@ def _next_month(day):
     year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return f"{year:04d}-{month:02d}-01"
 
-
-def _day_before(day):
-    return (datetime.date.fromisoformat(day) - datetime.timedelta(days=1)).isoformat()
-
-
-def _day_after(day):
-    return (datetime.date.fromisoformat(day) + datetime.timedelta(days=1)).isoformat()
