@@ -268,7 +268,7 @@ def filter_ranges(last_day):
     days to count from records under one filter, and the dashboard's own. A partial month
     is read from its month's pairs, its first half or the two less each other
     (storage/record_lists.py): a range from the 24th to the 8th counts seven days at each
-    end, the most; one from the 17th to the 16th, one."""
+    end, the most; one from the 17th to the 16th, one at each end."""
     last = datetime.date.fromisoformat(last_day)
     month_before = (last.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
     year_before = month_before.replace(year=month_before.year - 1)

@@ -2,7 +2,8 @@
 over those days, as record_lists.folded_lists counts them from the days' records, kept for the
 next read. With its month's pairs it leaves a range's partial month at most about a week of
 days to count from records, where the month's pairs alone leave up to half a month
-(record_lists.range_lists; docs/storage.md, "A month's first half, kept by the read").
+(record_lists.range_lists; docs/storage.md, "Schema 28: a month's first half, kept by the
+read").
 
 Kept by the read that first needs it, in a short transaction of its own and only if the
 database can be had at once (as today's summary is, storage/today.py): never by a writer, so no
