@@ -8,6 +8,7 @@ import random
 
 import pytest
 from footfall.storage import bulk, database, record, record_lists
+from footfall_testing import FIXED_CLOCK_ENV, run_cgi
 from storage_testing import RULES
 from test_range_lists import TODAY, day_hits
 
@@ -177,4 +178,18 @@ def test_a_read_that_cannot_keep_its_half_still_answers(db_path, days_hits):
     record_lists.range_lists(conn, [("2026-09-10", "2026-09-30")], None, "browser", "Chrome",
                              TODAY)
     assert kept_halves(conn) == [("browser", "Chrome", "2026-09", "")]
+    conn.close()
+
+
+def test_a_cgi_get_keeps_the_half_it_counted_and_the_next_answers_the_same(db_path, days_hits):
+    # The real CGI process, on the tests' fixed clock (2026-11-28, NOON_DAY): September ended.
+    conn = database.connect(db_path)
+    bulk.record_days(conn, [days_hits[day] for day in SEPTEMBER], RULES, TODAY)
+    query = "from=2026-09-10&to=2026-09-30&browser=Chrome&limit=500"
+    first = run_cgi(db_path, "GET", query, env=FIXED_CLOCK_ENV)
+    assert first.status == 200
+    assert kept_halves(conn) == [("browser", "Chrome", "2026-09", "")]
+    again = run_cgi(db_path, "GET", query, env=FIXED_CLOCK_ENV)
+    assert again.status == 200 and again.json() == first.json()
+    assert first.json()["pages"]  # the lists the half fed
     conn.close()
