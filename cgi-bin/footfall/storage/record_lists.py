@@ -102,11 +102,12 @@ def _read(conn, first, last, site, filter_name, filter_value, today, names):
                       if any(a <= day <= b for day, _site in recorded)]
         return folded_lists(conn, day_ranges, site, filter_name, filter_value, names)
 
+    def count_ids(day_ranges):
+        return folded_ids(conn, day_ranges, site, filter_name, filter_value, names)
+
     def first_half():
-        return named_lists(half_months.first_half(conn, month, site, filter_name, filter_value,
-                                                  lambda days: folded_ids(
-                                                      conn, days, site, filter_name,
-                                                      filter_value, names)), names)
+        by_id = half_months.first_half(conn, month, site, filter_name, filter_value, count_ids)
+        return named_lists(by_id, names)
 
     out = {}
     if block[0] == whole["first"]:
